@@ -1,0 +1,136 @@
+"""The one error tree of govmodel.
+
+Every error a user can meet derives from :class:`GovModelError` and, where a
+builtin carries the same meaning, from that builtin too, so ``except LookupError``
+keeps working for code that does not know govmodel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "GovModelError",
+    "MissingExtraError",
+    "SpecError",
+    "SpecProblem",
+    "UnknownNodeError",
+]
+
+
+class GovModelError(Exception):
+    """Base class of every error raised by govmodel.
+
+    Examples
+    --------
+    >>> from govmodel import GovModelError, UnknownNodeError
+    >>> issubclass(UnknownNodeError, GovModelError)
+    True
+    """
+
+
+class UnknownNodeError(GovModelError, LookupError):
+    """An id names no node of the structure.
+
+    Examples
+    --------
+    >>> from govmodel import examples
+    >>> examples.load("xinhe").node("place:nowhere")
+    Traceback (most recent call last):
+    ...
+    govmodel.errors.UnknownNodeError: no node "place:nowhere" in the structure "Xinhe community"
+    """
+
+    def __init__(self, node_id: str, where: str = "the structure") -> None:
+        self.node_id = node_id
+        super().__init__(f'no node "{node_id}" in {where}')
+
+
+class MissingExtraError(GovModelError, ImportError):
+    """An optional dependency is needed for what was asked and is not installed.
+
+    Examples
+    --------
+    >>> err = MissingExtraError("PyYAML", "yaml", "reading YAML specs")
+    >>> print(err)
+    reading YAML specs needs PyYAML, which is not installed: pip install 'govmodel[yaml]'
+    """
+
+    def __init__(self, package: str, extra: str, purpose: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f"{purpose} needs {package}, which is not installed: "
+            f"pip install 'govmodel[{extra}]'"
+        )
+
+
+class SpecProblem(GovModelError, ValueError):
+    """One problem found in a spec: where it is, what kind, and a plain message.
+
+    Parameters
+    ----------
+    location
+        Where in the spec, as a path such as ``places[3].parent``; ``""`` for the
+        whole document.
+    code
+        A short stable code for the kind of problem (``missing-key``,
+        ``unknown-key``, ``wrong-type``, ``unknown-value``, ``dangling-reference``,
+        ``duplicate-id``, ``bad-date``, ``invalid-value``, ``syntax``, or a
+        validation code such as ``grid.overlap``).
+    message
+        What was expected and what was found.
+
+    Examples
+    --------
+    >>> p = SpecProblem("places[3].parent", "dangling-reference", 'no place "compound:x"')
+    >>> print(p)
+    places[3].parent: no place "compound:x"
+    """
+
+    def __init__(self, location: str, code: str, message: str) -> None:
+        self.location = location
+        self.code = code
+        self.message = message
+        super().__init__(f"{location}: {message}" if location else message)
+
+    def __reduce__(self) -> tuple[type[SpecProblem], tuple[str, str, str]]:
+        return (type(self), (self.location, self.code, self.message))
+
+
+class SpecError(ExceptionGroup[SpecProblem], GovModelError):
+    """Every problem of one spec, raised at once.
+
+    An :class:`ExceptionGroup` of :class:`SpecProblem`, so ``except*`` works, and
+    a :class:`GovModelError`, so one ``except GovModelError`` catches it.
+
+    Examples
+    --------
+    >>> import govmodel
+    >>> try:
+    ...     govmodel.load({"schema": "govmodel/1", "name": "x", "colour": "red"})
+    ... except govmodel.SpecError as err:
+    ...     for problem in err.problems:
+    ...         print(problem)
+    colour: unknown key "colour"
+    """
+
+    def __new__(cls, message: str, problems: Sequence[SpecProblem]) -> SpecError:
+        return super().__new__(cls, message, list(problems))
+
+    def __init__(self, message: str, problems: Sequence[SpecProblem]) -> None:
+        super().__init__(message, list(problems))
+
+    @property
+    def problems(self) -> tuple[SpecProblem, ...]:
+        """The problems, in the order they were found."""
+        return tuple(self.exceptions)
+
+    def derive(self, excs: Sequence[SpecProblem]) -> SpecError:  # type: ignore[override]
+        return SpecError(self.message, excs)
+
+    def __str__(self) -> str:
+        lines = [f"{self.message} ({len(self.exceptions)} problem"
+                 f"{'s' if len(self.exceptions) != 1 else ''}):"]
+        lines += [f"  {p}" for p in self.exceptions]
+        return "\n".join(lines)

@@ -1,0 +1,76 @@
+"""The five bundled communities, modelled from the source articles.
+
+Each is a TOML spec shipped inside the package:
+
+========== ====================================== ======
+name       community                              seed
+========== ====================================== ======
+shagangwan 沙港湾居民区 (Fengxian, Shanghai)       000
+chengxi    城西街道 (Pingyao, Shanxi)              001
+xinhe      新河社区 (Xinhua street)                002
+zhuanqiao  砖桥居民区 (Dongjing, Songjiang)        003
+lianhua    莲花街道 (Futian, Shenzhen)             004
+========== ====================================== ======
+
+Examples
+--------
+>>> from govmodel import examples
+>>> examples.names()
+('shagangwan', 'chengxi', 'xinhe', 'zhuanqiao', 'lianhua')
+>>> examples.load("zhuanqiao").name_zh
+'砖桥居民区'
+>>> examples.load("nowhere")
+Traceback (most recent call last):
+...
+govmodel.errors.UnknownNodeError: no node "nowhere" in the bundled examples (expected one of shagangwan, chengxi, xinhe, zhuanqiao, lianhua)
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from govmodel.errors import UnknownNodeError
+from govmodel.spec import loads
+from govmodel.structure import Structure
+
+__all__ = ["load", "names", "path"]
+
+_NAMES = ("shagangwan", "chengxi", "xinhe", "zhuanqiao", "lianhua")
+
+
+def names() -> tuple[str, ...]:
+    """The names of the bundled communities, in seed order."""
+    return _NAMES
+
+
+def path(name: str) -> Path:
+    """The path of the bundled spec file ``name``.
+
+    Examples
+    --------
+    >>> from govmodel import examples
+    >>> examples.path("xinhe").name
+    'xinhe.toml'
+    """
+    _check(name)
+    return Path(str(resources.files(__name__).joinpath(f"{name}.toml")))
+
+
+def _check(name: str) -> None:
+    if name not in _NAMES:
+        raise UnknownNodeError(
+            name, f"the bundled examples (expected one of {', '.join(_NAMES)})"
+        )
+
+
+@cache
+def load(name: str) -> Structure:
+    """The bundled community ``name`` as a validated :class:`~govmodel.Structure`.
+
+    Structures are immutable, so the same object is returned on every call.
+    """
+    _check(name)
+    text = resources.files(__name__).joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return loads(text, format="toml", where=f"examples/{name}.toml")

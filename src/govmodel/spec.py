@@ -1,0 +1,611 @@
+"""Reading and writing specs: TOML, JSON and YAML files, or plain mappings.
+
+A spec is a mapping with a ``schema`` key (``"govmodel/1"``), optional ``name``
+and ``name_zh``, and flat lists of records (``places``, ``grids``, ``bodies``,
+``people``, ``posts``, ``appointments``, ``ties``, ``meetings``) referring to
+each other by id. ``docs/spec.md`` describes every key.
+
+Records are read with cattrs converters made here for each format (never the
+global converter), with strict type hooks: a string is never turned into a
+number, a bare string never into a list. Every problem in a spec is collected
+and raised at once in one :class:`govmodel.SpecError`.
+
+Examples
+--------
+>>> import govmodel
+>>> s = govmodel.load({
+...     "schema": "govmodel/1",
+...     "name": "tiny",
+...     "places": [{"id": "community:a", "kind": "community"}],
+... }, validate=False)
+>>> govmodel.to_dict(s)
+{'schema': 'govmodel/1', 'name': 'tiny', 'places': [{'id': 'community:a', 'kind': 'community'}]}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from enum import Enum, StrEnum
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from govmodel.errors import MissingExtraError, SpecError, SpecProblem
+from govmodel.model import Appointment, Body, Grid, Meeting, Person, Place, Post, Tie
+from govmodel.structure import SPEC_FIELD, Structure, reference_problems
+
+__all__ = [
+    "SCHEMA",
+    "Format",
+    "dump",
+    "dumps",
+    "load",
+    "loads",
+    "make_converter",
+    "to_dict",
+]
+
+SCHEMA = "govmodel/1"
+"""The schema id every spec declares in its ``schema`` key."""
+
+Format = Literal["toml", "json", "yaml"]
+
+RECORD_TYPES: dict[str, type[Any]] = {
+    "places": Place,
+    "grids": Grid,
+    "bodies": Body,
+    "people": Person,
+    "posts": Post,
+    "appointments": Appointment,
+    "ties": Tie,
+    "meetings": Meeting,
+}
+_TOP_KEYS = ("schema", "name", "name_zh", *RECORD_TYPES)
+_SUFFIXES: dict[str, Format] = {".toml": "toml", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+
+
+class _WrongType(TypeError):
+    """A value of the wrong type; formatted into a SpecProblem by the loader."""
+
+    def __init__(self, expected: str, found: object, code: str = "wrong-type") -> None:
+        self.expected = expected
+        self.found = found
+        self.code = code
+        super().__init__(f"expected {expected}, found {_show(found)}")
+
+
+def _show(value: object) -> str:
+    kinds = {
+        bool: "the boolean",
+        int: "the integer",
+        float: "the number",
+        str: "the string",
+        list: "a list",
+        dict: "a table",
+        dt.date: "the date",
+        dt.datetime: "the date-time",
+    }
+    for kind, label in kinds.items():
+        if type(value) is kind:
+            if kind in (list, dict):
+                return label
+            shown = json.dumps(value, ensure_ascii=False) if kind is str else str(value)
+            return f"{label} {shown}"
+    if value is None:
+        return "nothing (null)"
+    return f"a {type(value).__name__}"
+
+
+def _strict_str(value: object, _: type[Any]) -> str:
+    if not isinstance(value, str):
+        raise _WrongType("a string", value)
+    return value
+
+
+def _strict_int(value: object, _: type[Any]) -> int:
+    if type(value) is not int:
+        raise _WrongType("an integer", value)
+    return value
+
+
+def _strict_bool(value: object, _: type[Any]) -> bool:
+    if type(value) is not bool:
+        raise _WrongType("true or false", value)
+    return value
+
+
+def _strict_date(value: object, _: type[Any]) -> dt.date:
+    if type(value) is dt.date:
+        return value
+    if isinstance(value, str):
+        try:
+            if len(value) == 10:
+                return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        raise _WrongType("a date like 2025-01-31", value, code="bad-date")
+    raise _WrongType("a date like 2025-01-31", value, code="bad-date")
+
+
+def _strict_enum(value: object, enum: type[Enum]) -> Enum:
+    if not isinstance(value, str):
+        raise _WrongType("a string", value)
+    try:
+        return enum(value)
+    except ValueError:
+        choices = ", ".join(str(member.value) for member in enum)
+        raise _WrongType(f"one of {choices}", value, code="unknown-value") from None
+
+
+def make_converter(*, dates: Literal["iso", "native"] = "iso") -> cattrs.Converter:
+    """A converter for spec records, configured for one format.
+
+    Parameters
+    ----------
+    dates
+        ``"iso"`` writes dates as ``"2025-01-31"`` strings (JSON, YAML, plain
+        mappings); ``"native"`` keeps :class:`datetime.date` objects (TOML).
+
+    Examples
+    --------
+    >>> from govmodel.model import Post, Role
+    >>> c = make_converter()
+    >>> c.unstructure(Post(id="post:a", role=Role.MEDIATOR, within="room:a", seats=3))
+    {'id': 'post:a', 'role': 'mediator', 'in': 'room:a', 'seats': 3}
+    >>> c.structure({"id": "post:a", "role": "mediator", "in": "room:a"}, Post).within
+    'room:a'
+    """
+    converter = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
+    converter.register_structure_hook(str, _strict_str)
+    converter.register_structure_hook(int, _strict_int)
+    converter.register_structure_hook(bool, _strict_bool)
+    converter.register_structure_hook(dt.date, _strict_date)
+    # StrEnum derives from str: register on it too, or the str hook would win.
+    converter.register_structure_hook(StrEnum, _strict_enum)
+    converter.register_structure_hook(Enum, _strict_enum)
+    converter.register_structure_hook_func(_is_str_tuple, _strict_tuple(converter))
+    if dates == "iso":
+        converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    else:
+        converter.register_unstructure_hook(dt.date, lambda d: d)
+    converter.register_unstructure_hook(tuple, list)
+    converter.register_unstructure_hook(StrEnum, lambda member: str(member.value))
+    for record_type in RECORD_TYPES.values():
+        overrides = {
+            field.name: override(rename=SPEC_FIELD[field.name])
+            for field in attrs.fields(record_type)
+            if field.name in SPEC_FIELD
+        }
+        converter.register_structure_hook(
+            record_type,
+            make_dict_structure_fn(
+                record_type, converter, _cattrs_forbid_extra_keys=True, **overrides
+            ),
+        )
+        converter.register_unstructure_hook(
+            record_type,
+            make_dict_unstructure_fn(
+                record_type, converter, _cattrs_omit_if_default=True, **overrides
+            ),
+        )
+    return converter
+
+
+def _is_str_tuple(t: Any) -> bool:
+    return get_origin(t) is tuple
+
+
+def _strict_tuple(converter: cattrs.Converter) -> Callable[[object, Any], tuple[Any, ...]]:
+    def hook(value: object, t: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple):
+            raise _WrongType("a list", value)
+        (item_type, _) = get_args(t)
+        items = []
+        errors: list[Exception] = []
+        for index, item in enumerate(value):
+            try:
+                items.append(converter.structure(item, item_type))
+            except Exception as err:  # noqa: BLE001 - collected and reported with its index
+                err.add_note(f"@index {index}")
+                errors.append(err)
+        if errors:
+            raise IterableValidationError("list items", errors, t)
+        return tuple(items)
+
+    return hook
+
+
+_CONVERTERS: dict[str, cattrs.Converter] = {}
+
+
+def _converter(dates: Literal["iso", "native"]) -> cattrs.Converter:
+    if dates not in _CONVERTERS:
+        _CONVERTERS[dates] = make_converter(dates=dates)
+    return _CONVERTERS[dates]
+
+
+# -- reading -----------------------------------------------------------------
+
+
+def load(
+    source: str | os.PathLike[str] | Mapping[str, Any], *, validate: bool = True
+) -> Structure:
+    """Load a structure from a spec file (``.toml``, ``.json``, ``.yaml``) or a mapping.
+
+    Parameters
+    ----------
+    source
+        A path, or a mapping shaped like a parsed spec.
+    validate
+        Also run :func:`govmodel.validate` and raise for its errors (warnings are
+        not raised; ask :func:`govmodel.validate` for them).
+
+    Raises
+    ------
+    SpecError
+        With every problem found, each with its location (``places[3].parent``).
+    MissingExtraError
+        For a YAML file when PyYAML is not installed.
+
+    Examples
+    --------
+    >>> import govmodel
+    >>> spec = {"schema": "govmodel/1", "name": "x",
+    ...         "places": [{"id": "community:a", "kind": "community", "households": "many"},
+    ...                    {"id": "compound:b", "kind": "compound", "parent": "community:z"}]}
+    >>> try:
+    ...     govmodel.load(spec)
+    ... except govmodel.SpecError as err:
+    ...     print(err)
+    spec: cannot load (2 problems):
+      places[0].households: expected an integer, found the string "many"
+      places[1].parent: no place "community:z"
+    """
+    if isinstance(source, Mapping):
+        return _load_mapping(source, where="spec", validate=validate)
+    path = Path(source)
+    fmt = _SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise SpecError(
+            f"{path}: cannot load",
+            [
+                SpecProblem(
+                    "",
+                    "unknown-format",
+                    f"expected a file ending in .toml, .json, .yaml or .yml, found {path.name!r}",
+                )
+            ],
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise SpecError(
+            f"{path}: cannot load",
+            [SpecProblem("", "unreadable", f"cannot read the file: {err.strerror or err}")],
+        ) from None
+    except UnicodeDecodeError as err:
+        raise SpecError(
+            f"{path}: cannot load",
+            [SpecProblem("", "unreadable", f"expected UTF-8 text: {err.reason} at byte {err.start}")],
+        ) from None
+    return loads(text, format=fmt, where=str(path), validate=validate)
+
+
+def loads(
+    text: str, *, format: Format, where: str = "spec", validate: bool = True  # noqa: A002
+) -> Structure:
+    """Load a structure from spec text in ``format`` (``"toml"``, ``"json"``, ``"yaml"``).
+
+    Examples
+    --------
+    >>> import govmodel
+    >>> text = '''
+    ... schema = "govmodel/1"
+    ... name = "tiny"
+    ... [[places]]
+    ... id = "community:a"
+    ... kind = "community"
+    ... '''
+    >>> govmodel.loads(text, format="toml", validate=False).places()[0].id
+    'community:a'
+    """
+    data = _parse(text, format, where)
+    return _load_mapping(data, where=where, validate=validate)
+
+
+def _parse(text: str, fmt: Format, where: str) -> object:
+    try:
+        if fmt == "toml":
+            return tomllib.loads(text)
+        if fmt == "json":
+            return json.loads(text)
+        if fmt == "yaml":
+            yaml = _yaml("reading YAML specs")
+            return yaml.safe_load(text)
+    except MissingExtraError:
+        raise
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+    except json.JSONDecodeError as err:
+        message = f"{err.msg} (line {err.lineno}, column {err.colno})"
+    except Exception as err:  # noqa: BLE001 - PyYAML's YAMLError; any parser failure is a syntax problem
+        message = " ".join(str(err).split())
+    else:  # pragma: no cover - every format returns above
+        raise ValueError(f"unknown format {fmt!r}")
+    raise SpecError(
+        f"{where}: cannot load",
+        [SpecProblem("", "syntax", f"not valid {fmt.upper()}: {message}")],
+    )
+
+
+def _yaml(purpose: str) -> Any:
+    try:
+        import yaml
+    except ImportError:
+        raise MissingExtraError("PyYAML", "yaml", purpose) from None
+    return yaml
+
+
+def _load_mapping(data: object, *, where: str, validate: bool) -> Structure:
+    problems: list[SpecProblem] = []
+    if not isinstance(data, Mapping):
+        raise SpecError(
+            f"{where}: cannot load",
+            [SpecProblem("", "wrong-type", f"expected a table of keys, found {_show(data)}")],
+        )
+    for key in data:
+        if key not in _TOP_KEYS:
+            problems.append(SpecProblem(str(key), "unknown-key", f'unknown key "{key}"'))
+    schema = data.get("schema")
+    if schema is None:
+        problems.append(SpecProblem("schema", "missing-key", f'missing key "schema" (expected "{SCHEMA}")'))
+    elif schema != SCHEMA:
+        problems.append(
+            SpecProblem("schema", "unknown-value", f'expected "{SCHEMA}", found {_show(schema)}')
+        )
+    names: dict[str, str] = {}
+    for key in ("name", "name_zh"):
+        value = data.get(key, "")
+        if isinstance(value, str):
+            names[key] = value
+        else:
+            problems.append(SpecProblem(key, "wrong-type", f"expected a string, found {_show(value)}"))
+    converter = _converter("iso")
+    records: dict[str, list[Any]] = {}
+    for list_name, record_type in RECORD_TYPES.items():
+        raw_list = data.get(list_name, [])
+        records[list_name] = []
+        if not isinstance(raw_list, list):
+            problems.append(
+                SpecProblem(list_name, "wrong-type", f"expected a list of tables, found {_show(raw_list)}")
+            )
+            continue
+        for index, raw in enumerate(raw_list):
+            location = f"{list_name}[{index}]"
+            if not isinstance(raw, Mapping):
+                problems.append(
+                    SpecProblem(location, "wrong-type", f"expected a table, found {_show(raw)}")
+                )
+                records[list_name].append(None)
+                continue
+            try:
+                records[list_name].append(converter.structure(dict(raw), record_type))
+            except Exception as err:  # noqa: BLE001 - every failure becomes a located problem
+                problems.extend(_problems_of(err, location, record_type))
+                # Keep what can still be read, so its references are checked too.
+                records[list_name].append(_RawRecord(raw, record_type))
+    problems.extend(reference_problems(records))
+    if problems:
+        raise SpecError(f"{where}: cannot load", _in_order(problems))
+    try:
+        structure = Structure(**names, **records)
+    except SpecError as err:
+        raise SpecError(f"{where}: cannot load", err.problems) from None
+    if validate:
+        from govmodel.validation import Severity, locate, validate as run_validation
+
+        errors = [v for v in run_validation(structure) if v.severity is Severity.ERROR]
+        if errors:
+            raise SpecError(
+                f"{where}: invalid structure",
+                [SpecProblem(locate(structure, v), v.code, v.message) for v in errors],
+            )
+    return structure
+
+
+class _RawRecord:
+    """The readable id and references of a record that failed to load.
+
+    Only string values (and lists of strings) are kept; anything else was
+    already reported as a problem of its own.
+    """
+
+    def __init__(self, raw: Mapping[str, Any], record_type: type[Any]) -> None:
+        for field in attrs.fields(record_type):
+            value = raw.get(SPEC_FIELD.get(field.name, field.name))
+            wants_list = "tuple" in str(field.type)
+            if isinstance(value, list) and wants_list:
+                value = tuple(v for v in value if isinstance(v, str))
+            elif not isinstance(value, str) or wants_list:
+                value = None
+            setattr(self, field.name, value)
+
+
+def _in_order(problems: list[SpecProblem]) -> list[SpecProblem]:
+    order = {name: i for i, name in enumerate(_TOP_KEYS)}
+
+    def key(p: SpecProblem) -> tuple[int, int, str]:
+        head, _, rest = p.location.partition("[")
+        index = rest.partition("]")[0]
+        return (order.get(head, -1), int(index) if index.isdigit() else -1, p.location)
+
+    return sorted(problems, key=key)
+
+
+def _field_label(name: str) -> str:
+    return SPEC_FIELD.get(name, name)
+
+
+def _problems_of(err: BaseException, location: str, record_type: type[Any]) -> list[SpecProblem]:
+    """Turn what cattrs or a record's own checks raised into located problems."""
+    if isinstance(err, ClassValidationError):
+        out: list[SpecProblem] = []
+        with_notes, without = err.group_exceptions()
+        for exc, note in with_notes:
+            label = _field_label(note.name)
+            field_type = _field_type(record_type, note.name)
+            out.extend(_problems_of(exc, f"{location}.{label}", field_type))
+        for exc in without:
+            out.extend(_problems_of(exc, location, record_type))
+        return out
+    if isinstance(err, IterableValidationError):
+        out = []
+        for exc in err.exceptions:
+            index = _index_note(exc)
+            item_location = f"{location}[{index}]" if index is not None else location
+            out.extend(_problems_of(exc, item_location, record_type))
+        return out
+    if isinstance(err, ForbiddenExtraKeysError):
+        return [
+            SpecProblem(f"{location}.{key}", "unknown-key", f'unknown key "{key}"')
+            for key in sorted(err.extra_fields)
+        ]
+    if isinstance(err, KeyError):
+        # cattrs reports a missing required key as a KeyError noted with the field.
+        return [SpecProblem(location, "missing-key", f'missing key "{location.rsplit(".", 1)[-1]}"')]
+    if isinstance(err, _WrongType):
+        field = location.rsplit(".", 1)[-1].split("[", 1)[0]
+        if err.code == "unknown-value":
+            return [
+                SpecProblem(
+                    location,
+                    "unknown-value",
+                    f"unknown {field} {_show(err.found).removeprefix('the string ')}; "
+                    f"expected {err.expected}",
+                )
+            ]
+        return [SpecProblem(location, err.code, str(err))]
+    if isinstance(err, ValueError | TypeError) and attrs.has(record_type):
+        # A record's own invariant ("households: expected a count of 0 or more").
+        text = str(err)
+        field, sep, message = text.partition(": ")
+        names = {f.name for f in attrs.fields(record_type)}
+        if sep and field in names:
+            return [SpecProblem(f"{location}.{_field_label(field)}", "invalid-value", message)]
+        if isinstance(err, TypeError) and "missing" in text:
+            missing = [n for n in names if f"'{n}'" in text]
+            return [
+                SpecProblem(f"{location}.{_field_label(n)}", "missing-key", f'missing key "{_field_label(n)}"')
+                for n in sorted(missing)
+            ] or [SpecProblem(location, "invalid-value", text)]
+        return [SpecProblem(location, "invalid-value", text)]
+    return [SpecProblem(location, "invalid-value", str(err) or type(err).__name__)]
+
+
+def _index_note(exc: BaseException) -> int | None:
+    for note in getattr(exc, "__notes__", ()):
+        index = getattr(note, "index", None)
+        if isinstance(index, int):
+            return index
+        if isinstance(note, str) and note.startswith("@index "):
+            return int(note.removeprefix("@index "))
+    return None
+
+
+def _field_type(record_type: type[Any], name: str) -> type[Any]:
+    if not attrs.has(record_type):
+        return record_type
+    for field in attrs.fields(record_type):
+        if field.name == name:
+            hinted = field.type
+            if isinstance(hinted, type):
+                return hinted
+    return record_type
+
+
+# -- writing -----------------------------------------------------------------
+
+
+def to_dict(structure: Structure) -> dict[str, Any]:
+    """The spec of ``structure`` as plain values (dates as ISO strings).
+
+    ``load(to_dict(s)) == s`` for every structure.
+
+    Examples
+    --------
+    >>> import govmodel
+    >>> from govmodel import examples
+    >>> s = examples.load("zhuanqiao")
+    >>> govmodel.load(govmodel.to_dict(s)) == s
+    True
+    """
+    return _to_dict(structure, _converter("iso"))
+
+
+def _to_dict(structure: Structure, converter: cattrs.Converter) -> dict[str, Any]:
+    out: dict[str, Any] = {"schema": SCHEMA}
+    if structure.name:
+        out["name"] = structure.name
+    if structure.name_zh:
+        out["name_zh"] = structure.name_zh
+    for list_name, records in structure.records().items():
+        if records:
+            out[list_name] = [converter.unstructure(r) for r in records]
+    return out
+
+
+def dumps(structure: Structure, *, format: Format) -> str:  # noqa: A002
+    """The spec of ``structure`` as text in ``format``.
+
+    Examples
+    --------
+    >>> import govmodel
+    >>> from govmodel import examples
+    >>> s = examples.load("lianhua")
+    >>> all(govmodel.loads(govmodel.dumps(s, format=f), format=f) == s
+    ...     for f in ("toml", "json", "yaml"))
+    True
+    """
+    if format == "toml":
+        import tomli_w
+
+        return tomli_w.dumps(_to_dict(structure, _converter("native")))
+    if format == "json":
+        return json.dumps(to_dict(structure), ensure_ascii=False, indent=2) + "\n"
+    if format == "yaml":
+        yaml = _yaml("writing YAML specs")
+        text: str = yaml.safe_dump(to_dict(structure), allow_unicode=True, sort_keys=False)
+        return text
+    raise ValueError(f'format: expected "toml", "json" or "yaml", found {format!r}')
+
+
+def dump(structure: Structure, path: str | os.PathLike[str]) -> None:
+    """Write the spec of ``structure`` to ``path``; the suffix picks the format.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, govmodel
+    >>> from govmodel import examples
+    >>> s = examples.load("shagangwan")
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = pathlib.Path(d) / "shagangwan.json"
+    ...     govmodel.dump(s, path)
+    ...     govmodel.load(path) == s
+    True
+    """
+    target = Path(path)
+    fmt = _SUFFIXES.get(target.suffix.lower())
+    if fmt is None:
+        raise ValueError(
+            f"path: expected a file ending in .toml, .json, .yaml or .yml, found {target.name!r}"
+        )
+    target.write_text(dumps(structure, format=fmt), encoding="utf-8")
+

@@ -1,0 +1,762 @@
+"""The structure of one or more communities as one frozen networkx graph.
+
+A :class:`Structure` is built from the records of :mod:`govmodel.model`. It keeps
+the records (so it can be written back as a spec) and a frozen
+:class:`networkx.MultiDiGraph` whose nodes are the ids of places, grids, bodies,
+people, posts and meetings (node attribute ``"obj"`` holds the record, ``"type"``
+its record type) and whose edge keys are :class:`Relation` values.
+
+Examples
+--------
+>>> from govmodel import examples, Relation
+>>> s = examples.load("xinhe")
+>>> s.node("community:xinhe").name_zh
+'新河社区'
+>>> s.graph.has_edge("party:xinhe", "meeting:1+3+n", key=Relation.CONVENES)
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import networkx as nx
+
+from govmodel.errors import SpecError, SpecProblem, UnknownNodeError
+from govmodel.model import (
+    Appointment,
+    Body,
+    BodyKind,
+    Grid,
+    GridLevel,
+    Meeting,
+    Person,
+    Place,
+    PlaceKind,
+    Post,
+    Role,
+    Tie,
+    TieKind,
+)
+
+__all__ = ["NodeRecord", "Relation", "Structure", "reference_problems"]
+
+NodeRecord = Place | Grid | Body | Person | Post | Meeting
+"""The records that are nodes of the graph (appointments and ties are edges)."""
+
+_R = TypeVar("_R", Place, Grid, Body, Person, Post, Meeting)
+
+
+class Relation(StrEnum):
+    """Edge keys of the structure graph.
+
+    Examples
+    --------
+    >>> Relation("contains") is Relation.CONTAINS
+    True
+    >>> Relation.of_tie(TieKind.GUIDES)
+    <Relation.GUIDES: 'guides'>
+    """
+
+    CONTAINS = "contains"  # place -> place inside it
+    PARENT_OF = "parent_of"  # grid -> child grid; body -> body below it
+    COVERS = "covers"  # grid -> place
+    SERVES = "serves"  # property company -> compound, by contract
+    ANSWERS_FOR = "answers_for"  # body or meeting -> place in its jurisdiction
+    LEADS = "leads"
+    GUIDES = "guides"
+    SUPERVISES = "supervises"
+    EMBEDDED_IN = "embedded_in"  # party organisation -> body or grid it sits in
+    PARTNERS = "partners"
+    PAIRED = "paired"
+    POST_IN = "post_in"  # post -> body or grid
+    HOLDS = "holds"  # person -> post
+    MEMBER_OF = "member_of"  # body or post -> meeting
+    CONVENES = "convenes"  # body -> meeting
+
+    @classmethod
+    def of_tie(cls, kind: TieKind) -> Relation:
+        """The relation a tie of ``kind`` becomes in the graph."""
+        return cls(kind.value)
+
+
+_LISTS = ("places", "grids", "bodies", "people", "posts", "appointments", "ties", "meetings")
+_NODE_LISTS = ("places", "grids", "bodies", "people", "posts", "meetings")
+_TYPE_OF_LIST = {
+    "places": "place",
+    "grids": "grid",
+    "bodies": "body",
+    "people": "person",
+    "posts": "post",
+    "meetings": "meeting",
+}
+# (list, field) -> the record types a reference may name.
+_REFERENCES: dict[tuple[str, str], frozenset[str]] = {
+    ("places", "parent"): frozenset({"place"}),
+    ("grids", "parent"): frozenset({"grid"}),
+    ("grids", "covers"): frozenset({"place"}),
+    ("bodies", "parent"): frozenset({"body"}),
+    ("bodies", "grid"): frozenset({"grid"}),
+    ("bodies", "serves"): frozenset({"place"}),
+    ("bodies", "jurisdiction"): frozenset({"place"}),
+    ("posts", "within"): frozenset({"body", "grid"}),
+    ("appointments", "person"): frozenset({"person"}),
+    ("appointments", "post"): frozenset({"post"}),
+    ("ties", "source"): frozenset({"body"}),
+    ("ties", "target"): frozenset({"body"}),
+    ("meetings", "convener"): frozenset({"body"}),
+    ("meetings", "members"): frozenset({"body", "post"}),
+    ("meetings", "place"): frozenset({"place"}),
+}
+# Field names as a spec writes them, where they differ from the attribute.
+SPEC_FIELD = {"within": "in"}
+
+
+def _describe(types: frozenset[str]) -> str:
+    return " or ".join(sorted(types))
+
+
+def reference_problems(
+    records: Mapping[str, Sequence[Any]],
+) -> list[SpecProblem]:
+    """Duplicate ids and dangling references among spec records.
+
+    Parameters
+    ----------
+    records
+        Lists of records keyed by spec list name (``"places"``, ``"bodies"``, …).
+        A list may hold ``None`` where a record could not be read at all; its
+        index is kept so locations stay right. Records may also be partial
+        stand-ins whose unreadable fields are ``None``.
+
+    Returns
+    -------
+    list of SpecProblem
+        With locations such as ``places[3].parent``, in spec order.
+
+    Examples
+    --------
+    >>> from govmodel.model import Place, PlaceKind
+    >>> places = [Place(id="c", kind=PlaceKind.COMMUNITY),
+    ...           Place(id="x", kind=PlaceKind.COMPOUND, parent="nowhere")]
+    >>> [str(p) for p in reference_problems({"places": places})]
+    ['places[1].parent: no place "nowhere"']
+    """
+    problems: list[SpecProblem] = []
+    known: dict[str, str] = {}
+    first_seen: dict[str, str] = {}
+    for list_name in _NODE_LISTS:
+        for index, record in enumerate(records.get(list_name, ())):
+            if record is None or record.id is None:
+                continue
+            where = f"{list_name}[{index}].id"
+            if record.id in first_seen:
+                problems.append(
+                    SpecProblem(
+                        where,
+                        "duplicate-id",
+                        f'id "{record.id}" is already used at {first_seen[record.id]}',
+                    )
+                )
+                continue
+            first_seen[record.id] = where
+            known[record.id] = _TYPE_OF_LIST[list_name]
+    for (list_name, field), allowed in _REFERENCES.items():
+        for index, record in enumerate(records.get(list_name, ())):
+            if record is None:
+                continue
+            value = getattr(record, field)
+            spec_field = SPEC_FIELD.get(field, field)
+            values = value if isinstance(value, tuple) else (value,)
+            for position, ref in enumerate(values):
+                if ref is None:
+                    continue
+                where = f"{list_name}[{index}].{spec_field}"
+                if isinstance(value, tuple):
+                    where += f"[{position}]"
+                found = known.get(ref)
+                if found is None:
+                    problems.append(
+                        SpecProblem(where, "dangling-reference", f'no {_describe(allowed)} "{ref}"')
+                    )
+                elif found not in allowed:
+                    problems.append(
+                        SpecProblem(
+                            where,
+                            "wrong-reference",
+                            f'expected a {_describe(allowed)}, found the {found} "{ref}"',
+                        )
+                    )
+    problems.sort(key=lambda p: _location_order(p.location))
+    return problems
+
+
+def _location_order(location: str) -> tuple[int, int, str]:
+    head, _, rest = location.partition("[")
+    index, _, tail = rest.partition("]")
+    list_order = _LISTS.index(head) if head in _LISTS else len(_LISTS)
+    return (list_order, int(index) if index.isdigit() else -1, tail)
+
+
+class Structure:
+    """One or more communities: records plus a frozen graph and typed queries.
+
+    Build one with :func:`govmodel.load` from a spec, or directly from records.
+    Dangling references and duplicate ids raise :class:`govmodel.SpecError`;
+    everything else is checked by :func:`govmodel.validate`.
+
+    Two structures are equal when they hold the same records, whatever their
+    order, so ``load(to_dict(s)) == s``.
+
+    Examples
+    --------
+    >>> from govmodel.model import Place, PlaceKind
+    >>> s = Structure(name="tiny", places=[Place(id="community:a", kind=PlaceKind.COMMUNITY)])
+    >>> s.places()
+    (Place(id='community:a', kind=<PlaceKind.COMMUNITY: 'community'>, parent=None, households=None, residents=None, title=True, old=False, residential=True, name='', name_zh=''),)
+    >>> s == Structure(name="tiny", places=[Place(id="community:a", kind=PlaceKind.COMMUNITY)])
+    True
+    """
+
+    __slots__ = (
+        "_by_id",
+        "_children",
+        "_content",
+        "_covering",
+        "_graph",
+        "_hash",
+        "_holds",
+        "_index",
+        "_posts_held",
+        "_records",
+        "name",
+        "name_zh",
+    )
+
+    name: str
+    name_zh: str
+
+    def __init__(
+        self,
+        *,
+        name: str = "",
+        name_zh: str = "",
+        places: Iterable[Place] = (),
+        grids: Iterable[Grid] = (),
+        bodies: Iterable[Body] = (),
+        people: Iterable[Person] = (),
+        posts: Iterable[Post] = (),
+        appointments: Iterable[Appointment] = (),
+        ties: Iterable[Tie] = (),
+        meetings: Iterable[Meeting] = (),
+    ) -> None:
+        records: dict[str, tuple[Any, ...]] = {
+            "places": tuple(places),
+            "grids": tuple(grids),
+            "bodies": tuple(bodies),
+            "people": tuple(people),
+            "posts": tuple(posts),
+            "appointments": tuple(appointments),
+            "ties": tuple(ties),
+            "meetings": tuple(meetings),
+        }
+        problems = reference_problems(records)
+        problems += _duplicate_edges(records)
+        if problems:
+            raise SpecError(f"cannot build the structure {name!r}", problems)
+        content = (name, name_zh, *(frozenset(records[n]) for n in _LISTS))
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "name_zh", name_zh)
+        object.__setattr__(self, "_records", records)
+        object.__setattr__(self, "_graph", _build_graph(records))
+        object.__setattr__(self, "_content", content)
+        self._build_indexes()
+        object.__setattr__(self, "_hash", hash(content))
+
+    def __setattr__(self, key: str, value: object) -> None:
+        raise AttributeError(f"a Structure is immutable: cannot set {key!r}")
+
+    def __delattr__(self, key: str) -> None:
+        raise AttributeError(f"a Structure is immutable: cannot delete {key!r}")
+
+    def records(self) -> dict[str, tuple[Any, ...]]:
+        """Every record list, keyed by spec list name, in spec order.
+
+        Examples
+        --------
+        >>> from govmodel import examples
+        >>> list(examples.load("xinhe").records())
+        ['places', 'grids', 'bodies', 'people', 'posts', 'appointments', 'ties', 'meetings']
+        """
+        return dict(self._records)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.name, self.name_zh, self._records))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Structure):
+            return NotImplemented
+        return self._hash == other._hash and self._content == other._content
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{len(self._records[n])} {n}" for n in _LISTS)
+        return f"<Structure {self.name!r}: {counts}>"
+
+    def evolve(self, **changes: Any) -> Structure:
+        """A new structure with some record lists (or names) replaced.
+
+        Examples
+        --------
+        >>> from govmodel import examples
+        >>> s = examples.load("xinhe")
+        >>> t = s.evolve(meetings=())
+        >>> len(t.meetings()), len(s.meetings()) > 0
+        (0, True)
+        """
+        fields: dict[str, Any] = {"name": self.name, "name_zh": self.name_zh, **self._records}
+        unknown = set(changes) - set(fields)
+        if unknown:
+            raise TypeError(f"evolve: unknown field(s) {sorted(unknown)}; expected some of {sorted(fields)}")
+        fields.update(changes)
+        return Structure(**fields)
+
+    # -- the graph ---------------------------------------------------------
+
+    @property
+    def graph(self) -> nx.MultiDiGraph[str]:
+        """The frozen graph: node attribute ``"obj"``, edge key :class:`Relation`."""
+        return self._graph
+
+    # -- typed queries -----------------------------------------------------
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._by_id
+
+    def node(self, node_id: str) -> NodeRecord:
+        """The record with id ``node_id``.
+
+        Raises
+        ------
+        UnknownNodeError
+            When no node has that id.
+
+        Examples
+        --------
+        >>> from govmodel import examples
+        >>> examples.load("xinhe").node("pm:cxh").kind
+        <BodyKind.PROPERTY_COMPANY: 'property_company'>
+        """
+        try:
+            return self._by_id[node_id]
+        except KeyError:
+            raise UnknownNodeError(node_id, f"the structure {self.name!r}".replace("'", '"')) from None
+
+    def _typed(self, node_id: str, cls: type[_R]) -> _R:
+        record = self.node(node_id)
+        if not isinstance(record, cls):
+            raise UnknownNodeError(
+                node_id, f"the {cls.__name__.lower()}s of the structure \"{self.name}\""
+            )
+        return record
+
+    def place(self, place_id: str) -> Place:
+        """The place ``place_id`` (:class:`UnknownNodeError` if it is not a place)."""
+        return self._typed(place_id, Place)
+
+    def body(self, body_id: str) -> Body:
+        """The body ``body_id`` (:class:`UnknownNodeError` if it is not a body)."""
+        return self._typed(body_id, Body)
+
+    def grid(self, grid_id: str) -> Grid:
+        """The grid ``grid_id`` (:class:`UnknownNodeError` if it is not a grid)."""
+        return self._typed(grid_id, Grid)
+
+    def post(self, post_id: str) -> Post:
+        """The post ``post_id`` (:class:`UnknownNodeError` if it is not a post)."""
+        return self._typed(post_id, Post)
+
+    def person(self, person_id: str) -> Person:
+        """The person ``person_id`` (:class:`UnknownNodeError` if not a person)."""
+        return self._typed(person_id, Person)
+
+    def meeting(self, meeting_id: str) -> Meeting:
+        """The meeting ``meeting_id`` (:class:`UnknownNodeError` if not a meeting)."""
+        return self._typed(meeting_id, Meeting)
+
+    def places(self, kind: PlaceKind | str | None = None) -> tuple[Place, ...]:
+        """The places, in spec order, optionally of one kind.
+
+        Examples
+        --------
+        >>> from govmodel import examples
+        >>> len(examples.load("zhuanqiao").places(kind="compound"))
+        3
+        """
+        places: tuple[Place, ...] = self._records["places"]
+        if kind is None:
+            return places
+        wanted = PlaceKind(kind)
+        return tuple(p for p in places if p.kind is wanted)
+
+    def _record_list(self, list_name: str) -> tuple[Any, ...]:
+        return self._records[list_name]
+
+    def bodies(self, kind: BodyKind | str | None = None) -> tuple[Body, ...]:
+        """The bodies, in spec order, optionally of one kind.
+
+        Examples
+        --------
+        >>> from govmodel import examples
+        >>> [b.id for b in examples.load("xinhe").bodies(kind="mediation_room")]
+        ['mediation:xinhexin']
+        """
+        bodies: tuple[Body, ...] = self._record_list("bodies")
+        if kind is None:
+            return bodies
+        wanted = BodyKind(kind)
+        return tuple(b for b in bodies if b.kind is wanted)
+
+    def grids(self, level: GridLevel | str | None = None) -> tuple[Grid, ...]:
+        """The grids, in spec order, optionally of one level.
+
+        Examples
+        --------
+        >>> from govmodel import examples
+        >>> len(examples.load("chengxi").grids(level="micro"))
+        38
+        """
+        grids: tuple[Grid, ...] = self._record_list("grids")
+        if level is None:
+            return grids
+        wanted = GridLevel(level)
+        return tuple(g for g in grids if g.level is wanted)
+
+    def posts(self, role: Role | str | None = None) -> tuple[Post, ...]:
+        """The posts, in spec order, optionally of one role.
+
+        Examples
+        --------
+        >>> from govmodel import examples
+        >>> len(examples.load("xinhe").posts(role="mediator"))
+        1
+        """
+        posts: tuple[Post, ...] = self._record_list("posts")
+        if role is None:
+            return posts
+        wanted = Role(role)
+        return tuple(p for p in posts if p.role is wanted)
+
+    def people(self) -> tuple[Person, ...]:
+        """The people, in spec order."""
+        people: tuple[Person, ...] = self._record_list("people")
+        return people
+
+    def appointments(self) -> tuple[Appointment, ...]:
+        """The appointments, in spec order."""
+        appointments: tuple[Appointment, ...] = self._record_list("appointments")
+        return appointments
+
+    def meetings(self) -> tuple[Meeting, ...]:
+        """The standing meetings, in spec order."""
+        meetings: tuple[Meeting, ...] = self._record_list("meetings")
+        return meetings
+
+    def children(self, place_id: str) -> tuple[Place, ...]:
+        """The places directly inside ``place_id``, in spec order.
+
+        Examples
+        --------
+        >>> from govmodel import examples
+        >>> [p.id for p in examples.load("xinhe").children("community:xinhe")][:1]
+        ['compound:wanda']
+        """
+        self.place(place_id)
+        return tuple(self._by_id[c] for c in self._children.get(place_id, ()))  # type: ignore[misc]
+
+    def ancestors(self, place_id: str) -> tuple[Place, ...]:
+        """The places containing ``place_id``, nearest first.
+
+        Examples
+        --------
+        >>> from govmodel import examples
+        >>> [p.kind.value for p in examples.load("xinhe").ancestors("building:wanda-1")]
+        ['compound', 'community', 'street']
+        """
+        place = self.place(place_id)
+        chain: list[Place] = []
+        seen = {place_id}
+        while place.parent is not None and place.parent not in seen:
+            seen.add(place.parent)
+            place = self.place(place.parent)
+            chain.append(place)
+        return tuple(chain)
+
+    def enclosing(self, place_id: str, kind: PlaceKind | str) -> Place | None:
+        """The place of ``kind`` that is ``place_id`` or contains it, if any.
+
+        Examples
+        --------
+        >>> from govmodel import examples
+        >>> examples.load("xinhe").enclosing("building:wanda-1", "community").id
+        'community:xinhe'
+        """
+        wanted = PlaceKind(kind)
+        place = self.place(place_id)
+        for candidate in (place, *self.ancestors(place_id)):
+            if candidate.kind is wanted:
+                return candidate
+        return None
+
+    def grid_of(self, place_id: str) -> Grid | None:
+        """The smallest grid covering ``place_id`` or the nearest place containing it.
+
+        Examples
+        --------
+        >>> from govmodel import examples
+        >>> examples.load("xinhe").grid_of("building:wanda-1").level
+        <GridLevel.MICRO: 'micro'>
+        >>> examples.load("xinhe").grid_of("street:xinhua") is None
+        True
+        """
+        chain = self.grid_chain(place_id)
+        return chain[0] if chain else None
+
+    def grid_chain(self, place_id: str) -> tuple[Grid, ...]:
+        """The grids over ``place_id``, smallest first (micro, compound, community).
+
+        Examples
+        --------
+        >>> from govmodel import examples
+        >>> [g.level.value for g in examples.load("xinhe").grid_chain("building:wanda-1")]
+        ['micro', 'compound', 'community']
+        """
+        place = self.place(place_id)
+        for candidate in (place, *self.ancestors(place_id)):
+            grid_id = self._covering.get(candidate.id)
+            if grid_id is not None:
+                chain = [self.grid(grid_id)]
+                seen = {grid_id}
+                while chain[-1].parent is not None and chain[-1].parent not in seen:
+                    seen.add(chain[-1].parent)
+                    chain.append(self.grid(chain[-1].parent))
+                return tuple(chain)
+        return ()
+
+    def holders(self, post_id: str, at: dt.date | None = None) -> tuple[Person, ...]:
+        """The people holding ``post_id`` on day ``at`` (ever, when ``at`` is None).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from govmodel import examples
+        >>> s = examples.load("xinhe")
+        >>> len(s.holders("post:xinhexin-mediator", at=dt.date(2025, 6, 1)))
+        3
+        """
+        self.post(post_id)
+        seen: dict[str, None] = {}
+        for appointment in self._holds.get(post_id, ()):
+            if at is None or appointment.active(at):
+                seen.setdefault(appointment.person)
+        return tuple(self._by_id[p] for p in seen)  # type: ignore[misc]
+
+    def posts_of(self, person_id: str, at: dt.date | None = None) -> tuple[Post, ...]:
+        """The posts ``person_id`` holds on day ``at`` (ever, when ``at`` is None).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from govmodel import examples
+        >>> s = examples.load("chengxi")
+        >>> sorted(p.role.value for p in s.posts_of("person:rc-director", at=dt.date(2025, 6, 1)))
+        ['grid_leader', 'member', 'property_supervisor', 'secretary']
+        """
+        self.person(person_id)
+        seen: dict[str, None] = {}
+        for appointment in self._posts_held.get(person_id, ()):
+            if at is None or appointment.active(at):
+                seen.setdefault(appointment.post)
+        return tuple(self._by_id[p] for p in seen)  # type: ignore[misc]
+
+    def appointments_of(self, post_id: str) -> tuple[Appointment, ...]:
+        """Every appointment to ``post_id``, in spec order."""
+        self.post(post_id)
+        return self._holds.get(post_id, ())
+
+    def posts_in(self, owner_id: str) -> tuple[Post, ...]:
+        """The posts of a body or grid, in spec order.
+
+        Examples
+        --------
+        >>> from govmodel import examples
+        >>> [p.role.value for p in examples.load("zhuanqiao").posts_in("grid:dongbei")]
+        ['building_group_leader', 'party_second_leader', 'red_property_specialist']
+        """
+        self.node(owner_id)
+        return tuple(self._by_id[p] for p in self._index["posts_in"].get(owner_id, ()))  # type: ignore[misc]
+
+    def members(self, body_id: str, at: dt.date | None = None) -> tuple[Person, ...]:
+        """The people holding posts in ``body_id`` on day ``at``, each once.
+
+        Examples
+        --------
+        >>> from govmodel import examples
+        >>> s = examples.load("zhuanqiao")
+        >>> smc = s.bodies(kind="self_management_committee")[0]
+        >>> people = s.members(smc.id)
+        >>> len(people), sum(p.party_member for p in people)
+        (5, 2)
+        """
+        seen: dict[str, Person] = {}
+        for post in self.posts_in(body_id):
+            for person in self.holders(post.id, at):
+                seen.setdefault(person.id, person)
+        return tuple(seen.values())
+
+    def ties(self, kind: TieKind | str | None = None) -> tuple[Tie, ...]:
+        """The declared ties, optionally of one kind."""
+        ties: tuple[Tie, ...] = self._record_list("ties")
+        if kind is None:
+            return ties
+        wanted = TieKind(kind)
+        return tuple(t for t in ties if t.kind is wanted)
+
+    def serving(self, place_id: str) -> tuple[Body, ...]:
+        """The bodies that serve ``place_id`` by contract (property companies)."""
+        self.place(place_id)
+        return tuple(self._by_id[b] for b in self._index["served_by"].get(place_id, ()))  # type: ignore[misc]
+
+    def answering_for(self, place_id: str) -> tuple[Body, ...]:
+        """The bodies whose jurisdiction names ``place_id`` itself."""
+        self.place(place_id)
+        return tuple(self._by_id[b] for b in self._index["answered_by"].get(place_id, ()))  # type: ignore[misc]
+
+    def meetings_for(self, place_id: str) -> tuple[Meeting, ...]:
+        """The standing meetings that take up the matters of ``place_id`` itself."""
+        self.place(place_id)
+        return tuple(self._by_id[m] for m in self._index["meetings_for"].get(place_id, ()))  # type: ignore[misc]
+
+    # -- internals ---------------------------------------------------------
+
+    def _build_indexes(self) -> None:
+        by_id: dict[str, NodeRecord] = {}
+        for list_name in _NODE_LISTS:
+            for record in self._record_list(list_name):
+                by_id[record.id] = record
+        object.__setattr__(self, "_by_id", by_id)
+        children: dict[str, list[str]] = defaultdict(list)
+        for place in self._record_list("places"):
+            if place.parent is not None:
+                children[place.parent].append(place.id)
+        object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
+        covering: dict[str, str] = {}
+        for grid in self._record_list("grids"):
+            for place_id in grid.covers:
+                # The first grid wins; overlaps are reported by validate().
+                covering.setdefault(place_id, grid.id)
+        object.__setattr__(self, "_covering", covering)
+        holds: dict[str, list[Appointment]] = defaultdict(list)
+        posts_held: dict[str, list[Appointment]] = defaultdict(list)
+        for appointment in self._record_list("appointments"):
+            holds[appointment.post].append(appointment)
+            posts_held[appointment.person].append(appointment)
+        object.__setattr__(self, "_holds", {k: tuple(v) for k, v in holds.items()})
+        object.__setattr__(self, "_posts_held", {k: tuple(v) for k, v in posts_held.items()})
+        index: dict[str, dict[str, list[str]]] = {
+            "posts_in": defaultdict(list),
+            "served_by": defaultdict(list),
+            "answered_by": defaultdict(list),
+            "meetings_for": defaultdict(list),
+        }
+        for post in self._record_list("posts"):
+            index["posts_in"][post.within].append(post.id)
+        for body in self._record_list("bodies"):
+            for place_id in body.serves:
+                index["served_by"][place_id].append(body.id)
+            for place_id in body.jurisdiction:
+                index["answered_by"][place_id].append(body.id)
+        for meeting in self._record_list("meetings"):
+            target = meeting.place or _convener_place(meeting, by_id)
+            if target is not None:
+                index["meetings_for"][target].append(meeting.id)
+        object.__setattr__(
+            self, "_index", {k: {kk: tuple(vv) for kk, vv in v.items()} for k, v in index.items()}
+        )
+
+
+def _convener_place(meeting: Meeting, by_id: Mapping[str, NodeRecord]) -> str | None:
+    convener = by_id.get(meeting.convener)
+    if isinstance(convener, Body) and len(convener.jurisdiction) == 1:
+        return convener.jurisdiction[0]
+    return None
+
+
+def _rebuild(name: str, name_zh: str, records: dict[str, tuple[Any, ...]]) -> Structure:
+    return Structure(name=name, name_zh=name_zh, **records)
+
+
+def _duplicate_edges(records: Mapping[str, Sequence[Any]]) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
+    seen: dict[tuple[str, str, TieKind], int] = {}
+    for index, tie in enumerate(records.get("ties", ())):
+        key = (tie.source, tie.target, tie.kind)
+        if key in seen:
+            problems.append(
+                SpecProblem(
+                    f"ties[{index}]",
+                    "duplicate-tie",
+                    f'the {tie.kind.value} tie from "{tie.source}" to "{tie.target}" '
+                    f"is already declared at ties[{seen[key]}]",
+                )
+            )
+        else:
+            seen[key] = index
+    return problems
+
+
+def _build_graph(records: Mapping[str, Sequence[Any]]) -> nx.MultiDiGraph[str]:
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for list_name in _NODE_LISTS:
+        for record in records[list_name]:
+            graph.add_node(record.id, obj=record, type=_TYPE_OF_LIST[list_name])
+    for place in records["places"]:
+        if place.parent is not None:
+            graph.add_edge(place.parent, place.id, key=Relation.CONTAINS)
+    for grid in records["grids"]:
+        if grid.parent is not None:
+            graph.add_edge(grid.parent, grid.id, key=Relation.PARENT_OF)
+        for place_id in grid.covers:
+            graph.add_edge(grid.id, place_id, key=Relation.COVERS)
+    for body in records["bodies"]:
+        if body.parent is not None:
+            graph.add_edge(body.parent, body.id, key=Relation.PARENT_OF)
+        if body.grid is not None:
+            graph.add_edge(body.id, body.grid, key=Relation.EMBEDDED_IN)
+        for place_id in body.serves:
+            graph.add_edge(body.id, place_id, key=Relation.SERVES)
+        for place_id in body.jurisdiction:
+            graph.add_edge(body.id, place_id, key=Relation.ANSWERS_FOR)
+    for tie in records["ties"]:
+        graph.add_edge(tie.source, tie.target, key=Relation.of_tie(tie.kind), obj=tie)
+    for post in records["posts"]:
+        graph.add_edge(post.id, post.within, key=Relation.POST_IN)
+    held: dict[tuple[str, str], list[Appointment]] = defaultdict(list)
+    for appointment in records["appointments"]:
+        held[(appointment.person, appointment.post)].append(appointment)
+    for (person, post), appointments in held.items():
+        graph.add_edge(person, post, key=Relation.HOLDS, appointments=tuple(appointments))
+    for meeting in records["meetings"]:
+        graph.add_edge(meeting.convener, meeting.id, key=Relation.CONVENES)
+        for member in meeting.members:
+            graph.add_edge(member, meeting.id, key=Relation.MEMBER_OF)
+        if meeting.place is not None:
+            graph.add_edge(meeting.id, meeting.place, key=Relation.ANSWERS_FOR)
+    return nx.freeze(graph)
+

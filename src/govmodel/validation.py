@@ -1,0 +1,500 @@
+"""Whole-structure checks: what no single record can see alone.
+
+:func:`validate` returns every :class:`Violation` at once. Errors make
+:func:`govmodel.load` raise; warnings describe gaps a real community may well
+have (a titled compound still without an owners' committee) and are only
+returned.
+
+Examples
+--------
+>>> from govmodel import examples, validate
+>>> validate(examples.load("xinhe"))
+()
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from enum import StrEnum
+
+import attrs
+
+from govmodel.model import BodyKind, GridLevel, PlaceKind, TieKind
+from govmodel.structure import Structure
+
+__all__ = ["Severity", "Violation", "locate", "validate"]
+
+
+class Severity(StrEnum):
+    """How serious a violation is: errors stop :func:`govmodel.load`, warnings do not.
+
+    Examples
+    --------
+    >>> Severity("warning") is Severity.WARNING
+    True
+    """
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@attrs.frozen(kw_only=True)
+class Violation:
+    """One problem of a structure.
+
+    Parameters
+    ----------
+    code
+        Stable dotted code, e.g. ``grid.overlap``; ``docs/validation.md`` lists them.
+    severity
+        :class:`Severity`.
+    message
+        What was expected and what was found, in plain words.
+    nodes
+        The ids of the records involved, the main one first.
+
+    Examples
+    --------
+    >>> v = Violation(code="grid.gap", severity=Severity.ERROR,
+    ...               message='building "b" is in no micro-grid', nodes=("b",))
+    >>> str(v)
+    'error grid.gap: building "b" is in no micro-grid'
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    nodes: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.severity.value} {self.code}: {self.message}"
+
+
+# Which place kinds may contain which.
+_PARENT_KINDS: dict[PlaceKind, frozenset[PlaceKind]] = {
+    PlaceKind.STREET: frozenset(),
+    PlaceKind.COMMUNITY: frozenset({PlaceKind.STREET}),
+    PlaceKind.COMPOUND: frozenset({PlaceKind.COMMUNITY}),
+    PlaceKind.BUILDING: frozenset({PlaceKind.COMPOUND, PlaceKind.COMMUNITY}),
+    PlaceKind.UNIT: frozenset({PlaceKind.BUILDING}),
+}
+_ROOT_KINDS = frozenset({PlaceKind.STREET, PlaceKind.COMMUNITY})
+_GRID_PARENT: dict[GridLevel, GridLevel | None] = {
+    GridLevel.COMMUNITY: None,
+    GridLevel.COMPOUND: GridLevel.COMMUNITY,
+    GridLevel.MICRO: GridLevel.COMPOUND,
+}
+_GRID_COVERS: dict[GridLevel, frozenset[PlaceKind]] = {
+    GridLevel.COMMUNITY: frozenset({PlaceKind.COMMUNITY}),
+    GridLevel.COMPOUND: frozenset({PlaceKind.COMPOUND}),
+    # A micro-grid covers buildings, or a whole compound that is one micro-grid.
+    GridLevel.MICRO: frozenset({PlaceKind.BUILDING, PlaceKind.COMPOUND}),
+}
+_LED_KINDS = frozenset(
+    {
+        BodyKind.RESIDENTS_COMMITTEE,
+        BodyKind.OWNERS_COMMITTEE,
+        BodyKind.SELF_MANAGEMENT_COMMITTEE,
+        BodyKind.PROPERTY_COMPANY,
+        BodyKind.MEDIATION_ROOM,
+        BodyKind.VOLUNTEER_TEAM,
+    }
+)
+_SUPERVISORS = frozenset(
+    {
+        BodyKind.OWNERS_COMMITTEE,
+        BodyKind.SELF_MANAGEMENT_COMMITTEE,
+        BodyKind.RESIDENTS_COMMITTEE,
+        BodyKind.PARTY_WORKING_COMMITTEE,
+        BodyKind.PARTY_COMMITTEE,
+        BodyKind.PARTY_BRANCH,
+        BodyKind.STREET_OFFICE,
+    }
+)
+_CONVENERS = frozenset(
+    {
+        BodyKind.PARTY_WORKING_COMMITTEE,
+        BodyKind.PARTY_COMMITTEE,
+        BodyKind.PARTY_BRANCH,
+        BodyKind.RESIDENTS_COMMITTEE,
+        BodyKind.OWNERS_COMMITTEE,
+        BodyKind.STREET_OFFICE,
+    }
+)
+
+
+def validate(structure: Structure) -> tuple[Violation, ...]:
+    """Every violation of the structure's whole-graph rules, errors first.
+
+    The rules: the place hierarchy is a tree with sensible parent kinds; each
+    grid level covers its places completely and without overlap (横到边、纵到底)
+    and the grid tree agrees with place containment; every community has a
+    party organisation and a residents' committee; a titled compound without
+    an owners' committee, or a no-title compound without a self-management
+    committee, is a warning; a property company serves at least one compound;
+    a post is never held by more people at once than it has seats; ties and
+    meetings refer to the right kinds of body; a body that no party
+    organisation leads or is embedded in is a warning.
+
+    Examples
+    --------
+    >>> from govmodel import examples
+    >>> s = examples.load("xinhe")
+    >>> no_grids = s.evolve(grids=(), bodies=[b for b in s.bodies() if b.grid is None],
+    ...     posts=[p for p in s.posts() if not p.within.startswith("grid:")],
+    ...     appointments=[a for a in s.appointments() if not a.post.startswith("post:grid")])
+    >>> [v.code for v in validate(no_grids)]
+    ['grid.none']
+    """
+    found = [
+        *_places(structure),
+        *_grids(structure),
+        *_bodies(structure),
+        *_posts(structure),
+        *_ties(structure),
+        *_meetings(structure),
+    ]
+    return tuple(sorted(found, key=lambda v: v.severity is not Severity.ERROR))
+
+
+def _error(code: str, message: str, *nodes: str) -> Violation:
+    return Violation(code=code, severity=Severity.ERROR, message=message, nodes=nodes)
+
+
+def _warning(code: str, message: str, *nodes: str) -> Violation:
+    return Violation(code=code, severity=Severity.WARNING, message=message, nodes=nodes)
+
+
+def _places(s: Structure) -> Iterator[Violation]:
+    for place in s.places():
+        if place.parent is None:
+            if place.kind not in _ROOT_KINDS:
+                yield _error(
+                    "place.orphan",
+                    f'{place.kind.value} "{place.id}" has no parent; only a street or a '
+                    "community may stand at the top",
+                    place.id,
+                )
+            continue
+        parent = s.place(place.parent)
+        if parent.kind not in _PARENT_KINDS[place.kind]:
+            allowed = " or ".join(sorted(k.value for k in _PARENT_KINDS[place.kind])) or "nothing"
+            yield _error(
+                "place.parent-kind",
+                f'{place.kind.value} "{place.id}" is inside the {parent.kind.value} '
+                f'"{parent.id}"; expected its parent to be a {allowed}',
+                place.id,
+                parent.id,
+            )
+    # Cycles: follow parents; a chain that returns to its start is a cycle.
+    reported: set[str] = set()
+    for place in s.places():
+        seen = [place.id]
+        current = place
+        while current.parent is not None:
+            if current.parent in seen:
+                cycle = seen[seen.index(current.parent):]
+                if not reported.intersection(cycle):
+                    reported.update(cycle)
+                    yield _error(
+                        "place.cycle",
+                        "places contain each other in a cycle: " + " → ".join([*cycle, cycle[0]]),
+                        *cycle,
+                    )
+                break
+            seen.append(current.parent)
+            current = s.place(current.parent)
+
+
+def _grids(s: Structure) -> Iterator[Violation]:
+    grids = s.grids()
+    if not grids:
+        if s.places(kind=PlaceKind.COMMUNITY):
+            yield _warning(
+                "grid.none",
+                "no grid is declared: routing cannot use the micro-grid and compound tiers",
+            )
+        return
+    covered: dict[GridLevel, dict[str, list[str]]] = {level: defaultdict(list) for level in GridLevel}
+    for grid in grids:
+        expected_parent = _GRID_PARENT[grid.level]
+        if grid.parent is None:
+            if expected_parent is not None:
+                yield _error(
+                    "grid.parent-level",
+                    f'{grid.level.value} grid "{grid.id}" has no parent; expected a '
+                    f"{expected_parent.value} grid",
+                    grid.id,
+                )
+        else:
+            parent = s.grid(grid.parent)
+            if parent.level is not expected_parent:
+                wanted = f"a {expected_parent.value} grid" if expected_parent else "no parent"
+                yield _error(
+                    "grid.parent-level",
+                    f'{grid.level.value} grid "{grid.id}" sits under the {parent.level.value} '
+                    f'grid "{parent.id}"; expected {wanted}',
+                    grid.id,
+                    parent.id,
+                )
+        for place_id in grid.covers:
+            place = s.place(place_id)
+            if place.kind not in _GRID_COVERS[grid.level]:
+                allowed = " or ".join(sorted(k.value for k in _GRID_COVERS[grid.level]))
+                yield _error(
+                    "grid.covers-kind",
+                    f'{grid.level.value} grid "{grid.id}" covers the {place.kind.value} '
+                    f'"{place.id}"; expected a {allowed}',
+                    grid.id,
+                    place.id,
+                )
+                continue
+            covered[grid.level][place_id].append(grid.id)
+        if not grid.covers:
+            yield _error("grid.empty", f'grid "{grid.id}" covers no place', grid.id)
+    # 横到边: every place of a level's kind is covered exactly once.
+    for level, kind in (
+        (GridLevel.COMMUNITY, PlaceKind.COMMUNITY),
+        (GridLevel.COMPOUND, PlaceKind.COMPOUND),
+    ):
+        for place in s.places(kind=kind):
+            owners = covered[level].get(place.id, [])
+            if not owners:
+                yield _error(
+                    "grid.gap",
+                    f'{kind.value} "{place.id}" is in no {level.value} grid',
+                    place.id,
+                )
+            elif len(owners) > 1:
+                yield _error(
+                    "grid.overlap",
+                    f'{kind.value} "{place.id}" is in {len(owners)} {level.value} grids: '
+                    + ", ".join(owners),
+                    place.id,
+                    *owners,
+                )
+    micro = covered[GridLevel.MICRO]
+    for building in s.places(kind=PlaceKind.BUILDING):
+        owners = list(micro.get(building.id, []))
+        compound = s.enclosing(building.id, PlaceKind.COMPOUND)
+        if compound is not None:
+            owners += micro.get(compound.id, [])
+        if not owners:
+            yield _error(
+                "grid.gap", f'building "{building.id}" is in no micro-grid', building.id
+            )
+        elif len(owners) > 1:
+            yield _error(
+                "grid.overlap",
+                f'building "{building.id}" is in {len(owners)} micro-grids: ' + ", ".join(owners),
+                building.id,
+                *owners,
+            )
+    for place_id, owners in micro.items():
+        place = s.place(place_id)
+        if place.kind is PlaceKind.COMPOUND and len(owners) > 1:
+            yield _error(
+                "grid.overlap",
+                f'compound "{place_id}" is in {len(owners)} micro-grids: ' + ", ".join(owners),
+                place_id,
+                *owners,
+            )
+    # 纵到底: what a grid covers lies inside what its parent grid covers.
+    for grid in grids:
+        if grid.parent is None:
+            continue
+        parent = s.grid(grid.parent)
+        if parent.level is not _GRID_PARENT[grid.level]:
+            continue
+        parent_places = set(parent.covers)
+        for place_id in grid.covers:
+            lineage = {place_id, *(p.id for p in s.ancestors(place_id))}
+            if not lineage & parent_places:
+                yield _error(
+                    "grid.tree-mismatch",
+                    f'grid "{grid.id}" covers "{place_id}", which lies outside every place '
+                    f'its parent grid "{parent.id}" covers',
+                    grid.id,
+                    place_id,
+                    parent.id,
+                )
+
+
+def _bodies(s: Structure) -> Iterator[Violation]:
+    answering: dict[str, set[BodyKind]] = defaultdict(set)
+    for body in s.bodies():
+        for place_id in body.jurisdiction:
+            answering[place_id].add(body.kind)
+        for place_id in body.serves:
+            answering[place_id].add(body.kind)
+    for community in s.places(kind=PlaceKind.COMMUNITY):
+        kinds = answering[community.id]
+        if not kinds & {BodyKind.PARTY_COMMITTEE, BodyKind.PARTY_BRANCH}:
+            yield _error(
+                "community.no-party-organisation",
+                f'community "{community.id}" has no party committee or branch answering for it',
+                community.id,
+            )
+        if BodyKind.RESIDENTS_COMMITTEE not in kinds:
+            yield _error(
+                "community.no-residents-committee",
+                f'community "{community.id}" has no residents\' committee answering for it',
+                community.id,
+            )
+    for compound in s.places(kind=PlaceKind.COMPOUND):
+        if not compound.residential:
+            continue
+        kinds = answering[compound.id]
+        if compound.title and BodyKind.OWNERS_COMMITTEE not in kinds:
+            yield _warning(
+                "compound.no-owners-committee",
+                f'compound "{compound.id}" has a property title but no owners\' committee',
+                compound.id,
+            )
+        if not compound.title and BodyKind.SELF_MANAGEMENT_COMMITTEE not in kinds:
+            yield _warning(
+                "compound.no-self-management-committee",
+                f'no-title compound "{compound.id}" has no self-management committee',
+                compound.id,
+            )
+    party_reach: set[str] = set()
+    for tie in s.ties():
+        if tie.kind in (TieKind.LEADS, TieKind.EMBEDDED_IN) and s.body(tie.source).kind.is_party:
+            party_reach.add(tie.target)
+    for body in s.bodies():
+        if body.kind is BodyKind.PROPERTY_COMPANY and not body.serves:
+            yield _error(
+                "body.serves-nothing",
+                f'property company "{body.id}" serves no compound',
+                body.id,
+            )
+        for place_id in body.serves:
+            kind = s.place(place_id).kind
+            if kind not in (PlaceKind.COMPOUND, PlaceKind.BUILDING):
+                yield _error(
+                    "body.serves-kind",
+                    f'"{body.id}" serves the {kind.value} "{place_id}"; a service contract '
+                    "covers compounds or buildings",
+                    body.id,
+                    place_id,
+                )
+        if body.grid is not None and body.kind not in (BodyKind.PARTY_BRANCH, BodyKind.PARTY_GROUP):
+            yield _error(
+                "body.grid-kind",
+                f'{body.kind.value} "{body.id}" is built on grid "{body.grid}"; only party '
+                "branches and groups are",
+                body.id,
+                body.grid,
+            )
+        if body.parent is not None:
+            parent = s.body(body.parent)
+            if parent.kind.is_party != body.kind.is_party:
+                yield _error(
+                    "body.parent-kind",
+                    f'{body.kind.value} "{body.id}" sits under the {parent.kind.value} '
+                    f'"{parent.id}"; a body\'s parent belongs to the same hierarchy '
+                    "(party under party, others under others; use a tie for leadership)",
+                    body.id,
+                    parent.id,
+                )
+        if body.kind in _LED_KINDS and body.id not in party_reach:
+            yield _warning(
+                "body.no-party-leadership",
+                f'{body.kind.value} "{body.id}" is neither led by nor embeds a party organisation',
+                body.id,
+            )
+
+
+def _posts(s: Structure) -> Iterator[Violation]:
+    for post in s.posts():
+        appointments = s.appointments_of(post.id)
+        if len(appointments) <= post.seats:
+            continue
+        # The most holders at once is reached on some appointment's first day.
+        for day in sorted({a.start for a in appointments}):
+            holding = [a for a in appointments if a.active(day)]
+            if len(holding) > post.seats:
+                people = ", ".join(sorted({a.person for a in holding}))
+                seats = f"{post.seats} seat{'s' if post.seats != 1 else ''}"
+                yield _error(
+                    "post.over-held",
+                    f'post "{post.id}" has {seats} but {len(holding)} holders on '
+                    f"{day.isoformat()}: {people}",
+                    post.id,
+                    *sorted({a.person for a in holding}),
+                )
+                break
+    for person_id, count in Counter((a.person, a.post) for a in s.appointments()).items():
+        if count < 2:
+            continue
+        spans = [a for a in s.appointments() if (a.person, a.post) == person_id]
+        for first, second in zip(spans, spans[1:], strict=False):
+            if first.overlaps(second):
+                yield _error(
+                    "post.held-twice",
+                    f'"{person_id[0]}" is appointed to "{person_id[1]}" twice over the same days',
+                    person_id[1],
+                    person_id[0],
+                )
+                break
+
+
+def _ties(s: Structure) -> Iterator[Violation]:
+    for tie in s.ties():
+        source = s.body(tie.source)
+        target = s.body(tie.target)
+        problem: str | None = None
+        if tie.kind is TieKind.LEADS and not source.kind.is_party:
+            problem = "only a party organisation leads"
+        elif tie.kind is TieKind.EMBEDDED_IN and not source.kind.is_party:
+            problem = "only a party organisation is embedded in a body"
+        elif tie.kind is TieKind.EMBEDDED_IN and target.kind.is_party:
+            problem = "a party organisation is embedded in a body that is not itself one"
+        elif tie.kind is TieKind.SUPERVISES and source.kind not in _SUPERVISORS:
+            problem = "supervisors are committees, party organisations or the street office"
+        if problem is not None:
+            yield _error(
+                "tie.kinds",
+                f'{tie.kind.value} tie from the {source.kind.value} "{source.id}" to the '
+                f'{target.kind.value} "{target.id}": {problem}',
+                source.id,
+                target.id,
+            )
+
+
+def _meetings(s: Structure) -> Iterator[Violation]:
+    for meeting in s.meetings():
+        convener = s.body(meeting.convener)
+        if convener.kind not in _CONVENERS:
+            yield _error(
+                "meeting.convener-kind",
+                f'meeting "{meeting.id}" is convened by the {convener.kind.value} '
+                f'"{convener.id}"; expected a party organisation, a committee or the street office',
+                meeting.id,
+                convener.id,
+            )
+        if not meeting.members:
+            yield _error("meeting.empty", f'meeting "{meeting.id}" has no members', meeting.id)
+
+
+def locate(structure: Structure, violation: Violation) -> str:
+    """Where in the spec a violation's main record stands, e.g. ``grids[4]``.
+
+    Examples
+    --------
+    >>> from govmodel import examples
+    >>> s = examples.load("xinhe")
+    >>> locate(s, Violation(code="x", severity=Severity.ERROR, message="",
+    ...                     nodes=("community:xinhe",)))
+    'places[1]'
+    """
+    if not violation.nodes:
+        return ""
+    target = violation.nodes[0]
+    for list_name, records in structure.records().items():
+        for index, record in enumerate(records):
+            if getattr(record, "id", None) == target:
+                return f"{list_name}[{index}]"
+    return ""
+
