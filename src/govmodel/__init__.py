@@ -1,4 +1,4 @@
-"""govmodel: party-led grassroots governance in residential communities, as typed data and pure rules.
+"""govmodel: party-led grassroots governance as typed data and pure rules.
 
 Describe a community in a spec, load it as a :class:`Structure` (a frozen
 networkx graph with typed queries), check it with :func:`validate`, and

@@ -60,12 +60,11 @@ class MissingExtraError(GovModelError, ImportError):
         self.package = package
         self.extra = extra
         super().__init__(
-            f"{purpose} needs {package}, which is not installed: "
-            f"pip install 'govmodel[{extra}]'"
+            f"{purpose} needs {package}, which is not installed: pip install 'govmodel[{extra}]'"
         )
 
 
-class SpecProblem(GovModelError, ValueError):
+class SpecProblem(GovModelError, ValueError):  # noqa: N818 - one problem of a SpecError group
     """One problem found in a spec: where it is, what kind, and a plain message.
 
     Parameters
@@ -115,7 +114,7 @@ class SpecError(ExceptionGroup[SpecProblem], GovModelError):
     colour: unknown key "colour"
     """
 
-    def __new__(cls, message: str, problems: Sequence[SpecProblem]) -> SpecError:
+    def __new__(cls, message: str, problems: Sequence[SpecProblem]) -> SpecError:  # noqa: D102
         return super().__new__(cls, message, list(problems))
 
     def __init__(self, message: str, problems: Sequence[SpecProblem]) -> None:
@@ -124,13 +123,16 @@ class SpecError(ExceptionGroup[SpecProblem], GovModelError):
     @property
     def problems(self) -> tuple[SpecProblem, ...]:
         """The problems, in the order they were found."""
-        return tuple(self.exceptions)
+        return tuple(p for p in self.exceptions if isinstance(p, SpecProblem))
 
     def derive(self, excs: Sequence[SpecProblem]) -> SpecError:  # type: ignore[override]
+        """Keep the SpecError type when a group is split (``except*``)."""
         return SpecError(self.message, excs)
 
     def __str__(self) -> str:
-        lines = [f"{self.message} ({len(self.exceptions)} problem"
-                 f"{'s' if len(self.exceptions) != 1 else ''}):"]
+        lines = [
+            f"{self.message} ({len(self.exceptions)} problem"
+            f"{'s' if len(self.exceptions) != 1 else ''}):"
+        ]
         lines += [f"  {p}" for p in self.exceptions]
         return "\n".join(lines)

@@ -202,9 +202,7 @@ class Frequency(StrEnum):
 
 def _count(_inst: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
     if value is not None and value < 0:
-        raise ValueError(
-            f"{attribute.name}: expected a count of 0 or more, found {value}"
-        )
+        raise ValueError(f"{attribute.name}: expected a count of 0 or more, found {value}")
 
 
 def _nonempty_id(_inst: object, attribute: attrs.Attribute[Any], value: str) -> None:
@@ -287,9 +285,7 @@ class Grid:
     id: str = attrs.field(validator=_nonempty_id)
     level: GridLevel
     parent: str | None = None
-    covers: tuple[str, ...] = attrs.field(
-        default=(), converter=_tuple, validator=_no_duplicates
-    )
+    covers: tuple[str, ...] = attrs.field(default=(), converter=_tuple, validator=_no_duplicates)
     name: str = ""
     name_zh: str = ""
 
@@ -325,9 +321,7 @@ class Body:
     kind: BodyKind
     parent: str | None = None
     grid: str | None = None
-    serves: tuple[str, ...] = attrs.field(
-        default=(), converter=_tuple, validator=_no_duplicates
-    )
+    serves: tuple[str, ...] = attrs.field(default=(), converter=_tuple, validator=_no_duplicates)
     jurisdiction: tuple[str, ...] = attrs.field(
         default=(), converter=_tuple, validator=_no_duplicates
     )
@@ -337,7 +331,9 @@ class Body:
 
     @domains.validator
     def _check_domains(
-        self, attribute: attrs.Attribute[tuple[Domain, ...] | None], value: tuple[Domain, ...] | None
+        self,
+        attribute: attrs.Attribute[tuple[Domain, ...] | None],
+        value: tuple[Domain, ...] | None,
     ) -> None:
         _no_duplicates(self, attribute, value)
         if self.kind in _DECLARED_DOMAINS and not value:
@@ -422,7 +418,9 @@ class Appointment:
     end: dt.date | None = attrs.field(default=None)
 
     @end.validator
-    def _check_end(self, _attribute: attrs.Attribute[dt.date | None], value: dt.date | None) -> None:
+    def _check_end(
+        self, _attribute: attrs.Attribute[dt.date | None], value: dt.date | None
+    ) -> None:
         if value is not None and value < self.start:
             raise ValueError(
                 f"end: expected a day on or after start {self.start.isoformat()}, "
@@ -452,8 +450,9 @@ class Appointment:
 
 @attrs.frozen(kw_only=True)
 class Tie:
-    """A declared tie between two bodies: leads, guides, supervises, embedded in,
-    partners, paired.
+    """A declared tie between two bodies.
+
+    Kinds: leads, guides, supervises, embedded in, partners, paired.
 
     Examples
     --------
@@ -480,7 +479,7 @@ class Tie:
 
 @attrs.frozen(kw_only=True)
 class Meeting:
-    """A standing joint meeting (联席会议): 1+3+N, three-in-one, four-party, …
+    """A standing joint meeting (联席会议): 1+3+N, three-in-one, four-party.
 
     Parameters
     ----------
@@ -508,9 +507,7 @@ class Meeting:
 
     id: str = attrs.field(validator=_nonempty_id)
     convener: str
-    members: tuple[str, ...] = attrs.field(
-        default=(), converter=_tuple, validator=_no_duplicates
-    )
+    members: tuple[str, ...] = attrs.field(default=(), converter=_tuple, validator=_no_duplicates)
     place: str | None = None
     frequency: Frequency = Frequency.AS_NEEDED
     day_of_month: int | None = attrs.field(default=None)

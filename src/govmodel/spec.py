@@ -72,7 +72,7 @@ _TOP_KEYS = ("schema", "name", "name_zh", *RECORD_TYPES)
 _SUFFIXES: dict[str, Format] = {".toml": "toml", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 
 
-class _WrongType(TypeError):
+class _WrongTypeError(TypeError):
     """A value of the wrong type; formatted into a SpecProblem by the loader."""
 
     def __init__(self, expected: str, found: object, code: str = "wrong-type") -> None:
@@ -106,19 +106,19 @@ def _show(value: object) -> str:
 
 def _strict_str(value: object, _: type[Any]) -> str:
     if not isinstance(value, str):
-        raise _WrongType("a string", value)
+        raise _WrongTypeError("a string", value)
     return value
 
 
 def _strict_int(value: object, _: type[Any]) -> int:
     if type(value) is not int:
-        raise _WrongType("an integer", value)
+        raise _WrongTypeError("an integer", value)
     return value
 
 
 def _strict_bool(value: object, _: type[Any]) -> bool:
     if type(value) is not bool:
-        raise _WrongType("true or false", value)
+        raise _WrongTypeError("true or false", value)
     return value
 
 
@@ -131,18 +131,18 @@ def _strict_date(value: object, _: type[Any]) -> dt.date:
                 return dt.date.fromisoformat(value)
         except ValueError:
             pass
-        raise _WrongType("a date like 2025-01-31", value, code="bad-date")
-    raise _WrongType("a date like 2025-01-31", value, code="bad-date")
+        raise _WrongTypeError("a date like 2025-01-31", value, code="bad-date")
+    raise _WrongTypeError("a date like 2025-01-31", value, code="bad-date")
 
 
 def _strict_enum(value: object, enum: type[Enum]) -> Enum:
     if not isinstance(value, str):
-        raise _WrongType("a string", value)
+        raise _WrongTypeError("a string", value)
     try:
         return enum(value)
     except ValueError:
         choices = ", ".join(str(member.value) for member in enum)
-        raise _WrongType(f"one of {choices}", value, code="unknown-value") from None
+        raise _WrongTypeError(f"one of {choices}", value, code="unknown-value") from None
 
 
 def make_converter(*, dates: Literal["iso", "native"] = "iso") -> cattrs.Converter:
@@ -179,7 +179,7 @@ def make_converter(*, dates: Literal["iso", "native"] = "iso") -> cattrs.Convert
     converter.register_unstructure_hook(tuple, list)
     converter.register_unstructure_hook(StrEnum, lambda member: str(member.value))
     for record_type in RECORD_TYPES.values():
-        overrides = {
+        overrides: dict[str, Any] = {
             field.name: override(rename=SPEC_FIELD[field.name])
             for field in attrs.fields(record_type)
             if field.name in SPEC_FIELD
@@ -206,14 +206,14 @@ def _is_str_tuple(t: Any) -> bool:
 def _strict_tuple(converter: cattrs.Converter) -> Callable[[object, Any], tuple[Any, ...]]:
     def hook(value: object, t: Any) -> tuple[Any, ...]:
         if not isinstance(value, list | tuple):
-            raise _WrongType("a list", value)
+            raise _WrongTypeError("a list", value)
         (item_type, _) = get_args(t)
         items = []
         errors: list[Exception] = []
         for index, item in enumerate(value):
             try:
                 items.append(converter.structure(item, item_type))
-            except Exception as err:  # noqa: BLE001 - collected and reported with its index
+            except Exception as err:
                 err.add_note(f"@index {index}")
                 errors.append(err)
         if errors:
@@ -235,9 +235,7 @@ def _converter(dates: Literal["iso", "native"]) -> cattrs.Converter:
 # -- reading -----------------------------------------------------------------
 
 
-def load(
-    source: str | os.PathLike[str] | Mapping[str, Any], *, validate: bool = True
-) -> Structure:
+def load(source: str | os.PathLike[str] | Mapping[str, Any], *, validate: bool = True) -> Structure:
     """Load a structure from a spec file (``.toml``, ``.json``, ``.yaml``) or a mapping.
 
     Parameters
@@ -294,13 +292,21 @@ def load(
     except UnicodeDecodeError as err:
         raise SpecError(
             f"{path}: cannot load",
-            [SpecProblem("", "unreadable", f"expected UTF-8 text: {err.reason} at byte {err.start}")],
+            [
+                SpecProblem(
+                    "", "unreadable", f"expected UTF-8 text: {err.reason} at byte {err.start}"
+                )
+            ],
         ) from None
     return loads(text, format=fmt, where=str(path), validate=validate)
 
 
 def loads(
-    text: str, *, format: Format, where: str = "spec", validate: bool = True  # noqa: A002
+    text: str,
+    *,
+    format: Format,
+    where: str = "spec",
+    validate: bool = True,
 ) -> Structure:
     """Load a structure from spec text in ``format`` (``"toml"``, ``"json"``, ``"yaml"``).
 
@@ -336,7 +342,7 @@ def _parse(text: str, fmt: Format, where: str) -> object:
         message = str(err)
     except json.JSONDecodeError as err:
         message = f"{err.msg} (line {err.lineno}, column {err.colno})"
-    except Exception as err:  # noqa: BLE001 - PyYAML's YAMLError; any parser failure is a syntax problem
+    except Exception as err:
         message = " ".join(str(err).split())
     else:  # pragma: no cover - every format returns above
         raise ValueError(f"unknown format {fmt!r}")
@@ -366,7 +372,9 @@ def _load_mapping(data: object, *, where: str, validate: bool) -> Structure:
             problems.append(SpecProblem(str(key), "unknown-key", f'unknown key "{key}"'))
     schema = data.get("schema")
     if schema is None:
-        problems.append(SpecProblem("schema", "missing-key", f'missing key "schema" (expected "{SCHEMA}")'))
+        problems.append(
+            SpecProblem("schema", "missing-key", f'missing key "schema" (expected "{SCHEMA}")')
+        )
     elif schema != SCHEMA:
         problems.append(
             SpecProblem("schema", "unknown-value", f'expected "{SCHEMA}", found {_show(schema)}')
@@ -377,7 +385,9 @@ def _load_mapping(data: object, *, where: str, validate: bool) -> Structure:
         if isinstance(value, str):
             names[key] = value
         else:
-            problems.append(SpecProblem(key, "wrong-type", f"expected a string, found {_show(value)}"))
+            problems.append(
+                SpecProblem(key, "wrong-type", f"expected a string, found {_show(value)}")
+            )
     converter = _converter("iso")
     records: dict[str, list[Any]] = {}
     for list_name, record_type in RECORD_TYPES.items():
@@ -385,7 +395,9 @@ def _load_mapping(data: object, *, where: str, validate: bool) -> Structure:
         records[list_name] = []
         if not isinstance(raw_list, list):
             problems.append(
-                SpecProblem(list_name, "wrong-type", f"expected a list of tables, found {_show(raw_list)}")
+                SpecProblem(
+                    list_name, "wrong-type", f"expected a list of tables, found {_show(raw_list)}"
+                )
             )
             continue
         for index, raw in enumerate(raw_list):
@@ -398,7 +410,7 @@ def _load_mapping(data: object, *, where: str, validate: bool) -> Structure:
                 continue
             try:
                 records[list_name].append(converter.structure(dict(raw), record_type))
-            except Exception as err:  # noqa: BLE001 - every failure becomes a located problem
+            except Exception as err:
                 problems.extend(_problems_of(err, location, record_type))
                 # Keep what can still be read, so its references are checked too.
                 records[list_name].append(_RawRecord(raw, record_type))
@@ -406,11 +418,14 @@ def _load_mapping(data: object, *, where: str, validate: bool) -> Structure:
     if problems:
         raise SpecError(f"{where}: cannot load", _in_order(problems))
     try:
-        structure = Structure(**names, **records)
+        structure = Structure(
+            name=names.get("name", ""), name_zh=names.get("name_zh", ""), **_lists(records)
+        )
     except SpecError as err:
         raise SpecError(f"{where}: cannot load", err.problems) from None
     if validate:
-        from govmodel.validation import Severity, locate, validate as run_validation
+        from govmodel.validation import Severity, locate
+        from govmodel.validation import validate as run_validation
 
         errors = [v for v in run_validation(structure) if v.severity is Severity.ERROR]
         if errors:
@@ -419,6 +434,10 @@ def _load_mapping(data: object, *, where: str, validate: bool) -> Structure:
                 [SpecProblem(locate(structure, v), v.code, v.message) for v in errors],
             )
     return structure
+
+
+def _lists(records: dict[str, list[Any]]) -> dict[str, Any]:
+    return dict(records)
 
 
 class _RawRecord:
@@ -480,8 +499,10 @@ def _problems_of(err: BaseException, location: str, record_type: type[Any]) -> l
         ]
     if isinstance(err, KeyError):
         # cattrs reports a missing required key as a KeyError noted with the field.
-        return [SpecProblem(location, "missing-key", f'missing key "{location.rsplit(".", 1)[-1]}"')]
-    if isinstance(err, _WrongType):
+        return [
+            SpecProblem(location, "missing-key", f'missing key "{location.rsplit(".", 1)[-1]}"')
+        ]
+    if isinstance(err, _WrongTypeError):
         field = location.rsplit(".", 1)[-1].split("[", 1)[0]
         if err.code == "unknown-value":
             return [
@@ -503,7 +524,11 @@ def _problems_of(err: BaseException, location: str, record_type: type[Any]) -> l
         if isinstance(err, TypeError) and "missing" in text:
             missing = [n for n in names if f"'{n}'" in text]
             return [
-                SpecProblem(f"{location}.{_field_label(n)}", "missing-key", f'missing key "{_field_label(n)}"')
+                SpecProblem(
+                    f"{location}.{_field_label(n)}",
+                    "missing-key",
+                    f'missing key "{_field_label(n)}"',
+                )
                 for n in sorted(missing)
             ] or [SpecProblem(location, "invalid-value", text)]
         return [SpecProblem(location, "invalid-value", text)]
@@ -562,7 +587,7 @@ def _to_dict(structure: Structure, converter: cattrs.Converter) -> dict[str, Any
     return out
 
 
-def dumps(structure: Structure, *, format: Format) -> str:  # noqa: A002
+def dumps(structure: Structure, *, format: Format) -> str:
     """The spec of ``structure`` as text in ``format``.
 
     Examples
@@ -608,4 +633,3 @@ def dump(structure: Structure, path: str | os.PathLike[str]) -> None:
             f"path: expected a file ending in .toml, .json, .yaml or .yml, found {target.name!r}"
         )
     target.write_text(dumps(structure, format=fmt), encoding="utf-8")
-

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from enum import StrEnum
+from itertools import pairwise
 
 import attrs
 
@@ -194,7 +195,7 @@ def _places(s: Structure) -> Iterator[Violation]:
         current = place
         while current.parent is not None:
             if current.parent in seen:
-                cycle = seen[seen.index(current.parent):]
+                cycle = seen[seen.index(current.parent) :]
                 if not reported.intersection(cycle):
                     reported.update(cycle)
                     yield _error(
@@ -216,7 +217,9 @@ def _grids(s: Structure) -> Iterator[Violation]:
                 "no grid is declared: routing cannot use the micro-grid and compound tiers",
             )
         return
-    covered: dict[GridLevel, dict[str, list[str]]] = {level: defaultdict(list) for level in GridLevel}
+    covered: dict[GridLevel, dict[str, list[str]]] = {
+        level: defaultdict(list) for level in GridLevel
+    }
     for grid in grids:
         expected_parent = _GRID_PARENT[grid.level]
         if grid.parent is None:
@@ -281,9 +284,7 @@ def _grids(s: Structure) -> Iterator[Violation]:
         if compound is not None:
             owners += micro.get(compound.id, [])
         if not owners:
-            yield _error(
-                "grid.gap", f'building "{building.id}" is in no micro-grid', building.id
-            )
+            yield _error("grid.gap", f'building "{building.id}" is in no micro-grid', building.id)
         elif len(owners) > 1:
             yield _error(
                 "grid.overlap",
@@ -429,7 +430,7 @@ def _posts(s: Structure) -> Iterator[Violation]:
         if count < 2:
             continue
         spans = [a for a in s.appointments() if (a.person, a.post) == person_id]
-        for first, second in zip(spans, spans[1:], strict=False):
+        for first, second in pairwise(spans):
             if first.overlaps(second):
                 yield _error(
                     "post.held-twice",
@@ -497,4 +498,3 @@ def locate(structure: Structure, violation: Violation) -> str:
             if getattr(record, "id", None) == target:
                 return f"{list_name}[{index}]"
     return ""
-

@@ -22,7 +22,7 @@ Examples
 >>> examples.load("nowhere")
 Traceback (most recent call last):
 ...
-govmodel.errors.UnknownNodeError: no node "nowhere" in the bundled examples (expected one of shagangwan, chengxi, xinhe, zhuanqiao, lianhua)
+govmodel.errors.UnknownNodeError: no node "nowhere" in the bundled examples (expected one of ...)
 """
 
 from __future__ import annotations
@@ -60,9 +60,7 @@ def path(name: str) -> Path:
 
 def _check(name: str) -> None:
     if name not in _NAMES:
-        raise UnknownNodeError(
-            name, f"the bundled examples (expected one of {', '.join(_NAMES)})"
-        )
+        raise UnknownNodeError(name, f"the bundled examples (expected one of {', '.join(_NAMES)})")
 
 
 @cache

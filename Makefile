@@ -1,0 +1,42 @@
+# The two commands of govmodel, on a machine with only Python and make:
+#   make demo   install and run the main job on the bundled Xinhe community
+#   make test   install with the test extras and run every check CI runs
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint typecheck unit docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Stamps record which install a venv has, so a changed pyproject.toml reinstalls.
+$(VENV)/.installed-base: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed-base
+
+demo: $(VENV)/.installed-base
+	$(BIN)/govmodel demo
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy --strict src tests
+
+unit: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+docs: $(VENV)/.installed-dev
+	$(BIN)/mkdocs build --strict --site-dir build/site
+
+# Each step stops make on failure, so `make test` fails when any check fails.
+test: lint typecheck unit docs
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

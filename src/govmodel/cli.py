@@ -1,0 +1,230 @@
+"""The ``govmodel`` command.
+
+``govmodel validate PATH`` checks a spec file and lists every problem with its
+location; ``govmodel demo`` prints a readable summary of the bundled Xinhe
+community. Run ``govmodel --help`` or ``govmodel COMMAND --help`` for options.
+
+Examples
+--------
+>>> from govmodel.cli import main
+>>> main(["validate", str(examples.path("xinhe"))])
+xinhe.toml: valid (0 errors, 0 warnings)
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from govmodel import examples
+from govmodel.errors import GovModelError, SpecError
+from govmodel.model import BodyKind, GridLevel, PlaceKind
+from govmodel.spec import load
+from govmodel.structure import Structure
+from govmodel.validation import Severity, locate, validate
+
+__all__ = ["describe", "main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="govmodel",
+        description="Model party-led grassroots governance: check specs, summarise structures.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    check = commands.add_parser(
+        "validate",
+        help="check a spec file and list every problem",
+        description="Load a spec (.toml, .json, .yaml) and list every problem with its "
+        "location. Exit status 0 when there is no error (warnings are listed), 1 otherwise.",
+    )
+    check.add_argument("path", metavar="PATH", help="the spec file")
+    check.add_argument("--json", action="store_true", help="print the result as JSON")
+    demo = commands.add_parser(
+        "demo",
+        help="summarise the bundled Xinhe community",
+        description="Print a readable summary of a bundled community (Xinhe by default).",
+    )
+    demo.add_argument(
+        "--example",
+        default="xinhe",
+        choices=examples.names(),
+        help="which bundled community (default: xinhe)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
+    """Run the ``govmodel`` command with ``argv``; return the exit status.
+
+    Examples
+    --------
+    >>> main(["demo"]) == 0  # doctest: +ELLIPSIS
+    Xinhe community (新河社区)
+    ...
+    True
+    """
+    stream = out if out is not None else sys.stdout
+    args = _parser().parse_args(argv)
+    if args.command == "validate":
+        return _validate(Path(args.path), as_json=args.json, out=stream)
+    if args.command == "demo":
+        print(describe(examples.load(args.example)), file=stream)
+        return 0
+    raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
+
+
+def _validate(path: Path, *, as_json: bool, out: TextIO) -> int:
+    rows: list[dict[str, Any]] = []
+    try:
+        structure = load(path, validate=False)
+    except SpecError as err:
+        rows = [
+            {"location": p.location, "code": p.code, "severity": "error", "message": p.message}
+            for p in err.problems
+        ]
+    except GovModelError as err:
+        rows = [{"location": "", "code": "unreadable", "severity": "error", "message": str(err)}]
+    else:
+        rows = [
+            {
+                "location": locate(structure, v),
+                "code": v.code,
+                "severity": v.severity.value,
+                "message": v.message,
+                "nodes": list(v.nodes),
+            }
+            for v in validate(structure)
+        ]
+    errors = sum(1 for r in rows if r["severity"] == Severity.ERROR.value)
+    warnings = len(rows) - errors
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "path": str(path),
+                    "valid": errors == 0,
+                    "errors": errors,
+                    "warnings": warnings,
+                    "problems": rows,
+                },
+                ensure_ascii=False,
+                indent=2,
+            ),
+            file=out,
+        )
+    else:
+        verdict = "valid" if errors == 0 else "invalid"
+        print(
+            f"{path.name}: {verdict} ({errors} error{'s' if errors != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''})",
+            file=out,
+        )
+        for row in rows:
+            where = f"{row['location']}: " if row["location"] else ""
+            print(f"  {row['severity']} {row['code']} {where}{row['message']}", file=out)
+    return 0 if errors == 0 else 1
+
+
+def _label(record: Any) -> str:
+    names = " / ".join(n for n in (record.name, record.name_zh) if n)
+    return f"{record.id} ({names})" if names else record.id
+
+
+def describe(structure: Structure) -> str:
+    """A readable summary of a structure.
+
+    Places, grids by level, bodies by kind, posts, cross-appointments and
+    standing meetings.
+
+    Examples
+    --------
+    >>> print(describe(examples.load("xinhe")))  # doctest: +ELLIPSIS
+    Xinhe community (新河社区)
+    <BLANKLINE>
+    Places: 1 street, 1 community, 1 compound, 4 buildings
+    ...
+    Standing meetings (1):
+      meeting:1+3+n (1+3+N property joint meeting / ...), monthly, convened by party:xinhe
+        members: rc:xinhe, pm:cxh, oc:wanda, team:volunteer-mediators
+    """
+    lines = [f"{structure.name} ({structure.name_zh})" if structure.name_zh else structure.name, ""]
+    place_counts = Counter(p.kind for p in structure.places())
+    lines.append(
+        "Places: "
+        + ", ".join(
+            f"{place_counts[k]} {_plural(k.value, place_counts[k])}"
+            for k in PlaceKind
+            if place_counts[k]
+        )
+    )
+    households = sum(p.households or 0 for p in structure.places(kind=PlaceKind.COMPOUND))
+    residents = sum(p.residents or 0 for p in structure.places())
+    if households or residents:
+        lines.append(f"  households recorded: {households:,}; residents recorded: {residents:,}")
+    lines.append("")
+    lines.append("Grids (三级网格):")
+    for level in GridLevel:
+        grids = structure.grids(level=level)
+        if grids:
+            lines.append(f"  {level.value}: {len(grids)}")
+            for grid in grids[:6]:
+                lines.append(f"    {_label(grid)} covers {', '.join(grid.covers)}")
+            if len(grids) > 6:
+                lines.append(f"    … and {len(grids) - 6} more")
+    lines.append("")
+    lines.append("Bodies by kind:")
+    for kind in BodyKind:
+        bodies = structure.bodies(kind=kind)
+        if bodies:
+            lines.append(
+                f"  {kind.value} ({len(bodies)}): "
+                + "; ".join(_label(b) for b in bodies[:4])
+                + ("; …" if len(bodies) > 4 else "")
+            )
+    lines.append("")
+    role_counts = Counter(p.role for p in structure.posts())
+    seats: Counter[str] = Counter()
+    for post in structure.posts():
+        seats[post.role.value] += len(structure.holders(post.id))
+    lines.append(f"Posts ({len(structure.posts())}), people holding each role:")
+    for role, count in sorted(role_counts.items(), key=lambda item: item[0].value):
+        lines.append(
+            f"  {role.value}: {count} post{'s' if count != 1 else ''}, "
+            f"{seats[role.value]} holder{'s' if seats[role.value] != 1 else ''}"
+        )
+    lines.append("")
+    crossed = [
+        (person, structure.posts_of(person.id))
+        for person in structure.people()
+        if len(structure.posts_of(person.id)) > 1
+    ]
+    lines.append(f"Cross-appointments (兼任, {len(crossed)} people holding several posts):")
+    for person, posts in crossed:
+        where = ", ".join(f"{p.role.value} in {p.within}" for p in posts)
+        lines.append(f"  {person.id}: {where}")
+    lines.append("")
+    lines.append(f"Standing meetings ({len(structure.meetings())}):")
+    for meeting in structure.meetings():
+        when = meeting.frequency.value
+        if meeting.day_of_month is not None:
+            when += f" on day {meeting.day_of_month}"
+        lines.append(f"  {_label(meeting)}, {when}, convened by {meeting.convener}")
+        lines.append(f"    members: {', '.join(meeting.members)}")
+    return "\n".join(lines)
+
+
+def _plural(word: str, count: int) -> str:
+    if count == 1:
+        return word
+    return word[:-1] + "ies" if word.endswith("y") else word + "s"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

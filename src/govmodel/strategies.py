@@ -1,0 +1,530 @@
+"""Hypothesis strategies for property-testing code that uses govmodel.
+
+The same strategies govmodel tests itself with. :func:`structures` always
+generates valid structures (``validate`` returns nothing for them);
+:func:`corrupted_specs` generates specs with known defects, for testing error
+handling. Importing this module needs Hypothesis (the ``test`` extra).
+
+:func:`structures` is registered for :class:`govmodel.Structure` through
+Hypothesis' ``hypothesis`` entry point, so ``st.from_type(Structure)`` works
+once govmodel is installed.
+
+Examples
+--------
+>>> from hypothesis import given, settings
+>>> import govmodel
+>>> from govmodel.strategies import structures
+>>> @settings(max_examples=5)
+... @given(structures(max_communities=1))
+... def test_round_trip(s):
+...     assert govmodel.load(govmodel.to_dict(s)) == s
+>>> test_round_trip()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from govmodel.errors import MissingExtraError
+
+try:
+    from hypothesis import strategies as st
+    from hypothesis.errors import InvalidArgument
+except ImportError:  # pragma: no cover - exercised only without the test extra
+    raise MissingExtraError("Hypothesis", "test", "govmodel.strategies") from None
+
+from govmodel.model import (
+    Appointment,
+    Body,
+    BodyKind,
+    Domain,
+    Frequency,
+    Grid,
+    GridLevel,
+    Meeting,
+    Person,
+    Place,
+    PlaceKind,
+    Post,
+    Role,
+    Tie,
+    TieKind,
+)
+from govmodel.structure import Structure
+
+__all__ = ["CorruptedSpec", "Defect", "corrupted_specs", "structures"]
+
+# Text that every spec format can carry: no control characters, surrogates,
+# private-use or unassigned code points, no format characters or line separators.
+_TEXT = st.text(
+    alphabet=st.characters(exclude_categories=("Cc", "Cs", "Co", "Cn", "Cf", "Zl", "Zp")),
+    max_size=12,
+)
+_DAYS = st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2030, 12, 31))
+_DEPARTMENT_DOMAINS = (
+    Domain.PUBLIC_SECURITY,
+    Domain.FIRE_SAFETY,
+    Domain.HOUSING,
+    Domain.URBAN_MANAGEMENT,
+    Domain.UTILITIES,
+)
+
+
+def _check_bounds(name: str, low: int, high: int, floor: int) -> None:
+    if low < floor:
+        raise InvalidArgument(f"min_{name}={low}: expected {floor} or more")
+    if high < low:
+        raise InvalidArgument(f"max_{name}={high}: expected at least min_{name}={low}")
+
+
+class _Builder:
+    """Collects records while a structure is drawn; ids are unique by construction."""
+
+    def __init__(self, draw: Callable[[st.SearchStrategy[Any]], Any]) -> None:
+        self.draw = draw
+        self.places: list[Place] = []
+        self.grids: list[Grid] = []
+        self.bodies: list[Body] = []
+        self.people: list[Person] = []
+        self.posts: list[Post] = []
+        self.appointments: list[Appointment] = []
+        self.ties: list[Tie] = []
+        self.meetings: list[Meeting] = []
+
+    def names(self) -> dict[str, Any]:
+        return {"name": self.draw(_TEXT), "name_zh": self.draw(_TEXT)}
+
+    def person(self, person_id: str) -> str:
+        self.people.append(
+            Person(id=person_id, party_member=self.draw(st.booleans()), **self.names())
+        )
+        return person_id
+
+    def post(self, post_id: str, role: Role, within: str, holders: list[str]) -> str:
+        seats = max(1, len(holders)) + self.draw(st.integers(0, 1))
+        self.posts.append(Post(id=post_id, role=role, within=within, seats=seats, **self.names()))
+        for person_id in holders:
+            start = self.draw(_DAYS)
+            end = self.draw(st.none() | st.dates(min_value=start, max_value=dt.date(2031, 12, 31)))
+            self.appointments.append(
+                Appointment(person=person_id, post=post_id, start=start, end=end)
+            )
+        return post_id
+
+    def lead(self, party_id: str, body_id: str) -> None:
+        kind = self.draw(st.sampled_from([TieKind.LEADS, TieKind.EMBEDDED_IN]))
+        self.ties.append(Tie(kind=kind, source=party_id, target=body_id))
+
+    def structure(self) -> Structure:
+        return Structure(
+            name=self.draw(_TEXT),
+            name_zh=self.draw(_TEXT),
+            places=self.places,
+            grids=self.grids,
+            bodies=self.bodies,
+            people=self.people,
+            posts=self.posts,
+            appointments=self.appointments,
+            ties=self.ties,
+            meetings=self.meetings,
+        )
+
+
+def structures(
+    *,
+    min_communities: int = 1,
+    max_communities: int = 2,
+    min_compounds: int = 1,
+    max_compounds: int = 3,
+    min_buildings: int = 0,
+    max_buildings: int = 3,
+) -> st.SearchStrategy[Structure]:
+    """Valid structures: one street with communities, compounds and buildings.
+
+    Every generated structure passes :func:`govmodel.validate` with no
+    violation: complete, non-overlapping grids on three levels, a party
+    committee and residents' committee per community, an owners' committee for
+    each titled compound and a self-management committee for each no-title one,
+    property companies serving compounds, party leadership of every body, and
+    cross-appointments of people to several posts. Departments, mediation
+    rooms and standing meetings appear in some structures and not others.
+
+    Parameters
+    ----------
+    min_communities, max_communities
+        Communities in the street (at least 1).
+    min_compounds, max_compounds
+        Compounds per community (at least 0).
+    min_buildings, max_buildings
+        Buildings per compound (at least 0).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from govmodel import validate
+    >>> @settings(max_examples=5)
+    ... @given(structures(max_compounds=2))
+    ... def test_valid(s):
+    ...     assert validate(s) == ()
+    >>> test_valid()
+    >>> structures(min_compounds=3, max_compounds=2).example()
+    Traceback (most recent call last):
+    ...
+    hypothesis.errors.InvalidArgument: max_compounds=2: expected at least min_compounds=3
+    """
+    _check_bounds("communities", min_communities, max_communities, 1)
+    _check_bounds("compounds", min_compounds, max_compounds, 0)
+    _check_bounds("buildings", min_buildings, max_buildings, 0)
+
+    @st.composite
+    def draw_structure(draw: Callable[[st.SearchStrategy[Any]], Any]) -> Structure:
+        b = _Builder(draw)
+        street = "street:s"
+        b.places.append(Place(id=street, kind=PlaceKind.STREET, **b.names()))
+        b.bodies.append(
+            Body(id="so:s", kind=BodyKind.STREET_OFFICE, jurisdiction=(street,), **b.names())
+        )
+        departments = draw(st.lists(st.sampled_from(_DEPARTMENT_DOMAINS), unique=True, max_size=3))
+        for domain in departments:
+            b.bodies.append(
+                Body(
+                    id=f"dept:{domain.value}",
+                    kind=BodyKind.DEPARTMENT,
+                    domains=(domain,),
+                    jurisdiction=(street,),
+                    **b.names(),
+                )
+            )
+        n_communities = draw(st.integers(min_communities, max_communities))
+        for c in range(n_communities):
+            _community(b, c, street, min_compounds, max_compounds, min_buildings, max_buildings)
+        return b.structure()
+
+    return draw_structure()
+
+
+def _community(
+    b: _Builder,
+    c: int,
+    street: str,
+    min_compounds: int,
+    max_compounds: int,
+    min_buildings: int,
+    max_buildings: int,
+) -> None:
+    draw = b.draw
+    community = f"community:c{c}"
+    b.places.append(
+        Place(
+            id=community,
+            kind=PlaceKind.COMMUNITY,
+            parent=street,
+            households=draw(st.none() | st.integers(0, 20_000)),
+            **b.names(),
+        )
+    )
+    party = f"party:c{c}"
+    rc = f"rc:c{c}"
+    # A community's party organisation is a committee, or a branch in small ones.
+    party_kind = draw(st.sampled_from([BodyKind.PARTY_COMMITTEE, BodyKind.PARTY_BRANCH]))
+    b.bodies.append(Body(id=party, kind=party_kind, jurisdiction=(community,), **b.names()))
+    b.bodies.append(
+        Body(id=rc, kind=BodyKind.RESIDENTS_COMMITTEE, jurisdiction=(community,), **b.names())
+    )
+    b.lead(party, rc)
+    community_grid = f"grid:c{c}"
+    b.grids.append(
+        Grid(id=community_grid, level=GridLevel.COMMUNITY, covers=(community,), **b.names())
+    )
+    secretary = b.person(f"person:c{c}-secretary")
+    b.post(f"post:c{c}-secretary", Role.SECRETARY, party, [secretary])
+    # 两委交叉任职: the secretary is also a residents' committee member and
+    # the community grid leader.
+    b.post(f"post:c{c}-rc-member", Role.MEMBER, rc, [secretary] if draw(st.booleans()) else [])
+    b.post(f"post:c{c}-grid-leader", Role.GRID_LEADER, community_grid, [secretary])
+    if draw(st.booleans()):
+        room = f"mediation:c{c}"
+        b.bodies.append(
+            Body(id=room, kind=BodyKind.MEDIATION_ROOM, jurisdiction=(community,), **b.names())
+        )
+        b.lead(party, room)
+        mediators = [b.person(f"person:c{c}-mediator-{i}") for i in range(draw(st.integers(1, 3)))]
+        b.post(f"post:c{c}-mediator", Role.MEDIATOR, room, mediators)
+    companies: list[str] = []
+    compound_bodies: list[str] = []
+    n_compounds = draw(st.integers(min_compounds, max_compounds))
+    for k in range(n_compounds):
+        compound = f"compound:c{c}-{k}"
+        titled = draw(st.booleans())
+        b.places.append(
+            Place(
+                id=compound,
+                kind=PlaceKind.COMPOUND,
+                parent=community,
+                households=draw(st.none() | st.integers(0, 5_000)),
+                title=titled,
+                old=draw(st.booleans()),
+                **b.names(),
+            )
+        )
+        compound_grid = f"grid:c{c}-{k}"
+        b.grids.append(
+            Grid(
+                id=compound_grid,
+                level=GridLevel.COMPOUND,
+                parent=community_grid,
+                covers=(compound,),
+                **b.names(),
+            )
+        )
+        committee = f"{'oc' if titled else 'smc'}:c{c}-{k}"
+        kind = BodyKind.OWNERS_COMMITTEE if titled else BodyKind.SELF_MANAGEMENT_COMMITTEE
+        b.bodies.append(Body(id=committee, kind=kind, jurisdiction=(compound,), **b.names()))
+        b.lead(party, committee)
+        compound_bodies.append(committee)
+        # A company serves one compound or several; reuse an existing one at times.
+        if companies and draw(st.booleans()):
+            company = draw(st.sampled_from(companies))
+            index = next(i for i, body in enumerate(b.bodies) if body.id == company)
+            b.bodies[index] = attrs.evolve(
+                b.bodies[index], serves=(*b.bodies[index].serves, compound)
+            )
+        else:
+            company = f"pm:c{c}-{k}"
+            companies.append(company)
+            b.bodies.append(
+                Body(id=company, kind=BodyKind.PROPERTY_COMPANY, serves=(compound,), **b.names())
+            )
+            b.lead(party, company)
+            b.ties.append(Tie(kind=TieKind.SUPERVISES, source=committee, target=company))
+        worker = b.person(f"person:c{c}-{k}-worker")
+        b.post(f"post:c{c}-{k}-grid-worker", Role.GRID_WORKER, compound_grid, [worker])
+        steward = b.person(f"person:c{c}-{k}-steward")
+        b.post(f"post:c{c}-{k}-steward", Role.BUILDING_STEWARD, company, [steward])
+        if draw(st.booleans()):
+            # 网格长兼任物业服务监督员; 物业管家兼任网格员.
+            b.post(f"post:c{c}-{k}-supervisor", Role.PROPERTY_SUPERVISOR, compound_grid, [steward])
+        if draw(st.booleans()):
+            members = [committee, company]
+            b.meetings.append(
+                Meeting(
+                    id=f"meeting:c{c}-{k}",
+                    convener=party,
+                    members=tuple(members),
+                    place=compound,
+                    frequency=draw(st.sampled_from(list(Frequency))),
+                    **b.names(),
+                )
+            )
+        _buildings(b, c, k, compound, compound_grid, min_buildings, max_buildings)
+    if compound_bodies and draw(st.booleans()):
+        b.meetings.append(
+            Meeting(
+                id=f"meeting:c{c}",
+                convener=party,
+                members=(rc, *companies, *compound_bodies),
+                place=community,
+                frequency=Frequency.MONTHLY,
+                day_of_month=draw(st.none() | st.integers(1, 28)),
+                **b.names(),
+            )
+        )
+
+
+def _buildings(
+    b: _Builder,
+    c: int,
+    k: int,
+    compound: str,
+    compound_grid: str,
+    min_buildings: int,
+    max_buildings: int,
+) -> None:
+    draw = b.draw
+    n_buildings = draw(st.integers(min_buildings, max_buildings))
+    buildings = [f"building:c{c}-{k}-{i}" for i in range(n_buildings)]
+    for building in buildings:
+        b.places.append(Place(id=building, kind=PlaceKind.BUILDING, parent=compound, **b.names()))
+        for u in range(draw(st.integers(0, 2))):
+            b.places.append(
+                Place(id=f"{building}-u{u}", kind=PlaceKind.UNIT, parent=building, **b.names())
+            )
+    # Split the buildings into consecutive micro-grids, each with its worker.
+    start = 0
+    m = 0
+    while start < len(buildings):
+        size = draw(st.integers(1, len(buildings) - start))
+        grid_id = f"grid:c{c}-{k}-m{m}"
+        b.grids.append(
+            Grid(
+                id=grid_id,
+                level=GridLevel.MICRO,
+                parent=compound_grid,
+                covers=tuple(buildings[start : start + size]),
+                **b.names(),
+            )
+        )
+        worker = b.person(f"person:c{c}-{k}-m{m}")
+        b.post(f"post:c{c}-{k}-m{m}", Role.MICRO_GRID_WORKER, grid_id, [worker])
+        start += size
+        m += 1
+
+
+# -- corrupted specs -----------------------------------------------------------
+
+
+@attrs.frozen
+class Defect:
+    """One defect injected into a spec: where, and the problem code expected there.
+
+    Examples
+    --------
+    >>> Defect("places[0].kind", "unknown-value").code
+    'unknown-value'
+    """
+
+    location: str
+    code: str
+
+
+@attrs.frozen
+class CorruptedSpec:
+    """A spec mapping with defects injected, and the list of those defects."""
+
+    spec: dict[str, Any]
+    defects: tuple[Defect, ...]
+
+
+def _corruptions() -> list[tuple[str, str, str, Callable[[dict[str, Any], int], Any]]]:
+    """(list, field, code, how to corrupt record i) for each kind of defect."""
+
+    def delete(field: str) -> Callable[[dict[str, Any], int], Any]:
+        def corrupt(record: dict[str, Any], _: int) -> Any:
+            record.pop(field, None)
+
+        return corrupt
+
+    def put(field: str, value: Any) -> Callable[[dict[str, Any], int], Any]:
+        def corrupt(record: dict[str, Any], i: int) -> Any:
+            record[field] = value(i) if callable(value) else value
+
+        return corrupt
+
+    return [
+        ("places", "kind", "missing-key", delete("kind")),
+        ("places", "kind", "unknown-value", put("kind", "palace")),
+        ("places", "households", "wrong-type", put("households", "many")),
+        ("places", "colour", "unknown-key", put("colour", "red")),
+        ("places", "parent", "dangling-reference", put("parent", lambda i: f"place:missing-{i}")),
+        ("grids", "level", "unknown-value", put("level", "galaxy")),
+        ("grids", "covers", "wrong-type", put("covers", "not-a-list")),
+        ("bodies", "kind", "unknown-value", put("kind", "guild")),
+        ("bodies", "serves[0]", "dangling-reference", put("serves", lambda i: [f"place:gone-{i}"])),
+        ("people", "party_member", "wrong-type", put("party_member", "yes")),
+        ("posts", "role", "unknown-value", put("role", "emperor")),
+        ("posts", "in", "dangling-reference", put("in", lambda i: f"body:gone-{i}")),
+        ("appointments", "start", "bad-date", put("start", "2025-02-30")),
+        ("appointments", "person", "missing-key", delete("person")),
+        ("ties", "kind", "unknown-value", put("kind", "loves")),
+        ("meetings", "convener", "dangling-reference", put("convener", lambda i: f"body:gone-{i}")),
+    ]
+
+
+def corrupted_specs(
+    *,
+    min_defects: int = 1,
+    max_defects: int = 3,
+    structures: st.SearchStrategy[Structure] | None = None,
+) -> st.SearchStrategy[CorruptedSpec]:
+    """Valid specs with defects injected, each defect at its own record.
+
+    The defects: a missing key, an unknown key, a value of the wrong type, an
+    unknown kind, role or level, a dangling reference, a bad date, a duplicate
+    id, and an unknown top-level key. Loading the spec must raise
+    :class:`govmodel.SpecError` with a problem at each defect's location with
+    the defect's code (and possibly more problems that follow from them).
+
+    Parameters
+    ----------
+    min_defects, max_defects
+        How many defects to inject (at least 1).
+    structures
+        Where the valid specs come from; :func:`structures` by default.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> import govmodel
+    >>> @settings(max_examples=5)
+    ... @given(corrupted_specs())
+    ... def test_reported(case):
+    ...     try:
+    ...         govmodel.load(case.spec)
+    ...     except govmodel.SpecError as err:
+    ...         found = {(p.location, p.code) for p in err.problems}
+    ...         assert all((d.location, d.code) in found for d in case.defects)
+    ...     else:
+    ...         raise AssertionError("loaded a corrupted spec")
+    >>> test_reported()
+    """
+    _check_bounds("defects", min_defects, max_defects, 1)
+    from govmodel.spec import to_dict
+
+    source = structures if structures is not None else _default_structures()
+
+    @st.composite
+    def draw_corrupted(draw: Callable[[st.SearchStrategy[Any]], Any]) -> CorruptedSpec:
+        spec = to_dict(draw(source))
+        options: list[tuple[str, int, str, str, Callable[[dict[str, Any], int], Any]]] = []
+        for list_name, field, code, corrupt in _corruptions():
+            for index in range(len(spec.get(list_name, []))):
+                options.append((list_name, index, field, code, corrupt))
+        extra: list[str] = ["top-level", "duplicate-id"]
+        n = draw(st.integers(min_defects, max_defects))
+        chosen = draw(
+            st.lists(
+                st.sampled_from(range(len(options) + len(extra))),
+                min_size=1,
+                max_size=n,
+                unique=True,
+            )
+        )
+        used: set[tuple[str, int]] = set()
+        defects: list[Defect] = []
+        for choice in chosen:
+            if choice >= len(options):
+                what = extra[choice - len(options)]
+                if what == "top-level":
+                    spec["colour"] = "red"
+                    defects.append(Defect("colour", "unknown-key"))
+                else:
+                    people = spec.setdefault("people", [])
+                    first = people[0]["id"] if people else None
+                    if first is None:
+                        people.append({"id": "person:twin"})
+                        first = "person:twin"
+                    people.append({"id": first})
+                    defects.append(Defect(f"people[{len(people) - 1}].id", "duplicate-id"))
+                continue
+            list_name, index, field, code, corrupt = options[choice]
+            if (list_name, index) in used:
+                continue
+            used.add((list_name, index))
+            corrupt(spec[list_name][index], index)
+            defects.append(Defect(f"{list_name}[{index}].{field}", code))
+        return CorruptedSpec(spec=spec, defects=tuple(defects))
+
+    return draw_corrupted()
+
+
+def _default_structures() -> st.SearchStrategy[Structure]:
+    return structures(max_communities=2, max_compounds=2, max_buildings=2)
+
+
+def _hypothesis_setup_hook() -> None:
+    """Register :func:`structures` for :class:`govmodel.Structure` (Hypothesis entry point)."""
+    st.register_type_strategy(Structure, structures())

@@ -1,0 +1,270 @@
+"""Tests for `govmodel.structure`: the graph and its typed queries."""
+
+import datetime as dt
+import pickle
+
+import networkx as nx
+import pytest
+from hypothesis import given
+
+import govmodel
+from govmodel import Relation, SpecError, Structure, UnknownNodeError, examples
+from govmodel.model import (
+    Appointment,
+    Body,
+    BodyKind,
+    GridLevel,
+    Person,
+    Place,
+    PlaceKind,
+    Post,
+    Role,
+    Tie,
+    TieKind,
+)
+from govmodel.strategies import structures
+
+DAY = dt.date(2025, 6, 1)
+
+
+@pytest.fixture
+def xinhe() -> Structure:
+    return examples.load("xinhe")
+
+
+class TestGraph:
+    def test_frozen(self, xinhe: Structure) -> None:
+        """The graph cannot be changed behind the structure's back."""
+        assert nx.is_frozen(xinhe.graph)
+        with pytest.raises(nx.NetworkXError):
+            xinhe.graph.add_node("x")
+
+    def test_node_attribute_obj_is_the_record(self, xinhe: Structure) -> None:
+        """Node attribute "obj" holds the domain record of that id."""
+        for node_id, data in xinhe.graph.nodes(data=True):
+            assert data["obj"].id == node_id
+            assert xinhe.node(node_id) is data["obj"]
+
+    def test_edge_keys_are_relations(self, xinhe: Structure) -> None:
+        """Every edge key is a `Relation`."""
+        keys = {key for _, _, key in xinhe.graph.edges(keys=True)}
+        assert keys <= set(Relation)
+        assert {Relation.CONTAINS, Relation.COVERS, Relation.HOLDS, Relation.POST_IN} <= keys
+
+    def test_edges_follow_records(self, xinhe: Structure) -> None:
+        """Place parents, grid coverage, services, ties, posts and meetings are edges."""
+        g = xinhe.graph
+        assert g.has_edge("compound:wanda", "building:wanda-1", key=Relation.CONTAINS)
+        assert g.has_edge("grid:wanda-a", "building:wanda-1", key=Relation.COVERS)
+        assert g.has_edge("grid:wanda", "grid:wanda-a", key=Relation.PARENT_OF)
+        assert g.has_edge("pm:cxh", "compound:wanda", key=Relation.SERVES)
+        assert g.has_edge("party:xinhe", "community:xinhe", key=Relation.ANSWERS_FOR)
+        assert g.has_edge("party:xinhe", "pm:cxh", key=Relation.PARTNERS)
+        assert g.has_edge("oc:wanda", "pm:cxh", key=Relation.SUPERVISES)
+        assert g.has_edge("post:xinhexin-mediator", "mediation:xinhexin", key=Relation.POST_IN)
+        assert g.has_edge("person:steward-1", "post:cxh-steward", key=Relation.HOLDS)
+        assert g.has_edge("rc:xinhe", "meeting:1+3+n", key=Relation.MEMBER_OF)
+        assert g.has_edge("party:xinhe", "meeting:1+3+n", key=Relation.CONVENES)
+
+    @given(structures())
+    def test_every_record_reference_is_an_edge(self, s: Structure) -> None:
+        """The graph has one node per node record and an edge for each reference."""
+        records = s.records()
+        node_count = sum(
+            len(records[n]) for n in ("places", "grids", "bodies", "people", "posts", "meetings")
+        )
+        assert s.graph.number_of_nodes() == node_count
+        for place in s.places():
+            if place.parent is not None:
+                assert s.graph.has_edge(place.parent, place.id, key=Relation.CONTAINS)
+        for appointment in s.appointments():
+            data = s.graph.get_edge_data(appointment.person, appointment.post, key=Relation.HOLDS)
+            assert appointment in data["appointments"]
+
+
+class TestQueries:
+    def test_unknown_id(self, xinhe: Structure) -> None:
+        """Unknown ids raise UnknownNodeError, a LookupError, naming the id."""
+        with pytest.raises(UnknownNodeError, match='no node "nope"') as info:
+            xinhe.node("nope")
+        assert isinstance(info.value, LookupError)
+        assert info.value.node_id == "nope"
+
+    def test_typed_lookup_of_wrong_type(self, xinhe: Structure) -> None:
+        """Asking for a place by a body's id is an unknown place."""
+        with pytest.raises(UnknownNodeError, match="places"):
+            xinhe.place("pm:cxh")
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "ancestors",
+            "children",
+            "grid_of",
+            "grid_chain",
+            "serving",
+            "answering_for",
+            "meetings_for",
+        ],
+    )
+    def test_place_queries_reject_unknown(self, xinhe: Structure, query: str) -> None:
+        """Every place query raises UnknownNodeError for an unknown place."""
+        with pytest.raises(UnknownNodeError):
+            getattr(xinhe, query)("place:none")
+
+    def test_filters(self, xinhe: Structure) -> None:
+        """Kind, level and role filters accept enum members or their values."""
+        assert xinhe.places(kind="building") == xinhe.places(kind=PlaceKind.BUILDING)
+        assert len(xinhe.places(kind="building")) == 4
+        assert [g.id for g in xinhe.grids(level=GridLevel.COMPOUND)] == ["grid:wanda"]
+        assert [b.id for b in xinhe.bodies(kind="owners_committee")] == ["oc:wanda"]
+        assert len(xinhe.posts(role=Role.GRID_LEADER)) == 2
+        with pytest.raises(ValueError, match="palace"):
+            xinhe.places(kind="palace")
+
+    def test_ancestors_nearest_first(self, xinhe: Structure) -> None:
+        """Ancestors run from the parent to the root."""
+        assert [p.id for p in xinhe.ancestors("building:wanda-3")] == [
+            "compound:wanda",
+            "community:xinhe",
+            "street:xinhua",
+        ]
+        assert xinhe.ancestors("street:xinhua") == ()
+
+    def test_grid_of_and_chain(self, xinhe: Structure) -> None:
+        """A building's grid is its micro-grid; a compound's its compound grid."""
+        assert xinhe.grid_of("building:wanda-3").id == "grid:wanda-b"  # type: ignore[union-attr]
+        assert xinhe.grid_of("compound:wanda").id == "grid:wanda"  # type: ignore[union-attr]
+        assert [g.id for g in xinhe.grid_chain("building:wanda-3")] == [
+            "grid:wanda-b",
+            "grid:wanda",
+            "grid:xinhe",
+        ]
+
+    @given(structures())
+    def test_grid_of_units_is_their_buildings(self, s: Structure) -> None:
+        """A unit lies in its building's micro-grid (units are never covered alone)."""
+        for unit in s.places(kind=PlaceKind.UNIT):
+            assert unit.parent is not None
+            assert s.grid_of(unit.id) == s.grid_of(unit.parent)
+            grid = s.grid_of(unit.id)
+            assert grid is not None
+            assert grid.level is GridLevel.MICRO
+
+    def test_holders_respect_dates(self) -> None:
+        """holders(at=) and posts_of(at=) see only appointments in force that day."""
+        s = Structure(
+            name="dates",
+            places=[Place(id="community:a", kind=PlaceKind.COMMUNITY)],
+            bodies=[
+                Body(id="rc:a", kind=BodyKind.RESIDENTS_COMMITTEE, jurisdiction=("community:a",))
+            ],
+            people=[Person(id="p1"), Person(id="p2")],
+            posts=[Post(id="post:chair", role=Role.MEMBER, within="rc:a")],
+            appointments=[
+                Appointment(
+                    person="p1",
+                    post="post:chair",
+                    start=dt.date(2020, 1, 1),
+                    end=dt.date(2022, 12, 31),
+                ),
+                Appointment(person="p2", post="post:chair", start=dt.date(2023, 1, 1)),
+            ],
+        )
+        assert [p.id for p in s.holders("post:chair", at=dt.date(2021, 5, 1))] == ["p1"]
+        assert [p.id for p in s.holders("post:chair", at=dt.date(2024, 5, 1))] == ["p2"]
+        assert [p.id for p in s.holders("post:chair")] == ["p1", "p2"]
+        assert s.posts_of("p1", at=dt.date(2024, 1, 1)) == ()
+        assert [p.id for p in s.posts_of("p1")] == ["post:chair"]
+
+    def test_cross_appointment(self, xinhe: Structure) -> None:
+        """A steward holds a property post and a grid post at once (兼任)."""
+        roles = {p.role for p in xinhe.posts_of("person:steward-1", at=DAY)}
+        assert roles == {Role.BUILDING_STEWARD, Role.GRID_WORKER}
+
+    def test_members_counts_each_person_once(self, xinhe: Structure) -> None:
+        """members() lists the people holding any post in a body, once each."""
+        assert len(xinhe.members("mediation:xinhexin", at=DAY)) == 5
+
+    def test_serving_and_answering(self, xinhe: Structure) -> None:
+        """Service contracts and jurisdiction are separate questions."""
+        assert [b.id for b in xinhe.serving("compound:wanda")] == ["pm:cxh"]
+        assert {b.id for b in xinhe.answering_for("community:xinhe")} >= {"party:xinhe", "rc:xinhe"}
+        assert [m.id for m in xinhe.meetings_for("community:xinhe")] == ["meeting:1+3+n"]
+
+    def test_enclosing(self, xinhe: Structure) -> None:
+        """enclosing() finds the place of a kind at or above a place."""
+        assert xinhe.enclosing("compound:wanda", "compound").id == "compound:wanda"  # type: ignore[union-attr]
+        assert xinhe.enclosing("community:xinhe", "compound") is None
+
+
+class TestConstruction:
+    def test_dangling_reference(self) -> None:
+        """Building a structure with a dangling reference raises SpecError."""
+        with pytest.raises(SpecError) as info:
+            Structure(
+                places=[Place(id="compound:x", kind=PlaceKind.COMPOUND, parent="community:none")]
+            )
+        assert [str(p) for p in info.value.problems] == [
+            'places[0].parent: no place "community:none"'
+        ]
+
+    def test_duplicate_tie(self) -> None:
+        """The same tie declared twice is reported with both positions."""
+        bodies = [
+            Body(id="party:a", kind=BodyKind.PARTY_COMMITTEE),
+            Body(id="rc:a", kind=BodyKind.RESIDENTS_COMMITTEE),
+        ]
+        tie = Tie(kind=TieKind.LEADS, source="party:a", target="rc:a")
+        with pytest.raises(SpecError) as info:
+            Structure(bodies=bodies, ties=[tie, tie])
+        (problem,) = info.value.problems
+        assert problem.location == "ties[1]"
+        assert "already declared at ties[0]" in problem.message
+
+    def test_immutable(self, xinhe: Structure) -> None:
+        """Attributes of a structure cannot be set or deleted."""
+        with pytest.raises(AttributeError, match="immutable"):
+            xinhe.name = "other"
+        with pytest.raises(AttributeError, match="immutable"):
+            del xinhe.name
+
+    def test_evolve_rejects_unknown_field(self, xinhe: Structure) -> None:
+        """evolve() names the fields it accepts."""
+        with pytest.raises(TypeError, match="unknown field"):
+            xinhe.evolve(rooms=())
+
+
+class TestEquality:
+    def test_order_does_not_matter(self, xinhe: Structure) -> None:
+        """Equality and hash are by content, not by record order."""
+        shuffled = xinhe.evolve(places=tuple(reversed(xinhe.places())))
+        assert shuffled == xinhe
+        assert hash(shuffled) == hash(xinhe)
+
+    def test_content_matters(self, xinhe: Structure) -> None:
+        """A structure with one record less is a different structure."""
+        assert xinhe.evolve(meetings=()) != xinhe
+        assert xinhe.evolve(name="other") != xinhe
+        assert xinhe != "xinhe"
+
+    @given(structures())
+    def test_pickle_round_trip(self, s: Structure) -> None:
+        """Structures survive pickling (they travel to worker processes)."""
+        assert pickle.loads(pickle.dumps(s)) == s
+
+    @given(structures())
+    def test_to_dict_round_trip(self, s: Structure) -> None:
+        """load(to_dict(s)) == s."""
+        assert govmodel.load(govmodel.to_dict(s)) == s
+
+
+class TestWholeCompoundMicroGrid:
+    def test_chain_starts_at_the_micro_grid(self) -> None:
+        """A compound that is one micro-grid (Zhuanqiao) has its micro-grid as its grid."""
+        s = examples.load("zhuanqiao")
+        assert [g.id for g in s.grid_chain("compound:dongbei")] == [
+            "grid:dongbei-micro",
+            "grid:dongbei",
+            "grid:zhuanqiao",
+        ]
