@@ -399,17 +399,20 @@ class CorruptedSpec:
     defects: tuple[Defect, ...]
 
 
-def _corruptions() -> list[tuple[str, str, str, Callable[[dict[str, Any], int], Any]]]:
+Corruption = Callable[[dict[str, Any], int], None]
+
+
+def _corruptions() -> list[tuple[str, str, str, Corruption]]:
     """(list, field, code, how to corrupt record i) for each kind of defect."""
 
-    def delete(field: str) -> Callable[[dict[str, Any], int], Any]:
-        def corrupt(record: dict[str, Any], _: int) -> Any:
+    def delete(field: str) -> Corruption:
+        def corrupt(record: dict[str, Any], _: int) -> None:
             record.pop(field, None)
 
         return corrupt
 
-    def put(field: str, value: Any) -> Callable[[dict[str, Any], int], Any]:
-        def corrupt(record: dict[str, Any], i: int) -> Any:
+    def put(field: str, value: Any) -> Corruption:
+        def corrupt(record: dict[str, Any], i: int) -> None:
             record[field] = value(i) if callable(value) else value
 
         return corrupt
@@ -479,43 +482,31 @@ def corrupted_specs(
     @st.composite
     def draw_corrupted(draw: Callable[[st.SearchStrategy[Any]], Any]) -> CorruptedSpec:
         spec = to_dict(draw(source))
-        options: list[tuple[str, int, str, str, Callable[[dict[str, Any], int], Any]]] = []
+        # One defect per record, so every defect is reported on its own.
+        by_record: dict[tuple[str, int], list[tuple[str, str, Corruption]]] = {}
         for list_name, field, code, corrupt in _corruptions():
             for index in range(len(spec.get(list_name, []))):
-                options.append((list_name, index, field, code, corrupt))
-        extra: list[str] = ["top-level", "duplicate-id"]
-        n = draw(st.integers(min_defects, max_defects))
-        chosen = draw(
-            st.lists(
-                st.sampled_from(range(len(options) + len(extra))),
-                min_size=1,
-                max_size=n,
-                unique=True,
-            )
-        )
-        used: set[tuple[str, int]] = set()
+                by_record.setdefault((list_name, index), []).append((field, code, corrupt))
+        targets: list[tuple[str, int] | str] = [*by_record, "top-level", "duplicate-id"]
+        n = draw(st.integers(min_defects, min(max_defects, len(targets))))
+        chosen = draw(st.lists(st.sampled_from(targets), min_size=n, max_size=n, unique=True))
         defects: list[Defect] = []
-        for choice in chosen:
-            if choice >= len(options):
-                what = extra[choice - len(options)]
-                if what == "top-level":
-                    spec["colour"] = "red"
-                    defects.append(Defect("colour", "unknown-key"))
-                else:
-                    people = spec.setdefault("people", [])
-                    first = people[0]["id"] if people else None
-                    if first is None:
-                        people.append({"id": "person:twin"})
-                        first = "person:twin"
-                    people.append({"id": first})
-                    defects.append(Defect(f"people[{len(people) - 1}].id", "duplicate-id"))
-                continue
-            list_name, index, field, code, corrupt = options[choice]
-            if (list_name, index) in used:
-                continue
-            used.add((list_name, index))
-            corrupt(spec[list_name][index], index)
-            defects.append(Defect(f"{list_name}[{index}].{field}", code))
+        for target in chosen:
+            if target == "top-level":
+                spec["colour"] = "red"
+                defects.append(Defect("colour", "unknown-key"))
+            elif target == "duplicate-id":
+                people = spec.setdefault("people", [])
+                if not people:
+                    people.append({"id": "person:twin"})
+                people.append({"id": people[0]["id"]})
+                defects.append(Defect(f"people[{len(people) - 1}].id", "duplicate-id"))
+            else:
+                assert isinstance(target, tuple)
+                list_name, index = target
+                field, code, corrupt = draw(st.sampled_from(by_record[target]))
+                corrupt(spec[list_name][index], index)
+                defects.append(Defect(f"{list_name}[{index}].{field}", code))
         return CorruptedSpec(spec=spec, defects=tuple(defects))
 
     return draw_corrupted()

@@ -1,0 +1,171 @@
+"""Tests for `govmodel.cli`: the govmodel command."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from govmodel import examples
+from govmodel.cli import main
+
+BROKEN = """\
+schema = "govmodel/1"
+name = "broken"
+
+[[places]]
+id = "community:a"
+kind = "communty"
+
+[[places]]
+id = "compound:b"
+kind = "compound"
+parent = "community:zz"
+households = "many"
+
+[[appointments]]
+person = "person:nobody"
+post = "post:none"
+start = "2025-02-30"
+"""
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    status = main(list(argv), out=out)
+    return status, out.getvalue()
+
+
+class TestValidate:
+    def test_clean_example(self) -> None:
+        """A clean spec exits 0 and says so."""
+        status, text = run("validate", str(examples.path("zhuanqiao")))
+        assert status == 0
+        assert text.startswith("zhuanqiao.toml: valid (0 errors, 0 warnings)")
+
+    def test_broken_file_lists_every_problem(self, tmp_path: Path) -> None:
+        """A broken file lists every problem with its location and exits 1."""
+        path = tmp_path / "broken.toml"
+        path.write_text(BROKEN, encoding="utf-8")
+        status, text = run("validate", str(path))
+        assert status == 1
+        lines = text.splitlines()
+        assert lines[0] == "broken.toml: invalid (6 errors, 0 warnings)"
+        assert "  error unknown-value places[0].kind: unknown kind" in lines[1]
+        locations = [line.split()[2] for line in lines[1:]]
+        assert locations == [
+            "places[0].kind:",
+            "places[1].households:",
+            "places[1].parent:",
+            "appointments[0].person:",
+            "appointments[0].post:",
+            "appointments[0].start:",
+        ]
+
+    def test_toml_syntax_error(self, tmp_path: Path) -> None:
+        """TOML itself rejects the date 2025-02-30: the parser's complaint is reported."""
+        path = tmp_path / "broken.toml"
+        path.write_text(BROKEN.replace('"2025-02-30"', "2025-02-30"), encoding="utf-8")
+        status, text = run("validate", str(path))
+        assert status == 1
+        assert text.splitlines()[1].startswith("  error syntax not valid TOML:")
+
+    def test_json_output(self, tmp_path: Path) -> None:
+        """--json prints the same problems as data."""
+        path = tmp_path / "broken.json"
+        path.write_text(
+            json.dumps({"schema": "govmodel/1", "places": [{"id": "x", "kind": "palace"}]}),
+            encoding="utf-8",
+        )
+        status, text = run("validate", str(path), "--json")
+        data = json.loads(text)
+        assert status == 1
+        assert data["valid"] is False
+        assert [(p["location"], p["code"]) for p in data["problems"]] == [
+            ("places[0].kind", "unknown-value")
+        ]
+
+    def test_warnings_exit_zero(self, tmp_path: Path) -> None:
+        """Warnings are listed but do not fail the check."""
+        import govmodel
+
+        s = examples.load("xinhe")
+        spec = govmodel.to_dict(s)
+        spec["bodies"] = [b for b in spec["bodies"] if b["id"] != "oc:wanda"]
+        spec["ties"] = [t for t in spec["ties"] if "oc:wanda" not in (t["source"], t["target"])]
+        spec["meetings"][0]["members"].remove("oc:wanda")
+        path = tmp_path / "warn.json"
+        path.write_text(json.dumps(spec), encoding="utf-8")
+        status, text = run("validate", str(path))
+        assert status == 0
+        assert "1 warning" in text
+        assert "compound.no-owners-committee" in text
+
+    def test_validation_error_located(self, tmp_path: Path) -> None:
+        """Whole-structure errors are reported with the record they concern."""
+        import govmodel
+
+        spec = govmodel.to_dict(examples.load("xinhe"))
+        spec["grids"] = [g for g in spec["grids"] if g["id"] != "grid:wanda-b"]
+        spec["posts"] = [p for p in spec["posts"] if p["in"] != "grid:wanda-b"]
+        spec["appointments"] = [
+            a for a in spec["appointments"] if a["post"] != "post:grid-wanda-b-worker"
+        ]
+        path = tmp_path / "gap.json"
+        path.write_text(json.dumps(spec), encoding="utf-8")
+        status, text = run("validate", str(path))
+        assert status == 1
+        assert 'error grid.gap places[5]: building "building:wanda-3" is in no micro-grid' in text
+
+    def test_missing_file(self, tmp_path: Path) -> None:
+        """A missing file is an error, not a traceback."""
+        status, text = run("validate", str(tmp_path / "none.toml"))
+        assert status == 1
+        assert "cannot read the file" in text
+
+
+class TestDemo:
+    def test_summary(self) -> None:
+        """The demo summarises the Xinhe structure: grids, bodies, posts, meetings."""
+        status, text = run("demo")
+        assert status == 0
+        assert text.startswith("Xinhe community (新河社区)")
+        for expected in (
+            "Places: 1 street, 1 community, 1 compound, 4 buildings",
+            "micro: 2",
+            "mediation_room (1): mediation:xinhexin",
+            "mediator: 1 post, 3 holders",
+            "legal_adviser: 1 post, 2 holders",
+            "Cross-appointments (兼任, 4 people holding several posts):",
+            "meeting:1+3+n",
+        ):
+            assert expected in text, expected
+
+    @pytest.mark.parametrize("name", examples.names())
+    def test_every_example(self, name: str) -> None:
+        """--example summarises any bundled community."""
+        status, text = run("demo", "--example", name)
+        assert status == 0
+        assert examples.load(name).name in text.splitlines()[0]
+
+
+class TestCommand:
+    @pytest.mark.parametrize("argv", [["--help"], ["validate", "--help"], ["demo", "--help"]])
+    def test_help_everywhere(self, argv: list[str]) -> None:
+        """Every command answers --help with usage and exit status 0."""
+        result = subprocess.run(
+            [sys.executable, "-m", "govmodel.cli", *argv],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0
+        assert result.stdout.startswith("usage: govmodel")
+
+    def test_usage_error(self) -> None:
+        """An unknown command is a usage error (exit 2)."""
+        with pytest.raises(SystemExit) as info:
+            main(["frobnicate"])
+        assert info.value.code == 2
