@@ -33,7 +33,7 @@ unit: $(VENV)/.installed-dev
 	$(BIN)/pytest
 
 docs: $(VENV)/.installed-dev
-	$(BIN)/mkdocs build --strict --site-dir build/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
 
 # Each step stops make on failure, so `make test` fails when any check fails.
 test: lint typecheck unit docs

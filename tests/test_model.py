@@ -57,7 +57,7 @@ class TestPlace:
 class TestGrid:
     def test_covers_listed_twice_rejected(self) -> None:
         """A grid cannot list the same place twice."""
-        with pytest.raises(ValueError, match="'b' is listed twice"):
+        with pytest.raises(ValueError, match='"b" is listed twice'):
             Grid(id="g", level=GridLevel.MICRO, covers=("b", "b"))
 
     def test_list_becomes_tuple(self) -> None:

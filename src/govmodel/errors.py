@@ -1,6 +1,6 @@
 """The one error tree of govmodel.
 
-Every error a user can meet derives from :class:`GovModelError` and, where a
+Every error a user can meet derives from ``GovModelError`` and, where a
 builtin carries the same meaning, from that builtin too, so ``except LookupError``
 keeps working for code that does not know govmodel.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "DecisionError",
     "GovModelError",
     "MissingExtraError",
     "SpecError",
@@ -41,9 +42,48 @@ class UnknownNodeError(GovModelError, LookupError):
     govmodel.errors.UnknownNodeError: no node "place:nowhere" in the structure "Xinhe community"
     """
 
-    def __init__(self, node_id: str, where: str = "the structure") -> None:
+    def __init__(self, node_id: str, where: str = "the structure", *, what: str = "node") -> None:
         self.node_id = node_id
-        super().__init__(f'no node "{node_id}" in {where}')
+        super().__init__(f'no {what} "{node_id}" in {where}')
+
+
+class DecisionError(GovModelError, ValueError):
+    """Input that an owners' decision cannot be taken on.
+
+    Raised by ``govmodel.rules.decisions``: an electorate with no owners, a
+    negative area, an owner voting twice, more participants than eligible
+    owners, an unknown vote.
+
+    Parameters
+    ----------
+    location
+        Where the problem is, such as ``ballots[3]``, ``eligible.area`` or a
+        field name (``area``, ``vote``) when a record is built.
+    message
+        What was expected and what was found.
+
+    Examples
+    --------
+    >>> from govmodel.model import Matter, Vote
+    >>> from govmodel.rules.decisions import Ballot, Electorate, decide
+    >>> ballots = [Ballot(owner="room:101", area=90, vote=Vote.FOR),
+    ...            Ballot(owner="room:101", area=90, vote=Vote.AGAINST)]
+    >>> decide(ballots, matter=Matter.REBUILD, eligible=Electorate(owners=4, area=360))
+    Traceback (most recent call last):
+    ...
+    govmodel.errors.DecisionError: ballots[1]: expected one ballot per owner, found a second ...
+    >>> err = DecisionError("eligible.owners", "expected 1 or more owners, found 0")
+    >>> isinstance(err, ValueError), err.location
+    (True, 'eligible.owners')
+    """
+
+    def __init__(self, location: str, message: str) -> None:
+        self.location = location
+        self.message = message
+        super().__init__(f"{location}: {message}" if location else message)
+
+    def __reduce__(self) -> tuple[type[DecisionError], tuple[str, str]]:
+        return (type(self), (self.location, self.message))
 
 
 class MissingExtraError(GovModelError, ImportError):
@@ -73,10 +113,11 @@ class SpecProblem(GovModelError, ValueError):  # noqa: N818 - one problem of a S
         Where in the spec, as a path such as ``places[3].parent``; ``""`` for the
         whole document.
     code
-        A short stable code for the kind of problem (``missing-key``,
+        A short stable code for the kind of problem: ``missing-key``,
         ``unknown-key``, ``wrong-type``, ``unknown-value``, ``dangling-reference``,
-        ``duplicate-id``, ``bad-date``, ``invalid-value``, ``syntax``, or a
-        validation code such as ``grid.overlap``).
+        ``wrong-reference``, ``duplicate-id``, ``duplicate-tie``, ``bad-date``,
+        ``invalid-value``, ``syntax``, ``unreadable``, ``unknown-format``, or a
+        validation code such as ``grid.overlap``.
     message
         What was expected and what was found.
 
@@ -100,8 +141,8 @@ class SpecProblem(GovModelError, ValueError):  # noqa: N818 - one problem of a S
 class SpecError(ExceptionGroup[SpecProblem], GovModelError):
     """Every problem of one spec, raised at once.
 
-    An :class:`ExceptionGroup` of :class:`SpecProblem`, so ``except*`` works, and
-    a :class:`GovModelError`, so one ``except GovModelError`` catches it.
+    An ``ExceptionGroup`` of ``SpecProblem``, so ``except*`` works, and
+    a ``GovModelError``, so one ``except GovModelError`` catches it.
 
     Examples
     --------

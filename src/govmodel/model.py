@@ -2,7 +2,7 @@
 
 Each record is one line of a spec (see ``docs/spec.md``). Records know nothing
 of each other; how they refer to each other by id is checked by
-:func:`govmodel.validate` and the spec loader. A record checks only what it can
+``govmodel.validate`` and the spec loader. A record checks only what it can
 see alone: no negative households, no appointment that ends before it starts,
 no duplicates inside one of its lists.
 
@@ -30,18 +30,27 @@ __all__ = [
     "Appointment",
     "Body",
     "BodyKind",
+    "Category",
+    "Channel",
     "Domain",
     "Frequency",
     "Grid",
     "GridLevel",
+    "Matter",
     "Meeting",
     "Person",
     "Place",
     "PlaceKind",
     "Post",
+    "Procedure",
     "Role",
+    "Scope",
+    "Status",
     "Tie",
     "TieKind",
+    "Tier",
+    "Urgency",
+    "Vote",
 ]
 
 
@@ -200,6 +209,244 @@ class Frequency(StrEnum):
     AS_NEEDED = "as_needed"
 
 
+class Category(StrEnum):
+    """Categories of residents' requests (诉求); the policy maps each to domains.
+
+    Examples
+    --------
+    >>> Category("fire_lane").value
+    'fire_lane'
+    """
+
+    REPAIR = "repair"  # 设施维护: lifts, doors, lights, pipes
+    SANITATION = "sanitation"  # 环境卫生
+    GREENING = "greening"  # 绿化
+    LEAK = "leak"  # 漏水, between floors or from common parts
+    NOISE = "noise"  # 噪音扰民 between neighbours
+    PARKING = "parking"  # 停车争议
+    PETS = "pets"  # 寵物管理
+    NEIGHBOUR_DISPUTE = "neighbour_dispute"  # 邻里矛盾
+    FAMILY_DISPUTE = "family_dispute"  # 家庭矛盾
+    COMMON_FACILITY = "common_facility"  # 加装电梯, 充电桩, 出入口: owners decide
+    PROPERTY_FEES = "property_fees"  # 收费调整: owners decide
+    SERVICE_QUALITY = "service_quality"  # complaints about the property company
+    ACCESS = "access"  # 出入口拥堵, 人车混行
+    FIRE_LANE = "fire_lane"  # 占用消防通道
+    UTILITIES = "utilities"  # 电表加装, 改电路, telecom
+    SECURITY = "security"  # 车辆损毁, 物品丢失
+    EXTERNAL_NUISANCE = "external_nuisance"  # 直升机扰民: a source outside the community
+    RESIDENCY = "residency"  # 迁户口
+    ROADS = "roads"  # 道路, 井盖
+    INQUIRY = "inquiry"  # 咨询, 政策
+
+
+class Channel(StrEnum):
+    """How a request reached the community.
+
+    Examples
+    --------
+    >>> Channel("wechat").value
+    'wechat'
+    """
+
+    WALK_IN = "walk_in"  # 诉求登记专窗
+    PHONE = "phone"
+    WECHAT = "wechat"  # 居民微信群
+    PATROL = "patrol"  # 网格巡查, 五必查
+    VISIT = "visit"  # 走访 / 入户
+    DIARY = "diary"  # 民情日记
+    HOTLINE = "hotline"  # 12345 热线
+    MEETING = "meeting"  # raised at a standing meeting
+    PROACTIVE = "proactive"  # 未诉先办: found before anyone asked
+
+
+class Scope(StrEnum):
+    """How far a matter reaches: household < building < compound < community < beyond.
+
+    Examples
+    --------
+    >>> Scope.BUILDING < Scope.COMMUNITY
+    True
+    >>> Scope.BEYOND.rank
+    4
+    """
+
+    HOUSEHOLD = "household"
+    BUILDING = "building"
+    COMPOUND = "compound"
+    COMMUNITY = "community"
+    BEYOND = "beyond"
+
+    @property
+    def rank(self) -> int:
+        """Position from the smallest (0) to the largest (4)."""
+        return _SCOPE_ORDER.index(self)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Scope):
+            return NotImplemented
+        return self.rank < other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Scope):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Scope):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Scope):
+            return NotImplemented
+        return self.rank >= other.rank
+
+
+_SCOPE_ORDER = tuple(Scope)
+
+
+class Urgency(StrEnum):
+    """How fast a request must be handled.
+
+    Examples
+    --------
+    >>> [u.value for u in Urgency]
+    ['routine', 'urgent', 'emergency']
+    """
+
+    ROUTINE = "routine"
+    URGENT = "urgent"
+    EMERGENCY = "emergency"
+
+
+class Tier(StrEnum):
+    """Where a case is handled: micro_grid < compound < community < whistle < street.
+
+    Examples
+    --------
+    >>> Tier.MICRO_GRID < Tier.WHISTLE < Tier.STREET
+    True
+    >>> max(Tier.COMPOUND, Tier.COMMUNITY)
+    <Tier.COMMUNITY: 'community'>
+    """
+
+    MICRO_GRID = "micro_grid"
+    COMPOUND = "compound"
+    COMMUNITY = "community"
+    WHISTLE = "whistle"
+    STREET = "street"
+
+    @property
+    def rank(self) -> int:
+        """Position from the lowest (0) to the highest (4)."""
+        return _TIER_ORDER.index(self)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Tier):
+            return NotImplemented
+        return self.rank < other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Tier):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Tier):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Tier):
+            return NotImplemented
+        return self.rank >= other.rank
+
+
+_TIER_ORDER = tuple(Tier)
+
+
+class Procedure(StrEnum):
+    """How a case is handled at its tier.
+
+    Examples
+    --------
+    >>> Procedure("on_the_spot").value
+    'on_the_spot'
+    """
+
+    ON_THE_SPOT = "on_the_spot"  # 现场能办的"马上办"
+    TRANSFER = "transfer"  # 需协调的"快速转"
+    MEDIATION = "mediation"  # 调解室
+    DELIBERATION = "deliberation"  # 调研—座谈—征询, Civil Code art. 278
+    WHISTLE = "whistle"  # 红色吹哨单: 街乡吹哨、部门报到
+
+
+class Status(StrEnum):
+    """Where a case stands in its lifecycle.
+
+    Examples
+    --------
+    >>> Status("closed").value
+    'closed'
+    """
+
+    REPORTED = "reported"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+
+
+class Matter(StrEnum):
+    """The nine matters owners decide together (Civil Code art. 278, in order).
+
+    Examples
+    --------
+    >>> Matter.REBUILD.item
+    7
+    >>> Matter.REBUILD.special
+    True
+    >>> Matter.HIRE_MANAGER.special
+    False
+    """
+
+    RULES_OF_PROCEDURE = "rules_of_procedure"  # (一) 制定和修改业主大会议事规则
+    MANAGEMENT_STATUTE = "management_statute"  # (二) 制定和修改管理规约
+    ELECT_COMMITTEE = "elect_committee"  # (三) 选举业主委员会或者更换业主委员会成员
+    HIRE_MANAGER = "hire_manager"  # (四) 选聘和解聘物业服务企业或者其他管理人
+    USE_MAINTENANCE_FUND = "use_maintenance_fund"  # (五) 使用维修资金
+    RAISE_MAINTENANCE_FUND = "raise_maintenance_fund"  # (六) 筹集维修资金
+    REBUILD = "rebuild"  # (七) 改建、重建建筑物及其附属设施
+    CHANGE_COMMON_USE = "change_common_use"  # (八) 改变共有部分的用途或者利用共有部分从事经营活动
+    OTHER_MAJOR = "other_major"  # (九) 有关共有和共同管理权利的其他重大事项
+
+    @property
+    def item(self) -> int:
+        """The item number in art. 278 (1–9)."""
+        return tuple(Matter).index(self) + 1
+
+    @property
+    def special(self) -> bool:
+        """Items 6–8 need three quarters; the others more than half."""
+        return 6 <= self.item <= 8
+
+
+class Vote(StrEnum):
+    """An owner's vote on a matter.
+
+    Examples
+    --------
+    >>> Vote("abstain").value
+    'abstain'
+    """
+
+    FOR = "for"
+    AGAINST = "against"
+    ABSTAIN = "abstain"
+
+
 def _count(_inst: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
     if value is not None and value < 0:
         raise ValueError(f"{attribute.name}: expected a count of 0 or more, found {value}")
@@ -207,7 +454,7 @@ def _count(_inst: object, attribute: attrs.Attribute[Any], value: int | None) ->
 
 def _nonempty_id(_inst: object, attribute: attrs.Attribute[Any], value: str) -> None:
     if not value.strip():
-        raise ValueError(f"{attribute.name}: expected a non-empty id, found {value!r}")
+        raise ValueError(f'{attribute.name}: expected a non-empty id, found "{value}"')
 
 
 def _no_duplicates(
@@ -218,7 +465,7 @@ def _no_duplicates(
     seen: set[Any] = set()
     for item in value:
         if item in seen:
-            raise ValueError(f"{attribute.name}: {str(item)!r} is listed twice")
+            raise ValueError(f'{attribute.name}: "{item}" is listed twice')
         seen.add(item)
 
 
@@ -237,7 +484,7 @@ class Place:
     id
         Unique id, e.g. ``"compound:wanda"``.
     kind
-        The :class:`PlaceKind`.
+        The ``PlaceKind``.
     parent
         The id of the place that contains this one; ``None`` for a root.
     households, residents

@@ -8,7 +8,7 @@ each other by id. ``docs/spec.md`` describes every key.
 Records are read with cattrs converters made here for each format (never the
 global converter), with strict type hooks: a string is never turned into a
 number, a bare string never into a list. Every problem in a spec is collected
-and raised at once in one :class:`govmodel.SpecError`.
+and raised at once in one ``govmodel.SpecError``.
 
 Examples
 --------
@@ -152,7 +152,7 @@ def make_converter(*, dates: Literal["iso", "native"] = "iso") -> cattrs.Convert
     ----------
     dates
         ``"iso"`` writes dates as ``"2025-01-31"`` strings (JSON, YAML, plain
-        mappings); ``"native"`` keeps :class:`datetime.date` objects (TOML).
+        mappings); ``"native"`` keeps ``datetime.date`` objects (TOML).
 
     Examples
     --------
@@ -213,7 +213,7 @@ def _strict_tuple(converter: cattrs.Converter) -> Callable[[object, Any], tuple[
         for index, item in enumerate(value):
             try:
                 items.append(converter.structure(item, item_type))
-            except Exception as err:
+            except Exception as err:  # noqa: BLE001 - collected and reported with its index
                 err.add_note(f"@index {index}")
                 errors.append(err)
         if errors:
@@ -243,8 +243,8 @@ def load(source: str | os.PathLike[str] | Mapping[str, Any], *, validate: bool =
     source
         A path, or a mapping shaped like a parsed spec.
     validate
-        Also run :func:`govmodel.validate` and raise for its errors (warnings are
-        not raised; ask :func:`govmodel.validate` for them).
+        Also run ``govmodel.validate`` and raise for its errors (warnings are
+        not raised; ask ``govmodel.validate`` for them).
 
     Raises
     ------
@@ -269,6 +269,17 @@ def load(source: str | os.PathLike[str] | Mapping[str, Any], *, validate: bool =
     """
     if isinstance(source, Mapping):
         return _load_mapping(source, where="spec", validate=validate)
+    if not isinstance(source, str | os.PathLike):
+        raise SpecError(
+            "spec: cannot load",
+            [
+                SpecProblem(
+                    "",
+                    "wrong-type",
+                    f"expected a path or a mapping, found {_show(source)}",
+                )
+            ],
+        )
     path = Path(source)
     fmt = _SUFFIXES.get(path.suffix.lower())
     if fmt is None:
@@ -328,24 +339,25 @@ def loads(
 
 
 def _parse(text: str, fmt: Format, where: str) -> object:
+    if fmt == "yaml":
+        yaml = _yaml("reading YAML specs")
     try:
         if fmt == "toml":
             return tomllib.loads(text)
         if fmt == "json":
             return json.loads(text)
         if fmt == "yaml":
-            yaml = _yaml("reading YAML specs")
             return yaml.safe_load(text)
-    except MissingExtraError:
-        raise
     except tomllib.TOMLDecodeError as err:
         message = str(err)
     except json.JSONDecodeError as err:
         message = f"{err.msg} (line {err.lineno}, column {err.colno})"
+    except RecursionError:
+        message = "nested too deeply"
     except Exception as err:
+        if fmt != "yaml" or not isinstance(err, yaml.YAMLError):
+            raise
         message = " ".join(str(err).split())
-    else:  # pragma: no cover - every format returns above
-        raise ValueError(f"unknown format {fmt!r}")
     raise SpecError(
         f"{where}: cannot load",
         [SpecProblem("", "syntax", f"not valid {fmt.upper()}: {message}")],
@@ -410,7 +422,7 @@ def _load_mapping(data: object, *, where: str, validate: bool) -> Structure:
                 continue
             try:
                 records[list_name].append(converter.structure(dict(raw), record_type))
-            except Exception as err:
+            except Exception as err:  # noqa: BLE001 - every failure becomes a located problem
                 problems.extend(_problems_of(err, location, record_type))
                 # Keep what can still be read, so its references are checked too.
                 records[list_name].append(_RawRecord(raw, record_type))
@@ -469,6 +481,9 @@ def _in_order(problems: list[SpecProblem]) -> list[SpecProblem]:
     return sorted(problems, key=key)
 
 
+_SINGULAR = {"domains": "domain"}
+
+
 def _field_label(name: str) -> str:
     return SPEC_FIELD.get(name, name)
 
@@ -504,6 +519,7 @@ def _problems_of(err: BaseException, location: str, record_type: type[Any]) -> l
         ]
     if isinstance(err, _WrongTypeError):
         field = location.rsplit(".", 1)[-1].split("[", 1)[0]
+        field = _SINGULAR.get(field, field)
         if err.code == "unknown-value":
             return [
                 SpecProblem(

@@ -1,11 +1,11 @@
 """Hypothesis strategies for property-testing code that uses govmodel.
 
-The same strategies govmodel tests itself with. :func:`structures` always
+The same strategies govmodel tests itself with. ``structures`` always
 generates valid structures (``validate`` returns nothing for them);
-:func:`corrupted_specs` generates specs with known defects, for testing error
+``corrupted_specs`` generates specs with known defects, for testing error
 handling. Importing this module needs Hypothesis (the ``test`` extra).
 
-:func:`structures` is registered for :class:`govmodel.Structure` through
+``structures`` is registered for ``govmodel.Structure`` through
 Hypothesis' ``hypothesis`` entry point, so ``st.from_type(Structure)`` works
 once govmodel is installed.
 
@@ -145,7 +145,7 @@ def structures(
 ) -> st.SearchStrategy[Structure]:
     """Valid structures: one street with communities, compounds and buildings.
 
-    Every generated structure passes :func:`govmodel.validate` with no
+    Every generated structure passes ``govmodel.validate`` with no
     violation: complete, non-overlapping grids on three levels, a party
     committee and residents' committee per community, an owners' committee for
     each titled compound and a self-management committee for each no-title one,
@@ -448,7 +448,7 @@ def corrupted_specs(
     The defects: a missing key, an unknown key, a value of the wrong type, an
     unknown kind, role or level, a dangling reference, a bad date, a duplicate
     id, and an unknown top-level key. Loading the spec must raise
-    :class:`govmodel.SpecError` with a problem at each defect's location with
+    ``govmodel.SpecError`` with a problem at each defect's location with
     the defect's code (and possibly more problems that follow from them).
 
     Parameters
@@ -456,7 +456,7 @@ def corrupted_specs(
     min_defects, max_defects
         How many defects to inject (at least 1).
     structures
-        Where the valid specs come from; :func:`structures` by default.
+        Where the valid specs come from; ``structures`` by default.
 
     Examples
     --------
@@ -514,8 +514,3 @@ def corrupted_specs(
 
 def _default_structures() -> st.SearchStrategy[Structure]:
     return structures(max_communities=2, max_compounds=2, max_buildings=2)
-
-
-def _hypothesis_setup_hook() -> None:
-    """Register :func:`structures` for :class:`govmodel.Structure` (Hypothesis entry point)."""
-    st.register_type_strategy(Structure, structures())

@@ -1,10 +1,10 @@
 """The structure of one or more communities as one frozen networkx graph.
 
-A :class:`Structure` is built from the records of :mod:`govmodel.model`. It keeps
+A ``Structure`` is built from the records of ``govmodel.model``. It keeps
 the records (so it can be written back as a spec) and a frozen
-:class:`networkx.MultiDiGraph` whose nodes are the ids of places, grids, bodies,
+``networkx.MultiDiGraph`` whose nodes are the ids of places, grids, bodies,
 people, posts and meetings (node attribute ``"obj"`` holds the record, ``"type"``
-its record type) and whose edge keys are :class:`Relation` values.
+its record type) and whose edge keys are ``Relation`` values.
 
 Examples
 --------
@@ -205,9 +205,9 @@ def _location_order(location: str) -> tuple[int, int, str]:
 class Structure:
     """One or more communities: records plus a frozen graph and typed queries.
 
-    Build one with :func:`govmodel.load` from a spec, or directly from records.
-    Dangling references and duplicate ids raise :class:`govmodel.SpecError`;
-    everything else is checked by :func:`govmodel.validate`.
+    Build one with ``govmodel.load`` from a spec, or directly from records.
+    Dangling references and duplicate ids raise ``govmodel.SpecError``;
+    everything else is checked by ``govmodel.validate``.
 
     Two structures are equal when they hold the same records, whatever their
     order, so ``load(to_dict(s)) == s``.
@@ -343,7 +343,7 @@ class Structure:
 
     @property
     def graph(self) -> nx.MultiDiGraph[str]:
-        """The frozen graph: node attribute ``"obj"``, edge key :class:`Relation`."""
+        """The frozen graph: node attribute ``"obj"``, edge key ``Relation``."""
         return self._graph
 
     # -- typed queries -----------------------------------------------------
@@ -381,27 +381,27 @@ class Structure:
         return record
 
     def place(self, place_id: str) -> Place:
-        """The place ``place_id`` (:class:`UnknownNodeError` if it is not a place)."""
+        """The place ``place_id`` (``UnknownNodeError`` if it is not a place)."""
         return self._typed(place_id, Place)
 
     def body(self, body_id: str) -> Body:
-        """The body ``body_id`` (:class:`UnknownNodeError` if it is not a body)."""
+        """The body ``body_id`` (``UnknownNodeError`` if it is not a body)."""
         return self._typed(body_id, Body)
 
     def grid(self, grid_id: str) -> Grid:
-        """The grid ``grid_id`` (:class:`UnknownNodeError` if it is not a grid)."""
+        """The grid ``grid_id`` (``UnknownNodeError`` if it is not a grid)."""
         return self._typed(grid_id, Grid)
 
     def post(self, post_id: str) -> Post:
-        """The post ``post_id`` (:class:`UnknownNodeError` if it is not a post)."""
+        """The post ``post_id`` (``UnknownNodeError`` if it is not a post)."""
         return self._typed(post_id, Post)
 
     def person(self, person_id: str) -> Person:
-        """The person ``person_id`` (:class:`UnknownNodeError` if not a person)."""
+        """The person ``person_id`` (``UnknownNodeError`` if not a person)."""
         return self._typed(person_id, Person)
 
     def meeting(self, meeting_id: str) -> Meeting:
-        """The meeting ``meeting_id`` (:class:`UnknownNodeError` if not a meeting)."""
+        """The meeting ``meeting_id`` (``UnknownNodeError`` if not a meeting)."""
         return self._typed(meeting_id, Meeting)
 
     def places(self, kind: PlaceKind | str | None = None) -> tuple[Place, ...]:

@@ -1,7 +1,7 @@
 """Whole-structure checks: what no single record can see alone.
 
-:func:`validate` returns every :class:`Violation` at once. Errors make
-:func:`govmodel.load` raise; warnings describe gaps a real community may well
+``validate`` returns every ``Violation`` at once. Errors make
+``govmodel.load`` raise; warnings describe gaps a real community may well
 have (a titled compound still without an owners' committee) and are only
 returned.
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from enum import StrEnum
-from itertools import pairwise
+from itertools import combinations
 
 import attrs
 
@@ -28,7 +28,7 @@ __all__ = ["Severity", "Violation", "locate", "validate"]
 
 
 class Severity(StrEnum):
-    """How serious a violation is: errors stop :func:`govmodel.load`, warnings do not.
+    """How serious a violation is: errors stop ``govmodel.load``, warnings do not.
 
     Examples
     --------
@@ -49,7 +49,7 @@ class Violation:
     code
         Stable dotted code, e.g. ``grid.overlap``; ``docs/validation.md`` lists them.
     severity
-        :class:`Severity`.
+        ``Severity``.
     message
         What was expected and what was found, in plain words.
     nodes
@@ -430,7 +430,7 @@ def _posts(s: Structure) -> Iterator[Violation]:
         if count < 2:
             continue
         spans = [a for a in s.appointments() if (a.person, a.post) == person_id]
-        for first, second in pairwise(spans):
+        for first, second in combinations(spans, 2):
             if first.overlaps(second):
                 yield _error(
                     "post.held-twice",

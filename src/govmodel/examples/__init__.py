@@ -22,7 +22,7 @@ Examples
 >>> examples.load("nowhere")
 Traceback (most recent call last):
 ...
-govmodel.errors.UnknownNodeError: no node "nowhere" in the bundled examples (expected one of ...)
+govmodel.errors.UnknownNodeError: no example "nowhere" in the bundled examples (expected one of ...)
 """
 
 from __future__ import annotations
@@ -60,12 +60,14 @@ def path(name: str) -> Path:
 
 def _check(name: str) -> None:
     if name not in _NAMES:
-        raise UnknownNodeError(name, f"the bundled examples (expected one of {', '.join(_NAMES)})")
+        raise UnknownNodeError(
+            name, f"the bundled examples (expected one of {', '.join(_NAMES)})", what="example"
+        )
 
 
 @cache
 def load(name: str) -> Structure:
-    """The bundled community ``name`` as a validated :class:`~govmodel.Structure`.
+    """The bundled community ``name`` as a validated ``govmodel.Structure``.
 
     Structures are immutable, so the same object is returned on every call.
     """

@@ -1,0 +1,3 @@
+"""The rules of govmodel: pure functions over a structure and its cases."""
+
+__all__: list[str] = []
