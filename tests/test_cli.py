@@ -152,7 +152,9 @@ class TestDemo:
 
 
 class TestCommand:
-    @pytest.mark.parametrize("argv", [["--help"], ["validate", "--help"], ["demo", "--help"]])
+    @pytest.mark.parametrize(
+        "argv", [["--help"], ["validate", "--help"], ["route", "--help"], ["demo", "--help"]]
+    )
     def test_help_everywhere(self, argv: list[str]) -> None:
         """Every command answers --help with usage and exit status 0."""
         result = subprocess.run(
@@ -169,3 +171,99 @@ class TestCommand:
         with pytest.raises(SystemExit) as info:
             main(["frobnicate"])
         assert info.value.code == 2
+
+
+class TestRoute:
+    def test_whistle_case(self) -> None:
+        """route prints the whistle order: tier, summoned department, convener, ladder."""
+        status, text = run(
+            "route",
+            "xinhe",
+            "--place",
+            "compound:wanda",
+            "--category",
+            "fire_lane",
+            "--scope",
+            "compound",
+            "--at",
+            "2025-05-06T09:00",
+        )
+        assert status == 0
+        assert "  tier:       whistle" in text
+        assert "  summoned:   dept:fire" in text
+        assert "  convener:   party:xinhe" in text
+        assert "  due:        2025-05-16 09:00" in text
+        assert " → whistle" in text
+
+    def test_json(self) -> None:
+        """--json gives the routing and the ladder as data."""
+        status, text = run(
+            "route",
+            str(examples.path("xinhe")),
+            "--place",
+            "building:wanda-1",
+            "--category",
+            "noise",
+            "--at",
+            "2025-05-06T09:00",
+            "--json",
+        )
+        data = json.loads(text)
+        assert status == 0
+        assert data["routing"]["procedure"] == "on_the_spot"
+        assert [t["tier"] for t in data["ladder"]] == [
+            "micro_grid",
+            "compound",
+            "community",
+            "whistle",
+            "street",
+        ]
+
+    def test_domains_and_receiver(self) -> None:
+        """--domains overrides the category; --receiver owns the case."""
+        status, text = run(
+            "route",
+            "xinhe",
+            "--place",
+            "building:wanda-2",
+            "--category",
+            "leak",
+            "--scope",
+            "community",
+            "--domains",
+            "neighbour_dispute,legal",
+            "--receiver",
+            "rc:xinhe",
+            "--at",
+            "2025-05-06T09:00",
+            "--json",
+        )
+        data = json.loads(text)["routing"]
+        assert (data["procedure"], data["handler"], data["owner"]) == (
+            "mediation",
+            "mediation:xinhexin",
+            "rc:xinhe",
+        )
+
+    @pytest.mark.parametrize(
+        ("extra", "message"),
+        [
+            (["--place", "nowhere"], '--place: no place "nowhere"'),
+            (["--place", "compound:wanda", "--at", "soon"], "--at: expected a date-time"),
+            (["--place", "compound:wanda", "--domains", "magic"], "--domains:"),
+            (["--place", "compound:wanda", "--receiver", "nobody"], "--receiver: no post or body"),
+        ],
+    )
+    def test_bad_arguments(self, extra: list[str], message: str) -> None:
+        """Bad arguments are one clear line and exit 1."""
+        status, text = run("route", "xinhe", "--category", "noise", *extra)
+        assert status == 1
+        assert text.startswith("govmodel: error: " + message)
+
+    def test_broken_spec(self, tmp_path: Path) -> None:
+        """A broken spec file is reported, not raised."""
+        path = tmp_path / "broken.toml"
+        path.write_text(BROKEN, encoding="utf-8")
+        status, text = run("route", str(path), "--place", "x", "--category", "noise")
+        assert status == 1
+        assert "places[0].kind" in text

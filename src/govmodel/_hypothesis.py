@@ -13,6 +13,7 @@ from typing import Any
 def _hypothesis_setup_hook() -> None:
     from hypothesis import strategies as st
 
+    from govmodel.cases import Case
     from govmodel.structure import Structure
 
     def structures_for(_: type[Any]) -> Any:
@@ -20,4 +21,10 @@ def _hypothesis_setup_hook() -> None:
 
         return structures()
 
+    def cases_for(_: type[Any]) -> Any:
+        from govmodel.strategies import cases, structures
+
+        return structures().flatmap(cases)
+
     st.register_type_strategy(Structure, structures_for)
+    st.register_type_strategy(Case, cases_for)

@@ -62,6 +62,7 @@ __all__ = [
     "Routing",
     "advance",
     "dumps_events",
+    "iter_case_events",
     "loads_events",
     "replay",
 ]

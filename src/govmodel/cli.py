@@ -1,8 +1,9 @@
 """The ``govmodel`` command.
 
 ``govmodel validate PATH`` checks a spec file and lists every problem with its
-location; ``govmodel demo`` prints a readable summary of the bundled Xinhe
-community. Run ``govmodel --help`` or ``govmodel COMMAND --help`` for options.
+location; ``govmodel route SPEC --place ID --category C`` routes one case and
+shows the ladder; ``govmodel demo`` prints a readable summary of the bundled
+Xinhe community. Run ``govmodel --help`` or ``govmodel COMMAND --help`` for options.
 
 Examples
 --------
@@ -15,6 +16,7 @@ xinhe.toml: valid (0 errors, 0 warnings)
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections import Counter
@@ -23,8 +25,19 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from govmodel import examples
+from govmodel.cases import Case
 from govmodel.errors import GovModelError, SpecError
-from govmodel.model import BodyKind, GridLevel, PlaceKind
+from govmodel.model import (
+    BodyKind,
+    Category,
+    Domain,
+    GridLevel,
+    Place,
+    PlaceKind,
+    Scope,
+    Urgency,
+)
+from govmodel.rules.routing import presence, route
 from govmodel.spec import load
 from govmodel.structure import Structure
 from govmodel.validation import Severity, locate, validate
@@ -46,6 +59,48 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("path", metavar="PATH", help="the spec file")
     check.add_argument("--json", action="store_true", help="print the result as JSON")
+    routing = commands.add_parser(
+        "route",
+        help="route one case and show the ladder",
+        description="Route one case through a structure: tier, procedure, handler, "
+        "co-handlers, summoned departments, owner, due time, the reason, and the "
+        "place's escalation ladder with who is present at each tier.",
+    )
+    routing.add_argument("spec", metavar="SPEC", help="a spec file, or a bundled example name")
+    routing.add_argument("--place", required=True, help="the id of the place concerned")
+    routing.add_argument(
+        "--category",
+        required=True,
+        choices=[c.value for c in Category],
+        metavar="CATEGORY",
+        help="what the request is about: " + ", ".join(c.value for c in Category),
+    )
+    routing.add_argument(
+        "--scope",
+        default=Scope.HOUSEHOLD.value,
+        choices=[s.value for s in Scope],
+        help="how far the matter reaches (default: household)",
+    )
+    routing.add_argument(
+        "--urgency",
+        default=Urgency.ROUTINE.value,
+        choices=[u.value for u in Urgency],
+        help="default: routine",
+    )
+    routing.add_argument(
+        "--domains",
+        default=None,
+        metavar="D1,D2",
+        help="override the category's domains (comma-separated)",
+    )
+    routing.add_argument("--receiver", default=None, help="the post or body that took the case")
+    routing.add_argument(
+        "--at",
+        default=None,
+        metavar="YYYY-MM-DDTHH:MM",
+        help="when it was reported (default: now)",
+    )
+    routing.add_argument("--json", action="store_true", help="print the routing as JSON")
     demo = commands.add_parser(
         "demo",
         help="summarise the bundled Xinhe community",
@@ -74,6 +129,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     args = _parser().parse_args(argv)
     if args.command == "validate":
         return _validate(Path(args.path), as_json=args.json, out=stream)
+    if args.command == "route":
+        return _route(args, out=stream)
     if args.command == "demo":
         print(describe(examples.load(args.example)), file=stream)
         return 0
@@ -130,6 +187,118 @@ def _validate(path: Path, *, as_json: bool, out: TextIO) -> int:
             where = f"{row['location']}: " if row["location"] else ""
             print(f"  {row['severity']} {row['code']} {where}{row['message']}", file=out)
     return 0 if errors == 0 else 1
+
+
+def _structure_from(spec: str) -> Structure:
+    if spec in examples.names() and not Path(spec).exists():
+        return examples.load(spec)
+    return load(spec)
+
+
+def _fail(message: str, out: TextIO) -> int:
+    print(f"govmodel: error: {message}", file=out)
+    return 1
+
+
+def _route(args: argparse.Namespace, *, out: TextIO) -> int:
+    try:
+        structure = _structure_from(args.spec)
+    except SpecError as err:
+        return _fail(str(err), out)
+    if args.at is None:
+        at = dt.datetime.now().replace(second=0, microsecond=0)
+    else:
+        try:
+            at = dt.datetime.fromisoformat(args.at)
+        except ValueError:
+            return _fail(
+                f"--at: expected a date-time like 2025-05-06T09:00, found {args.at!r}", out
+            )
+    domains: tuple[Domain, ...] | None = None
+    if args.domains:
+        try:
+            domains = tuple(Domain(d.strip()) for d in args.domains.split(",") if d.strip())
+        except ValueError as err:
+            choices = ", ".join(d.value for d in Domain)
+            return _fail(f"--domains: {err}; expected some of {choices}", out)
+    if args.place not in structure or not isinstance(structure.node(args.place), Place):
+        return _fail(f'--place: no place "{args.place}" in {structure.name!r}', out)
+    if args.receiver is not None and args.receiver not in structure:
+        return _fail(f'--receiver: no post or body "{args.receiver}" in {structure.name!r}', out)
+    case = Case(
+        id="case:cli",
+        category=Category(args.category),
+        place=args.place,
+        reported_at=at,
+        scope=Scope(args.scope),
+        urgency=Urgency(args.urgency),
+        domains=domains,
+        receiver=args.receiver,
+    )
+    routing = route(structure, case)
+    tiers = presence(structure, args.place, at=at.date())
+    if args.json:
+        data = {
+            "case": {
+                "place": case.place,
+                "category": case.category.value,
+                "scope": case.scope.value,
+                "urgency": case.urgency.value,
+                "reported_at": at.isoformat(),
+            },
+            "routing": {
+                "tier": routing.tier.value,
+                "procedure": routing.procedure.value,
+                "handler": routing.handler,
+                "co_handlers": list(routing.co_handlers),
+                "summoned": list(routing.summoned),
+                "convener": routing.convener,
+                "owner": routing.owner,
+                "due": routing.due.isoformat(),
+                "domains": [d.value for d in routing.domains],
+                "forum": routing.forum,
+                "rule": routing.rule,
+                "reason": routing.reason,
+            },
+            "ladder": [
+                {
+                    "tier": p.tier.value,
+                    "reach": p.reach.value,
+                    "actors": list(p.actors),
+                    "domains": sorted(d.value for d in p.domains),
+                }
+                for p in tiers
+            ],
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2), file=out)
+        return 0
+    print(
+        f"{case.category.value} at {case.place} ({case.scope.value} scope, "
+        f"{case.urgency.value}), reported {at.isoformat(sep=' ', timespec='minutes')}",
+        file=out,
+    )
+    print(f"  tier:       {routing.tier.value}", file=out)
+    print(f"  procedure:  {routing.procedure.value}", file=out)
+    print(f"  handler:    {routing.handler}", file=out)
+    for label, values in (("co-handlers", routing.co_handlers), ("summoned", routing.summoned)):
+        if values:
+            print(f"  {label + ':':<11} {', '.join(values)}", file=out)
+    for label, value in (
+        ("convener", routing.convener),
+        ("forum", routing.forum),
+        ("rule", routing.rule),
+    ):
+        if value:
+            print(f"  {label + ':':<11} {value}", file=out)
+    print(f"  owner:      {routing.owner}", file=out)
+    print(f"  due:        {routing.due.isoformat(sep=' ', timespec='minutes')}", file=out)
+    print(f"  why:        {routing.reason}", file=out)
+    print("Ladder:", file=out)
+    for p in tiers:
+        mark = "→" if p.tier is routing.tier else " "
+        held = ", ".join(sorted(d.value for d in p.domains)) or "none"
+        print(f" {mark} {p.tier.value:<10} reach {p.reach.value:<9} holds {held}", file=out)
+    return 0
 
 
 def _label(record: Any) -> str:

@@ -280,30 +280,30 @@ class Scope(StrEnum):
     @property
     def rank(self) -> int:
         """Position from the smallest (0) to the largest (4)."""
-        return _SCOPE_ORDER.index(self)
+        return _SCOPE_RANK[self]
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Scope):
             return NotImplemented
-        return self.rank < other.rank
+        return _SCOPE_RANK[self] < _SCOPE_RANK[other]
 
     def __le__(self, other: object) -> bool:
         if not isinstance(other, Scope):
             return NotImplemented
-        return self.rank <= other.rank
+        return _SCOPE_RANK[self] <= _SCOPE_RANK[other]
 
     def __gt__(self, other: object) -> bool:
         if not isinstance(other, Scope):
             return NotImplemented
-        return self.rank > other.rank
+        return _SCOPE_RANK[self] > _SCOPE_RANK[other]
 
     def __ge__(self, other: object) -> bool:
         if not isinstance(other, Scope):
             return NotImplemented
-        return self.rank >= other.rank
+        return _SCOPE_RANK[self] >= _SCOPE_RANK[other]
 
 
-_SCOPE_ORDER = tuple(Scope)
+_SCOPE_RANK = {scope: rank for rank, scope in enumerate(Scope)}
 
 
 class Urgency(StrEnum):
@@ -340,30 +340,30 @@ class Tier(StrEnum):
     @property
     def rank(self) -> int:
         """Position from the lowest (0) to the highest (4)."""
-        return _TIER_ORDER.index(self)
+        return _TIER_RANK[self]
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Tier):
             return NotImplemented
-        return self.rank < other.rank
+        return _TIER_RANK[self] < _TIER_RANK[other]
 
     def __le__(self, other: object) -> bool:
         if not isinstance(other, Tier):
             return NotImplemented
-        return self.rank <= other.rank
+        return _TIER_RANK[self] <= _TIER_RANK[other]
 
     def __gt__(self, other: object) -> bool:
         if not isinstance(other, Tier):
             return NotImplemented
-        return self.rank > other.rank
+        return _TIER_RANK[self] > _TIER_RANK[other]
 
     def __ge__(self, other: object) -> bool:
         if not isinstance(other, Tier):
             return NotImplemented
-        return self.rank >= other.rank
+        return _TIER_RANK[self] >= _TIER_RANK[other]
 
 
-_TIER_ORDER = tuple(Tier)
+_TIER_RANK = {tier: rank for rank, tier in enumerate(Tier)}
 
 
 class Procedure(StrEnum):

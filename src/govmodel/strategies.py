@@ -37,10 +37,26 @@ try:
 except ImportError:  # pragma: no cover - exercised only without the test extra
     raise MissingExtraError("Hypothesis", "test", "govmodel.strategies") from None
 
+from govmodel.cases import (
+    Accepted,
+    Case,
+    CaseEvent,
+    Closed,
+    Reopened,
+    Reported,
+    Resolved,
+    Revisited,
+    Routed,
+    Routing,
+    advance,
+    replay,
+)
 from govmodel.model import (
     Appointment,
     Body,
     BodyKind,
+    Category,
+    Channel,
     Domain,
     Frequency,
     Grid,
@@ -51,12 +67,15 @@ from govmodel.model import (
     PlaceKind,
     Post,
     Role,
+    Scope,
+    Status,
     Tie,
     TieKind,
+    Urgency,
 )
 from govmodel.structure import Structure
 
-__all__ = ["CorruptedSpec", "Defect", "corrupted_specs", "structures"]
+__all__ = ["CorruptedSpec", "Defect", "cases", "corrupted_specs", "event_logs", "structures"]
 
 # Text that every spec format can carry: no control characters, surrogates,
 # private-use or unassigned code points, no format characters or line separators.
@@ -514,3 +533,164 @@ def corrupted_specs(
 
 def _default_structures() -> st.SearchStrategy[Structure]:
     return structures(max_communities=2, max_compounds=2, max_buildings=2)
+
+
+# -- cases and event logs ------------------------------------------------------
+
+_MOMENTS = st.datetimes(min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2027, 12, 31))
+
+
+def cases(
+    structure: Structure,
+    *,
+    ids: st.SearchStrategy[str] | None = None,
+    reported_at: st.SearchStrategy[dt.datetime] | None = None,
+) -> st.SearchStrategy[Case]:
+    """Cases at the places of ``structure``: any category, channel, scope and urgency.
+
+    Some cases override their category's domains, some name a receiver (a
+    post or body of the structure) and some carry personal data.
+
+    Parameters
+    ----------
+    structure
+        Where the cases happen.
+    ids
+        Case ids; ``"case:<n>"`` by default.
+    reported_at
+        Report times; 2024–2027 by default.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from govmodel import examples, route
+    >>> s = examples.load("xinhe")
+    >>> @settings(max_examples=10)
+    ... @given(cases(s))
+    ... def test_route_is_total(case):
+    ...     assert route(s, case).ladder[-1].value == "street"
+    >>> test_route_is_total()
+    """
+    places = [p.id for p in structure.places()]
+    if not places:
+        raise InvalidArgument("cases(structure): the structure has no place")
+    actors = [b.id for b in structure.bodies()] + [p.id for p in structure.posts()]
+    id_strategy = ids if ids is not None else st.integers(0, 10**6).map(lambda n: f"case:{n}")
+    time_strategy = reported_at if reported_at is not None else _MOMENTS
+    return st.builds(
+        Case,
+        id=id_strategy,
+        category=st.sampled_from(list(Category)),
+        place=st.sampled_from(places),
+        reported_at=time_strategy,
+        channel=st.sampled_from(list(Channel)),
+        scope=st.sampled_from(list(Scope)),
+        urgency=st.sampled_from(list(Urgency)),
+        domains=st.none()
+        | st.lists(st.sampled_from(list(Domain)), min_size=1, max_size=3, unique=True).map(tuple),
+        receiver=st.none() | st.sampled_from(actors) if actors else st.none(),
+        reporter=st.none() | _TEXT,
+        contact=st.none() | st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+        description=_TEXT,
+    )
+
+
+def event_logs(
+    structure: Structure, *, min_cases: int = 1, max_cases: int = 5
+) -> st.SearchStrategy[tuple[CaseEvent, ...]]:
+    """Valid event logs of several cases, routed and escalated by govmodel's rules.
+
+    Each case is reported and routed; most are accepted, some escalate when
+    overdue, most are resolved and revisited, some are reopened and
+    escalated, and those revisited are closed. Cases are interleaved by
+    time; each case's events are in order. Every log replays without error
+    under the default policy.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from govmodel import examples, replay
+    >>> from govmodel.cases import iter_case_events
+    >>> s = examples.load("xinhe")
+    >>> @settings(max_examples=10)
+    ... @given(event_logs(s, max_cases=3))
+    ... def test_replays(log):
+    ...     for _, events in iter_case_events(log):
+    ...         replay(events)
+    >>> test_replays()
+    """
+    _check_bounds("cases", min_cases, max_cases, 1)
+    from govmodel.rules import escalate, route
+
+    @st.composite
+    def draw_log(draw: Callable[[st.SearchStrategy[Any]], Any]) -> tuple[CaseEvent, ...]:
+        n = draw(st.integers(min_cases, max_cases))
+        log: list[tuple[dt.datetime, int, CaseEvent]] = []
+        for number in range(n):
+            case = draw(cases(structure, ids=st.just(f"case:{number}")))
+            events = _lifecycle(draw, structure, case, route, escalate)
+            log += [(event.at, number, event) for event in events]
+        log.sort(key=lambda item: (item[0], item[1]))
+        return tuple(event for _, _, event in log)
+
+    return draw_log()
+
+
+def _lifecycle(
+    draw: Callable[[st.SearchStrategy[Any]], Any],
+    structure: Structure,
+    case: Case,
+    route: Callable[..., Routing],
+    escalate: Callable[..., Routing | None],
+) -> list[CaseEvent]:
+    def later(t: dt.datetime, max_hours: int = 72) -> dt.datetime:
+        return t + dt.timedelta(minutes=draw(st.integers(0, max_hours * 60)))
+
+    t = case.reported_at
+    routing = route(structure, case)
+    events: list[CaseEvent] = [
+        Reported(case=case, at=t),
+        Routed(case_id=case.id, at=t, routing=routing),
+    ]
+    state = replay(events)
+    if not draw(st.booleans()) and draw(st.booleans()):
+        return events  # never answered
+    t = later(t, 30)
+    actor = routing.handler or "unknown"
+    events.append(Accepted(case_id=case.id, at=t, actor=actor))
+    state = advance(state, events[-1])
+    rounds = draw(st.integers(0, 2))
+    for _ in range(rounds + 1):
+        if draw(st.booleans()):
+            # Let the routing run out, then escalate.
+            current = state.routing
+            assert current is not None
+            t = max(t, current.due) + dt.timedelta(minutes=1)
+            nxt = escalate(structure, state, now=t)
+            if nxt is not None:
+                events.append(Routed(case_id=case.id, at=t, routing=nxt))
+                state = advance(state, events[-1])
+        if not draw(st.booleans()) and draw(st.booleans()):
+            return events  # still open
+        t = later(t)
+        events.append(Resolved(case_id=case.id, at=t, actor=actor))
+        state = advance(state, events[-1])
+        if draw(st.integers(0, 4)) == 0:
+            return events  # resolved, not yet revisited
+        t = later(t, 240)
+        satisfied = draw(st.booleans())
+        events.append(
+            Revisited(case_id=case.id, at=t, actor=routing.owner or actor, satisfied=satisfied)
+        )
+        state = advance(state, events[-1])
+        if satisfied or draw(st.booleans()):
+            break
+        events.append(Reopened(case_id=case.id, at=t, reason="the resident was not satisfied"))
+        state = advance(state, events[-1])
+        nxt = escalate(structure, state, now=t)
+        if nxt is not None:
+            events.append(Routed(case_id=case.id, at=t, routing=nxt))
+            state = advance(state, events[-1])
+    if state.status is Status.RESOLVED and state.revisited_since_resolved is not None:
+        events.append(Closed(case_id=case.id, at=later(t, 24)))
+    return events

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -49,6 +49,7 @@ NodeRecord = Place | Grid | Body | Person | Post | Meeting
 """The records that are nodes of the graph (appointments and ties are edges)."""
 
 _R = TypeVar("_R", Place, Grid, Body, Person, Post, Meeting)
+_T = TypeVar("_T")
 
 
 class Relation(StrEnum):
@@ -231,6 +232,7 @@ class Structure:
         "_hash",
         "_holds",
         "_index",
+        "_memo",
         "_posts_held",
         "_records",
         "name",
@@ -247,6 +249,7 @@ class Structure:
     _hash: int
     _holds: dict[str, tuple[Appointment, ...]]
     _index: dict[str, dict[str, tuple[str, ...]]]
+    _memo: dict[str, Any]
     _posts_held: dict[str, tuple[Appointment, ...]]
     _records: dict[str, tuple[Any, ...]]
 
@@ -284,6 +287,7 @@ class Structure:
         object.__setattr__(self, "_records", records)
         object.__setattr__(self, "_graph", _build_graph(records))
         object.__setattr__(self, "_content", content)
+        object.__setattr__(self, "_memo", {})
         self._build_indexes()
         object.__setattr__(self, "_hash", hash(content))
 
@@ -292,6 +296,25 @@ class Structure:
 
     def __delattr__(self, key: str) -> None:
         raise AttributeError(f"a Structure is immutable: cannot delete {key!r}")
+
+    def memo(self, key: str, factory: Callable[[], _T]) -> _T:
+        """Storage for tables derived from the structure, made once on first use.
+
+        The structure is immutable, so whatever is derived from it stays
+        valid; govmodel's rules keep their routing tables here. Not part of
+        equality, hashing or pickling.
+
+        Examples
+        --------
+        >>> from govmodel import examples
+        >>> s = examples.load("xinhe")
+        >>> s.memo("place count", lambda: len(s.places()))
+        7
+        """
+        if key not in self._memo:
+            self._memo[key] = factory()
+        value: _T = self._memo[key]
+        return value
 
     def records(self) -> dict[str, tuple[Any, ...]]:
         """Every record list, keyed by spec list name, in spec order.

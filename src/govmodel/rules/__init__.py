@@ -1,3 +1,44 @@
-"""The rules of govmodel: pure functions over a structure and its cases."""
+"""The rules of govmodel: pure functions over a structure and its cases.
 
-__all__: list[str] = []
+Routing (:mod:`govmodel.rules.routing`), escalation
+(:mod:`govmodel.rules.escalation`), owners' collective decisions
+(:mod:`govmodel.rules.decisions`) and the policy that tunes them
+(:mod:`govmodel.rules.policy`). None of them does I/O, reads the clock or
+draws random numbers: time is always an argument.
+"""
+
+from govmodel.rules.decisions import (
+    CIVIL_CODE_278,
+    Ballot,
+    CivilCode278,
+    Consultation,
+    Decision,
+    Electorate,
+    Rule,
+    decide,
+)
+from govmodel.rules.escalation import escalate, recurrences
+from govmodel.rules.policy import DEFAULT_POLICY, FrozenMap, Policy, load_policy
+from govmodel.rules.routing import Presence, ladder, presence, required_domains, route
+
+__all__ = [
+    "CIVIL_CODE_278",
+    "DEFAULT_POLICY",
+    "Ballot",
+    "CivilCode278",
+    "Consultation",
+    "Decision",
+    "Electorate",
+    "FrozenMap",
+    "Policy",
+    "Presence",
+    "Rule",
+    "decide",
+    "escalate",
+    "ladder",
+    "load_policy",
+    "presence",
+    "recurrences",
+    "required_domains",
+    "route",
+]

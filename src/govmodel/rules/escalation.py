@@ -1,0 +1,165 @@
+"""Escalation: the next step for a case its current tier is not settling.
+
+:func:`escalate` fires on four things, checked in this order:
+
+1. a **newly found domain** the current routing lacks (a return visit or a
+   reopening found a latent problem): the case is routed again from its
+   current tier upward;
+2. a case **reopened** after an unsatisfied return visit and not yet routed
+   again;
+3. a case **overdue** at its current tier;
+4. a **recurring** matter: the same category reported at the same place at
+   least ``policy.recurrence_threshold`` times in ``policy.recurrence_window``
+   before this case (escalated once, beyond its first routing).
+
+For 2–4 the case moves to the lowest tier above its current one that can
+settle it; the street office is the last resort. Escalation never lowers the
+tier, and from any routing it reaches ``street`` in at most ``len(ladder)``
+steps; at ``street`` it returns ``None``. The first contact stays the owner
+(首接负责制).
+
+Examples
+--------
+>>> import datetime as dt
+>>> from govmodel import Case, Category, Reported, Routed, Scope, escalate, examples, replay, route
+>>> s = examples.load("xinhe")
+>>> t = dt.datetime(2025, 5, 6, 9)
+>>> case = Case(id="c", category=Category.NOISE, place="building:wanda-1", reported_at=t,
+...             scope=Scope.BUILDING)
+>>> first = route(s, case)
+>>> state = replay([Reported(case=case, at=t), Routed(case_id="c", at=t, routing=first)])
+>>> escalate(s, state, now=t + dt.timedelta(hours=1)) is None   # not yet due
+True
+>>> later = escalate(s, state, now=first.due + dt.timedelta(minutes=1))
+>>> first.tier.value, later.tier.value, later.procedure.value
+('micro_grid', 'compound', 'transfer')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from govmodel.cases import Case, CaseState, Routing
+from govmodel.model import Status, Tier
+from govmodel.rules.policy import DEFAULT_POLICY, Policy
+from govmodel.rules.routing import _index, _route, required_domains
+from govmodel.structure import Structure
+
+__all__ = ["escalate", "recurrences"]
+
+_NEXT = {tier: tuple(Tier)[tier.rank + 1] for tier in tuple(Tier)[:-1]}
+
+
+def recurrences(case: Case, recent: Sequence[Case], *, policy: Policy = DEFAULT_POLICY) -> int:
+    """How many earlier cases of the same category and place fall in the window.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from govmodel import Case, Category
+    >>> t = dt.datetime(2025, 5, 6)
+    >>> cases = [Case(id=f"c{d}", category=Category.NOISE, place="b",
+    ...               reported_at=t - dt.timedelta(days=d)) for d in (0, 3, 10, 45)]
+    >>> recurrences(cases[0], cases)
+    2
+    """
+    start = case.reported_at - policy.recurrence_window
+    return sum(
+        1
+        for other in recent
+        if other.id != case.id
+        and other.place == case.place
+        and other.category is case.category
+        and start <= other.reported_at < case.reported_at
+    )
+
+
+def escalate(
+    structure: Structure,
+    state: CaseState,
+    *,
+    now: dt.datetime,
+    policy: Policy = DEFAULT_POLICY,
+    recent: Sequence[Case] = (),
+) -> Routing | None:
+    """The next routing for a case that needs one, or ``None`` when nothing is due.
+
+    Parameters
+    ----------
+    structure
+        The structure the case lives in.
+    state
+        The case's current state (from :func:`govmodel.replay`).
+    now
+        The time of the check; the new routing's due time counts from it.
+    policy
+        Time limits, recurrence window and threshold.
+    recent
+        Other cases reported before this one, for the recurrence rule.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from govmodel import (Case, Category, Reported, Resolved, Revisited, Reopened, Routed,
+    ...                       Accepted, Scope, examples, replay, route)
+    >>> s = examples.load("xinhe")
+    >>> t = dt.datetime(2025, 5, 6, 9)
+    >>> case = Case(id="c", category=Category.REPAIR, place="building:wanda-3", reported_at=t,
+    ...             scope=Scope.BUILDING)
+    >>> r = route(s, case)
+    >>> state = replay([
+    ...     Reported(case=case, at=t), Routed(case_id="c", at=t, routing=r),
+    ...     Accepted(case_id="c", at=t, actor=r.handler),
+    ...     Resolved(case_id="c", at=t + dt.timedelta(hours=5), actor=r.handler),
+    ...     Revisited(case_id="c", at=t + dt.timedelta(days=2), actor=r.owner, satisfied=False),
+    ...     Reopened(case_id="c", at=t + dt.timedelta(days=2), reason="the door still sticks")])
+    >>> again = escalate(s, state, now=t + dt.timedelta(days=2))
+    >>> r.tier.value, again.tier.value
+    ('compound', 'community')
+    >>> again.reason.startswith("reopened after an unsatisfied return visit")
+    True
+    """
+    if state.status in (Status.RESOLVED, Status.CLOSED) or state.routing is None:
+        return None
+    routing = state.routing
+    case = state.case
+    index = _index(structure, policy)
+    table = index.place(case.place)
+    required = required_domains(case, policy=policy) | frozenset(state.extra_domains)
+    owner = state.routings[0].owner if state.routings else routing.owner
+    missing = required - frozenset(routing.domains)
+    if missing:
+        found = ", ".join(sorted(d.value for d in missing))
+        return _route(
+            index,
+            table,
+            case,
+            required,
+            min_tier=routing.tier,
+            at=now,
+            owner=owner,
+            note=f"newly found {found}, which the {routing.tier.value} routing lacks; ",
+        )
+    if routing.tier is Tier.STREET:
+        return None
+    if state.status is Status.REOPENED:
+        note = "reopened after an unsatisfied return visit; "
+    elif now > routing.due:
+        note = f"overdue since {routing.due.isoformat(sep=' ', timespec='minutes')}; "
+    else:
+        count = recurrences(case, recent, policy=policy) if len(state.routings) == 1 else 0
+        if count < policy.recurrence_threshold:
+            return None
+        days = policy.recurrence_window.days
+        note = f"reported {count} times before in {days} days at this place; "
+    return _route(
+        index,
+        table,
+        case,
+        required,
+        min_tier=_NEXT[routing.tier],
+        at=now,
+        owner=owner,
+        note=note,
+    )

@@ -1,0 +1,460 @@
+"""The policy: every tunable of the rules in one frozen object.
+
+:data:`DEFAULT_POLICY` is what govmodel assumes when nobody says otherwise;
+each default below names where it comes from — an article (seeds 000–004), the
+design contract, or a modelling choice of govmodel's that a user should
+revisit for their own city. Policies load from TOML (:func:`load_policy`),
+overriding only the keys a file gives.
+
+Examples
+--------
+>>> from govmodel import DEFAULT_POLICY, Category, Tier, Urgency
+>>> sorted(d.value for d in DEFAULT_POLICY.category_domains[Category.FIRE_LANE])
+['fire_safety', 'property_service']
+>>> DEFAULT_POLICY.time_limits[Tier.MICRO_GRID][Urgency.ROUTINE]
+datetime.timedelta(days=1)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from govmodel.errors import SpecError, SpecProblem
+from govmodel.model import BodyKind, Category, Domain, Role, Tier, Urgency
+
+__all__ = ["DEFAULT_POLICY", "FrozenMap", "Policy", "load_policy"]
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class FrozenMap(Mapping[K, V], Generic[K, V]):
+    """An immutable, hashable, picklable mapping (policies hold several).
+
+    Examples
+    --------
+    >>> m = FrozenMap({"a": 1})
+    >>> m["a"], len(m), hash(m) == hash(FrozenMap({"a": 1}))
+    (1, 1, True)
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, data: Mapping[K, V] | None = None) -> None:
+        self._data: dict[K, V] = dict(data or {})
+        self._hash: int | None = None
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._data.items()))
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self._data) == dict(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (self._data,))
+
+
+def _domains(*names: Domain) -> frozenset[Domain]:
+    return frozenset(names)
+
+
+D = Domain
+_H = dt.timedelta(hours=1)
+_DAY = dt.timedelta(days=1)
+
+# Category -> default domains. From the matters the articles name.
+_CATEGORY_DOMAINS: dict[Category, frozenset[Domain]] = {
+    # 设施维护, 环境卫生, 绿化 (Xinhe 五必查; Zhuanqiao greening): the property's work.
+    Category.REPAIR: _domains(D.PROPERTY_SERVICE),
+    Category.SANITATION: _domains(D.PROPERTY_SERVICE),
+    Category.GREENING: _domains(D.PROPERTY_SERVICE),
+    # 漏水 (Xinhe; Zhuanqiao common parts): a repair and, between flats, a dispute.
+    Category.LEAK: _domains(D.PROPERTY_SERVICE, D.NEIGHBOUR_DISPUTE),
+    # 噪音扰民, 停车争议, 家庭矛盾 (Xinhe mediation room).
+    Category.NOISE: _domains(D.NEIGHBOUR_DISPUTE),
+    Category.PARKING: _domains(D.NEIGHBOUR_DISPUTE, D.PROPERTY_SERVICE),
+    Category.NEIGHBOUR_DISPUTE: _domains(D.NEIGHBOUR_DISPUTE),
+    Category.FAMILY_DISPUTE: _domains(D.NEIGHBOUR_DISPUTE, D.LEGAL),
+    # 寵物管理 (Shagangwan): residents' opinions plus the property's facilities.
+    Category.PETS: _domains(D.RESIDENT_AFFAIRS, D.PROPERTY_SERVICE),
+    # 加装电梯, 充电桩, 出入口 (Lianhua, Shagangwan): owners decide (art. 278).
+    Category.COMMON_FACILITY: _domains(D.OWNERS_DECISION),
+    # 停车收费调整 (Zhuanqiao): owners decide, by consultation where there is no committee.
+    Category.PROPERTY_FEES: _domains(D.OWNERS_DECISION),
+    # Complaints about the property company: supervision (owners' or self-management committee).
+    Category.SERVICE_QUALITY: _domains(D.SUPERVISION),
+    # 西门拥堵, 幼儿园接送 (Zhuanqiao, Lianhua): gates are the property's, people are residents.
+    Category.ACCESS: _domains(D.PROPERTY_SERVICE, D.RESIDENT_AFFAIRS),
+    # 占用消防通道 (Xinhe whistle orders): the fire brigade, with the property clearing it.
+    Category.FIRE_LANE: _domains(D.FIRE_SAFETY, D.PROPERTY_SERVICE),
+    # 电表加装, 改电路 (Xinhe, Zhuanqiao): the utilities.
+    Category.UTILITIES: _domains(D.UTILITIES),
+    # 车辆损毁、物品丢失 (Chengxi CCTV): the police.
+    Category.SECURITY: _domains(D.PUBLIC_SECURITY),
+    # 直升机扰民 (Shagangwan): a source outside the community; the police station liaised.
+    Category.EXTERNAL_NUISANCE: _domains(D.PUBLIC_SECURITY),
+    # 迁户口 (Zhuanqiao): household registration is the police station's.
+    Category.RESIDENCY: _domains(D.PUBLIC_SECURITY),
+    # 无名道路、井盖 (Zhuanqiao): urban management.
+    Category.ROADS: _domains(D.URBAN_MANAGEMENT),
+    # 咨询 at the registration window (Xinhe): resident affairs.
+    Category.INQUIRY: _domains(D.RESIDENT_AFFAIRS),
+}
+
+# Post role -> domains (design contract, "Default competences").
+_WORKER = _domains(D.NEIGHBOUR_DISPUTE, D.RESIDENT_AFFAIRS)
+_ROLE_DOMAINS: dict[Role, frozenset[Domain]] = {
+    Role.BUILDING_STEWARD: _domains(D.PROPERTY_SERVICE),
+    Role.RED_PROPERTY_SPECIALIST: _domains(D.PROPERTY_SERVICE),
+    Role.MICRO_GRID_WORKER: _WORKER,
+    Role.GRID_WORKER: _WORKER,
+    Role.BUILDING_GROUP_LEADER: _WORKER,
+    Role.PARTY_SECOND_LEADER: _WORKER,
+    Role.GRID_LEADER: _WORKER | {D.SUPERVISION},
+    Role.PROPERTY_SUPERVISOR: _WORKER | {D.SUPERVISION},
+    Role.MEDIATOR: _domains(D.NEIGHBOUR_DISPUTE),
+    Role.LEGAL_ADVISER: _domains(D.LEGAL),
+}
+
+# Body kind -> domains (design contract). Party organisations hold none of their
+# own: they convene, lead and blow the whistle. Departments and partner units
+# hold what their record declares; the street office holds every domain (属地兜底).
+_BODY_DOMAINS: dict[BodyKind, frozenset[Domain]] = {
+    BodyKind.PROPERTY_COMPANY: _domains(D.PROPERTY_SERVICE),
+    BodyKind.OWNERS_COMMITTEE: _domains(D.OWNERS_DECISION, D.SUPERVISION),
+    BodyKind.SELF_MANAGEMENT_COMMITTEE: _domains(D.SUPERVISION),
+    BodyKind.RESIDENTS_COMMITTEE: _domains(D.RESIDENT_AFFAIRS, D.NEIGHBOUR_DISPUTE, D.SUPERVISION),
+    BodyKind.MEDIATION_ROOM: _domains(D.NEIGHBOUR_DISPUTE, D.LEGAL),
+    BodyKind.STREET_OFFICE: frozenset(Domain),
+}
+
+# Tier x urgency -> time to resolve. govmodel's modelling choice: the articles
+# give no time limits beyond "马上办" on the spot and round-the-clock answers in
+# the WeChat groups; these follow the usual ladder of city service standards
+# (a day at the building, three at the compound, five in the community, ten
+# with departments, fifteen at the street) and shorten with urgency.
+_TIME_LIMITS: dict[Tier, dict[Urgency, dt.timedelta]] = {
+    Tier.MICRO_GRID: {Urgency.ROUTINE: _DAY, Urgency.URGENT: 4 * _H, Urgency.EMERGENCY: _H},
+    Tier.COMPOUND: {Urgency.ROUTINE: 3 * _DAY, Urgency.URGENT: _DAY, Urgency.EMERGENCY: 2 * _H},
+    Tier.COMMUNITY: {
+        Urgency.ROUTINE: 5 * _DAY,
+        Urgency.URGENT: 2 * _DAY,
+        Urgency.EMERGENCY: 4 * _H,
+    },
+    Tier.WHISTLE: {Urgency.ROUTINE: 10 * _DAY, Urgency.URGENT: 3 * _DAY, Urgency.EMERGENCY: 6 * _H},
+    Tier.STREET: {Urgency.ROUTINE: 15 * _DAY, Urgency.URGENT: 5 * _DAY, Urgency.EMERGENCY: 12 * _H},
+}
+
+
+def _frozen_sets(value: Mapping[Any, Any]) -> FrozenMap[Any, frozenset[Domain]]:
+    return FrozenMap({k: frozenset(v) for k, v in value.items()})
+
+
+def _frozen_limits(
+    value: Mapping[Tier, Mapping[Urgency, dt.timedelta]],
+) -> FrozenMap[Tier, FrozenMap[Urgency, dt.timedelta]]:
+    return FrozenMap({tier: FrozenMap(limits) for tier, limits in value.items()})
+
+
+def _positive(_inst: object, attribute: attrs.Attribute[Any], value: dt.timedelta) -> None:
+    if value <= dt.timedelta(0):
+        raise ValueError(f"{attribute.name}: expected a positive duration, found {value}")
+
+
+@attrs.frozen(kw_only=True)
+class Policy:
+    """Every tunable of the routing, escalation and lifecycle rules.
+
+    Parameters
+    ----------
+    category_domains
+        Category → the domains a case of that category needs by default.
+    role_domains
+        Post role → the domains a holder of such a post can settle.
+    body_domains
+        Body kind → its default domains (a body's own ``domains`` override it).
+    time_limits
+        Tier → urgency → how long a case may take at that tier.
+    response_limit
+        How soon a case must be accepted to count as answered.
+    recurrence_window, recurrence_threshold
+        A case whose place and category were reported at least
+        ``recurrence_threshold`` times in the ``recurrence_window`` before it
+        escalates once beyond its first tier.
+    require_revisit
+        Whether a case may close only after a return visit (一案一回访).
+
+    Examples
+    --------
+    >>> import attrs
+    >>> from govmodel import DEFAULT_POLICY
+    >>> relaxed = attrs.evolve(DEFAULT_POLICY, require_revisit=False)
+    >>> relaxed.require_revisit, DEFAULT_POLICY.require_revisit
+    (False, True)
+    """
+
+    category_domains: FrozenMap[Category, frozenset[Domain]] = attrs.field(converter=_frozen_sets)
+    role_domains: FrozenMap[Role, frozenset[Domain]] = attrs.field(converter=_frozen_sets)
+    body_domains: FrozenMap[BodyKind, frozenset[Domain]] = attrs.field(converter=_frozen_sets)
+    time_limits: FrozenMap[Tier, FrozenMap[Urgency, dt.timedelta]] = attrs.field(
+        converter=_frozen_limits
+    )
+    response_limit: dt.timedelta = attrs.field(validator=_positive)
+    recurrence_window: dt.timedelta = attrs.field(validator=_positive)
+    recurrence_threshold: int = 2
+    require_revisit: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        missing = [c.value for c in Category if c not in self.category_domains]
+        if missing:
+            raise ValueError(f"category_domains: no domains for {', '.join(missing)}")
+        for tier in Tier:
+            limits = self.time_limits.get(tier)
+            if limits is None:
+                raise ValueError(f"time_limits: no limits for tier {tier.value}")
+            for urgency in Urgency:
+                if urgency not in limits:
+                    raise ValueError(
+                        f"time_limits.{tier.value}: no limit for urgency {urgency.value}"
+                    )
+                if limits[urgency] <= dt.timedelta(0):
+                    raise ValueError(
+                        f"time_limits.{tier.value}.{urgency.value}: expected a positive "
+                        f"duration, found {limits[urgency]}"
+                    )
+        if self.recurrence_threshold < 1:
+            raise ValueError(
+                f"recurrence_threshold: expected 1 or more, found {self.recurrence_threshold}"
+            )
+
+    def due(self, tier: Tier, urgency: Urgency, at: dt.datetime) -> dt.datetime:
+        """When a case taken up at ``at`` must be resolved at ``tier``.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from govmodel import DEFAULT_POLICY, Tier, Urgency
+        >>> DEFAULT_POLICY.due(Tier.COMPOUND, Urgency.ROUTINE, dt.datetime(2025, 1, 1))
+        datetime.datetime(2025, 1, 4, 0, 0)
+        """
+        return at + self.time_limits[tier][urgency]
+
+
+DEFAULT_POLICY = Policy(
+    category_domains=_CATEGORY_DOMAINS,
+    role_domains=_ROLE_DOMAINS,
+    body_domains=_BODY_DOMAINS,
+    time_limits=_TIME_LIMITS,
+    # Xinhe: property staff and grid workers answer in the 49 WeChat groups "24小时在线响应".
+    response_limit=24 * _H,
+    # govmodel's choice: three reports of one matter at one place within 30 days
+    # (the case and two before it) mean the first tier is not settling it.
+    recurrence_window=30 * _DAY,
+    recurrence_threshold=2,
+    # Xinhe: 一案一回访 — every case gets a return visit before it is closed.
+    require_revisit=True,
+)
+"""The default policy; each value's source is commented where it is defined."""
+
+
+# -- loading -------------------------------------------------------------------
+
+_TOP = (
+    "category_domains",
+    "role_domains",
+    "body_domains",
+    "time_limits_hours",
+    "response_limit_hours",
+    "recurrence_window_days",
+    "recurrence_threshold",
+    "require_revisit",
+)
+
+
+def load_policy(
+    source: str | os.PathLike[str] | Mapping[str, Any], *, base: Policy = DEFAULT_POLICY
+) -> Policy:
+    """A policy from a TOML file or mapping, overriding ``base`` key by key.
+
+    Keys: ``category_domains`` (category → list of domains), ``role_domains``,
+    ``body_domains``, ``time_limits_hours`` (tier → urgency → hours),
+    ``response_limit_hours``, ``recurrence_window_days``,
+    ``recurrence_threshold``, ``require_revisit``. Every problem is reported at
+    once in a :class:`govmodel.SpecError`.
+
+    Examples
+    --------
+    >>> from govmodel import Category, Domain, Tier, Urgency
+    >>> p = load_policy({"category_domains": {"noise": ["neighbour_dispute", "legal"]},
+    ...                  "time_limits_hours": {"micro_grid": {"routine": 12}}})
+    >>> sorted(d.value for d in p.category_domains[Category.NOISE])
+    ['legal', 'neighbour_dispute']
+    >>> p.time_limits[Tier.MICRO_GRID][Urgency.ROUTINE]
+    datetime.timedelta(seconds=43200)
+    >>> load_policy({"category_domains": {"noise": ["quiet"]}, "colour": 1})
+    Traceback (most recent call last):
+    ...
+    govmodel.errors.SpecError: policy: cannot load (2 problems):
+      colour: unknown key "colour"
+      category_domains.noise[0]: unknown domain "quiet"; expected one of ...
+    """
+    where = "policy"
+    if isinstance(source, Mapping):
+        data: Any = source
+    else:
+        path = Path(source)
+        where = str(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as err:
+            raise SpecError(
+                f"{where}: cannot load",
+                [SpecProblem("", "unreadable", f"cannot read the file: {err.strerror or err}")],
+            ) from None
+        except tomllib.TOMLDecodeError as err:
+            raise SpecError(
+                f"{where}: cannot load", [SpecProblem("", "syntax", f"not valid TOML: {err}")]
+            ) from None
+    problems: list[SpecProblem] = []
+    changes: dict[str, Any] = {}
+    if not isinstance(data, Mapping):
+        raise SpecError(
+            f"{where}: cannot load",
+            [SpecProblem("", "wrong-type", "expected a table of keys")],
+        )
+    for key in data:
+        if key not in _TOP:
+            problems.append(SpecProblem(str(key), "unknown-key", f'unknown key "{key}"'))
+    for key, enum in (
+        ("category_domains", Category),
+        ("role_domains", Role),
+        ("body_domains", BodyKind),
+    ):
+        if key in data:
+            table = _table(data[key], key, problems)
+            merged = dict(getattr(base, key))
+            for name, value in table.items():
+                member = _member(enum, name, f"{key}.{name}", key.split("_")[0], problems)
+                domains = _domain_list(value, f"{key}.{name}", problems)
+                if member is not None and domains is not None:
+                    merged[member] = domains
+            changes[key] = merged
+    if "time_limits_hours" in data:
+        limits = {tier: dict(v) for tier, v in base.time_limits.items()}
+        for tier_name, row in _table(
+            data["time_limits_hours"], "time_limits_hours", problems
+        ).items():
+            tier = _member(Tier, tier_name, f"time_limits_hours.{tier_name}", "tier", problems)
+            for urgency_name, hours in _table(
+                row, f"time_limits_hours.{tier_name}", problems
+            ).items():
+                where_u = f"time_limits_hours.{tier_name}.{urgency_name}"
+                urgency = _member(Urgency, urgency_name, where_u, "urgency", problems)
+                value = _positive_number(hours, where_u, problems)
+                if tier is not None and urgency is not None and value is not None:
+                    limits[tier][urgency] = dt.timedelta(hours=value)
+        changes["time_limits"] = limits
+    for key, field, unit in (
+        ("response_limit_hours", "response_limit", "hours"),
+        ("recurrence_window_days", "recurrence_window", "days"),
+    ):
+        if key in data:
+            value = _positive_number(data[key], key, problems)
+            if value is not None:
+                changes[field] = dt.timedelta(**{unit: value})
+    if "recurrence_threshold" in data:
+        value = data["recurrence_threshold"]
+        if type(value) is not int or value < 1:
+            problems.append(
+                SpecProblem(
+                    "recurrence_threshold",
+                    "wrong-type",
+                    f"expected an integer of 1 or more, found {value!r}",
+                )
+            )
+        else:
+            changes["recurrence_threshold"] = value
+    if "require_revisit" in data:
+        value = data["require_revisit"]
+        if type(value) is not bool:
+            problems.append(
+                SpecProblem(
+                    "require_revisit", "wrong-type", f"expected true or false, found {value!r}"
+                )
+            )
+        else:
+            changes["require_revisit"] = value
+    if problems:
+        raise SpecError(f"{where}: cannot load", problems)
+    return attrs.evolve(base, **changes)
+
+
+def _table(value: object, where: str, problems: list[SpecProblem]) -> Mapping[str, Any]:
+    if isinstance(value, Mapping):
+        return value
+    problems.append(SpecProblem(where, "wrong-type", f"expected a table, found {value!r}"))
+    return {}
+
+
+def _member(enum: Any, name: str, where: str, label: str, problems: list[SpecProblem]) -> Any:
+    try:
+        return enum(name)
+    except ValueError:
+        choices = ", ".join(m.value for m in enum)
+        problems.append(
+            SpecProblem(
+                where, "unknown-value", f'unknown {label} "{name}"; expected one of {choices}'
+            )
+        )
+        return None
+
+
+def _domain_list(
+    value: object, where: str, problems: list[SpecProblem]
+) -> frozenset[Domain] | None:
+    if not isinstance(value, list):
+        problems.append(
+            SpecProblem(where, "wrong-type", f"expected a list of domains, found {value!r}")
+        )
+        return None
+    out: set[Domain] = set()
+    ok = True
+    for index, name in enumerate(value):
+        member = _member(Domain, str(name), f"{where}[{index}]", "domain", problems)
+        if member is None:
+            ok = False
+        else:
+            out.add(member)
+    return frozenset(out) if ok else None
+
+
+def _positive_number(value: object, where: str, problems: list[SpecProblem]) -> float | None:
+    if type(value) not in (int, float) or not value > 0:  # type: ignore[operator]
+        problems.append(
+            SpecProblem(where, "wrong-type", f"expected a positive number, found {value!r}")
+        )
+        return None
+    return float(value)  # type: ignore[arg-type]

@@ -1,0 +1,328 @@
+"""Tests for `govmodel.cases`: the lifecycle, replay and the JSON Lines log."""
+
+import datetime as dt
+from functools import reduce
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from govmodel import (
+    Accepted,
+    Case,
+    CaseEvent,
+    CaseState,
+    Category,
+    Closed,
+    GovModelError,
+    InvalidTransition,
+    Procedure,
+    Reopened,
+    Reported,
+    Resolved,
+    Revisited,
+    Routed,
+    Routing,
+    Status,
+    Structure,
+    Tier,
+    advance,
+    dumps_events,
+    examples,
+    loads_events,
+    replay,
+)
+from govmodel.cases import iter_case_events
+from govmodel.strategies import event_logs, structures
+
+T = dt.datetime(2025, 5, 6, 9, 0)
+CASE = Case(id="c", category=Category.REPAIR, place="building:wanda-1", reported_at=T)
+ROUTING = Routing(
+    tier=Tier.COMPOUND,
+    procedure=Procedure.TRANSFER,
+    handler="pm:cxh",
+    owner="post:a",
+    due=T + dt.timedelta(days=3),
+)
+
+
+def at(hours: float) -> dt.datetime:
+    return T + dt.timedelta(hours=hours)
+
+
+def full_log() -> list[CaseEvent]:
+    return [
+        Reported(case=CASE, at=at(0)),
+        Routed(case_id="c", at=at(0), routing=ROUTING),
+        Accepted(case_id="c", at=at(1), actor="pm:cxh"),
+        Resolved(case_id="c", at=at(5), actor="pm:cxh"),
+        Revisited(case_id="c", at=at(30), actor="post:a", satisfied=True),
+        Closed(case_id="c", at=at(31)),
+    ]
+
+
+class TestAdvance:
+    def test_full_lifecycle(self) -> None:
+        """Report, route, accept, resolve, revisit, close: each step sets what it should."""
+        state = replay(full_log())
+        assert state.status is Status.CLOSED
+        assert (state.accepted_at, state.resolved_at, state.closed_at) == (at(1), at(5), at(31))
+        assert state.routing == ROUTING
+        assert state.events == 6
+
+    def test_first_event_must_be_report(self) -> None:
+        """Resolving a case never reported is refused, naming case, state and event."""
+        with pytest.raises(InvalidTransition) as info:
+            advance(None, Resolved(case_id="c", at=T, actor="x"))
+        err = info.value
+        assert (err.case_id, err.state, err.event) == ("c", "not yet reported", "resolved")
+        assert isinstance(err, ValueError)
+
+    def test_close_needs_revisit(self) -> None:
+        """一案一回访: closing without a return visit is refused when the policy requires one."""
+        log = full_log()
+        del log[4]
+        with pytest.raises(InvalidTransition, match="no return visit"):
+            replay(log)
+        assert replay(log, require_revisit=False).status is Status.CLOSED
+
+    def test_revisit_before_new_resolution_does_not_count(self) -> None:
+        """After a reopening, the old return visit does not allow closing the new resolution."""
+        log = [
+            *full_log()[:5],
+            Reopened(case_id="c", at=at(30), reason="again"),
+            Resolved(case_id="c", at=at(40), actor="pm:cxh"),
+            Closed(case_id="c", at=at(41)),
+        ]
+        with pytest.raises(InvalidTransition, match="no return visit"):
+            replay(log)
+
+    def test_other_case_event(self) -> None:
+        """An event of another case is refused."""
+        state = replay(full_log()[:2])
+        with pytest.raises(InvalidTransition, match='belongs to case "d"'):
+            advance(state, Accepted(case_id="d", at=at(1), actor="x"))
+
+    def test_time_goes_forward(self) -> None:
+        """An event earlier than the last one is refused."""
+        state = replay(full_log()[:3])
+        with pytest.raises(InvalidTransition, match="before the last event"):
+            advance(state, Resolved(case_id="c", at=at(0.5), actor="x"))
+
+    @pytest.mark.parametrize(
+        ("prefix", "event", "why"),
+        [
+            (1, Reported(case=CASE, at=at(1)), "already reported"),
+            (3, Accepted(case_id="c", at=at(2), actor="x"), "already accepted"),
+            (2, Resolved(case_id="c", at=at(2), actor="x"), "nobody has accepted"),
+            (
+                3,
+                Revisited(case_id="c", at=at(2), actor="x", satisfied=True),
+                "follows a resolution",
+            ),
+            (3, Reopened(case_id="c", at=at(2), reason="r"), "only a resolved case"),
+            (3, Closed(case_id="c", at=at(2)), "only a resolved case is closed"),
+            (4, Resolved(case_id="c", at=at(6), actor="x"), "already resolved"),
+            (4, Routed(case_id="c", at=at(6), routing=ROUTING), "reopened before it is routed"),
+            (6, Accepted(case_id="c", at=at(40), actor="x"), "the case is closed"),
+        ],
+    )
+    def test_impossible_orders(self, prefix: int, event: CaseEvent, why: str) -> None:
+        """Each impossible order is refused with a reason."""
+        state = replay(full_log()[:prefix])
+        with pytest.raises(InvalidTransition, match=why):
+            advance(state, event)
+
+    def test_reopen_and_reroute(self) -> None:
+        """A reopened case is routed again and counts its reopenings."""
+        log = [
+            *full_log()[:5],
+            Reopened(case_id="c", at=at(30), reason="not fixed"),
+            Routed(case_id="c", at=at(30), routing=ROUTING),
+        ]
+        state = replay(log)
+        assert (state.status, state.reopened, len(state.routings)) == (Status.IN_PROGRESS, 1, 2)
+
+    def test_does_not_mutate(self) -> None:
+        """Advancing returns a new state and leaves the old one as it was."""
+        state = replay(full_log()[:2])
+        before = state
+        advance(state, Accepted(case_id="c", at=at(1), actor="x"))
+        assert state == before
+        assert state.status is Status.REPORTED
+
+    def test_not_an_event(self) -> None:
+        """Something that is not an event is a TypeError."""
+        with pytest.raises(TypeError, match="CaseEvent"):
+            advance(None, "reported")  # type: ignore[arg-type]
+
+
+def logs() -> st.SearchStrategy[tuple[Structure, tuple[CaseEvent, ...]]]:
+    return structures(max_communities=1, max_compounds=2).flatmap(
+        lambda s: st.tuples(st.just(s), event_logs(s, max_cases=4))
+    )
+
+
+class TestReplay:
+    @given(logs())
+    def test_replay_is_fold_of_advance(self, pair: tuple[Structure, tuple[CaseEvent, ...]]) -> None:
+        """Replaying any generated case log equals folding advance over it."""
+        _, log = pair
+        for _, events in iter_case_events(log):
+            folded = reduce(advance, events, None)
+            assert replay(events) == folded
+
+    def test_empty(self) -> None:
+        """There is no state without events."""
+        with pytest.raises(InvalidTransition, match="no event"):
+            replay([])
+
+    def test_xinhe_logs_replay(self) -> None:
+        """Logs generated on a bundled example replay too."""
+        s = examples.load("xinhe")
+
+        @settings(max_examples=20)
+        @given(event_logs(s))
+        def check(log: tuple[CaseEvent, ...]) -> None:
+            for _, events in iter_case_events(log):
+                assert replay(events).case.place in {p.id for p in s.places()}
+
+        check()
+
+
+class TestJsonLines:
+    @given(logs())
+    def test_round_trip(self, pair: tuple[Structure, tuple[CaseEvent, ...]]) -> None:
+        """Any generated log survives JSON Lines exactly."""
+        _, log = pair
+        assert loads_events(dumps_events(log)) == log
+
+    def test_one_object_per_line(self) -> None:
+        """Each event is one line, tagged by its kind."""
+        text = dumps_events(full_log())
+        lines = text.splitlines()
+        assert len(lines) == 6
+        assert [line.split('"event": "')[1].split('"')[0] for line in lines] == [
+            "reported",
+            "routed",
+            "accepted",
+            "resolved",
+            "revisited",
+            "closed",
+        ]
+
+    def test_timezone_kept(self) -> None:
+        """Aware date-times keep their offset."""
+        tz = dt.timezone(dt.timedelta(hours=8))
+        event = Closed(case_id="c", at=dt.datetime(2025, 1, 1, 9, tzinfo=tz))
+        (back,) = loads_events(dumps_events([event]))
+        assert back == event
+        assert back.at.utcoffset() == dt.timedelta(hours=8)
+
+    @pytest.mark.parametrize(
+        ("line", "message"),
+        [
+            ("{not json", "line 1: not valid JSON"),
+            ("[1]", "line 1: expected a JSON object"),
+            ('{"event": "vanished", "case_id": "c"}', "unknown event 'vanished'"),
+            ('{"event": "closed", "case_id": "c"}', "missing at"),
+            ('{"event": "closed", "case_id": "c", "at": "yesterday"}', "not a valid closed event"),
+        ],
+    )
+    def test_bad_lines(self, line: str, message: str) -> None:
+        """A bad line is reported by number with what is wrong, as a GovModelError."""
+        with pytest.raises(GovModelError, match=message):
+            loads_events(line)
+
+    def test_blank_lines_skipped(self) -> None:
+        """Blank lines between events are ignored."""
+        text = dumps_events(full_log()[:2])
+        assert len(loads_events("\n" + text.replace("\n", "\n\n"))) == 2
+
+
+class Lifecycle(RuleBasedStateMachine):
+    """Drives advance with every kind of event against a small model of the lifecycle."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state: CaseState | None = None
+        self.model = "new"
+        self.accepted = False
+        self.routed = False
+        self.revisited = False
+        self.clock = T
+
+    def tick(self) -> dt.datetime:
+        self.clock += dt.timedelta(hours=1)
+        return self.clock
+
+    def attempt(self, event: CaseEvent, allowed: bool, then: str | None) -> None:
+        if allowed:
+            self.state = advance(self.state, event)
+            if then is not None:
+                self.model = then
+        else:
+            before = self.state
+            with pytest.raises(InvalidTransition):
+                advance(self.state, event)
+            assert self.state == before
+
+    @initialize()
+    def report(self) -> None:
+        self.attempt(Reported(case=CASE, at=self.clock), True, "reported")
+
+    @rule()
+    def accept(self) -> None:
+        allowed = self.model not in ("closed",) and not self.accepted
+        self.attempt(Accepted(case_id="c", at=self.tick(), actor="x"), allowed, None)
+        if allowed:
+            self.accepted = True
+            self.model = "in_progress" if self.routed and self.model != "resolved" else self.model
+            if self.model == "reported":
+                self.model = "accepted"
+
+    @rule()
+    def route(self) -> None:
+        allowed = self.model in ("reported", "accepted", "in_progress", "reopened")
+        self.attempt(Routed(case_id="c", at=self.tick(), routing=ROUTING), allowed, None)
+        if allowed:
+            self.routed = True
+            self.model = "in_progress" if self.accepted else "reported"
+
+    @rule()
+    def resolve(self) -> None:
+        allowed = self.accepted and self.model in ("accepted", "in_progress", "reopened")
+        self.attempt(Resolved(case_id="c", at=self.tick(), actor="x"), allowed, "resolved")
+        if allowed:
+            self.revisited = False
+
+    @rule(satisfied=st.booleans())
+    def revisit(self, satisfied: bool) -> None:
+        allowed = self.model == "resolved"
+        self.attempt(
+            Revisited(case_id="c", at=self.tick(), actor="x", satisfied=satisfied), allowed, None
+        )
+        if allowed:
+            self.revisited = True
+
+    @rule()
+    def reopen(self) -> None:
+        allowed = self.model == "resolved"
+        self.attempt(Reopened(case_id="c", at=self.tick(), reason="again"), allowed, "reopened")
+
+    @rule()
+    def close(self) -> None:
+        allowed = self.model == "resolved" and self.revisited
+        self.attempt(Closed(case_id="c", at=self.tick()), allowed, "closed")
+
+    @invariant()
+    def consistent(self) -> None:
+        assert self.state is not None
+        assert self.state.status.value == self.model
+        assert (self.state.accepted_at is not None) == self.accepted
+        if self.state.status is Status.CLOSED:
+            assert self.state.revisited_since_resolved is not None
+
+
+TestLifecycle = Lifecycle.TestCase
