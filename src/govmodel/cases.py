@@ -428,6 +428,27 @@ class CaseState:
         return self.status not in (Status.RESOLVED, Status.CLOSED)
 
 
+def _replace(state: CaseState, **changes: Any) -> CaseState:
+    # The lifecycle's hot path: a plain constructor call, several times
+    # faster than attrs.evolve's introspection (simulations fold millions).
+    get = changes.get
+    return CaseState(
+        case=state.case,
+        status=get("status", state.status),
+        routing=get("routing", state.routing),
+        routings=get("routings", state.routings),
+        accepted_at=get("accepted_at", state.accepted_at),
+        resolved_at=get("resolved_at", state.resolved_at),
+        resolved_by=get("resolved_by", state.resolved_by),
+        closed_at=get("closed_at", state.closed_at),
+        revisits=get("revisits", state.revisits),
+        reopened=get("reopened", state.reopened),
+        extra_domains=get("extra_domains", state.extra_domains),
+        updated_at=changes["updated_at"],
+        events=changes["events"],
+    )
+
+
 def _state_name(state: CaseState | None) -> str:
     return "not yet reported" if state is None else state.status.value
 
@@ -499,14 +520,14 @@ def advance(
         if state.accepted_at is not None:
             raise refuse(f"it was already accepted at {state.accepted_at.isoformat()}")
         next_status = Status.IN_PROGRESS if state.routing is not None else Status.ACCEPTED
-        return attrs.evolve(state, status=next_status, accepted_at=event.at, **common)
+        return _replace(state, status=next_status, accepted_at=event.at, **common)
     if isinstance(event, Routed):
         if status is Status.RESOLVED:
             raise refuse("a resolved case is reopened before it is routed again")
         next_status = Status.REPORTED if state.accepted_at is None else Status.IN_PROGRESS
         if status is Status.REOPENED:
             next_status = Status.IN_PROGRESS
-        return attrs.evolve(
+        return _replace(
             state,
             status=next_status,
             routing=event.routing,
@@ -518,19 +539,19 @@ def advance(
             raise refuse("nobody has accepted it yet")
         if status is Status.RESOLVED:
             raise refuse("it is already resolved")
-        return attrs.evolve(
+        return _replace(
             state, status=Status.RESOLVED, resolved_at=event.at, resolved_by=event.actor, **common
         )
     if isinstance(event, Revisited):
         if status is not Status.RESOLVED:
             raise refuse("a return visit follows a resolution")
         extra = tuple(dict.fromkeys((*state.extra_domains, *event.found)))
-        return attrs.evolve(state, revisits=(*state.revisits, event), extra_domains=extra, **common)
+        return _replace(state, revisits=(*state.revisits, event), extra_domains=extra, **common)
     if isinstance(event, Reopened):
         if status is not Status.RESOLVED:
             raise refuse("only a resolved case is reopened")
         extra = tuple(dict.fromkeys((*state.extra_domains, *event.domains)))
-        return attrs.evolve(
+        return _replace(
             state,
             status=Status.REOPENED,
             reopened=state.reopened + 1,
@@ -542,7 +563,7 @@ def advance(
         raise refuse("only a resolved case is closed")
     if require_revisit and state.revisited_since_resolved is None:
         raise refuse("no return visit since it was resolved (一案一回访)")
-    return attrs.evolve(state, status=Status.CLOSED, closed_at=event.at, **common)
+    return _replace(state, status=Status.CLOSED, closed_at=event.at, **common)
 
 
 def replay(events: Iterable[CaseEvent], *, require_revisit: bool = True) -> CaseState:

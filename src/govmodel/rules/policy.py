@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -114,8 +114,9 @@ _CATEGORY_DOMAINS: dict[Category, frozenset[Domain]] = {
     Category.UTILITIES: _domains(D.UTILITIES),
     # 车辆损毁、物品丢失 (Chengxi CCTV): the police.
     Category.SECURITY: _domains(D.PUBLIC_SECURITY),
-    # 直升机扰民 (Shagangwan): a source outside the community; the police station liaised.
-    Category.EXTERNAL_NUISANCE: _domains(D.PUBLIC_SECURITY),
+    # 直升机扰民 (Shagangwan): a source outside the community; the police station
+    # and the neighbouring village were contacted, for order and for the site.
+    Category.EXTERNAL_NUISANCE: _domains(D.PUBLIC_SECURITY, D.URBAN_MANAGEMENT),
     # 迁户口 (Zhuanqiao): household registration is the police station's.
     Category.RESIDENCY: _domains(D.PUBLIC_SECURITY),
     # 无名道路、井盖 (Zhuanqiao): urban management.
@@ -179,6 +180,10 @@ def _frozen_limits(
     return FrozenMap({tier: FrozenMap(limits) for tier, limits in value.items()})
 
 
+def _domain_set(value: Iterable[Domain]) -> frozenset[Domain]:
+    return frozenset(value)
+
+
 def _positive(_inst: object, attribute: attrs.Attribute[Any], value: dt.timedelta) -> None:
     if value <= dt.timedelta(0):
         raise ValueError(f"{attribute.name}: expected a positive duration, found {value}")
@@ -206,6 +211,11 @@ class Policy:
         escalates once beyond its first tier.
     require_revisit
         Whether a case may close only after a return visit (一案一回访).
+    meeting_domains
+        What a standing joint meeting settles when it takes a matter up
+        (难事联办): residents' common affairs, by default.
+    deliberation_limit
+        How long owners' deliberations may take (调研—座谈—征询), at least.
 
     Examples
     --------
@@ -226,6 +236,10 @@ class Policy:
     recurrence_window: dt.timedelta = attrs.field(validator=_positive)
     recurrence_threshold: int = 2
     require_revisit: bool = True
+    meeting_domains: frozenset[Domain] = attrs.field(
+        default=frozenset({Domain.RESIDENT_AFFAIRS}), converter=_domain_set
+    )
+    deliberation_limit: dt.timedelta = attrs.field(default=60 * _DAY, validator=_positive)
 
     def __attrs_post_init__(self) -> None:
         missing = [c.value for c in Category if c not in self.category_domains]
@@ -276,6 +290,14 @@ DEFAULT_POLICY = Policy(
     recurrence_threshold=2,
     # Xinhe: 一案一回访 — every case gets a return visit before it is closed.
     require_revisit=True,
+    # The joint meetings of the articles (1+3+N, three-in-one, four-party)
+    # gather residents' representatives and settle common affairs: Lianhua's
+    # 深业花园 branch led the owners' committee, the property and residents'
+    # representatives to separate the kindergarten gate from the residents'.
+    meeting_domains=frozenset({Domain.RESIDENT_AFFAIRS}),
+    # govmodel's choice: research, forum and consultation take weeks (Zhuanqiao
+    # held 28 meetings for 18 problems; Lianhua's elevators took months).
+    deliberation_limit=60 * _DAY,
 )
 """The default policy; each value's source is commented where it is defined."""
 
@@ -291,6 +313,8 @@ _TOP = (
     "recurrence_window_days",
     "recurrence_threshold",
     "require_revisit",
+    "meeting_domains",
+    "deliberation_limit_days",
 )
 
 
@@ -302,7 +326,8 @@ def load_policy(
     Keys: ``category_domains`` (category → list of domains), ``role_domains``,
     ``body_domains``, ``time_limits_hours`` (tier → urgency → hours),
     ``response_limit_hours``, ``recurrence_window_days``,
-    ``recurrence_threshold``, ``require_revisit``. Every problem is reported at
+    ``recurrence_threshold``, ``require_revisit``, ``meeting_domains``,
+    ``deliberation_limit_days``. Every problem is reported at
     once in a :class:`govmodel.SpecError`.
 
     Examples
@@ -377,9 +402,14 @@ def load_policy(
                 if tier is not None and urgency is not None and value is not None:
                     limits[tier][urgency] = dt.timedelta(hours=value)
         changes["time_limits"] = limits
+    if "meeting_domains" in data:
+        domains = _domain_list(data["meeting_domains"], "meeting_domains", problems)
+        if domains is not None:
+            changes["meeting_domains"] = domains
     for key, field, unit in (
         ("response_limit_hours", "response_limit", "hours"),
         ("recurrence_window_days", "recurrence_window", "days"),
+        ("deliberation_limit_days", "deliberation_limit", "days"),
     ):
         if key in data:
             value = _positive_number(data[key], key, problems)

@@ -149,6 +149,17 @@ class _Actor:
 
 
 @attrs.frozen
+class _Deliberation:
+    """How owners decide at a tier: who organises it, under which rule, where."""
+
+    handler: str
+    rule: str  # "civil_code_278" or "consultation"
+    forum: str | None
+    convener: str | None
+    helpers: tuple[str, ...]  # the compound's other bodies sitting in the forum
+
+
+@attrs.frozen
 class _Tier:
     tier: Tier
     reach: Scope
@@ -159,9 +170,7 @@ class _Tier:
     # above is the tier's mask on any such day.
     stable_from: dt.date | None
     mediation_room: str | None = None
-    deliberation: tuple[str, str, str | None, str | None] | None = (
-        None  # (committee, rule, forum, convener)
-    )
+    deliberation: _Deliberation | None = None
 
     def actors_on(self, day: dt.date) -> tuple[tuple[_Actor, ...], int]:
         if self.stable_from is not None and day >= self.stable_from:
@@ -217,6 +226,8 @@ class _Index:
             if tie.kind in (TieKind.PARTNERS, TieKind.PAIRED):
                 self.partners.setdefault(tie.source, []).append(tie.target)
                 self.partners.setdefault(tie.target, []).append(tie.source)
+        self.meeting_mask = _mask(policy.meeting_domains)
+        self.conveners: dict[str, str] = {m.id: m.convener for m in s.meetings()}
         self.meetings_with: dict[str, list[Meeting]] = {}
         for meeting in s.meetings():
             for member in (meeting.convener, *meeting.members):
@@ -254,7 +265,7 @@ class _Index:
         actors: Sequence[_Actor],
         *,
         mediation_room: str | None = None,
-        deliberation: tuple[str, str, str | None, str | None] | None = None,
+        deliberation: _Deliberation | None = None,
     ) -> _Tier:
         unique: dict[str, _Actor] = {}
         for actor in actors:
@@ -301,22 +312,32 @@ class _Index:
             actors.append(_Actor(body.id, self.body_mask(body)))
         meetings = list(s.meetings_for(compound.id))
         deliberation = None
-        forum = meetings[0] if meetings else None
+        own = [b.id for b in bodies]
         if owners_committee is not None:
+            forum = meetings[0] if meetings else None
             convener = forum.convener if forum else self.led_by_party.get(owners_committee.id)
-            deliberation = (
+            helpers = (
+                [m for m in forum.members if m in own]
+                if forum
+                else [b.id for b in s.serving(compound.id)]
+            )
+            deliberation = _Deliberation(
                 owners_committee.id,
                 "civil_code_278",
                 forum.id if forum else None,
                 convener,
+                tuple(h for h in helpers if h != owners_committee.id),
             )
-        elif smc is not None:
-            consulting = self.consultation_meeting(smc, compound, Scope.COMPOUND)
+        else:
+            consulting = self.consultation_meeting(compound, own, at_compound=True)
             if consulting is not None:
-                deliberation = (smc.id, "consultation", consulting.id, consulting.convener)
-                actors.append(_Actor(consulting.id, _BIT[Domain.OWNERS_DECISION]))
+                deliberation = self.consultation(consulting, smc, own)
+                actors.append(
+                    _Actor(consulting.id, _BIT[Domain.OWNERS_DECISION] | self.meeting_mask)
+                )
+                meetings = [m for m in meetings if m.id != consulting.id]
         for meeting in meetings:
-            actors.append(_Actor(meeting.id, 0))
+            actors.append(_Actor(meeting.id, self.meeting_mask))
         tier = self.make_tier(
             Tier.COMPOUND, Scope.COMPOUND, compound.id, actors, deliberation=deliberation
         )
@@ -353,20 +374,30 @@ class _Index:
         self.cumulatives[key] = out
         return out
 
-    def consultation_meeting(self, smc: Body, compound: Place, at: Scope) -> Meeting | None:
-        """The standing meeting that consults a no-title compound's households.
+    def consultation_meeting(
+        self, compound: Place, own: Sequence[str], *, at_compound: bool
+    ) -> Meeting | None:
+        """The standing meeting that consults a compound's households (征询).
 
-        At compound tier: a meeting for the compound itself that the
-        self-management committee sits in; at community tier: any meeting it
-        sits in (Zhuanqiao's four-party meeting for the whole area).
+        For a compound with no owners' committee.
+        One the compound's own bodies (its self-management committee, its
+        property company) sit in: for the compound itself at compound tier;
+        any other at community tier (Zhuanqiao's four-party meeting,
+        Shagangwan's 15th-of-month meeting).
         """
-        for meeting in self.meetings_with.get(smc.id, ()):
-            target = meeting.place
-            if at is Scope.COMPOUND and target == compound.id:
-                return meeting
-            if at is Scope.COMMUNITY and target != compound.id:
-                return meeting
+        for body_id in own:
+            for meeting in self.meetings_with.get(body_id, ()):
+                for_compound = meeting.place == compound.id
+                if for_compound == at_compound:
+                    return meeting
         return None
+
+    def consultation(self, forum: Meeting, smc: Body | None, own: Sequence[str]) -> _Deliberation:
+        # The self-management committee organises it where there is one;
+        # otherwise whoever convenes the forum (Shagangwan: 居委联合物业).
+        handler = smc.id if smc is not None else forum.convener
+        helpers = tuple(m for m in forum.members if m in own and m != handler)
+        return _Deliberation(handler, "consultation", forum.id, forum.convener, helpers)
 
     def community_tier(
         self, community: Place, grid_id: str | None, compound: Place | None
@@ -387,22 +418,23 @@ class _Index:
             # Posts inside community bodies (mediators, legal advisers) are present too.
             actors += [self.post_actor(p) for p in self.posts_of(body.id)]
         deliberation = None
-        if compound is not None and not compound.title:
-            smc = next(
-                (
-                    b
-                    for b in s.answering_for(compound.id)
-                    if b.kind is BodyKind.SELF_MANAGEMENT_COMMITTEE
-                ),
-                None,
-            )
-            if smc is not None:
-                consulting = self.consultation_meeting(smc, compound, Scope.COMMUNITY)
+        consulting: Meeting | None = None
+        if compound is not None:
+            bodies = (*s.serving(compound.id), *s.answering_for(compound.id))
+            if not any(b.kind is BodyKind.OWNERS_COMMITTEE for b in bodies):
+                own = [b.id for b in bodies]
+                smc = next(
+                    (b for b in bodies if b.kind is BodyKind.SELF_MANAGEMENT_COMMITTEE), None
+                )
+                consulting = self.consultation_meeting(compound, own, at_compound=False)
                 if consulting is not None:
-                    deliberation = (smc.id, "consultation", consulting.id, consulting.convener)
-                    actors.append(_Actor(consulting.id, _BIT[Domain.OWNERS_DECISION]))
+                    deliberation = self.consultation(consulting, smc, own)
+                    actors.append(
+                        _Actor(consulting.id, _BIT[Domain.OWNERS_DECISION] | self.meeting_mask)
+                    )
         for meeting in s.meetings_for(community.id):
-            actors.append(_Actor(meeting.id, 0))
+            if consulting is None or meeting.id != consulting.id:
+                actors.append(_Actor(meeting.id, self.meeting_mask))
         tier = self.make_tier(
             Tier.COMMUNITY,
             Scope.COMMUNITY,
@@ -755,7 +787,11 @@ def _route(
             procedure=procedure,
             handler=handler,
             owner=owner if owner is not None else handler,
-            due=policy.due(tier, case.urgency, at),
+            due=(
+                at + max(policy.deliberation_limit, policy.time_limits[tier][case.urgency])
+                if procedure is Procedure.DELIBERATION
+                else policy.due(tier, case.urgency, at)
+            ),
             reason=note + reason,
             **common,
             **extra,
@@ -770,7 +806,7 @@ def _route(
             actors, mask = tier.actors_on(day)
             if need & ~mask:
                 continue
-            return _at_grid_tier(tier, actors, need, case, finish)
+            return _at_grid_tier(index, tier, actors, need, case, finish)
         # Whistle: what is left over is held by departments.
         whistle = table.whistle
         if whistle is not None and (min_tier is None or min_tier <= Tier.WHISTLE):
@@ -783,11 +819,14 @@ def _route(
             dept_actors, dept_mask = whistle.actors_on(day)
             dept_need = need & ~community_mask
             if dept_need and not (need & ~(community_mask | dept_mask)):
-                summoned = [a for a in dept_actors if a.mask & dept_need]
-                lead = _cover(summoned, dept_need)[0]
+                # The whistle summons the departments the matter needs: the
+                # fewest that together hold it, the one holding most leading.
+                summoned = _cover(dept_actors, dept_need)
+                lead = summoned[0]
                 helpers = _cover(community_actors, need & ~dept_mask)
+                verb = "is" if dept_need.bit_count() == 1 else "are"
                 reason = (
-                    f"whistle: {_names(dept_need)} is held only by departments; "
+                    f"whistle: {_names(dept_need)} {verb} held only by departments; "
                     f"{table.convener or 'the community'} blows the whistle and "
                     f"{', '.join(a.id for a in summoned)} "
                     f"{'reports' if len(summoned) == 1 else 'report'} (街乡吹哨、部门报到)"
@@ -805,6 +844,8 @@ def _route(
     handler = street.anchor
     if case.scope is Scope.BEYOND:
         why = "the matter reaches beyond the community"
+    elif min_tier is not None and min_tier > Tier.MICRO_GRID:
+        why = f"no tier from {min_tier.value} up in the community settles {_names(need)}"
     else:
         why = f"no one in the community holds {_names(need)}"
     reason = f"street: {why}; {handler or 'the street'} answers as the last resort (属地兜底)"
@@ -817,6 +858,7 @@ _NEIGHBOUR_DISPUTE = _BIT[Domain.NEIGHBOUR_DISPUTE]
 
 
 def _at_grid_tier(
+    index: _Index,
     tier: _Tier,
     actors: tuple[_Actor, ...],
     need: int,
@@ -825,17 +867,22 @@ def _at_grid_tier(
 ) -> Routing:
     label = _LABEL[tier.tier]
     where = f"{label} {tier.anchor}" if tier.anchor else label
-    if need & _OWNERS_DECISION and tier.deliberation is not None:
-        committee, rule, forum, convener = tier.deliberation
-        rest = need & ~_OWNERS_DECISION
-        others = [a for a in actors if a.id != committee]
-        helpers = _cover(others, rest & ~_mask_of(actors, committee))
-        if rule == "civil_code_278":
+    deliberation = tier.deliberation
+    if need & _OWNERS_DECISION and deliberation is not None:
+        committee = deliberation.handler
+        present = {a.id for a in actors}
+        helpers = [h for h in deliberation.helpers if h in present]
+        held = _mask_of(actors, committee) | _OWNERS_DECISION
+        for helper in helpers:
+            held |= _mask_of(actors, helper)
+        others = [a for a in actors if a.id != committee and a.id not in helpers]
+        helpers += [a.id for a in _cover(others, need & ~held)]
+        if deliberation.rule == "civil_code_278":
             how = f"the owners decide under Civil Code art. 278, organised by {committee}"
         else:
             how = (
-                f"the households are consulted through {forum}, with {committee} "
-                "(no owners' committee)"
+                f"the households are consulted through {deliberation.forum}, "
+                f"organised by {committee} (no owners' committee)"
             )
         reason = f"{where}: owners_decision — {how} (调研—座谈—征询)"
         return done(
@@ -843,17 +890,17 @@ def _at_grid_tier(
             Procedure.DELIBERATION,
             committee,
             reason,
-            co_handlers=tuple(a.id for a in helpers),
-            forum=forum,
-            convener=convener,
-            rule=rule,
+            co_handlers=tuple(helpers),
+            forum=deliberation.forum,
+            convener=deliberation.convener,
+            rule=deliberation.rule,
         )
     if tier.tier is Tier.COMMUNITY and need & _NEIGHBOUR_DISPUTE and tier.mediation_room:
         room = tier.mediation_room
-        helpers = _cover([a for a in actors if a.id != room], need & ~_mask_of(actors, room))
+        aides = _cover([a for a in actors if a.id != room], need & ~_mask_of(actors, room))
         reason = f"{where}: a neighbour dispute goes to the mediation room {room} (大事不出社区)"
         return done(
-            tier.tier, Procedure.MEDIATION, room, reason, co_handlers=tuple(a.id for a in helpers)
+            tier.tier, Procedure.MEDIATION, room, reason, co_handlers=tuple(a.id for a in aides)
         )
     receiver = None
     if case.receiver is not None:
@@ -865,7 +912,11 @@ def _at_grid_tier(
         )
         return done(tier.tier, Procedure.ON_THE_SPOT, receiver.id, reason)
     team = _cover(actors, need)
-    handler, helpers = team[0], team[1:]
+    handler, crew = team[0], team[1:]
+    # A standing joint meeting in the team (难事联办) is the forum, and its
+    # convener leads the joint handling (Lianhua: 深业花园党支部牵头).
+    forum = next((a.id for a in team if a.id in index.conveners), None)
+    joint = {"forum": forum, "convener": index.conveners[forum]} if forum else {}
     if tier.tier is Tier.MICRO_GRID:
         reason = (
             f"{where} reaches {tier.reach.value} scope and holds {_names(need)}: "
@@ -878,7 +929,11 @@ def _at_grid_tier(
             f"transferred to {handler.id} (快速转)"
         )
         procedure = Procedure.TRANSFER
-    return done(tier.tier, procedure, handler.id, reason, co_handlers=tuple(a.id for a in helpers))
+    if forum is not None:
+        reason += f", jointly through {forum} (难事联办)"
+    return done(
+        tier.tier, procedure, handler.id, reason, co_handlers=tuple(a.id for a in crew), **joint
+    )
 
 
 def _mask_of(actors: Sequence[_Actor], actor_id: str) -> int:
