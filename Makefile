@@ -12,8 +12,9 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 # Stamps record which install a venv has, so a changed pyproject.toml reinstalls.
+# The demo draws a picture, so it installs the plot extra as well.
 $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -e '.[plot]'
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
@@ -24,10 +25,10 @@ demo: $(VENV)/.installed-base
 	$(BIN)/govmodel demo
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests examples
 
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy --strict src tests
+	$(BIN)/mypy --strict src tests examples
 
 unit: $(VENV)/.installed-dev
 	$(BIN)/pytest

@@ -126,10 +126,10 @@ class TestValidate:
         assert "cannot read the file" in text
 
 
-class TestDemo:
+class TestDescribe:
     def test_summary(self) -> None:
-        """The demo summarises the Xinhe structure: grids, bodies, posts, meetings."""
-        status, text = run("demo")
+        """describe summarises the Xinhe structure: grids, bodies, posts, meetings."""
+        status, text = run("describe")
         assert status == 0
         assert text.startswith("Xinhe community (新河社区)")
         for expected in (
@@ -145,15 +145,24 @@ class TestDemo:
 
     @pytest.mark.parametrize("name", examples.names())
     def test_every_example(self, name: str) -> None:
-        """--example summarises any bundled community."""
-        status, text = run("demo", "--example", name)
+        """describe summarises any bundled community."""
+        status, text = run("describe", name)
         assert status == 0
         assert examples.load(name).name in text.splitlines()[0]
 
 
 class TestCommand:
     @pytest.mark.parametrize(
-        "argv", [["--help"], ["validate", "--help"], ["route", "--help"], ["demo", "--help"]]
+        "argv",
+        [
+            ["--help"],
+            ["validate", "--help"],
+            ["route", "--help"],
+            ["describe", "--help"],
+            ["simulate", "--help"],
+            ["sweep", "--help"],
+            ["demo", "--help"],
+        ],
     )
     def test_help_everywhere(self, argv: list[str]) -> None:
         """Every command answers --help with usage and exit status 0."""
@@ -238,6 +247,7 @@ class TestRoute:
             "2025-05-06T09:00",
             "--json",
         )
+        assert status == 0
         data = json.loads(text)["routing"]
         assert (data["procedure"], data["handler"], data["owner"]) == (
             "mediation",

@@ -85,6 +85,7 @@ from govmodel.rules import (
     presence,
     route,
 )
+from govmodel.simulation import Run, Scenario, SimulationResult, simulate, sweep, variants
 from govmodel.spec import SCHEMA, dump, dumps, load, loads, make_converter, to_dict
 from govmodel.structure import Relation, Structure
 from govmodel.validation import Severity, Violation, validate
@@ -134,8 +135,11 @@ __all__ = [
     "Role",
     "Routed",
     "Routing",
+    "Run",
+    "Scenario",
     "Scope",
     "Severity",
+    "SimulationResult",
     "SpecError",
     "SpecProblem",
     "Status",
@@ -164,8 +168,11 @@ __all__ = [
     "presence",
     "replay",
     "route",
+    "simulate",
+    "sweep",
     "to_dict",
     "validate",
+    "variants",
 ]
 
 __version__ = "0.1.0.dev0"

@@ -1,9 +1,11 @@
 """The ``govmodel`` command.
 
 ``govmodel validate PATH`` checks a spec file and lists every problem with its
-location; ``govmodel route SPEC --place ID --category C`` routes one case and
-shows the ladder; ``govmodel demo`` prints a readable summary of the bundled
-Xinhe community. Run ``govmodel --help`` or ``govmodel COMMAND --help`` for options.
+location; ``govmodel describe SPEC`` summarises a structure; ``govmodel route
+SPEC --place ID --category C`` routes one case and shows the ladder;
+``govmodel simulate`` and ``govmodel sweep`` run the research layer; and
+``govmodel demo`` simulates a year of the bundled Xinhe community beside the
+article's figures. Run ``govmodel --help`` or ``govmodel COMMAND --help`` for options.
 
 Examples
 --------
@@ -42,7 +44,7 @@ from govmodel.spec import load
 from govmodel.structure import Structure
 from govmodel.validation import Severity, locate, validate
 
-__all__ = ["describe", "main"]
+__all__ = ["describe", "fail", "main", "structure_from"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,16 +103,72 @@ def _parser() -> argparse.ArgumentParser:
         help="when it was reported (default: now)",
     )
     routing.add_argument("--json", action="store_true", help="print the routing as JSON")
+    summary = commands.add_parser(
+        "describe",
+        help="summarise a structure",
+        description="Print a readable summary of a structure: places, grids by level, "
+        "bodies by kind, posts, cross-appointments and standing meetings.",
+    )
+    summary.add_argument(
+        "spec",
+        metavar="SPEC",
+        nargs="?",
+        default="xinhe",
+        help="a spec file or a bundled example name (default: xinhe)",
+    )
+    simulation = commands.add_parser(
+        "simulate",
+        help="simulate a period of requests over a structure",
+        description="Simulate requests over a structure with the default scenario "
+        "(calibrated to Xinhe) and print the figures.",
+    )
+    simulation.add_argument("spec", metavar="SPEC", help="a spec file or a bundled example name")
+    simulation.add_argument("--days", type=int, default=365, help="length of the period (365)")
+    simulation.add_argument("--seed", type=int, default=2, help="the random seed (2)")
+    simulation.add_argument(
+        "--out", default=None, metavar="FILE.jsonl", help="write the event log as JSON Lines"
+    )
+    simulation.add_argument("--png", default=None, metavar="FILE.png", help="draw the overview")
+    sweeping = commands.add_parser(
+        "sweep",
+        help="run many structures, variants and seeds",
+        description="Run a sweep described by a TOML file (structures, variants, seeds, "
+        "scenario) and print a summary table; rows stream to --out (.jsonl or .csv).",
+    )
+    sweeping.add_argument("config", metavar="CONFIG", help="the sweep's TOML file")
+    sweeping.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="worker processes on this machine (0: run serially)",
+    )
+    sweeping.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="a Dask scheduler address, e.g. tcp://10.0.0.5:8786 (needs govmodel[dask])",
+    )
+    sweeping.add_argument("--out", default=None, help="where the rows go (.jsonl or .csv)")
+    sweeping.add_argument("--png", default=None, metavar="FILE.png", help="draw the comparison")
     demo = commands.add_parser(
         "demo",
-        help="summarise the bundled Xinhe community",
-        description="Print a readable summary of a bundled community (Xinhe by default).",
+        help="a simulated year of the bundled Xinhe community beside the article's figures",
+        description="Simulate a year of the bundled Xinhe community with the default "
+        "scenario, print the simulated figures beside the article's, and draw "
+        "containment and time-to-resolution to a PNG.",
     )
     demo.add_argument(
         "--example",
         default="xinhe",
         choices=examples.names(),
         help="which bundled community (default: xinhe)",
+    )
+    demo.add_argument("--seed", type=int, default=2, help="the random seed (2: seed 002)")
+    demo.add_argument(
+        "--png",
+        default="govmodel-demo.png",
+        metavar="FILE.png",
+        help="where to draw the picture (default: govmodel-demo.png)",
     )
     return parser
 
@@ -120,7 +178,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
 
     Examples
     --------
-    >>> main(["demo"]) == 0  # doctest: +ELLIPSIS
+    >>> main(["describe", "xinhe"]) == 0  # doctest: +ELLIPSIS
     Xinhe community (新河社区)
     ...
     True
@@ -131,9 +189,22 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         return _validate(Path(args.path), as_json=args.json, out=stream)
     if args.command == "route":
         return _route(args, out=stream)
-    if args.command == "demo":
-        print(describe(examples.load(args.example)), file=stream)
+    if args.command == "describe":
+        try:
+            structure = structure_from(args.spec)
+        except SpecError as err:
+            return fail(str(err), stream)
+        print(describe(structure), file=stream)
         return 0
+    if args.command in ("simulate", "sweep", "demo"):
+        from govmodel import research_cli
+
+        handler = {
+            "simulate": research_cli.simulate_command,
+            "sweep": research_cli.sweep_command,
+            "demo": research_cli.demo_command,
+        }[args.command]
+        return handler(args, out=stream)
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
 
 
@@ -189,42 +260,56 @@ def _validate(path: Path, *, as_json: bool, out: TextIO) -> int:
     return 0 if errors == 0 else 1
 
 
-def _structure_from(spec: str) -> Structure:
+def structure_from(spec: str) -> Structure:
+    """A bundled example by name, or the structure of a spec file.
+
+    Examples
+    --------
+    >>> structure_from("xinhe").name
+    'Xinhe community'
+    """
     if spec in examples.names() and not Path(spec).exists():
         return examples.load(spec)
     return load(spec)
 
 
-def _fail(message: str, out: TextIO) -> int:
+def fail(message: str, out: TextIO) -> int:
+    """Print one error line for the command and return exit status 1.
+
+    Examples
+    --------
+    >>> import sys
+    >>> fail("oops", sys.stdout)
+    govmodel: error: oops
+    1
+    """
     print(f"govmodel: error: {message}", file=out)
     return 1
 
 
 def _route(args: argparse.Namespace, *, out: TextIO) -> int:
     try:
-        structure = _structure_from(args.spec)
+        structure = structure_from(args.spec)
     except SpecError as err:
-        return _fail(str(err), out)
+        return fail(str(err), out)
     if args.at is None:
         at = dt.datetime.now().replace(second=0, microsecond=0)
     else:
         try:
             at = dt.datetime.fromisoformat(args.at)
         except ValueError:
-            return _fail(
-                f"--at: expected a date-time like 2025-05-06T09:00, found {args.at!r}", out
-            )
+            return fail(f"--at: expected a date-time like 2025-05-06T09:00, found {args.at!r}", out)
     domains: tuple[Domain, ...] | None = None
     if args.domains:
         try:
             domains = tuple(Domain(d.strip()) for d in args.domains.split(",") if d.strip())
         except ValueError as err:
             choices = ", ".join(d.value for d in Domain)
-            return _fail(f"--domains: {err}; expected some of {choices}", out)
+            return fail(f"--domains: {err}; expected some of {choices}", out)
     if args.place not in structure or not isinstance(structure.node(args.place), Place):
-        return _fail(f'--place: no place "{args.place}" in {structure.name!r}', out)
+        return fail(f'--place: no place "{args.place}" in {structure.name!r}', out)
     if args.receiver is not None and args.receiver not in structure:
-        return _fail(f'--receiver: no post or body "{args.receiver}" in {structure.name!r}', out)
+        return fail(f'--receiver: no post or body "{args.receiver}" in {structure.name!r}', out)
     case = Case(
         id="case:cli",
         category=Category(args.category),

@@ -1,0 +1,341 @@
+"""The research commands of ``govmodel``: ``simulate``, ``sweep`` and ``demo``.
+
+Kept apart from ``govmodel.cli`` so the checking and routing commands start
+without loading the simulator; ``govmodel.cli`` dispatches here.
+
+A sweep is described by a TOML file::
+
+    seed = 0                      # root of the spawned per-run seeds
+    seeds = 10                    # runs per structure and variant
+    structures = ["xinhe", "zhuanqiao"]   # bundled names or spec paths
+    variants = ["baseline", "no_owners_committee"]   # or true for all of them
+    out = "rows.jsonl"            # optional: .jsonl or .csv
+    [scenario]                    # optional: Scenario fields to change
+    days = 365
+    hotline = 0.5
+
+Examples
+--------
+>>> from govmodel.cli import main
+>>> main(["simulate", "xinhe", "--days", "30", "--seed", "1"])  # doctest: +ELLIPSIS
+Xinhe community: 30 days simulated (seed 1)
+cases: ... resolved, ... still open, ... escaped to the 12345 hotline
+measure                    rate      count
+...
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, TextIO
+
+import attrs
+
+from govmodel.cases import dumps_events
+from govmodel.cli import fail, structure_from
+from govmodel.errors import GovModelError, MissingExtraError
+from govmodel.simulation import (
+    ABLATIONS,
+    Run,
+    Scenario,
+    simulate,
+    sweep,
+    variants,
+    write_csv,
+    write_jsonl,
+)
+from govmodel.simulation.plots import mean_and_interval
+
+__all__ = ["demo_command", "load_sweep", "simulate_command", "sweep_command"]
+
+# What the Xinhe article (seed 002) reports for a year, to set beside a run.
+XINHE_FIGURES = {
+    "requests": "about 180",
+    "response_rate": "100 %",
+    "resolution_rate": "98 % or more",
+    "revisit_coverage": "every case (一案一回访)",
+}
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f}%"
+
+
+def _save(figure: Any, path: str, out: TextIO) -> None:
+    figure.savefig(path, dpi=120)
+    print(f"picture written to {path}", file=out)
+
+
+def simulate_command(args: argparse.Namespace, *, out: TextIO) -> int:
+    """``govmodel simulate SPEC``: one simulated period, its figures, optionally its log."""
+    try:
+        structure = structure_from(args.spec)
+        if args.days < 1:
+            return fail(f"--days: expected 1 or more, found {args.days}", out)
+        result = simulate(structure, Scenario(days=args.days), seed=args.seed)
+    except GovModelError as err:
+        return fail(str(err), out)
+    counts = result.outcome_counts
+    print(f"{structure.name}: {args.days} days simulated (seed {args.seed})", file=out)
+    print(
+        f"cases: {len(result.outcomes)} reported, {counts['resolved']} resolved, "
+        f"{counts['open']} still open, {counts['escaped']} escaped to the 12345 hotline",
+        file=out,
+    )
+    print(result.metrics.table(), file=out)
+    if args.out:
+        Path(args.out).write_text(dumps_events(result.events), encoding="utf-8")
+        print(f"event log written to {args.out} ({len(result.events)} events)", file=out)
+    if args.png:
+        try:
+            from govmodel.simulation.plots import overview
+
+            _save(overview(result, title=f"{structure.name}, seed {args.seed}"), args.png, out)
+        except MissingExtraError as err:
+            return fail(str(err), out)
+    return 0
+
+
+def demo_command(args: argparse.Namespace, *, out: TextIO) -> int:
+    """``govmodel demo``: a year of a bundled community beside its article's figures."""
+    structure = structure_from(args.example)
+    result = simulate(structure, Scenario(), seed=args.seed)
+    m = result.metrics
+    article = XINHE_FIGURES if args.example == "xinhe" else {}
+    name = f"{structure.name} ({structure.name_zh})" if structure.name_zh else structure.name
+    print(f"{name}: one simulated year, default scenario, seed {args.seed}", file=out)
+    counts = {k: len(v) for k, v in structure.records().items()}
+    print(
+        "structure: " + ", ".join(f"{n} {k}" for k, n in counts.items() if n),
+        file=out,
+    )
+    print("", file=out)
+    rows = [
+        ("requests", str(len(result.outcomes)), article.get("requests", "")),
+        ("response rate", _percent(m.response_rate), article.get("response_rate", "")),
+        ("resolution rate", _percent(m.resolution_rate), article.get("resolution_rate", "")),
+        ("revisit coverage", _percent(m.revisit_coverage), article.get("revisit_coverage", "")),
+        ("satisfaction rate", _percent(m.satisfaction_rate), ""),
+        ("on-time rate", _percent(m.on_time_rate), ""),
+        ("reopen rate", _percent(m.reopen_rate), ""),
+        ("escaped to the 12345 hotline", str(result.hotline), ""),
+    ]
+    containment = m.containment or {}
+    for tier, share in containment.items():
+        rows.append((f"settled at {tier.value}", _percent(share), ""))
+    header = ("measure", "simulated", "article" if article else "")
+    width = max(len(r[0]) for r in rows) + 2
+    print(f"{header[0]:<{width}}{header[1]:>10}   {header[2]}".rstrip(), file=out)
+    for label, simulated, reported in rows:
+        print(f"{label:<{width}}{simulated:>10}   {reported}".rstrip(), file=out)
+    try:
+        from govmodel.simulation.plots import overview
+
+        title = f"{structure.name}: one simulated year (seed {args.seed})"
+        _save(overview(result, title=title), args.png, out)
+    except MissingExtraError as err:
+        print(f"no picture: {err}", file=out)
+    return 0
+
+
+def load_sweep(path: str | Path) -> tuple[list[Run], dict[str, Any]]:
+    r"""The runs of a sweep file, and its settings (``seed``, ``out``).
+
+    Raises
+    ------
+    GovModelError
+        With the key and what was expected, for anything that cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = pathlib.Path(d) / "sweep.toml"
+    ...     _ = path.write_text('seeds = 2\nstructures = ["xinhe"]\nvariants = ["baseline"]\n'
+    ...                         '[scenario]\ndays = 30\n')
+    ...     runs, settings = load_sweep(path)
+    >>> len(runs), runs[0].label, runs[0].scenario.days, settings["seed"]
+    (2, 'xinhe/baseline', 30, 0)
+    """
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise GovModelError(f"{path}: cannot read the file: {err.strerror or err}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise GovModelError(f"{path}: not valid TOML: {err}") from None
+    known = {"seed", "seeds", "structures", "variants", "out", "scenario"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise GovModelError(f'{path}: unknown key "{unknown[0]}"; expected some of {sorted(known)}')
+    seeds = data.get("seeds", 1)
+    if type(seeds) is not int or seeds < 1:
+        raise GovModelError(f"{path}: seeds: expected an integer of 1 or more, found {seeds!r}")
+    seed = data.get("seed", 0)
+    if type(seed) is not int or seed < 0:
+        raise GovModelError(f"{path}: seed: expected an integer of 0 or more, found {seed!r}")
+    names = data.get("structures", ["xinhe"])
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise GovModelError(f"{path}: structures: expected a list of example names or spec paths")
+    wanted = data.get("variants", ["baseline"])
+    if wanted is True:
+        wanted = ["baseline", *ABLATIONS]
+    if not isinstance(wanted, list) or not all(isinstance(v, str) for v in wanted):
+        raise GovModelError(f"{path}: variants: expected true or a list of variant names")
+    for variant in wanted:
+        if variant != "baseline" and variant not in ABLATIONS:
+            choices = ", ".join(["baseline", *ABLATIONS])
+            raise GovModelError(
+                f'{path}: variants: unknown variant "{variant}"; expected one of {choices}'
+            )
+    overrides = data.get("scenario", {})
+    if not isinstance(overrides, dict):
+        raise GovModelError(f"{path}: scenario: expected a table of Scenario fields")
+    fields = {f.name for f in attrs.fields(Scenario)}
+    for key in overrides:
+        if key not in fields or key in ("rates", "scopes", "handling_hours", "channels", "urgency"):
+            raise GovModelError(f"{path}: scenario.{key}: not a number field of Scenario")
+    try:
+        scenario = Scenario(**overrides)
+    except (ValueError, TypeError) as err:
+        raise GovModelError(f"{path}: scenario: {err}") from None
+    runs: list[Run] = []
+    for name in names:
+        spec = name
+        if name not in ("shagangwan", "chengxi", "xinhe", "zhuanqiao", "lianhua"):
+            spec = str((path.parent / name).resolve())
+        structure = structure_from(spec)
+        found = variants(structure)
+        short = Path(name).stem
+        for variant in wanted:
+            for _ in range(seeds):
+                runs.append(
+                    Run(structure=found[variant], scenario=scenario, label=f"{short}/{variant}")
+                )
+    out = data.get("out")
+    if out is not None and not isinstance(out, str):
+        raise GovModelError(f"{path}: out: expected a file name, found {out!r}")
+    settings = {"seed": seed, "out": str(path.parent / out) if out else None}
+    return runs, settings
+
+
+def _progress(total: int, out: TextIO) -> tuple[Callable[[int], None], Callable[[], None]]:
+    """A progress bar on stderr: tqdm when installed, else a plain counter."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        step = max(1, total // 10)
+
+        def tick(done: int) -> None:
+            if done % step == 0 or done == total:
+                print(f"  {done}/{total} runs", file=sys.stderr)
+
+        return tick, lambda: None
+    bar = tqdm(total=total, unit="run", file=sys.stderr, disable=total < 10)
+
+    def update(done: int) -> None:
+        bar.update(done - bar.n)
+
+    return update, bar.close
+
+
+def sweep_command(args: argparse.Namespace, *, out: TextIO) -> int:
+    """``govmodel sweep CONFIG``: run a sweep, stream its rows, print a summary."""
+    try:
+        runs, settings = load_sweep(args.config)
+    except GovModelError as err:
+        return fail(str(err), out)
+    target = args.out or settings["out"]
+    executor: Executor | None = None
+    client: Any = None
+    try:
+        if args.scheduler:
+            try:
+                from distributed import Client
+            except ImportError:
+                return fail(str(MissingExtraError("distributed", "dask", "--scheduler")), out)
+            client = Client(args.scheduler)  # type: ignore[no-untyped-call]
+            executor = client.get_executor(pure=False)
+        elif args.workers > 0:
+            executor = ProcessPoolExecutor(args.workers)
+        tick, close = _progress(len(runs), out)
+        rows: list[dict[str, Any]] = []
+
+        def collect() -> Iterator[dict[str, Any]]:
+            for row in sweep(runs, executor=executor, seed=settings["seed"], progress=tick):
+                rows.append(_summary_fields(row))
+                yield row
+
+        started = dt.datetime.now()
+        if target:
+            with open(target, "w", encoding="utf-8", newline="") as stream:
+                writer = write_csv if target.endswith(".csv") else write_jsonl
+                count = writer(collect(), stream)
+        else:
+            count = sum(1 for _ in collect())
+        close()
+        seconds = (dt.datetime.now() - started).total_seconds()
+    finally:
+        if isinstance(executor, ProcessPoolExecutor):
+            executor.shutdown()
+        if client is not None:
+            client.close()
+    print(
+        f"{count} runs in {seconds:.1f} s" + (f"; rows written to {target}" if target else ""),
+        file=out,
+    )
+    _print_summary(rows, out)
+    if args.png:
+        try:
+            from govmodel.simulation.plots import compare
+
+            _save(compare(rows), args.png, out)
+        except MissingExtraError as err:
+            return fail(str(err), out)
+    return 0
+
+
+_SUMMARY = ("resolution_rate", "on_time_rate", "mean_hours_to_resolution", "hotline")
+
+
+def _summary_fields(row: Mapping[str, Any]) -> dict[str, Any]:
+    # Only what the summary and the picture need is kept, so memory stays small.
+    return {"label": row["label"], **{k: row[k] for k in _SUMMARY}}
+
+
+def _print_summary(rows: list[dict[str, Any]], out: TextIO) -> None:
+    labels = list(dict.fromkeys(r["label"] for r in rows))
+    if not labels:
+        return
+    width = max(len(label) for label in labels) + 2
+    header = (
+        f"{'variant':<{width}}{'runs':>5}  {'resolution':>16}  {'on time':>16}  "
+        f"{'mean hours':>14}  {'hotline':>12}"
+    )
+    print(header, file=out)
+    for label in labels:
+        group = [r for r in rows if r["label"] == label]
+        cells = []
+        for field in _SUMMARY:
+            values = [float(r[field]) for r in group if r[field] is not None]
+            if not values:
+                cells.append("n/a")
+                continue
+            mean, half = mean_and_interval(values)
+            if field.endswith("_rate"):
+                cells.append(f"{100 * mean:.1f}% ± {100 * half:.1f}")
+            else:
+                cells.append(f"{mean:.1f} ± {half:.1f}")
+        line = (
+            f"{label:<{width}}{len(group):>5}  {cells[0]:>16}  {cells[1]:>16}  "
+            f"{cells[2]:>14}  {cells[3]:>12}"
+        )
+        print(line, file=out)
+    print("(mean over seeds ± half-width of the 95 % interval)", file=out)

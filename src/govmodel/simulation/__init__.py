@@ -1,0 +1,46 @@
+"""The research layer: simulate requests over a structure, compare variants, sweep seeds.
+
+``Scenario`` holds the assumptions of a simulated period (``Scenario()`` is
+calibrated to Xinhe); ``simulate`` runs one period through govmodel's own
+rules; ``variants`` makes ablated structures for comparison; ``sweep`` runs
+many (structure, scenario, seed) triples on any ``concurrent.futures``
+executor and streams one tidy row per run.
+
+Examples
+--------
+>>> from govmodel import examples
+>>> from govmodel.simulation import Scenario, simulate
+>>> result = simulate(examples.load("xinhe"), Scenario(days=30), seed=7)
+>>> result.metrics.reported == len(result.outcomes)
+True
+"""
+
+from govmodel.simulation.engine import CaseOutcome, SimulationResult, simulate
+from govmodel.simulation.scenario import Scenario
+from govmodel.simulation.sweep import (
+    ROW_FIELDS,
+    Run,
+    rows_to_frame,
+    run_row,
+    sweep,
+    write_csv,
+    write_jsonl,
+)
+from govmodel.simulation.variants import ABLATIONS, variants, without_bodies
+
+__all__ = [
+    "ABLATIONS",
+    "ROW_FIELDS",
+    "CaseOutcome",
+    "Run",
+    "Scenario",
+    "SimulationResult",
+    "rows_to_frame",
+    "run_row",
+    "simulate",
+    "sweep",
+    "variants",
+    "without_bodies",
+    "write_csv",
+    "write_jsonl",
+]

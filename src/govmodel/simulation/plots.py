@@ -1,0 +1,268 @@
+"""Pictures of simulations and sweeps (matplotlib, through the ``plot`` extra).
+
+Every function returns a matplotlib ``Figure`` and draws nothing on screen;
+save it with ``figure.savefig(path)``. matplotlib is imported when a picture
+is asked for, with a clear message when it is missing.
+
+Examples
+--------
+>>> from govmodel import examples
+>>> from govmodel.simulation import Scenario, simulate
+>>> from govmodel.simulation.plots import overview
+>>> figure = overview(simulate(examples.load("xinhe"), Scenario(days=90), seed=2))
+>>> len(figure.axes)
+2
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from govmodel.errors import MissingExtraError
+from govmodel.model import Tier
+from govmodel.simulation.engine import SimulationResult
+
+__all__ = ["compare", "containment", "hotline", "mean_and_interval", "overview", "resolution_times"]
+
+_TIER_LABELS = {
+    Tier.MICRO_GRID: "micro-grid",
+    Tier.COMPOUND: "compound",
+    Tier.COMMUNITY: "community",
+    Tier.WHISTLE: "whistle",
+    Tier.STREET: "street",
+}
+_COLOURS = ("#b2182b", "#ef8a62", "#fddbc7", "#67a9cf", "#2166ac")
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise MissingExtraError("matplotlib", "plot", "drawing pictures") from None
+    return plt
+
+
+def _figure(
+    *shape: int, width: float = 10.0, height: float = 4.2, **options: Any
+) -> tuple[Any, Any]:
+    plt = _pyplot()
+    figure, axes = plt.subplots(*shape, figsize=(width, height), layout="constrained", **options)
+    return figure, axes
+
+
+def _draw_containment(ax: Any, result: SimulationResult) -> None:
+    shares = result.metrics.containment or dict.fromkeys(Tier, 0.0)
+    tiers = list(Tier)
+    values = [100 * shares[t] for t in tiers]
+    bars = ax.bar([_TIER_LABELS[t] for t in tiers], values, color=_COLOURS)
+    for bar, value in zip(bars, values, strict=True):
+        ax.annotate(
+            f"{value:.1f}%",
+            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            xytext=(0, 2),
+            textcoords="offset points",
+        )
+    ax.set_ylabel("share of resolved cases (%)")
+    ax.set_ylim(0, max([*values, 1.0]) * 1.18)
+    ax.set_title("Where cases were settled (containment by tier)")
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _draw_times(ax: Any, result: SimulationResult) -> None:
+    hours = sorted(
+        o.hours_to_resolution for o in result.outcomes if o.hours_to_resolution is not None
+    )
+    if not hours:
+        ax.text(0.5, 0.5, "no case resolved", ha="center", va="center", transform=ax.transAxes)
+        return
+    low = max(min(hours), 0.1)
+    high = max(hours) * 1.05
+    edges = [low * (high / low) ** (i / 30) for i in range(31)]
+    ax.hist(hours, bins=edges, color="#2166ac", alpha=0.85)
+    ax.set_xscale("log")
+    ticks = [t for t in (1, 4, 24, 72, 168, 720, 2160) if low <= t <= high]
+    labels = {
+        1: "1 h",
+        4: "4 h",
+        24: "1 day",
+        72: "3 days",
+        168: "1 week",
+        720: "30 days",
+        2160: "90 days",
+    }
+    ax.set_xticks(ticks, [labels[t] for t in ticks])
+    median = hours[len(hours) // 2]
+    ax.axvline(median, color="#b2182b", linestyle="--", linewidth=1.2)
+    ax.annotate(
+        f"median {median:.0f} h",
+        (median, ax.get_ylim()[1] * 0.92),
+        xytext=(4, 0),
+        textcoords="offset points",
+        color="#b2182b",
+        fontsize=9,
+    )
+    ax.set_xlabel("time from report to resolution")
+    ax.set_ylabel("cases")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_title("Time to resolution")
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def containment(result: SimulationResult) -> Any:
+    """Bar chart: the share of resolved cases settled at each tier.
+
+    Examples
+    --------
+    >>> from govmodel import examples
+    >>> from govmodel.simulation import Scenario, simulate
+    >>> fig = containment(simulate(examples.load("xinhe"), Scenario(days=60), seed=1))
+    >>> fig.axes[0].get_title()
+    'Where cases were settled (containment by tier)'
+    """
+    figure, ax = _figure(1, 1, width=6.0)
+    _draw_containment(ax, result)
+    return figure
+
+
+def resolution_times(result: SimulationResult) -> Any:
+    """Histogram (log time axis) of the hours from report to resolution.
+
+    Examples
+    --------
+    >>> from govmodel import examples
+    >>> from govmodel.simulation import Scenario, simulate
+    >>> fig = resolution_times(simulate(examples.load("xinhe"), Scenario(days=60), seed=1))
+    >>> fig.axes[0].get_xlabel()
+    'time from report to resolution'
+    """
+    figure, ax = _figure(1, 1, width=6.0)
+    _draw_times(ax, result)
+    return figure
+
+
+def overview(result: SimulationResult, *, title: str = "") -> Any:
+    """Containment by tier beside the time to resolution, in one figure.
+
+    Examples
+    --------
+    >>> from govmodel import examples
+    >>> from govmodel.simulation import Scenario, simulate
+    >>> fig = overview(simulate(examples.load("xinhe"), Scenario(days=60), seed=1), title="x")
+    >>> fig.get_suptitle()
+    'x'
+    """
+    figure, (left, right) = _figure(1, 2, width=12.0)
+    _draw_containment(left, result)
+    _draw_times(right, result)
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
+def mean_and_interval(values: Sequence[float], *, z: float = 1.96) -> tuple[float, float]:
+    """The mean and the half-width of its normal-approximation confidence interval.
+
+    Examples
+    --------
+    >>> mean_and_interval([1.0, 2.0, 3.0])
+    (2.0, 1.1316...)
+    >>> mean_and_interval([4.0])
+    (4.0, 0.0)
+    """
+    if not values:
+        raise ValueError("values: expected at least one value, found none")
+    n = len(values)
+    mean = sum(values) / n
+    if n < 2:
+        return mean, 0.0
+    variance = sum((v - mean) ** 2 for v in values) / (n - 1)
+    return mean, z * math.sqrt(variance / n)
+
+
+def _grouped(rows: Iterable[Mapping[str, Any]], field: str) -> dict[str, list[float]]:
+    groups: dict[str, list[float]] = defaultdict(list)
+    for row in rows:
+        value = row.get(field)
+        if value is not None and value != "":
+            groups[str(row.get("label", ""))].append(float(value))
+    return dict(groups)
+
+
+def compare(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    fields: Sequence[str] = (
+        "resolution_rate",
+        "on_time_rate",
+        "mean_hours_to_resolution",
+        "hotline",
+    ),
+) -> Any:
+    """Variants side by side: the mean over seeds of each field, with 95 % intervals.
+
+    ``rows`` are sweep rows; variants are told apart by their ``label``.
+
+    Examples
+    --------
+    >>> rows = [{"label": "a", "hotline": 3}, {"label": "a", "hotline": 5},
+    ...         {"label": "b", "hotline": 1}, {"label": "b", "hotline": 2}]
+    >>> fig = compare(rows, fields=["hotline"])
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['a', 'b']
+    """
+    rows = list(rows)
+    fields = list(fields)
+    groups_count = len({str(r.get("label", "")) for r in rows})
+    figure, axes = _figure(
+        1,
+        len(fields),
+        width=2.5 + 3.2 * len(fields),
+        height=1.2 + 0.45 * max(groups_count, 2),
+        sharey=True,
+        squeeze=False,
+    )
+    axes = list(axes[0])
+    for ax, field in zip(axes, fields, strict=True):
+        groups = _grouped(rows, field)
+        labels = list(groups)
+        stats = [mean_and_interval(groups[label]) for label in labels]
+        scale = 100.0 if field.endswith("_rate") else 1.0
+        means = [m * scale for m, _ in stats]
+        errors = [h * scale for _, h in stats]
+        ax.barh(labels, means, xerr=errors, color="#67a9cf", ecolor="#333333", capsize=3)
+        unit = " (%)" if scale == 100.0 else ""
+        ax.set_title(field.replace("_", " ") + unit, fontsize=10)
+        ax.spines[["top", "right"]].set_visible(False)
+    axes[0].invert_yaxis()
+    figure.suptitle("Variants compared: mean over seeds with 95 % intervals")
+    return figure
+
+
+def hotline(rows: Iterable[Mapping[str, Any]]) -> Any:
+    """Bar chart: cases escaping to the 12345 hotline per variant, with 95 % intervals.
+
+    Examples
+    --------
+    >>> fig = hotline([{"label": "a", "hotline": 3}, {"label": "a", "hotline": 5}])
+    >>> fig.axes[0].get_ylabel()
+    'cases going to the 12345 hotline'
+    """
+    groups = _grouped(rows, "hotline")
+    labels = list(groups)
+    stats = [mean_and_interval(groups[label]) for label in labels]
+    figure, ax = _figure(1, 1, width=max(5.0, 1.4 * len(labels)))
+    ax.bar(labels, [m for m, _ in stats], yerr=[h for _, h in stats], color="#ef8a62", capsize=3)
+    ax.set_ylabel("cases going to the 12345 hotline")
+    ax.set_title("Hotline volume")
+    ax.tick_params(axis="x", labelrotation=20)
+    ax.spines[["top", "right"]].set_visible(False)
+    return figure

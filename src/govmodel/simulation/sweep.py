@@ -1,0 +1,323 @@
+"""Sweeps: many (structure, scenario, seed) runs on any executor, as tidy rows.
+
+``sweep(runs, executor=None, seed=0)`` runs each ``Run`` through
+``simulate`` and yields one row per run — a flat mapping of plain values —
+in the order of the runs. Seeds come from one ``numpy.random.SeedSequence``:
+a run without its own seed gets the next child spawned from the sweep's root,
+in run order, and the row records it, so the rows are the same whatever the
+executor or the number of workers.
+
+Executors: ``None`` runs serially in this process; any
+``concurrent.futures.Executor`` works (``ProcessPoolExecutor``, or a Dask
+cluster's ``Client.get_executor()``, given ``pure=False`` so every run really
+runs — govmodel passes it for Dask executors). At most ``window`` runs are in
+flight at once, so memory does not grow with the number of runs. An executor
+given by the caller is never shut down.
+
+Examples
+--------
+>>> from govmodel import examples
+>>> from govmodel.simulation import Run, Scenario, sweep
+>>> s = examples.load("xinhe")
+>>> rows = list(sweep([Run(structure=s, scenario=Scenario(days=30), label="xinhe")] * 2))
+>>> [row["label"] for row in rows], rows[0]["spawn_key"] != rows[1]["spawn_key"]
+(['xinhe', 'xinhe'], True)
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Executor, Future
+from typing import Any, TextIO
+
+import attrs
+import numpy as np
+
+from govmodel.errors import MissingExtraError
+from govmodel.model import Tier
+from govmodel.rules.policy import DEFAULT_POLICY, Policy
+from govmodel.simulation.engine import SimulationResult, simulate
+from govmodel.simulation.scenario import Scenario
+from govmodel.structure import Structure
+
+__all__ = ["ROW_FIELDS", "Run", "rows_to_frame", "run_row", "sweep", "write_csv", "write_jsonl"]
+
+Row = dict[str, Any]
+
+
+@attrs.frozen(kw_only=True)
+class Run:
+    """One simulation to run in a sweep.
+
+    Parameters
+    ----------
+    structure
+        The structure (or a variant of it).
+    scenario
+        The assumptions; ``Scenario()`` by default.
+    seed
+        An int for this run alone; ``None`` to take the next seed spawned from
+        the sweep's root sequence.
+    label
+        A name carried into the row (e.g. the variant's name).
+    policy
+        The rules' policy.
+
+    Examples
+    --------
+    >>> from govmodel import examples
+    >>> Run(structure=examples.load("xinhe"), label="baseline").label
+    'baseline'
+    """
+
+    structure: Structure
+    scenario: Scenario = attrs.field(factory=Scenario)
+    seed: int | None = None
+    label: str = ""
+    policy: Policy = DEFAULT_POLICY
+
+
+ROW_FIELDS = (
+    "label",
+    "structure",
+    "seed_entropy",
+    "spawn_key",
+    "days",
+    "cases",
+    "resolved",
+    "open",
+    "escaped",
+    "hotline",
+    "response_rate",
+    "resolution_rate",
+    "satisfaction_rate",
+    "on_time_rate",
+    "revisit_coverage",
+    "reopen_rate",
+    *(f"contained_{tier.value}" for tier in Tier),
+    "mean_hours_to_resolution",
+    "median_hours_to_resolution",
+    "p90_hours_to_resolution",
+    "escalations",
+)
+"""The columns of a sweep row, in order."""
+
+
+def run_row(
+    result: SimulationResult,
+    *,
+    label: str = "",
+    structure: str = "",
+    days: int,
+    spawn_key: str = "",
+) -> Row:
+    """The tidy row of one simulation result.
+
+    Examples
+    --------
+    >>> from govmodel import examples
+    >>> from govmodel.simulation import Scenario, simulate
+    >>> r = simulate(examples.load("xinhe"), Scenario(days=30), seed=3)
+    >>> row = run_row(r, label="x", days=30)
+    >>> list(row) == list(ROW_FIELDS), row["cases"] == len(r.outcomes)
+    (True, True)
+    """
+    m = result.metrics
+    counts = result.outcome_counts
+    hours = np.array(
+        [o.hours_to_resolution for o in result.outcomes if o.hours_to_resolution is not None]
+    )
+    containment = m.containment
+    entropy = result.seed if isinstance(result.seed, int) else result.seed[0]
+    row: Row = {
+        "label": label,
+        "structure": structure,
+        "seed_entropy": str(entropy),
+        "spawn_key": spawn_key,
+        "days": days,
+        "cases": len(result.outcomes),
+        "resolved": counts["resolved"],
+        "open": counts["open"],
+        "escaped": counts["escaped"],
+        "hotline": result.hotline,
+        "response_rate": m.response_rate,
+        "resolution_rate": m.resolution_rate,
+        "satisfaction_rate": m.satisfaction_rate,
+        "on_time_rate": m.on_time_rate,
+        "revisit_coverage": m.revisit_coverage,
+        "reopen_rate": m.reopen_rate,
+    }
+    for tier in Tier:
+        row[f"contained_{tier.value}"] = containment[tier] if containment is not None else None
+    row["mean_hours_to_resolution"] = float(hours.mean()) if hours.size else None
+    row["median_hours_to_resolution"] = float(np.median(hours)) if hours.size else None
+    row["p90_hours_to_resolution"] = float(np.quantile(hours, 0.9)) if hours.size else None
+    row["escalations"] = sum(o.escalations for o in result.outcomes)
+    return row
+
+
+def _execute(payload: tuple[Run, np.random.SeedSequence, str]) -> Row:
+    run, sequence, spawn_key = payload
+    result = simulate(run.structure, run.scenario, seed=sequence, policy=run.policy)
+    return run_row(
+        result,
+        label=run.label,
+        structure=run.structure.name,
+        days=run.scenario.days,
+        spawn_key=spawn_key,
+    )
+
+
+def _is_dask(executor: Executor) -> bool:
+    return type(executor).__module__.startswith("distributed")
+
+
+def sweep(
+    runs: Iterable[Run],
+    *,
+    executor: Executor | None = None,
+    seed: int = 0,
+    window: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Row]:
+    """Run every ``Run`` and yield its row, in run order.
+
+    Parameters
+    ----------
+    runs
+        The runs; any iterable, consumed lazily.
+    executor
+        Where to run them; serially in this process when ``None``.
+    seed
+        The entropy of the root ``SeedSequence`` the runs' seeds are spawned
+        from.
+    window
+        How many runs may be in flight at once (default: 4 per CPU of this
+        machine); rows stream out as the earliest finishes.
+    progress
+        Called with the number of rows yielded so far, after each row.
+
+    Examples
+    --------
+    >>> from concurrent.futures import ThreadPoolExecutor
+    >>> from govmodel import examples
+    >>> from govmodel.simulation import Run, Scenario, sweep
+    >>> runs = [Run(structure=examples.load("zhuanqiao"), scenario=Scenario(days=20))] * 3
+    >>> serial = list(sweep(runs, seed=5))
+    >>> with ThreadPoolExecutor(2) as pool:
+    ...     threaded = list(sweep(runs, seed=5, executor=pool))
+    >>> serial == threaded
+    True
+    """
+    root = np.random.SeedSequence(seed)
+    limit = window if window is not None else max(2, 4 * (os.cpu_count() or 1))
+    if limit < 1:
+        raise ValueError(f"window: expected 1 or more, found {limit}")
+
+    def payloads() -> Iterator[tuple[Run, np.random.SeedSequence, str]]:
+        for run in runs:
+            if not isinstance(run, Run):
+                raise TypeError(f"runs: expected Run objects, found {type(run).__name__}")
+            if run.seed is None:
+                (sequence,) = root.spawn(1)
+                key = f"{seed}:" + ".".join(str(k) for k in sequence.spawn_key)
+            else:
+                sequence = np.random.SeedSequence(run.seed)
+                key = str(run.seed)
+            yield run, sequence, key
+
+    done = 0
+    if executor is None:
+        for payload in payloads():
+            yield _execute(payload)
+            done += 1
+            if progress is not None:
+                progress(done)
+        return
+    extra: dict[str, Any] = {"pure": False} if _is_dask(executor) else {}
+    pending: deque[Future[Row]] = deque()
+    source = payloads()
+    exhausted = False
+    while True:
+        while not exhausted and len(pending) < limit:
+            try:
+                payload = next(source)
+            except StopIteration:
+                exhausted = True
+                break
+            pending.append(executor.submit(_execute, payload, **extra))
+        if not pending:
+            return
+        row = pending.popleft().result()
+        yield row
+        done += 1
+        if progress is not None:
+            progress(done)
+
+
+def _plain(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def write_jsonl(rows: Iterable[Mapping[str, Any]], out: TextIO) -> int:
+    """Write rows as JSON Lines, one per line, as they come; return how many.
+
+    Examples
+    --------
+    >>> import io
+    >>> buffer = io.StringIO()
+    >>> write_jsonl([{"label": "a", "cases": 3}], buffer)
+    1
+    >>> buffer.getvalue().splitlines()
+    ['{"label": "a", "cases": 3}']
+    """
+    count = 0
+    for row in rows:
+        out.write(json.dumps(dict(row), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], out: TextIO) -> int:
+    """Write rows as CSV with the columns of ``ROW_FIELDS``; return how many.
+
+    Missing values are written as empty cells.
+
+    Examples
+    --------
+    >>> import io
+    >>> buffer = io.StringIO()
+    >>> write_csv([{"label": "a", "cases": 3}], buffer)
+    1
+    >>> buffer.getvalue().splitlines()[1].startswith("a,,,,,3")
+    True
+    """
+    writer = csv.DictWriter(
+        out, fieldnames=list(ROW_FIELDS), extrasaction="raise", lineterminator="\n"
+    )
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow({key: _plain(row.get(key)) for key in ROW_FIELDS})
+        count += 1
+    return count
+
+
+def rows_to_frame(rows: Iterable[Mapping[str, Any]]) -> Any:
+    """The rows as a pandas ``DataFrame`` (needs pandas).
+
+    Examples
+    --------
+    >>> frame = rows_to_frame([{"label": "a", "cases": 3}])
+    >>> list(frame.columns)[:2], int(frame["cases"].iloc[0])
+    (['label', 'structure'], 3)
+    """
+    try:
+        import pandas as pd
+    except ImportError:
+        raise MissingExtraError("pandas", "pandas", "a DataFrame of sweep rows") from None
+    return pd.DataFrame([dict(r) for r in rows], columns=list(ROW_FIELDS))

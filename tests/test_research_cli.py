@@ -1,0 +1,115 @@
+"""Tests for `govmodel.research_cli`: simulate, sweep and demo from the command line."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from govmodel import loads_events
+from govmodel.cli import main
+from govmodel.research_cli import load_sweep
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    status = main(list(argv), out=out)
+    return status, out.getvalue()
+
+
+class TestSimulate:
+    def test_prints_figures_and_writes_log(self, tmp_path: Path) -> None:
+        """simulate prints the metrics table and writes the event log and picture."""
+        log = tmp_path / "log.jsonl"
+        png = tmp_path / "x.png"
+        status, text = run(
+            "simulate", "xinhe", "--days", "60", "--seed", "3", "--out", str(log), "--png", str(png)
+        )
+        assert status == 0
+        assert text.startswith("Xinhe community: 60 days simulated (seed 3)")
+        assert "response rate" in text
+        events = loads_events(log.read_text(encoding="utf-8"))
+        assert f"event log written to {log} ({len(events)} events)" in text
+        assert png.read_bytes()[:4] == b"\x89PNG"
+
+    def test_bad_days(self) -> None:
+        """Zero days is refused in one line."""
+        status, text = run("simulate", "xinhe", "--days", "0")
+        assert status == 1
+        assert text.startswith("govmodel: error: --days")
+
+
+class TestDemo:
+    def test_xinhe_beside_article(self, tmp_path: Path) -> None:
+        """The demo prints simulated figures beside the article's and draws the PNG."""
+        png = tmp_path / "demo.png"
+        status, text = run("demo", "--png", str(png))
+        assert status == 0
+        assert (
+            text.splitlines()[0]
+            == "Xinhe community (新河社区): one simulated year, default scenario, seed 2"
+        )
+        assert "response rate" in text
+        assert "100 %" in text
+        assert "98 % or more" in text
+        assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+class TestSweep:
+    def config(self, tmp_path: Path, body: str) -> Path:
+        path = tmp_path / "sweep.toml"
+        path.write_text(body, encoding="utf-8")
+        return path
+
+    def test_summary_and_rows(self, tmp_path: Path) -> None:
+        """sweep prints a summary per variant and streams rows to the file."""
+        path = self.config(
+            tmp_path,
+            'seeds = 2\nstructures = ["zhuanqiao"]\n'
+            'variants = ["baseline", "no_standing_meeting"]\n'
+            'out = "rows.jsonl"\n[scenario]\ndays = 30\n',
+        )
+        status, text = run("sweep", str(path), "--png", str(tmp_path / "c.png"))
+        assert status == 0
+        rows = [json.loads(x) for x in (tmp_path / "rows.jsonl").read_text().splitlines()]
+        assert [r["label"] for r in rows] == ["zhuanqiao/baseline"] * 2 + [
+            "zhuanqiao/no_standing_meeting"
+        ] * 2
+        assert "zhuanqiao/no_standing_meeting" in text
+        assert "(mean over seeds" in text
+
+    def test_workers_give_same_rows(self, tmp_path: Path) -> None:
+        """--workers 2 writes the same rows as a serial sweep."""
+        body = 'seeds = 2\nstructures = ["xinhe"]\nvariants = true\n[scenario]\ndays = 20\n'
+        path = self.config(tmp_path, body)
+        run("sweep", str(path), "--out", str(tmp_path / "a.csv"))
+        run("sweep", str(path), "--workers", "2", "--out", str(tmp_path / "b.csv"))
+        assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+
+    @pytest.mark.parametrize(
+        ("body", "message"),
+        [
+            ("colour = 1\n", 'unknown key "colour"'),
+            ("seeds = 0\n", "seeds: expected an integer of 1 or more"),
+            ('variants = ["magic"]\n', 'unknown variant "magic"'),
+            ("[scenario]\nsatisfaction = 2.0\n", "scenario: satisfaction"),
+            ("[scenario]\nrates = 1\n", "scenario.rates: not a number field"),
+            ("seeds = ", "not valid TOML"),
+        ],
+    )
+    def test_bad_config(self, tmp_path: Path, body: str, message: str) -> None:
+        """A bad sweep file is one clear error line, exit 1."""
+        status, text = run("sweep", str(self.config(tmp_path, body)))
+        assert status == 1
+        assert message in text
+
+    def test_load_sweep_paths_relative_to_config(self, tmp_path: Path) -> None:
+        """Spec paths in a sweep file are read relative to the file."""
+        from govmodel import dump, examples
+
+        dump(examples.load("xinhe"), tmp_path / "mine.toml")
+        runs, settings = load_sweep(
+            self.config(tmp_path, 'structures = ["mine.toml"]\nout = "r.csv"\n')
+        )
+        assert runs[0].label == "mine/baseline"
+        assert settings["out"] == str(tmp_path / "r.csv")
