@@ -92,8 +92,9 @@ def _tuple(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-PERSONAL_FIELDS = ("reporter", "contact")
-"""Fields of a ``Case`` that hold personal data."""
+PERSONAL_FIELDS = ("reporter", "contact", "description")
+"""Fields of a ``Case`` that hold personal data: who reported it, how to reach
+them, and the free text, which often names a flat or a person."""
 
 
 @attrs.frozen(kw_only=True)
@@ -123,7 +124,7 @@ class Case:
     reporter, contact
         Personal data: who reported it and how to reach them.
     description
-        Free text.
+        Free text; treated as personal data, since it often holds an address.
 
     Examples
     --------

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 __all__ = [
     "DecisionError",
     "GovModelError",
+    "InteropError",
     "MissingExtraError",
     "SpecError",
     "SpecProblem",
@@ -102,6 +103,26 @@ class MissingExtraError(GovModelError, ImportError):
         super().__init__(
             f"{purpose} needs {package}, which is not installed: pip install 'govmodel[{extra}]'"
         )
+
+
+class InteropError(GovModelError, ValueError):
+    """Data from another format that cannot be mapped onto govmodel's records.
+
+    The message says what was expected, what was found, and where.
+
+    Examples
+    --------
+    >>> print(InteropError("requests[2].status", 'expected "open" or "closed", found "pending"'))
+    requests[2].status: expected "open" or "closed", found "pending"
+    """
+
+    def __init__(self, location: str, message: str) -> None:
+        self.location = location
+        self.message = message
+        super().__init__(f"{location}: {message}" if location else message)
+
+    def __reduce__(self) -> tuple[type[InteropError], tuple[str, str]]:
+        return (type(self), (self.location, self.message))
 
 
 class SpecProblem(GovModelError, ValueError):  # noqa: N818 - one problem of a SpecError group

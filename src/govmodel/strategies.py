@@ -537,6 +537,16 @@ def _default_structures() -> st.SearchStrategy[Structure]:
 
 # -- cases and event logs ------------------------------------------------------
 
+# Personal data that looks like personal data: a resident's name, an address.
+_NAMES = st.text(alphabet="王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗", min_size=1, max_size=2).map(
+    lambda s: "居民" + s
+)
+_DESCRIPTIONS = st.builds(
+    lambda building, flat, what: f"{building}号楼{flat}室：{what}",
+    st.integers(1, 40),
+    st.integers(101, 3202),
+    st.sampled_from(["漏水", "噪音", "电梯故障", "停车纠纷", "宠物扰民"]),
+)
 _MOMENTS = st.datetimes(min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2027, 12, 31))
 
 
@@ -589,9 +599,9 @@ def cases(
         domains=st.none()
         | st.lists(st.sampled_from(list(Domain)), min_size=1, max_size=3, unique=True).map(tuple),
         receiver=st.none() | st.sampled_from(actors) if actors else st.none(),
-        reporter=st.none() | _TEXT,
+        reporter=st.none() | _NAMES,
         contact=st.none() | st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
-        description=_TEXT,
+        description=st.just("") | _DESCRIPTIONS,
     )
 
 

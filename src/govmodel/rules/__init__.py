@@ -7,6 +7,7 @@ Routing (:mod:`govmodel.rules.routing`), escalation
 draws random numbers: time is always an argument.
 """
 
+from govmodel.rules.access import AccessDenied, Action, can, parts, redact, strip_personal
 from govmodel.rules.decisions import (
     CIVIL_CODE_278,
     Ballot,
@@ -24,6 +25,8 @@ from govmodel.rules.routing import Presence, ladder, presence, required_domains,
 __all__ = [
     "CIVIL_CODE_278",
     "DEFAULT_POLICY",
+    "AccessDenied",
+    "Action",
     "Ballot",
     "CivilCode278",
     "Consultation",
@@ -33,12 +36,16 @@ __all__ = [
     "Policy",
     "Presence",
     "Rule",
+    "can",
     "decide",
     "escalate",
     "ladder",
     "load_policy",
+    "parts",
     "presence",
     "recurrences",
+    "redact",
     "required_domains",
     "route",
+    "strip_personal",
 ]
