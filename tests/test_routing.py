@@ -11,7 +11,6 @@ import govmodel
 from govmodel import (
     DEFAULT_POLICY,
     Body,
-    BodyKind,
     Case,
     Category,
     Channel,

@@ -135,8 +135,9 @@ def parts(
     at: dt.date | None = None,
     policy: Policy = DEFAULT_POLICY,
 ) -> frozenset[str]:
-    """The parts an actor plays in a case: owner, handler, co_handler, convener,
-    summoned, serving.
+    """The parts an actor plays in a case.
+
+    Any of owner, handler, co_handler, convener, summoned, serving.
 
     Raises
     ------
@@ -230,8 +231,9 @@ def redact(
     >>> import datetime as dt
     >>> from govmodel import Case, Category, Scope, examples
     >>> s = examples.load("xinhe")
-    >>> case = Case(id="c", category=Category.REPAIR, place="building:wanda-1", scope=Scope.BUILDING,
-    ...             reported_at=dt.datetime(2025, 5, 6, 9), reporter="Ms Li", contact="13800000000")
+    >>> case = Case(id="c", category=Category.REPAIR, place="building:wanda-1",
+    ...             scope=Scope.BUILDING, reported_at=dt.datetime(2025, 5, 6, 9),
+    ...             reporter="Ms Li", contact="13800000000")
     >>> redact(case, for_actor="pm:cxh", structure=s).reporter
     'Ms Li'
     >>> redact(case, for_actor="party:xinhe", structure=s)
