@@ -25,10 +25,10 @@ demo: $(VENV)/.installed-base
 	$(BIN)/govmodel demo
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests examples
+	$(BIN)/ruff check src tests examples benchmarks
 
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy --strict src tests examples
+	$(BIN)/mypy --strict src tests examples benchmarks
 
 unit: $(VENV)/.installed-dev
 	$(BIN)/pytest

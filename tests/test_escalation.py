@@ -89,7 +89,7 @@ class TestTriggers:
         nxt = escalate(xinhe, state, now=T + dt.timedelta(days=1))
         assert nxt is not None
         assert nxt.tier is Tier.COMPOUND
-        assert nxt.reason.startswith("reopened after an unsatisfied return visit")
+        assert nxt.reason.startswith("reopened (still noisy); ")
         # Once routed again, the reopening no longer triggers.
         state = advance(state, Routed(case_id="c", at=T + dt.timedelta(days=1), routing=nxt))
         assert escalate(xinhe, state, now=T + dt.timedelta(days=1)) is None

@@ -163,7 +163,8 @@ class Routing:
         The post or body that handles it (``None`` only at street tier in a
         structure without a street office).
     co_handlers
-        Others who hold the domains the handler lacks.
+        Others (posts, bodies, or a standing meeting taking the matter up
+        jointly) who hold the domains the handler lacks.
     summoned
         Departments summoned by a whistle order (吹哨报到).
     convener
@@ -384,6 +385,8 @@ class CaseState:
         Every return visit, oldest first.
     reopened
         How many times it was reopened.
+    reopen_reason
+        Why it was last reopened.
     extra_domains
         Domains found after the report (by revisits or reopenings).
     updated_at
@@ -411,6 +414,7 @@ class CaseState:
     closed_at: dt.datetime | None = None
     revisits: tuple[Revisited, ...] = ()
     reopened: int = 0
+    reopen_reason: str | None = None
     extra_domains: tuple[Domain, ...] = ()
     updated_at: dt.datetime
     events: int = 1
@@ -444,6 +448,7 @@ def _replace(state: CaseState, **changes: Any) -> CaseState:
         closed_at=get("closed_at", state.closed_at),
         revisits=get("revisits", state.revisits),
         reopened=get("reopened", state.reopened),
+        reopen_reason=get("reopen_reason", state.reopen_reason),
         extra_domains=get("extra_domains", state.extra_domains),
         updated_at=changes["updated_at"],
         events=changes["events"],
@@ -556,6 +561,7 @@ def advance(
             state,
             status=Status.REOPENED,
             reopened=state.reopened + 1,
+            reopen_reason=event.reason,
             extra_domains=extra,
             **common,
         )

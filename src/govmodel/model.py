@@ -224,7 +224,7 @@ class Category(StrEnum):
     LEAK = "leak"  # 漏水, between floors or from common parts
     NOISE = "noise"  # 噪音扰民 between neighbours
     PARKING = "parking"  # 停车争议
-    PETS = "pets"  # 寵物管理
+    PETS = "pets"  # 宠物管理
     NEIGHBOUR_DISPUTE = "neighbour_dispute"  # 邻里矛盾
     FAMILY_DISPUTE = "family_dispute"  # 家庭矛盾
     COMMON_FACILITY = "common_facility"  # 加装电梯, 充电桩, 出入口: owners decide

@@ -5,8 +5,8 @@
 1. a **newly found domain** the current routing lacks (a return visit or a
    reopening found a latent problem): the case is routed again from its
    current tier upward;
-2. a case **reopened** after an unsatisfied return visit and not yet routed
-   again;
+2. a case **reopened** (after an unsatisfied return visit, or for any reason
+   its ``Reopened`` event gives) and not yet routed again;
 3. a case **overdue** at its current tier;
 4. a **recurring** matter: the same category reported at the same place at
    least ``policy.recurrence_threshold`` times in ``policy.recurrence_window``
@@ -117,7 +117,7 @@ def escalate(
     >>> again = escalate(s, state, now=t + dt.timedelta(days=2))
     >>> r.tier.value, again.tier.value
     ('compound', 'community')
-    >>> again.reason.startswith("reopened after an unsatisfied return visit")
+    >>> again.reason.startswith("reopened (the door still sticks)")
     True
     """
     if state.status in (Status.RESOLVED, Status.CLOSED) or state.routing is None:
@@ -144,7 +144,7 @@ def escalate(
     if routing.tier is Tier.STREET:
         return None
     if state.status is Status.REOPENED:
-        note = "reopened after an unsatisfied return visit; "
+        note = f"reopened ({state.reopen_reason}); " if state.reopen_reason else "reopened; "
     elif now > routing.due:
         note = f"overdue since {routing.due.isoformat(sep=' ', timespec='minutes')}; "
     else:

@@ -98,7 +98,7 @@ _CATEGORY_DOMAINS: dict[Category, frozenset[Domain]] = {
     Category.PARKING: _domains(D.NEIGHBOUR_DISPUTE, D.PROPERTY_SERVICE),
     Category.NEIGHBOUR_DISPUTE: _domains(D.NEIGHBOUR_DISPUTE),
     Category.FAMILY_DISPUTE: _domains(D.NEIGHBOUR_DISPUTE, D.LEGAL),
-    # 寵物管理 (Shagangwan): residents' opinions plus the property's facilities.
+    # 宠物管理 (Shagangwan): residents' opinions plus the property's facilities.
     Category.PETS: _domains(D.RESIDENT_AFFAIRS, D.PROPERTY_SERVICE),
     # 加装电梯, 充电桩, 出入口 (Lianhua, Shagangwan): owners decide (art. 278).
     Category.COMMON_FACILITY: _domains(D.OWNERS_DECISION),

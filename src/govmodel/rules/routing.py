@@ -210,7 +210,9 @@ class _Index:
         self.community_tiers: dict[tuple[str, str | None], _Tier] = {}
         self.cumulatives: dict[tuple[int, ...], list[_Tier]] = {}
         self.signatures: dict[tuple[object, ...], int] = {}
-        self.templates: dict[tuple[object, ...], tuple[Routing, dt.timedelta]] = {}
+        self.whistles: dict[tuple[str, ...], _Tier] = {}
+        self.streets: dict[str | None, _Tier] = {}
+        self.templates: dict[tuple[object, ...], Routing] = {}
         self.needs: dict[Category, int] = {
             category: _mask(domains) for category, domains in policy.category_domains.items()
         }
@@ -221,6 +223,10 @@ class _Index:
         for tie in s.ties():
             if tie.kind in (TieKind.LEADS, TieKind.EMBEDDED_IN):
                 self.led_by_party.setdefault(tie.target, tie.source)
+        self.embedded_in: dict[str, list[str]] = {}
+        for tie in s.ties():
+            if tie.kind is TieKind.EMBEDDED_IN:
+                self.embedded_in.setdefault(tie.source, []).append(tie.target)
         self.partners: dict[str, list[str]] = {}
         for tie in s.ties():
             if tie.kind in (TieKind.PARTNERS, TieKind.PAIRED):
@@ -466,13 +472,22 @@ class _Index:
             # Partner units paired with the community's bodies answer for it too.
             for body in s.answering_for(community.id):
                 for partner_id in self.partners.get(body.id, ()):
-                    partner = s.body(partner_id)
-                    if partner.kind is BodyKind.PARTNER_UNIT and partner.id not in seen:
-                        seen.add(partner.id)
-                        actors.append(_Actor(partner.id, self.body_mask(partner)))
+                    # A paired party branch brings the unit it is embedded in
+                    # (Zhuanqiao's pairing with the telecom company's branch).
+                    for unit_id in (partner_id, *self.embedded_in.get(partner_id, ())):
+                        unit = s.body(unit_id)
+                        if unit.kind is BodyKind.PARTNER_UNIT and unit.id not in seen:
+                            seen.add(unit.id)
+                            actors.append(_Actor(unit.id, self.body_mask(unit)))
         if not actors:
             return None
-        return self.make_tier(Tier.WHISTLE, Scope.COMMUNITY, None, actors)
+        # Places under the same departments share one whistle tier object, so
+        # they share routing templates too.
+        key = tuple(a.id for a in actors)
+        tier = self.whistles.get(key)
+        if tier is None:
+            tier = self.whistles[key] = self.make_tier(Tier.WHISTLE, Scope.COMMUNITY, None, actors)
+        return tier
 
     def street_tier(self, place: Place, lineage: tuple[Place, ...]) -> _Tier:
         s = self.structure
@@ -483,8 +498,12 @@ class _Index:
             )
             if office is not None:
                 break
-        actors = [_Actor(office.id, _mask(_ALL_DOMAINS))] if office is not None else []
-        return self.make_tier(Tier.STREET, Scope.BEYOND, office.id if office else None, actors)
+        key = office.id if office is not None else None
+        tier = self.streets.get(key)
+        if tier is None:
+            actors = [_Actor(office.id, _mask(_ALL_DOMAINS))] if office is not None else []
+            tier = self.streets[key] = self.make_tier(Tier.STREET, Scope.BEYOND, key, actors)
+        return tier
 
     def place(self, place_id: str) -> _PlaceTable:
         table = self.places.get(place_id)
@@ -701,18 +720,19 @@ def route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_POLICY) 
         table.signature,
         need,
         case.scope,
-        case.urgency,
         case.receiver,
         None if stable is not None and day >= stable else day,
     )
-    template = index.templates.get(key)
-    if template is None:
+    r = index.templates.get(key)
+    if r is None:
         required = frozenset(_domains_of(need))
         owner = _owner(table, case)
         first = _route(index, table, case, required, min_tier=None, at=at, owner=owner)
-        index.templates[key] = (first, first.due - at)
+        index.templates[key] = first
         return first
-    r, limit = template
+    limit = policy.time_limits[r.tier][case.urgency]
+    if r.procedure is Procedure.DELIBERATION and limit < policy.deliberation_limit:
+        limit = policy.deliberation_limit
     return Routing(
         tier=r.tier,
         procedure=r.procedure,
