@@ -1,0 +1,1041 @@
+"""Open311 GeoReport v2: govmodel's categories as services, its cases as service requests.
+
+`GeoReport v2 <https://wiki.open311.org/GeoReport_v2/>`_ is the open standard
+of city 311 systems for non-emergency requests. This module speaks its JSON:
+
+* :func:`services` — the *GET Service List* response: one service per
+  ``govmodel.Category``;
+* :func:`to_requests` — the *GET Service Requests* response: one service
+  request per case of an event log, as the case stands after its events;
+* :func:`from_requests` — cases back from service requests, with an
+  :class:`govmodel.errors.InteropError` naming the place
+  (``requests[3].service_code``) of anything that cannot be mapped;
+* :func:`dumps_requests` / :func:`loads_requests` — JSON text.
+
+Where govmodel knows more than GeoReport's fields hold, it follows the two
+extensions the Open311 wiki documents (*GeoReport v2 Extensions*, as
+implemented by Chicago, Boston and San Francisco): an ``extended_attributes``
+object on each request — the channel, scope, urgency and domains of the case,
+govmodel's own ``status``, the ``tier``, ``procedure`` and the parts of its
+routing — and a ``notes`` array, the update history, one note per lifecycle
+event (``datetime``, ``type`` — ``opened``, ``activity`` or ``closed`` —,
+``summary``, ``status``, ``description`` and the note's own
+``extended_attributes``).
+
+Personal data — the case's ``reporter``, ``contact`` and ``description``, the
+names and ids of people, the free-text reason of a reopening — appear only when asked
+for with ``include_personal=True``, and only for an actor allowed to
+``view_personal`` (see ``govmodel.rules.access``); the reporter and contact
+then go in GeoReport's *POST Service Request* fields ``last_name``, ``phone``
+or ``email``.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from govmodel import Case, Category, Reported, Routed, Scope, examples, route
+>>> s = examples.load("xinhe")
+>>> t = dt.datetime(2025, 6, 3, 8, 30)
+>>> case = Case(id="case:1", category=Category.FIRE_LANE, place="compound:wanda",
+...             reported_at=t, scope=Scope.COMPOUND, reporter="Ms Li")
+>>> log = [Reported(case=case, at=t), Routed(case_id="case:1", at=t, routing=route(s, case))]
+>>> [request] = to_requests(log, structure=s)
+>>> request["status"], request["agency_responsible"], request["expected_datetime"]
+('open', 'Fire brigade (消防队)', '2025-06-13T08:30:00')
+>>> "Ms Li" in dumps_requests([request])
+False
+>>> from_requests(to_requests(log, structure=s, include_personal=True)) == (case,)
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from typing import Any, Literal, Required, TypedDict, TypeVar
+
+import attrs
+
+from govmodel.cases import (
+    Accepted,
+    Case,
+    CaseEvent,
+    CaseState,
+    Closed,
+    Reopened,
+    Reported,
+    Resolved,
+    Revisited,
+    Routed,
+    Routing,
+    advance,
+    iter_case_events,
+)
+from govmodel.errors import InteropError
+from govmodel.model import (
+    Body,
+    Category,
+    Channel,
+    Domain,
+    Grid,
+    Person,
+    Place,
+    Post,
+    Procedure,
+    Scope,
+    Status,
+    Tier,
+    Urgency,
+)
+from govmodel.rules.access import Action, can
+from govmodel.rules.policy import DEFAULT_POLICY, Policy
+from govmodel.structure import Structure
+
+__all__ = [
+    "ExtendedAttributes",
+    "Note",
+    "NoteAttributes",
+    "Service",
+    "ServiceRequest",
+    "dumps_requests",
+    "from_requests",
+    "loads_requests",
+    "services",
+    "to_requests",
+]
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+# -- the JSON shapes -----------------------------------------------------------
+
+
+class Service(TypedDict):
+    """One service of the *GET Service List* response."""
+
+    service_code: str
+    service_name: str
+    description: str
+    metadata: bool
+    type: Literal["realtime", "batch", "blackbox"]
+    keywords: str
+    group: str
+
+
+class NoteAttributes(TypedDict, total=False):
+    """The details of one note, by event: who acted, where it was routed, the visit."""
+
+    actor: str
+    tier: str
+    procedure: str
+    handler: str
+    due: str
+    satisfied: bool
+    found: list[str]
+    domains: list[str]
+    reason: str
+
+
+class Note(TypedDict):
+    """One entry of a request's ``notes``: one lifecycle event."""
+
+    datetime: str
+    type: Literal["opened", "activity", "closed"]
+    summary: str
+    status: str
+    description: str
+    extended_attributes: NoteAttributes
+
+
+class ExtendedAttributes(TypedDict, total=False):
+    """What govmodel knows beyond GeoReport's fields.
+
+    ``channel``, ``scope``, ``urgency``, ``domains`` and ``receiver`` belong to
+    the case and are read back by :func:`from_requests`; the others describe
+    where the case stands and are derived from its events.
+    """
+
+    channel: Required[str]
+    scope: Required[str]
+    urgency: Required[str]
+    domains: list[str]
+    receiver: str
+    status: str
+    reopened: int
+    tier: str
+    procedure: str
+    handler: str
+    co_handlers: list[str]
+    summoned: list[str]
+    convener: str
+    owner: str
+    overdue: bool
+
+
+class ServiceRequest(TypedDict, total=False):
+    """One service request of the *GET Service Requests* response.
+
+    Every GeoReport field is present, ``None`` (JSON ``null``) when unknown;
+    the *POST Service Request* fields ``first_name``, ``last_name``, ``email``
+    and ``phone`` are present only in exports with personal data.
+    """
+
+    service_request_id: Required[str]
+    status: Required[Literal["open", "closed"]]
+    status_notes: Required[str | None]
+    service_name: Required[str]
+    service_code: Required[str]
+    description: Required[str | None]
+    agency_responsible: Required[str | None]
+    service_notice: Required[str | None]
+    requested_datetime: Required[str]
+    updated_datetime: Required[str]
+    expected_datetime: Required[str | None]
+    address: Required[str]
+    address_id: Required[str]
+    zipcode: Required[None]
+    lat: Required[None]
+    long: Required[None]
+    media_url: Required[None]
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    phone: str | None
+    extended_attributes: Required[ExtendedAttributes]
+    notes: Required[list[Note]]
+
+
+# -- services ------------------------------------------------------------------
+
+# English names for the service list; the Chinese terms are those of the articles.
+_SERVICE_TEXT: dict[Category, tuple[str, str]] = {
+    Category.REPAIR: (
+        "Repairs to common facilities",
+        "Lifts, doors, lights and pipes of a building or compound (设施维护).",
+    ),
+    Category.SANITATION: ("Sanitation", "Rubbish and cleaning of common areas (环境卫生)."),
+    Category.GREENING: ("Greening", "Trees, lawns and planting of a compound (绿化)."),
+    Category.LEAK: ("Water leak", "A leak between floors or from common parts (漏水)."),
+    Category.NOISE: ("Noise from neighbours", "Noise disturbing residents (噪音扰民)."),
+    Category.PARKING: ("Parking dispute", "A dispute over parking spaces (停车争议)."),
+    Category.PETS: ("Pets", "Pets and their keeping in a compound (宠物管理)."),
+    Category.NEIGHBOUR_DISPUTE: ("Neighbour dispute", "A dispute between neighbours (邻里矛盾)."),
+    Category.FAMILY_DISPUTE: ("Family dispute", "A dispute within a family (家庭矛盾)."),
+    Category.COMMON_FACILITY: (
+        "Change to common facilities",
+        "Lifts to add, chargers, gates: the owners decide (加装电梯, 充电桩, 出入口).",
+    ),
+    Category.PROPERTY_FEES: (
+        "Property fees",
+        "A change to property or parking fees: the owners decide (收费调整).",
+    ),
+    Category.SERVICE_QUALITY: (
+        "Property service complaint",
+        "A complaint about the property company's service (物业服务质量).",
+    ),
+    Category.ACCESS: (
+        "Gates and access",
+        "Congested gates, people and cars mixed (出入口拥堵, 人车混行).",
+    ),
+    Category.FIRE_LANE: (
+        "Blocked fire lane",
+        "A fire lane occupied by cars or goods (占用消防通道).",
+    ),
+    Category.UTILITIES: (
+        "Utilities",
+        "Electricity meters, wiring and telecoms (电表加装, 改电路).",
+    ),
+    Category.SECURITY: (
+        "Security incident",
+        "Damaged vehicles, lost property (车辆损毁, 物品丢失).",
+    ),
+    Category.EXTERNAL_NUISANCE: (
+        "Nuisance from outside the community",
+        "A nuisance whose source lies outside the community (直升机扰民).",
+    ),
+    Category.RESIDENCY: ("Household registration", "Moving a household registration (迁户口)."),
+    Category.ROADS: ("Roads and manhole covers", "Roads, paths and manhole covers (道路, 井盖)."),
+    Category.INQUIRY: ("Inquiry", "A question about policies or services (咨询)."),
+}
+
+
+def _service_name(category: Category) -> str:
+    text = _SERVICE_TEXT.get(category)
+    return text[0] if text else category.value.replace("_", " ").capitalize()
+
+
+def services(*, policy: Policy = DEFAULT_POLICY) -> list[Service]:
+    """The *GET Service List* response: one service per ``govmodel.Category``.
+
+    ``service_code`` is the category's value, ``keywords`` the domains the
+    policy requires for it (comma separated, as GeoReport writes keywords) and
+    ``group`` the first of them. Every service is ``realtime``: a case has its
+    id as soon as it is reported.
+
+    Parameters
+    ----------
+    policy
+        Maps each category to its domains.
+
+    Examples
+    --------
+    >>> from govmodel import Category
+    >>> fire_lane = services()[list(Category).index(Category.FIRE_LANE)]
+    >>> fire_lane["service_code"], fire_lane["service_name"]
+    ('fire_lane', 'Blocked fire lane')
+    >>> fire_lane["keywords"], fire_lane["group"], fire_lane["type"]
+    ('property_service, fire_safety', 'property_service', 'realtime')
+    """
+    out: list[Service] = []
+    for category in Category:
+        domains = [d.value for d in Domain if d in policy.category_domains[category]]
+        text = _SERVICE_TEXT.get(category)
+        out.append(
+            {
+                "service_code": category.value,
+                "service_name": _service_name(category),
+                "description": text[1] if text else "",
+                "metadata": False,
+                "type": "realtime",
+                "keywords": ", ".join(domains),
+                "group": domains[0] if domains else "",
+            }
+        )
+    return out
+
+
+# -- export --------------------------------------------------------------------
+
+
+def _when(moment: dt.datetime, tz: dt.tzinfo | None) -> str:
+    if tz is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment.isoformat()
+
+
+def _label(structure: Structure, node_id: str, *, personal: bool) -> str | None:
+    """A readable name for a record: ``name (name_zh)``, either, or the id.
+
+    People's names and ids are personal data: ``None`` unless ``personal``.
+    """
+    if node_id not in structure:
+        return node_id
+    record = structure.node(node_id)
+    if isinstance(record, Person) and not personal:
+        return None
+    names = [n for n in (record.name, record.name_zh) if n]
+    if len(names) == 2 and names[0] != names[1]:
+        return f"{names[0]} ({names[1]})"
+    return names[0] if names else node_id
+
+
+def _address(structure: Structure, place: Place) -> str:
+    # GeoReport: "from most specific to most general geographic unit".
+    chain = (place, *structure.ancestors(place.id))
+    return ", ".join(_label(structure, p.id, personal=False) or p.id for p in chain)
+
+
+def _open_or_closed(status: Status) -> Literal["open", "closed"]:
+    # GeoReport: "open: it has been reported; closed: it has been resolved".
+    return "closed" if status in (Status.RESOLVED, Status.CLOSED) else "open"
+
+
+def _values(items: Iterable[StrEnum]) -> list[str]:
+    return [item.value for item in items]
+
+
+def _note(
+    structure: Structure,
+    event: CaseEvent,
+    state: CaseState,
+    previous: CaseState | None,
+    *,
+    personal: bool,
+    tz: dt.tzinfo | None,
+) -> Note:
+    details: NoteAttributes = {}
+    kind: Literal["opened", "activity", "closed"] = "activity"
+
+    def who(actor: str) -> str:
+        name = _label(structure, actor, personal=personal)
+        if name is not None:
+            details["actor"] = actor
+        return f" by {name}" if name is not None else ""
+
+    if isinstance(event, Reported):
+        kind, summary = "opened", "reported"
+        text = f"Reported via {event.case.channel.value.replace('_', '-')}"
+    elif isinstance(event, Routed):
+        summary = "routed"
+        routing = event.routing
+        before = previous.routing if previous is not None else None
+        verb = "Routed"
+        if before is not None:
+            verb = "Escalated" if routing.tier > before.tier else "Re-routed"
+        handler = (
+            _label(structure, routing.handler, personal=personal)
+            if routing.handler is not None
+            else None
+        )
+        tier = routing.tier.value.replace("_", " ")
+        text = f"{verb} to the {tier} tier ({routing.procedure.value})"
+        if handler is not None:
+            text += f", handled by {handler}"
+        details["tier"] = routing.tier.value
+        details["procedure"] = routing.procedure.value
+        details["due"] = _when(routing.due, tz)
+        if routing.handler is not None and handler is not None:
+            details["handler"] = routing.handler
+    elif isinstance(event, Accepted):
+        summary = "accepted"
+        text = "Accepted" + who(event.actor)
+    elif isinstance(event, Resolved):
+        kind, summary = "closed", "resolved"
+        text = "Resolved" + who(event.actor)
+    elif isinstance(event, Revisited):
+        summary = "revisited"
+        text = "Return visit" + who(event.actor)
+        text += ": satisfied" if event.satisfied else ": not satisfied"
+        details["satisfied"] = event.satisfied
+        if event.found:
+            details["found"] = _values(event.found)
+            text += f"; found {', '.join(details['found'])}"
+    elif isinstance(event, Reopened):
+        kind, summary = "opened", "reopened"
+        text = "Reopened"
+        # A reopening's reason is free text, often a resident's words.
+        if personal and event.reason:
+            details["reason"] = event.reason
+            text += f": {event.reason}"
+        if event.domains:
+            details["domains"] = _values(event.domains)
+            text += f" (needs {', '.join(details['domains'])})"
+    else:
+        assert isinstance(event, Closed)
+        kind, summary, text = "closed", "closed", "Closed"
+    return {
+        "datetime": _when(event.at, tz),
+        "type": kind,
+        "summary": summary,
+        "status": state.status.value,
+        "description": text,
+        "extended_attributes": details,
+    }
+
+
+def _shown(structure: Structure, node_id: str, *, personal: bool) -> bool:
+    """Whether an id may be written: people's ids only with personal data."""
+    return personal or node_id not in structure or not isinstance(structure.node(node_id), Person)
+
+
+def _routing_attributes(
+    structure: Structure, routing: Routing, attributes: ExtendedAttributes, *, personal: bool
+) -> None:
+    attributes["tier"] = routing.tier.value
+    attributes["procedure"] = routing.procedure.value
+    if routing.handler is not None and _shown(structure, routing.handler, personal=personal):
+        attributes["handler"] = routing.handler
+    co_handlers = [a for a in routing.co_handlers if _shown(structure, a, personal=personal)]
+    if co_handlers:
+        attributes["co_handlers"] = co_handlers
+    summoned = [a for a in routing.summoned if _shown(structure, a, personal=personal)]
+    if summoned:
+        attributes["summoned"] = summoned
+    if routing.convener is not None and _shown(structure, routing.convener, personal=personal):
+        attributes["convener"] = routing.convener
+    if routing.owner is not None and _shown(structure, routing.owner, personal=personal):
+        attributes["owner"] = routing.owner
+
+
+def _fold(events: Sequence[CaseEvent], policy: Policy) -> list[CaseState]:
+    """The state after each event of one case."""
+    states: list[CaseState] = []
+    for event in events:
+        states.append(
+            advance(states[-1] if states else None, event, require_revisit=policy.require_revisit)
+        )
+    return states
+
+
+def _request(
+    structure: Structure,
+    events: Sequence[CaseEvent],
+    states: Sequence[CaseState],
+    *,
+    where: str,
+    personal: bool,
+    now: dt.datetime | None,
+    tz: dt.tzinfo | None,
+) -> ServiceRequest:
+    notes = [
+        _note(structure, event, state, states[i - 1] if i else None, personal=personal, tz=tz)
+        for i, (event, state) in enumerate(zip(events, states, strict=True))
+    ]
+    state = states[-1]
+    case = state.case
+    if case.place not in structure or not isinstance(structure.node(case.place), Place):
+        raise InteropError(
+            f"{where}.case.place",
+            f'expected a place of the structure "{structure.name}", found "{case.place}"',
+        )
+    place = structure.place(case.place)
+    routing = state.routing
+    agency = (
+        _label(structure, routing.handler, personal=personal)
+        if routing is not None and routing.handler is not None
+        else None
+    )
+    attributes: ExtendedAttributes = {
+        "channel": case.channel.value,
+        "scope": case.scope.value,
+        "urgency": case.urgency.value,
+    }
+    if case.domains is not None:
+        attributes["domains"] = _values(case.domains)
+    if case.receiver is not None and _shown(structure, case.receiver, personal=personal):
+        attributes["receiver"] = case.receiver
+    attributes["status"] = state.status.value
+    attributes["reopened"] = state.reopened
+    if routing is not None:
+        _routing_attributes(structure, routing, attributes, personal=personal)
+        if now is not None:
+            attributes["overdue"] = state.open and now > routing.due
+    request: ServiceRequest = {
+        "service_request_id": case.id,
+        "status": _open_or_closed(state.status),
+        "status_notes": notes[-1]["description"],
+        "service_name": _service_name(case.category),
+        "service_code": case.category.value,
+        "description": (case.description or None) if personal else None,
+        "agency_responsible": agency,
+        "service_notice": (routing.reason or None) if routing is not None else None,
+        "requested_datetime": _when(case.reported_at, tz),
+        "updated_datetime": _when(state.updated_at, tz),
+        "expected_datetime": _when(routing.due, tz) if routing is not None else None,
+        "address": _address(structure, place),
+        "address_id": place.id,
+        "zipcode": None,
+        "lat": None,
+        "long": None,
+        "media_url": None,
+        "extended_attributes": attributes,
+        "notes": notes,
+    }
+    if personal:
+        contact = case.contact
+        email = contact is not None and "@" in contact
+        request["first_name"] = None
+        request["last_name"] = case.reporter
+        request["email"] = contact if email else None
+        request["phone"] = None if email else contact
+    return request
+
+
+def to_requests(
+    events: Iterable[CaseEvent],
+    *,
+    structure: Structure,
+    now: dt.datetime | None = None,
+    policy: Policy = DEFAULT_POLICY,
+    for_actor: str | None = None,
+    include_personal: bool = False,
+    tz: dt.tzinfo | None = None,
+) -> list[ServiceRequest]:
+    """The *GET Service Requests* response for the cases of an event log.
+
+    One request per case, in the order the cases first appear, each as it
+    stands after its events: ``status`` is ``open`` until the case is resolved
+    and ``closed`` once it is resolved or closed (GeoReport: "closed: it has
+    been resolved"), govmodel's own status is ``extended_attributes.status``;
+    ``agency_responsible`` names the handler of the routing in force,
+    ``expected_datetime`` is its due time, ``service_notice`` its reason;
+    ``address`` names the place and the places containing it, most specific
+    first, and ``address_id`` is the place's id; ``notes`` holds one note per
+    event, oldest first.
+
+    Parameters
+    ----------
+    events
+        A log of one or more cases (any order across cases, each case's own
+        events in order), as ``govmodel.simulate`` or ``event_logs`` make.
+    structure
+        The structure the cases happen in: it names places and handlers.
+    now
+        When given, the log as it stood at ``now``: later events are left out,
+        and ``extended_attributes.overdue`` says whether an open case is past
+        its due time.
+    policy
+        The policy the log was made under (``require_revisit``, access).
+    for_actor
+        A body, post or person of the structure: leaves out the cases it may
+        not ``view``, and its personal data unless it may ``view_personal``.
+    include_personal
+        Add the personal data: ``description``, the reporter as
+        ``last_name``, the contact as ``phone`` (``email`` when it holds an
+        ``@``), people's names and ids, and reopening reasons. Without it,
+        ``description`` is ``None`` and no personal value appears anywhere.
+    tz
+        The time zone of the log's naive date-times; when given, every
+        date-time is written with its offset, as GeoReport requires.
+
+    Returns
+    -------
+    list of ServiceRequest
+        Plain JSON-ready dictionaries.
+
+    Raises
+    ------
+    InteropError
+        When a case's place is not a place of ``structure``.
+    govmodel.InvalidTransition
+        When a case's events do not replay.
+    govmodel.UnknownNodeError
+        When ``for_actor`` is not a body, post or person of ``structure``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from govmodel import Accepted, Case, Category, Reported, Resolved, Scope, examples
+    >>> s = examples.load("xinhe")
+    >>> t = dt.datetime(2025, 5, 6, 9)
+    >>> case = Case(id="case:7", category=Category.REPAIR, place="building:wanda-1",
+    ...             reported_at=t, scope=Scope.BUILDING, contact="13800000000",
+    ...             receiver="post:grid-wanda-a-worker")
+    >>> log = [Reported(case=case, at=t),
+    ...        Accepted(case_id="case:7", at=t, actor="pm:cxh"),
+    ...        Resolved(case_id="case:7", at=t + dt.timedelta(hours=3), actor="pm:cxh")]
+    >>> [r] = to_requests(log, structure=s, tz=dt.timezone(dt.timedelta(hours=8)))
+    >>> r["status"], r["extended_attributes"]["status"], r["updated_datetime"]
+    ('closed', 'resolved', '2025-05-06T12:00:00+08:00')
+    >>> r["address"]
+    'Building 1, Wanda Huafu (万达华府), Xinhe community (新河社区), Xinhua street (新华街道)'
+    >>> [(n["type"], n["description"]) for n in r["notes"]]  # doctest: +NORMALIZE_WHITESPACE
+    [('opened', 'Reported via walk-in'),
+     ('activity', 'Accepted by Chengxinhang property (Wanda Huafu) (万达华府诚信行物业)'),
+     ('closed', 'Resolved by Chengxinhang property (Wanda Huafu) (万达华府诚信行物业)')]
+    >>> to_requests(log, structure=s, for_actor="mediation:xinhexin")  # not its case
+    []
+    >>> [r] = to_requests(log, structure=s, for_actor="pm:cxh", include_personal=True)
+    >>> "phone" in r  # it serves the compound: it may view the case, not personal data
+    False
+    >>> [r] = to_requests(log, structure=s, for_actor="post:grid-wanda-a-worker",
+    ...                   include_personal=True)  # the case's owner (首接负责)
+    >>> r["phone"]
+    '13800000000'
+    """
+    log = list(events)
+    first: dict[str, int] = {}
+    for index, event in enumerate(log):
+        first.setdefault(event.case_id, index)
+    if now is not None:
+        log = [event for event in log if event.at <= now]
+    out: list[ServiceRequest] = []
+    for case_id, case_events in iter_case_events(log):
+        states = _fold(case_events, policy)
+        state = states[-1]
+        personal = include_personal
+        if for_actor is not None:
+            if not can(structure, for_actor, Action.VIEW, state, policy=policy):
+                continue
+            personal = personal and can(
+                structure, for_actor, Action.VIEW_PERSONAL, state, policy=policy
+            )
+        out.append(
+            _request(
+                structure,
+                case_events,
+                states,
+                where=f"events[{first[case_id]}]",
+                personal=personal,
+                now=now,
+                tz=tz,
+            )
+        )
+    return out
+
+
+# -- import --------------------------------------------------------------------
+
+
+def _show(value: object) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _empty(value: object) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _text(data: Mapping[str, object], key: str, where: str) -> str | None:
+    value = data.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise InteropError(f"{where}.{key}", f"expected a string or null, found {_show(value)}")
+
+
+def _member(enum: type[_E], value: object, where: str) -> _E:
+    choices = [m.value for m in enum]
+    if isinstance(value, str) and value in choices:
+        return enum(value)
+    listed = ", ".join(f'"{c}"' for c in choices)
+    raise InteropError(where, f"expected one of {listed}; found {_show(value)}")
+
+
+def _moment(value: object, where: str, tz: dt.tzinfo | None) -> dt.datetime:
+    expected = "expected an ISO 8601 date-time such as 2025-06-03T08:30:00+08:00"
+    if not isinstance(value, str):
+        raise InteropError(where, f"{expected}, found {_show(value)}")
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InteropError(where, f"{expected}, found {_show(value)}") from None
+    if tz is not None and moment.tzinfo is not None:
+        moment = moment.astimezone(tz).replace(tzinfo=None)
+    return moment
+
+
+# Fields of a request, by what becomes of them on import.
+_CASE_FIELDS = frozenset(
+    {
+        "service_request_id",
+        "service_code",
+        "requested_datetime",
+        "address_id",
+        "description",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "extended_attributes",
+    }
+)
+# Derived from the event log on export; checked for their type, not kept.
+_STATE_FIELDS = frozenset(
+    {
+        "status",
+        "status_notes",
+        "service_name",
+        "agency_responsible",
+        "service_notice",
+        "updated_datetime",
+        "expected_datetime",
+        "address",
+        "address_string",
+        "notes",
+    }
+)
+# GeoReport fields a govmodel case has no place for: accepted only when empty.
+_NO_PLACE = {
+    "zipcode": "postal codes",
+    "lat": "coordinates",
+    "long": "coordinates",
+    "media_url": "media",
+    "device_id": "device ids",
+    "account_id": "user accounts",
+    "attribute": "service-definition attributes",
+    "attributes": "service-definition attributes",
+    "jurisdiction_id": "jurisdictions",
+    "token": "tokens",
+}
+_ACTORS = (Body, Post, Person, Grid)
+_CASE_EXTENSIONS = frozenset({"channel", "scope", "urgency", "domains", "receiver"})
+_STATE_EXTENSIONS = frozenset(
+    {
+        "status",
+        "reopened",
+        "tier",
+        "procedure",
+        "handler",
+        "co_handlers",
+        "summoned",
+        "convener",
+        "owner",
+        "overdue",
+    }
+)
+
+
+def _request_id(data: Mapping[str, object], where: str) -> str:
+    value = data.get("service_request_id")
+    # GeoReport's own examples write ids as numbers.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and value:
+        return value
+    raise InteropError(
+        f"{where}.service_request_id",
+        f"expected a non-empty id, found {'nothing' if value is None else _show(value)}",
+    )
+
+
+def _extensions(
+    data: Mapping[str, object], where: str, structure: Structure | None
+) -> dict[str, Any]:
+    raw = data.get("extended_attributes")
+    where = f"{where}.extended_attributes"
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise InteropError(where, f"expected an object, found {_show(raw)}")
+    for key in raw:
+        if key not in _CASE_EXTENSIONS and key not in _STATE_EXTENSIONS:
+            known = ", ".join(sorted(_CASE_EXTENSIONS | _STATE_EXTENSIONS))
+            raise InteropError(
+                f"{where}.{key}", f'expected one of the attributes {known}; found "{key}"'
+            )
+    fields: dict[str, Any] = {}
+    for key, enum in (("channel", Channel), ("scope", Scope), ("urgency", Urgency)):
+        if raw.get(key) is not None:
+            fields[key] = _member(enum, raw[key], f"{where}.{key}")
+    domains = raw.get("domains")
+    if domains is not None:
+        if not isinstance(domains, list):
+            raise InteropError(
+                f"{where}.domains", f"expected a list of domains, found {_show(domains)}"
+            )
+        fields["domains"] = tuple(
+            _member(Domain, d, f"{where}.domains[{i}]") for i, d in enumerate(domains)
+        )
+    receiver = _text(raw, "receiver", where)
+    if receiver is not None:
+        if structure is not None and not (
+            receiver in structure and isinstance(structure.node(receiver), _ACTORS)
+        ):
+            raise InteropError(
+                f"{where}.receiver",
+                f'expected a body, post or person of the structure "{structure.name}", '
+                f'found "{receiver}"',
+            )
+        fields["receiver"] = receiver
+    for key, enum_type in (("status", Status), ("tier", Tier), ("procedure", Procedure)):
+        if raw.get(key) is not None:
+            _member(enum_type, raw[key], f"{where}.{key}")
+    return fields
+
+
+def _check_state(data: Mapping[str, object], where: str, tz: dt.tzinfo | None) -> None:
+    status = data.get("status")
+    if status is not None and status not in ("open", "closed"):
+        raise InteropError(f"{where}.status", f'expected "open" or "closed", found {_show(status)}')
+    extended = data.get("extended_attributes")
+    own = extended.get("status") if isinstance(extended, Mapping) else None
+    if isinstance(status, str) and isinstance(own, str):
+        wanted = _open_or_closed(Status(own))
+        if status != wanted:
+            raise InteropError(
+                f"{where}.status",
+                f'expected "{wanted}" for the extended status "{own}", found "{status}"',
+            )
+    for key in ("status_notes", "service_name", "agency_responsible", "service_notice", "address"):
+        _text(data, key, where)
+    _text(data, "address_string", where)
+    for key in ("updated_datetime", "expected_datetime"):
+        if data.get(key) is not None:
+            _moment(data[key], f"{where}.{key}", tz)
+    notes = data.get("notes")
+    if notes is not None and not (
+        isinstance(notes, list) and all(isinstance(n, Mapping) for n in notes)
+    ):
+        raise InteropError(f"{where}.notes", f"expected a list of objects, found {_show(notes)}")
+
+
+def _reporter(data: Mapping[str, object], where: str) -> str | None:
+    first = _text(data, "first_name", where)
+    last = _text(data, "last_name", where)
+    if first is not None and last is not None:
+        return f"{first} {last}"
+    return last if last is not None else first
+
+
+def _contact(data: Mapping[str, object], where: str) -> str | None:
+    phone = _text(data, "phone", where)
+    email = _text(data, "email", where)
+    if phone is not None and email is not None:
+        raise InteropError(
+            f"{where}.email",
+            f"a case has one contact: expected a phone or an email, found both "
+            f"({_show(phone)} and {_show(email)})",
+        )
+    return phone if phone is not None else email
+
+
+def _case(data: object, where: str, structure: Structure | None, tz: dt.tzinfo | None) -> Case:
+    if not isinstance(data, Mapping):
+        raise InteropError(where, f"expected a service request object, found {_show(data)}")
+    for key in data:
+        if key in _NO_PLACE:
+            if not _empty(data[key]):
+                raise InteropError(
+                    f"{where}.{key}",
+                    f"a govmodel case has no {_NO_PLACE[key]}: expected null, "
+                    f"found {_show(data[key])}",
+                )
+        elif key not in _CASE_FIELDS and key not in _STATE_FIELDS:
+            raise InteropError(
+                f"{where}.{key}",
+                f'expected a field of a GeoReport v2 service request, found "{key}"',
+            )
+    case_id = _request_id(data, where)
+    category = _member(Category, data.get("service_code"), f"{where}.service_code")
+    if "requested_datetime" not in data:
+        raise InteropError(
+            f"{where}.requested_datetime", "expected the date-time of the report, found nothing"
+        )
+    reported_at = _moment(data["requested_datetime"], f"{where}.requested_datetime", tz)
+    place = data.get("address_id")
+    if not isinstance(place, str) or not place:
+        raise InteropError(
+            f"{where}.address_id",
+            f"expected the id of a govmodel place, found "
+            f"{'nothing' if place is None else _show(place)}",
+        )
+    if structure is not None and not (
+        place in structure and isinstance(structure.node(place), Place)
+    ):
+        raise InteropError(
+            f"{where}.address_id",
+            f'expected a place of the structure "{structure.name}", found "{place}"',
+        )
+    extensions = _extensions(data, where, structure)
+    _check_state(data, where, tz)
+    description = _text(data, "description", where)
+    case = Case(
+        id=case_id,
+        category=category,
+        place=place,
+        reported_at=reported_at,
+        reporter=_reporter(data, where),
+        contact=_contact(data, where),
+        description=description or "",
+    )
+    return attrs.evolve(case, **extensions) if extensions else case
+
+
+def from_requests(
+    requests: Iterable[object],
+    *,
+    structure: Structure | None = None,
+    tz: dt.tzinfo | None = None,
+) -> tuple[Case, ...]:
+    """Cases from GeoReport v2 service requests, one per request, in order.
+
+    ``service_request_id`` → ``id``, ``service_code`` → ``category``,
+    ``requested_datetime`` → ``reported_at``, ``address_id`` → ``place``,
+    ``extended_attributes`` ``channel``, ``scope``, ``urgency``, ``domains``,
+    ``receiver`` → the same fields (the defaults of ``Case`` when absent);
+    ``description``, ``last_name`` (``first_name last_name`` when both are
+    given) and ``phone`` or ``email`` → ``description``, ``reporter`` and
+    ``contact``. What an export derives from the event log (``status``,
+    ``notes``, ``agency_responsible``, the due time, the address text, the
+    routing attributes) is checked and not kept: it is the event log's to say.
+
+    Parameters
+    ----------
+    requests
+        Service requests as JSON-like mappings (:func:`to_requests`,
+        :func:`loads_requests`).
+    structure
+        When given, every place and receiver must be one of its records.
+    tz
+        When given, date-times with an offset are converted to this zone and
+        returned naive — the inverse of ``to_requests(..., tz=tz)``.
+
+    Raises
+    ------
+    InteropError
+        For the first request field that cannot be mapped, with its location
+        (``requests[3].service_code``) and what was expected and found: a
+        missing or duplicate id, an unknown service code, channel, scope,
+        urgency or domain, a date-time that is not ISO 8601, a place missing
+        or not in ``structure``, both a phone and an email, a value in a field
+        a case has no place for (``lat``, ``long``, ``zipcode``,
+        ``media_url``, ...), an unknown field.
+
+    Examples
+    --------
+    >>> [case] = from_requests([{"service_request_id": 638344, "service_code": "leak",
+    ...                          "requested_datetime": "2025-06-03T08:30:00",
+    ...                          "address_id": "building:wanda-1", "phone": "13800000000"}])
+    >>> case.id, case.category.value, case.contact
+    ('638344', 'leak', '13800000000')
+    >>> from_requests([{"service_request_id": "1", "service_code": "pothole"}])
+    Traceback (most recent call last):
+    ...
+    govmodel.errors.InteropError: requests[0].service_code: expected one of "repair", ...
+    >>> from govmodel import examples
+    >>> from_requests([{"service_request_id": "1", "service_code": "leak",
+    ...                 "requested_datetime": "2025-06-03T08:30:00+08:00",
+    ...                 "address_id": "building:nowhere"}], structure=examples.load("xinhe"))
+    Traceback (most recent call last):
+    ...
+    govmodel.errors.InteropError: requests[0].address_id: expected a place of the structure ...
+    """
+    out: list[Case] = []
+    seen: dict[str, int] = {}
+    if isinstance(requests, Mapping | str | bytes):
+        raise InteropError(
+            "requests", f"expected a list of service requests, found {_show(requests)}"
+        )
+    for index, data in enumerate(requests):
+        where = f"requests[{index}]"
+        case = _case(data, where, structure, tz)
+        if case.id in seen:
+            raise InteropError(
+                f"{where}.service_request_id",
+                f'expected a unique id, found "{case.id}" again '
+                f"(first at requests[{seen[case.id]}])",
+            )
+        seen[case.id] = index
+        out.append(case)
+    return tuple(out)
+
+
+# -- JSON text -----------------------------------------------------------------
+
+
+def dumps_requests(
+    requests: Iterable[ServiceRequest] | Iterable[Service], *, indent: int | None = None
+) -> str:
+    """Service requests (or services) as JSON text, UTF-8 characters kept as they are.
+
+    Examples
+    --------
+    >>> dumps_requests(services())[:60]
+    '[{"service_code": "repair", "service_name": "Repairs to comm'
+    """
+    return json.dumps(list(requests), ensure_ascii=False, indent=indent)
+
+
+def loads_requests(text: str) -> list[dict[str, object]]:
+    """Service requests from JSON text: an array of objects, for :func:`from_requests`.
+
+    Raises
+    ------
+    InteropError
+        When the text is not JSON, or not an array of objects.
+
+    Examples
+    --------
+    >>> loads_requests('[{"service_request_id": "c1"}]')
+    [{'service_request_id': 'c1'}]
+    >>> loads_requests('{"service_request_id": "c1"}')
+    Traceback (most recent call last):
+    ...
+    govmodel.errors.InteropError: requests: expected an array of service requests, found an object
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InteropError(
+            "requests", f"expected JSON, found an error at line {err.lineno}: {err.msg}"
+        ) from None
+    if not isinstance(data, list):
+        found = "an object" if isinstance(data, dict) else _show(data)
+        raise InteropError("requests", f"expected an array of service requests, found {found}")
+    for index, item in enumerate(data):
+        if not isinstance(item, dict):
+            raise InteropError(f"requests[{index}]", f"expected an object, found {_show(item)}")
+    return data
