@@ -59,7 +59,7 @@ from govmodel.cases import (
     advance,
 )
 from govmodel.metrics import Metrics, metrics
-from govmodel.model import Channel, PlaceKind, Scope, Status
+from govmodel.model import Category, Channel, PlaceKind, Scope, Status
 from govmodel.rules.escalation import escalate
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.rules.routing import route
@@ -71,6 +71,7 @@ __all__ = ["CaseOutcome", "SimulationResult", "simulate"]
 Seed = int | np.random.SeedSequence | np.random.Generator
 
 _ARRIVE, _ACCEPT, _ESCAPE, _DONE, _DUE, _REVISIT = range(6)
+_MINUTE = 1.0 / 60.0
 
 
 @attrs.frozen(kw_only=True)
@@ -253,6 +254,7 @@ def simulate(
     urgency_names = list(scenario.urgency)
     urgency_p = np.array([scenario.urgency[u] for u in urgency_names])
 
+    recent: dict[tuple[str, Category], deque[Case]] = {}
     grids = {g.id for g in structure.grids()}
     grid_posts = {p.id for p in structure.posts() if p.within in grids}
     events: list[CaseEvent] = []
@@ -292,7 +294,9 @@ def simulate(
         if worker is None:
             worker = handlers[name] = _Handler(scenario.capacity)
         worker.waiting.append((case_index, entry.version))
-        push(hours(routing.due), _DUE, case_index, entry.version)
+        # The case is overdue just after its due time (escalate wants now > due);
+        # a due time already past is checked at once.
+        push(max(t, hours(routing.due) + _MINUTE), _DUE, case_index, entry.version)
         serve(name, t)
 
     def serve(name: str, t: float) -> None:
@@ -358,6 +362,18 @@ def simulate(
             live.append(_Live(state))
             events.append(Reported(case=case, at=at))
             record(case_index, Routed(case_id=case.id, at=at, routing=first))
+            # A matter reported again and again at one place escalates at once.
+            earlier = recent.setdefault((case.place, case.category), deque())
+            while earlier and earlier[0].reported_at < at - policy.recurrence_window:
+                earlier.popleft()
+            if len(earlier) >= policy.recurrence_threshold:
+                nxt = escalate(
+                    structure, live[case_index].state, now=at, policy=policy, recent=earlier
+                )
+                if nxt is not None:
+                    record(case_index, Routed(case_id=case.id, at=at, routing=nxt))
+                    live[case_index].escalations += 1
+            earlier.append(case)
             # A grid worker who owns the case answers fast; an office slowly.
             mean = (
                 scenario.response_hours
