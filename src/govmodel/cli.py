@@ -3,7 +3,8 @@
 ``govmodel validate PATH`` checks a spec file and lists every problem with its
 location; ``govmodel describe SPEC`` summarises a structure; ``govmodel route
 SPEC --place ID --category C`` routes one case and shows the ladder;
-``govmodel simulate`` and ``govmodel sweep`` run the research layer; and
+``govmodel simulate`` and ``govmodel sweep`` run the research layer;
+``govmodel render``, ``export`` and ``import`` speak other tools' formats; and
 ``govmodel demo`` simulates a year of the bundled Xinhe community beside the
 article's figures. Run ``govmodel --help`` or ``govmodel COMMAND --help`` for options.
 
@@ -150,6 +151,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     sweeping.add_argument("--out", default=None, help="where the rows go (.jsonl or .csv)")
     sweeping.add_argument("--png", default=None, metavar="FILE.png", help="draw the comparison")
+    from govmodel import interop_cli
+
+    interop_cli.add_commands(commands)
     demo = commands.add_parser(
         "demo",
         help="a simulated year of the bundled Xinhe community beside the article's figures",
@@ -196,6 +200,15 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             return fail(str(err), stream)
         print(describe(structure), file=stream)
         return 0
+    if args.command in ("render", "export", "import"):
+        from govmodel import interop_cli
+
+        handlers = {
+            "render": interop_cli.render_command,
+            "export": interop_cli.export_command,
+            "import": interop_cli.import_command,
+        }
+        return handlers[args.command](args, out=stream)
     if args.command in ("simulate", "sweep", "demo"):
         from govmodel import research_cli
 

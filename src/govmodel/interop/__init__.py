@@ -10,6 +10,31 @@
 
 No exporter writes personal data — people's names, a case's reporter,
 contact or description — unless asked with ``include_personal=True``.
+
+Examples
+--------
+>>> from govmodel import examples
+>>> from govmodel.interop import from_popolo, to_popolo
+>>> s = examples.load("zhuanqiao")
+>>> from_popolo(to_popolo(s)) == s
+True
 """
 
-__all__: list[str] = []
+from govmodel.interop.graph import flat_graph, read_graphml, to_node_link, write_graphml
+from govmodel.interop.open311 import from_requests, services, to_requests
+from govmodel.interop.popolo import from_popolo, to_popolo
+from govmodel.interop.render import to_dot, to_mermaid
+
+__all__ = [
+    "flat_graph",
+    "from_popolo",
+    "from_requests",
+    "read_graphml",
+    "services",
+    "to_dot",
+    "to_mermaid",
+    "to_node_link",
+    "to_popolo",
+    "to_requests",
+    "write_graphml",
+]

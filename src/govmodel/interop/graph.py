@@ -1,0 +1,481 @@
+"""Graph formats: networkx node-link JSON and GraphML, for networkx and Gephi.
+
+The structure graph (``Structure.graph``) holds records and enums, which no
+file format carries. ``flat_graph`` turns it into a graph of plain values that
+both formats keep exactly; ``to_node_link`` and ``graphml_text`` /
+``write_graphml`` write that flat graph, and ``from_node_link`` /
+``read_graphml`` / ``from_flat_graph`` read a structure back.
+
+The flat graph
+--------------
+A ``networkx.MultiDiGraph`` with the same nodes, in the same order, as
+``Structure.graph`` and the same edges, keyed by the relation's value as a
+plain string (``"contains"``, ``"holds"``, …).
+
+Graph attributes
+    ``name``, ``name_zh`` of the structure.
+Node attributes
+    ``type`` (``place``, ``grid``, ``body``, ``person``, ``post``,
+    ``meeting``); ``label`` (what Gephi shows: ``name_zh``, else ``name``,
+    else the id); then every field of the record except ``id`` (the node
+    itself), under its spec name (a post's ``within`` is ``in``). Enums are
+    their values (``kind="compound"``); numbers and booleans stay numbers and
+    booleans; strings stay strings, empty ones included; lists
+    (``covers``, ``serves``, ``jurisdiction``, ``domains``, ``members``) are
+    JSON arrays in a string (``'["building:1", "building:2"]'``); a field that
+    is ``None`` (no parent, households unknown, a body's default domains) is
+    left out.
+Edge attributes
+    ``relation`` (the key again, for tools such as Gephi that drop keys).
+    A tie's edge also has ``name``, ``name_zh`` and, when known, ``start``
+    (ISO date). A ``holds`` edge has ``appointments``, a JSON array of
+    ``{"start": "2025-01-01", "end": "2025-12-31"}`` objects (``end`` left out
+    while open) in spec order, plus ``start``, the earliest start, and
+    ``end``, the latest end when every appointment has ended; Gephi reads
+    ``start`` and ``end`` as the edge's time interval.
+
+People's names are personal data: they are left out (and a person's
+``label`` is its id) unless ``include_personal=True``.
+
+Reading back
+------------
+``networkx.node_link_graph(data, edges="edges")`` gives a graph equal to the
+flat graph: same nodes, edges, keys and attributes, graph attributes
+included. ``networkx.read_graphml(path, force_multigraph=True)`` gives the
+same nodes with the same attributes and the same edges with the same
+attributes; its edge keys are the GraphML edge ids (``e0``, ``e1``, …), which
+are unique in the file as Gephi requires, and the relation is in ``relation``;
+it also adds networkx's empty ``node_default`` and ``edge_default`` to the
+graph attributes.
+
+Examples
+--------
+>>> import networkx as nx
+>>> from govmodel import examples
+>>> from govmodel.interop.graph import flat_graph, from_node_link, to_node_link
+>>> s = examples.load("xinhe")
+>>> g = flat_graph(s)
+>>> g.nodes["compound:wanda"]["name_zh"], g.nodes["grid:wanda-a"]["covers"]
+('万达华府', '["building:wanda-1", "building:wanda-2"]')
+>>> g.edges["person:secretary", "post:party-secretary", "holds"]["appointments"]
+'[{"start": "2025-01-01"}]'
+>>> data = to_node_link(s)
+>>> back = nx.node_link_graph(data, edges="edges")
+>>> dict(back.nodes(data=True)) == dict(g.nodes(data=True))
+True
+>>> from_node_link(data) == s
+True
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any
+
+import attrs
+import networkx as nx
+
+from govmodel.errors import InteropError, SpecError
+from govmodel.model import Appointment, Person, Tie, TieKind
+from govmodel.spec import SCHEMA
+from govmodel.spec import load as load_spec
+from govmodel.structure import SPEC_FIELD, NodeRecord, Relation, Structure
+
+__all__ = [
+    "LIST_FIELDS",
+    "flat_graph",
+    "from_flat_graph",
+    "from_node_link",
+    "graphml_text",
+    "read_graphml",
+    "to_node_link",
+    "write_graphml",
+]
+
+LIST_FIELDS = frozenset({"covers", "serves", "jurisdiction", "domains", "members"})
+"""Node attributes that hold a JSON array in a string."""
+
+# Node attributes the flat graph adds; they are not record fields.
+_DERIVED = frozenset({"type", "label"})
+_LIST_OF_TYPE = {
+    "place": "places",
+    "grid": "grids",
+    "body": "bodies",
+    "person": "people",
+    "post": "posts",
+    "meeting": "meetings",
+}
+_PERSONAL = frozenset({"name", "name_zh"})
+_TIE_RELATIONS = frozenset(Relation.of_tie(kind).value for kind in TieKind)
+
+
+def _plain(value: object) -> str | int | bool:
+    """A scalar field value as the plain type GraphML keeps."""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, bool | int | str):
+        return value
+    raise TypeError(f"expected a scalar field, found {value!r}")  # pragma: no cover
+
+
+def _record_attributes(record: NodeRecord, *, include_personal: bool) -> dict[str, Any]:
+    personal = isinstance(record, Person) and not include_personal
+    label = record.id if personal else (record.name_zh or record.name or record.id)
+    data: dict[str, Any] = {"label": label}
+    for field in attrs.fields(type(record)):
+        name = SPEC_FIELD.get(field.name, field.name)
+        value = getattr(record, field.name)
+        if name == "id" or value is None or (personal and name in _PERSONAL):
+            continue
+        if isinstance(value, tuple):
+            data[name] = json.dumps([_plain(v) for v in value], ensure_ascii=False)
+        else:
+            data[name] = _plain(value)
+    return data
+
+
+def _appointments_attributes(appointments: tuple[Appointment, ...]) -> dict[str, Any]:
+    spans = [
+        {"start": a.start.isoformat()} | ({} if a.end is None else {"end": a.end.isoformat()})
+        for a in appointments
+    ]
+    data: dict[str, Any] = {
+        "start": min(a.start for a in appointments).isoformat(),
+        "appointments": json.dumps(spans),
+    }
+    ends = [a.end for a in appointments]
+    if all(end is not None for end in ends):
+        data["end"] = max(end for end in ends if end is not None).isoformat()
+    return data
+
+
+def _tie_attributes(tie: Tie) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": tie.name, "name_zh": tie.name_zh}
+    if tie.start is not None:
+        data["start"] = tie.start.isoformat()
+    return data
+
+
+def flat_graph(structure: Structure, *, include_personal: bool = False) -> nx.MultiDiGraph[str]:
+    """The structure graph with plain attributes that GraphML and JSON keep.
+
+    See the module documentation for every attribute and its encoding.
+
+    Parameters
+    ----------
+    structure
+        The structure to flatten.
+    include_personal
+        Keep people's ``name`` and ``name_zh`` (personal data).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        A new, unfrozen graph; edge keys are relation values as plain strings.
+
+    Examples
+    --------
+    >>> from govmodel import examples
+    >>> g = flat_graph(examples.load("zhuanqiao"))
+    >>> g.nodes["compound:dongbei"]["type"], g.nodes["compound:dongbei"]["title"]
+    ('place', False)
+    >>> g.nodes["post:smc-member"]["in"], g.nodes["post:smc-member"]["seats"]
+    ('smc:zhuanqiao', 5)
+    >>> g.edges["smc:zhuanqiao", "pm:zhuanqiao", "supervises"]
+    {'relation': 'supervises', 'name': '', 'name_zh': ''}
+    """
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=structure.name, name_zh=structure.name_zh)
+    for node_id, node in structure.graph.nodes(data=True):
+        attributes = _record_attributes(node["obj"], include_personal=include_personal)
+        graph.add_node(node_id, type=node["type"], **attributes)
+    for source, target, key, edge in structure.graph.edges(keys=True, data=True):
+        relation = str(Relation(key).value)
+        data: dict[str, Any] = {"relation": relation}
+        if "obj" in edge:
+            data |= _tie_attributes(edge["obj"])
+        if "appointments" in edge:
+            data |= _appointments_attributes(edge["appointments"])
+        graph.add_edge(source, target, key=relation, **data)
+    return graph
+
+
+def to_node_link(structure: Structure, *, include_personal: bool = False) -> dict[str, Any]:
+    """The structure as networkx node-link data, ready for ``json.dumps``.
+
+    The flat graph (see ``flat_graph``) in networkx's node-link form with
+    edges under ``"edges"``: read it back with
+    ``networkx.node_link_graph(data, edges="edges")`` or with
+    ``from_node_link``.
+
+    Parameters
+    ----------
+    structure
+        The structure to export.
+    include_personal
+        Keep people's ``name`` and ``name_zh`` (personal data).
+
+    Examples
+    --------
+    >>> import json
+    >>> from govmodel import examples
+    >>> data = to_node_link(examples.load("xinhe"))
+    >>> sorted(data)
+    ['directed', 'edges', 'graph', 'multigraph', 'nodes']
+    >>> data["nodes"][0]
+    {'type': 'place', 'label': '新华街道', 'kind': 'street', 'title': True, 'old': False,
+     'residential': True, 'name': 'Xinhua street', 'name_zh': '新华街道', 'id': 'street:xinhua'}
+    >>> data["edges"][0]
+    {'relation': 'contains', 'source': 'street:xinhua', 'target': 'community:xinhe',
+     'key': 'contains'}
+    >>> len(json.dumps(data, ensure_ascii=False)) > 1000
+    True
+    """
+    graph = flat_graph(structure, include_personal=include_personal)
+    data: dict[str, Any] = nx.node_link_data(graph, edges="edges")
+    return data
+
+
+def _unique_edge_ids(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
+    # GraphML writes a multigraph's edge key as the edge id, and Gephi drops
+    # edges whose id repeats; relation keys repeat, so the file gets e0, e1, …
+    # and keeps the relation in the "relation" attribute.
+    out: nx.MultiDiGraph[str] = nx.MultiDiGraph(**graph.graph)
+    out.add_nodes_from(graph.nodes(data=True))
+    for index, (source, target, data) in enumerate(graph.edges(data=True)):
+        out.add_edge(source, target, key=f"e{index}", **data)
+    return out
+
+
+def graphml_text(structure: Structure, *, include_personal: bool = False) -> str:
+    """The structure as GraphML text (UTF-8), for Gephi, yEd, Cytoscape or networkx.
+
+    The flat graph (see ``flat_graph``), with typed GraphML keys (``string``,
+    ``long``, ``boolean``) and edge ids ``e0``, ``e1``, … unique in the file.
+
+    Examples
+    --------
+    >>> from govmodel import examples
+    >>> text = graphml_text(examples.load("xinhe"))
+    >>> text.splitlines()[0]
+    "<?xml version='1.0' encoding='utf-8'?>"
+    >>> '<node id="compound:wanda">' in text, "万达华府" in text
+    (True, True)
+    >>> '<edge source="street:xinhua" target="community:xinhe" id="e0">' in text
+    True
+    """
+    graph = _unique_edge_ids(flat_graph(structure, include_personal=include_personal))
+    buffer = io.BytesIO()
+    nx.write_graphml_xml(graph, buffer, encoding="utf-8", prettyprint=True)
+    return buffer.getvalue().decode("utf-8")
+
+
+def write_graphml(
+    structure: Structure,
+    path: str | os.PathLike[str],
+    *,
+    include_personal: bool = False,
+) -> None:
+    """Write the structure to a GraphML file (see ``graphml_text``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import networkx as nx
+    >>> from govmodel import examples
+    >>> s = examples.load("xinhe")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "xinhe.graphml"
+    ...     write_graphml(s, path)
+    ...     g = nx.read_graphml(path, force_multigraph=True)
+    ...     back = read_graphml(path)
+    >>> g.nodes["compound:wanda"]["name_zh"]
+    '万达华府'
+    >>> sorted({d["relation"] for _, _, d in g.edges(data=True)})[:3]
+    ['answers_for', 'contains', 'convenes']
+    >>> back == s
+    True
+    """
+    with open(path, "w", encoding="utf-8", newline="") as file:
+        file.write(graphml_text(structure, include_personal=include_personal))
+
+
+def read_graphml(path: str | os.PathLike[str]) -> Structure:
+    """Read a structure back from a GraphML file written by ``write_graphml``.
+
+    People's names come back only if the file was written with
+    ``include_personal=True``; every other field always does.
+
+    Raises
+    ------
+    InteropError
+        When the file is not GraphML, or its nodes and edges do not make
+        govmodel records (with the node or edge and the attribute at fault).
+    OSError
+        When the file cannot be read.
+    """
+    try:
+        graph = nx.read_graphml(path, force_multigraph=True)
+    except ET.ParseError as err:
+        raise InteropError(
+            str(path), f"expected GraphML (XML), found a parse error: {err}"
+        ) from None
+    except (nx.NetworkXError, ValueError, KeyError) as err:
+        raise InteropError(str(path), f"expected GraphML networkx can read: {err}") from None
+    return from_flat_graph(graph)
+
+
+def from_node_link(data: Mapping[str, Any]) -> Structure:
+    """Read a structure back from node-link data made by ``to_node_link``.
+
+    Raises
+    ------
+    InteropError
+        When ``data`` is not node-link data, or its nodes and edges do not
+        make govmodel records.
+
+    Examples
+    --------
+    >>> from govmodel import examples
+    >>> s = examples.load("chengxi")
+    >>> from_node_link(to_node_link(s)) == s
+    True
+    >>> from_node_link({"nodes": []})
+    Traceback (most recent call last):
+    ...
+    govmodel.errors.InteropError: edges: expected node-link data with "nodes" and "edges" lists
+    """
+    if not isinstance(data, Mapping) or not all(
+        isinstance(data.get(k), list) for k in ("nodes", "edges")
+    ):
+        missing = "nodes" if not isinstance(data, Mapping) or "nodes" not in data else "edges"
+        raise InteropError(missing, 'expected node-link data with "nodes" and "edges" lists')
+    try:
+        graph = nx.node_link_graph(dict(data), directed=True, multigraph=True, edges="edges")
+    except (nx.NetworkXError, KeyError, TypeError, ValueError) as err:
+        raise InteropError("", f"expected networkx node-link data: {err!r}") from None
+    return from_flat_graph(graph)
+
+
+def _json_list(value: object, where: str) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str):
+        try:
+            decoded = json.loads(value)
+        except json.JSONDecodeError:
+            decoded = None
+        if isinstance(decoded, list):
+            return decoded
+    raise InteropError(where, f"expected a JSON array, found {value!r}")
+
+
+def from_flat_graph(graph: nx.MultiDiGraph[str]) -> Structure:
+    """Rebuild a structure from a flat graph (see ``flat_graph``).
+
+    Records come from the node attributes, appointments from ``holds`` edges
+    and ties from tie edges (``leads``, ``guides``, ``supervises``,
+    ``embedded_in`` between two bodies, ``partners``, ``paired``); the other
+    edges follow from the records and are not read. An edge's relation is
+    its ``relation`` attribute, else its key, so graphs read from GraphML work.
+
+    Raises
+    ------
+    InteropError
+        Listing every problem, each with its node or edge and attribute.
+
+    Examples
+    --------
+    >>> from govmodel import examples
+    >>> s = examples.load("lianhua")
+    >>> from_flat_graph(flat_graph(s)) == s
+    True
+    >>> g = flat_graph(s)
+    >>> g.nodes["compound:yifengyuan"]["households"] = "many"
+    >>> from_flat_graph(g)
+    Traceback (most recent call last):
+    ...
+    govmodel.errors.InteropError: nodes["compound:yifengyuan"].households: expected an integer, ...
+    """
+    lists: dict[str, list[dict[str, Any]]] = {name: [] for name in _LIST_OF_TYPE.values()}
+    lists["appointments"] = []
+    lists["ties"] = []
+    origins: dict[str, list[str]] = {name: [] for name in lists}
+    types: dict[str, str] = {}
+    for node_id, node in graph.nodes(data=True):
+        where = f"nodes[{json.dumps(node_id, ensure_ascii=False)}]"
+        list_name = _LIST_OF_TYPE.get(str(node.get("type")))
+        if list_name is None:
+            raise InteropError(
+                f"{where}.type",
+                f"expected one of {', '.join(sorted(_LIST_OF_TYPE))}, found {node.get('type')!r}",
+            )
+        types[node_id] = node["type"]
+        record: dict[str, Any] = {"id": node_id}
+        for name, value in node.items():
+            if name in _DERIVED:
+                continue
+            record[name] = _json_list(value, f"{where}.{name}") if name in LIST_FIELDS else value
+        lists[list_name].append(record)
+        origins[list_name].append(where)
+    for source, target, key, edge in graph.edges(keys=True, data=True):
+        relation = edge.get("relation", key)
+        where = "edges[{}, {}, {}]".format(
+            *(json.dumps(x, ensure_ascii=False) for x in (source, target, relation))
+        )
+        if relation == Relation.HOLDS:
+            spans = _json_list(edge.get("appointments"), f"{where}.appointments")
+            for index, span in enumerate(spans):
+                if not isinstance(span, Mapping):
+                    raise InteropError(
+                        f"{where}.appointments[{index}]",
+                        f'expected an object with "start" and maybe "end", found {span!r}',
+                    )
+                lists["appointments"].append({"person": source, "post": target, **span})
+                origins["appointments"].append(f"{where}.appointments[{index}]")
+        elif relation in _TIE_RELATIONS and (
+            relation != Relation.EMBEDDED_IN or types.get(target) == "body"
+        ):
+            tie = {"kind": relation, "source": source, "target": target}
+            tie |= {k: edge[k] for k in ("start", "name", "name_zh") if k in edge}
+            lists["ties"].append(tie)
+            origins["ties"].append(where)
+    spec = {
+        "schema": SCHEMA,
+        "name": graph.graph.get("name", ""),
+        "name_zh": graph.graph.get("name_zh", ""),
+        **lists,
+    }
+    try:
+        return load_spec(spec, validate=False)
+    except SpecError as err:
+        problems = [f"{_origin(p.location, origins)}: {p.message}" for p in err.problems]
+        if len(problems) == 1:
+            location, _, message = problems[0].partition(": ")
+            raise InteropError(location, message) from None
+        raise InteropError("", f"{len(problems)} problems:\n  " + "\n  ".join(problems)) from None
+
+
+_LOCATION = re.compile(r"^(?P<list>[a-z]+)\[(?P<index>\d+)\](?P<rest>.*)$")
+
+
+def _origin(location: str, origins: Mapping[str, list[str]]) -> str:
+    """Where in the graph a spec location such as ``places[3].parent`` came from."""
+    match = _LOCATION.match(location)
+    if match is None or match["list"] not in origins:
+        return location or "graph"
+    index = int(match["index"])
+    where = origins[match["list"]]
+    if index >= len(where):  # pragma: no cover - the loader only names records we gave it
+        return location
+    rest = match["rest"]
+    if match["list"] == "appointments":
+        rest = "" if rest in (".person", ".post") else rest
+    elif match["list"] == "ties":
+        rest = "" if rest in (".kind", ".source", ".target") else rest
+    return where[index] + rest

@@ -1,0 +1,219 @@
+"""The interoperability commands of ``govmodel``: ``render``, ``export`` and ``import``.
+
+``govmodel.cli`` dispatches here, so checking and routing start without
+loading the exporters.
+
+Examples
+--------
+>>> from govmodel.cli import main
+>>> main(["render", "xinhe", "--format", "mermaid", "--layer", "party"])  # doctest: +ELLIPSIS
+---
+title: "新河社区 · Xinhe community · 党组织 party organisations"
+---
+flowchart ...
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from govmodel.cases import Reported, dumps_events, loads_events
+from govmodel.cli import fail, structure_from
+from govmodel.errors import GovModelError
+from govmodel.spec import dump
+
+__all__ = ["add_commands", "export_command", "import_command", "render_command"]
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``render``, ``export`` and ``import`` to the ``govmodel`` parser.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> add_commands(parser.add_subparsers(dest="command"))
+    >>> parser.parse_args(["export", "xinhe", "--to", "popolo"]).to
+    'popolo'
+    """
+    render = commands.add_parser(
+        "render",
+        help="draw the organisation chart",
+        description="Draw a structure's organisation chart as Mermaid or Graphviz DOT text, "
+        "or as SVG/PNG through Graphviz's dot program (Debian package: graphviz).",
+    )
+    render.add_argument("spec", metavar="SPEC", help="a spec file or a bundled example name")
+    render.add_argument(
+        "--format",
+        default="mermaid",
+        choices=["mermaid", "dot", "svg", "png"],
+        help="output format (default: mermaid)",
+    )
+    render.add_argument(
+        "--focus", default=None, metavar="ID", help="draw one community or compound"
+    )
+    render.add_argument(
+        "--layer", default=None, choices=["party", "grid", "bodies"], help="draw one layer"
+    )
+    render.add_argument("-o", "--output", default=None, metavar="FILE", help="where to write it")
+    render.add_argument(
+        "--include-personal", action="store_true", help="show people's names (personal data)"
+    )
+    export = commands.add_parser(
+        "export",
+        help="export a structure (or an event log) to another format",
+        description="Export to Popolo JSON, GraphML, networkx node-link JSON, or Open311 "
+        "GeoReport v2 (services, or service requests with --events). No personal data "
+        "unless --include-personal.",
+    )
+    export.add_argument("spec", metavar="SPEC", help="a spec file or a bundled example name")
+    export.add_argument(
+        "--to",
+        required=True,
+        choices=["popolo", "graphml", "node-link", "open311"],
+        help="the target format",
+    )
+    export.add_argument(
+        "--events",
+        default=None,
+        metavar="LOG.jsonl",
+        help="for open311: the event log to turn into service requests",
+    )
+    export.add_argument(
+        "--for-actor",
+        default=None,
+        metavar="ID",
+        help="for open311: only what this body, post or person may see",
+    )
+    export.add_argument(
+        "--include-personal", action="store_true", help="include personal data where allowed"
+    )
+    export.add_argument("-o", "--output", default=None, metavar="FILE", help="where to write it")
+    importing = commands.add_parser(
+        "import",
+        help="import Popolo JSON or Open311 requests",
+        description="Read Popolo JSON into a structure (written as a spec with -o, else "
+        "summarised), or Open311 service requests into cases (written as a JSON Lines log "
+        "of reports with -o, else counted).",
+    )
+    importing.add_argument("kind", choices=["popolo", "open311"], help="what the file holds")
+    importing.add_argument("file", metavar="FILE", help="the file to read")
+    importing.add_argument(
+        "--spec",
+        default=None,
+        metavar="SPEC",
+        help="for open311: the structure whose places the requests name",
+    )
+    importing.add_argument("-o", "--output", default=None, metavar="FILE", help="where to write")
+
+
+def _emit(text: str, output: str | None, out: TextIO, what: str) -> None:
+    if output is None:
+        out.write(text if text.endswith("\n") else text + "\n")
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+        print(f"{what} written to {output}", file=out)
+
+
+def render_command(args: argparse.Namespace, *, out: TextIO) -> int:
+    """``govmodel render SPEC``: the organisation chart as text or a picture."""
+    from govmodel.interop import render as charts
+
+    try:
+        structure = structure_from(args.spec)
+        options: dict[str, Any] = {
+            "focus": args.focus,
+            "layer": args.layer,
+            "include_personal": args.include_personal,
+        }
+        if args.format == "mermaid":
+            _emit(charts.to_mermaid(structure, **options), args.output, out, "Mermaid chart")
+        elif args.format == "dot":
+            _emit(charts.to_dot(structure, **options), args.output, out, "DOT chart")
+        else:
+            target = args.output or f"{Path(args.spec).stem}-orgchart.{args.format}"
+            path = charts.render(structure, target, format=args.format, **options)
+            print(f"{args.format.upper()} chart written to {path}", file=out)
+    except GovModelError as err:
+        return fail(str(err), out)
+    return 0
+
+
+def export_command(args: argparse.Namespace, *, out: TextIO) -> int:
+    """``govmodel export SPEC --to FORMAT``: a structure or a log in another format."""
+    try:
+        structure = structure_from(args.spec)
+        personal = args.include_personal
+        if args.to == "popolo":
+            from govmodel.interop.popolo import dumps_popolo
+
+            _emit(dumps_popolo(structure, include_personal=personal), args.output, out, "Popolo")
+        elif args.to == "graphml":
+            from govmodel.interop.graph import graphml_text
+
+            _emit(graphml_text(structure, include_personal=personal), args.output, out, "GraphML")
+        elif args.to == "node-link":
+            from govmodel.interop.graph import to_node_link
+
+            text = json.dumps(
+                to_node_link(structure, include_personal=personal), ensure_ascii=False, indent=2
+            )
+            _emit(text, args.output, out, "node-link JSON")
+        else:
+            from govmodel.interop.open311 import dumps_requests, services, to_requests
+
+            if args.events is None:
+                text = json.dumps(services(), ensure_ascii=False, indent=2)
+                _emit(text, args.output, out, "Open311 services")
+            else:
+                try:
+                    log_text = Path(args.events).read_text(encoding="utf-8")
+                except OSError as err:
+                    return fail(f"--events: cannot read {args.events}: {err.strerror}", out)
+                requests = to_requests(
+                    loads_events(log_text),
+                    structure=structure,
+                    for_actor=args.for_actor,
+                    include_personal=personal,
+                )
+                _emit(dumps_requests(requests, indent=2), args.output, out, "Open311 requests")
+    except GovModelError as err:
+        return fail(str(err), out)
+    return 0
+
+
+def import_command(args: argparse.Namespace, *, out: TextIO) -> int:
+    """``govmodel import KIND FILE``: Popolo into a spec, Open311 requests into cases."""
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except OSError as err:
+        return fail(f"cannot read {args.file}: {err.strerror}", out)
+    try:
+        if args.kind == "popolo":
+            from govmodel.cli import describe
+            from govmodel.interop.popolo import loads_popolo
+
+            structure = loads_popolo(text)
+            if args.output:
+                dump(structure, args.output)
+                print(f"spec written to {args.output}", file=out)
+            else:
+                print(describe(structure), file=out)
+        else:
+            from govmodel.interop.open311 import from_requests, loads_requests
+
+            where = structure_from(args.spec) if args.spec else None
+            cases = from_requests(loads_requests(text), structure=where)
+            if args.output:
+                log = dumps_events(Reported(case=c, at=c.reported_at) for c in cases)
+                Path(args.output).write_text(log, encoding="utf-8")
+                print(f"{len(cases)} cases written to {args.output} as reports", file=out)
+            else:
+                print(f"{len(cases)} cases read", file=out)
+    except GovModelError as err:
+        return fail(str(err), out)
+    return 0

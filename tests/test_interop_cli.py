@@ -1,0 +1,155 @@
+"""Tests for `govmodel.interop_cli`: render, export and import from the command line."""
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import govmodel
+from govmodel import examples
+from govmodel.cli import main
+from govmodel.simulation import Scenario, simulate
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    status = main(list(argv), out=out)
+    return status, out.getvalue()
+
+
+class TestRender:
+    def test_mermaid(self) -> None:
+        """render prints a Mermaid flowchart naming the community."""
+        status, text = run("render", "xinhe")
+        assert status == 0
+        assert "\nflowchart" in text
+        assert "新河社区" in text
+
+    def test_dot_to_file(self, tmp_path: Path) -> None:
+        """--format dot -o writes Graphviz text."""
+        path = tmp_path / "x.dot"
+        status, text = run("render", "zhuanqiao", "--format", "dot", "-o", str(path))
+        assert status == 0
+        assert path.read_text(encoding="utf-8").lstrip().startswith("digraph")
+        assert f"written to {path}" in text
+
+    @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+    def test_svg(self, tmp_path: Path) -> None:
+        """--format svg draws through Graphviz."""
+        path = tmp_path / "x.svg"
+        status, _ = run("render", "xinhe", "--format", "svg", "-o", str(path))
+        assert status == 0
+        assert "<svg" in path.read_text(encoding="utf-8")
+
+    def test_unknown_focus(self) -> None:
+        """An unknown focus is one error line."""
+        status, text = run("render", "xinhe", "--focus", "compound:nowhere")
+        assert status == 1
+        assert text.startswith("govmodel: error:")
+
+
+class TestExportImport:
+    def test_popolo_round_trip(self, tmp_path: Path) -> None:
+        """export --to popolo then import popolo -o gives back the structure."""
+        popolo = tmp_path / "x.json"
+        spec = tmp_path / "x.toml"
+        assert run("export", "lianhua", "--to", "popolo", "-o", str(popolo))[0] == 0
+        status, _ = run("import", "popolo", str(popolo), "-o", str(spec))
+        assert status == 0
+        assert govmodel.load(spec) == examples.load("lianhua")
+
+    def test_graph_formats(self) -> None:
+        """GraphML and node-link exports print parseable text."""
+        status, text = run("export", "xinhe", "--to", "graphml")
+        assert status == 0
+        assert "<graphml" in text
+        status, text = run("export", "xinhe", "--to", "node-link")
+        assert status == 0
+        assert json.loads(text)["nodes"]
+
+    def test_open311_services_and_requests(self, tmp_path: Path) -> None:
+        """Without a log open311 lists services; with one, requests that import back."""
+        status, text = run("export", "xinhe", "--to", "open311")
+        assert status == 0
+        assert len(json.loads(text)) == len(govmodel.Category)
+        result = simulate(examples.load("xinhe"), Scenario(days=20), seed=1)
+        log = tmp_path / "log.jsonl"
+        log.write_text(govmodel.dumps_events(result.events), encoding="utf-8")
+        requests = tmp_path / "requests.json"
+        status, _ = run(
+            "export", "xinhe", "--to", "open311", "--events", str(log), "-o", str(requests)
+        )
+        assert status == 0
+        status, text = run("import", "open311", str(requests), "--spec", "xinhe")
+        assert status == 0
+        assert text == f"{len(result.outcomes)} cases read\n"
+
+    def test_open311_for_actor_keeps_personal_data_back(self, tmp_path: Path) -> None:
+        """An export for a summoned unit carries no contact even with --include-personal."""
+        import datetime as dt
+
+        case = govmodel.Case(
+            id="c",
+            category=govmodel.Category.EXTERNAL_NUISANCE,
+            place="compound:kaisa-2",
+            scope=govmodel.Scope.COMPOUND,
+            reported_at=dt.datetime(2025, 5, 6, 9),
+            contact="13912345678",
+        )
+        routing = govmodel.route(examples.load("shagangwan"), case)
+        log = tmp_path / "log.jsonl"
+        log.write_text(
+            govmodel.dumps_events(
+                [
+                    govmodel.Reported(case=case, at=case.reported_at),
+                    govmodel.Routed(case_id="c", at=case.reported_at, routing=routing),
+                ]
+            ),
+            encoding="utf-8",
+        )
+        status, text = run(
+            "export",
+            "shagangwan",
+            "--to",
+            "open311",
+            "--events",
+            str(log),
+            "--for-actor",
+            "partner:changbang",
+            "--include-personal",
+        )
+        assert status == 0
+        assert "13912345678" not in text
+        status, text = run(
+            "export",
+            "shagangwan",
+            "--to",
+            "open311",
+            "--events",
+            str(log),
+            "--for-actor",
+            "dept:police",
+            "--include-personal",
+        )
+        assert "13912345678" in text
+
+    def test_import_errors(self, tmp_path: Path) -> None:
+        """Unreadable or unmappable files are one error line, exit 1."""
+        status, text = run("import", "popolo", str(tmp_path / "none.json"))
+        assert status == 1
+        assert text.startswith("govmodel: error: cannot read")
+        bad = tmp_path / "bad.json"
+        bad.write_text('[{"service_request_id": "1", "service_code": "magic"}]', encoding="utf-8")
+        status, text = run("import", "open311", str(bad))
+        assert status == 1
+        assert "service_code" in text
+
+    def test_missing_events_file(self, tmp_path: Path) -> None:
+        """A missing event log is named in the error."""
+        status, text = run(
+            "export", "xinhe", "--to", "open311", "--events", str(tmp_path / "no.jsonl")
+        )
+        assert status == 1
+        assert "--events" in text
