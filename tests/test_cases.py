@@ -326,3 +326,33 @@ class Lifecycle(RuleBasedStateMachine):
 
 
 TestLifecycle = Lifecycle.TestCase
+
+
+class TestRobustness:
+    def test_events_read_strictly(self) -> None:
+        """A satisfied flag of "no" is an error, not a satisfied visit."""
+        line = (
+            '{"event": "revisited", "at": "2025-01-01T00:00", "case_id": "c", '
+            '"actor": "a", "satisfied": "no"}'
+        )
+        with pytest.raises(GovModelError, match="satisfied"):
+            loads_events(line)
+
+    def test_line_separators_in_text_survive(self) -> None:
+        """Text holding U+2028 or U+0085 round-trips through JSON Lines."""
+        case = Case(
+            id="c",
+            category=Category.NOISE,
+            place="p",
+            reported_at=T,
+            description="flat 3\u2028room 2\x85end",
+        )
+        log = (Reported(case=case, at=T),)
+        assert loads_events(dumps_events(log)) == log
+
+    def test_case_fields_checked(self) -> None:
+        """A case with a category that is not a Category, or a date for a datetime, is refused."""
+        with pytest.raises(ValueError, match="category: expected one of"):
+            Case(id="c", category="bogus", place="p", reported_at=T)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="reported_at: expected a datetime"):
+            Case(id="c", category=Category.NOISE, place="p", reported_at=T.date())  # type: ignore[arg-type]

@@ -153,3 +153,20 @@ class TestExportImport:
         )
         assert status == 1
         assert "--events" in text
+
+
+class TestImportChecks:
+    def test_invalid_popolo_structure(self, tmp_path: Path) -> None:
+        """A Popolo file whose structure breaks the rules is refused with the problems."""
+        from govmodel.interop.popolo import to_popolo
+
+        data = to_popolo(examples.load("xinhe"))
+        for area in data["areas"]:
+            if area["id"] == "grid:wanda-a":
+                area["govmodel"]["covers"] = ["building:wanda-1"]
+        path = tmp_path / "p.json"
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        status, text = run("import", "popolo", str(path), "-o", str(tmp_path / "x.toml"))
+        assert status == 1
+        assert "building:wanda-2" in text
+        assert not (tmp_path / "x.toml").exists()

@@ -113,3 +113,39 @@ class TestSweep:
         )
         assert runs[0].label == "mine/baseline"
         assert settings["out"] == str(tmp_path / "r.csv")
+
+
+class TestBadPaths:
+    def test_unwritable_outputs(self, tmp_path: Path) -> None:
+        """Outputs that cannot be written are one error line, never a traceback."""
+        missing = tmp_path / "no" / "such"
+        assert run("simulate", "xinhe", "--days", "3", "--out", str(missing / "x.jsonl"))[0] == 1
+        status, text = run("simulate", "xinhe", "--days", "3", "--png", str(missing / "x.png"))
+        assert status == 1
+        assert text.splitlines()[-1].startswith("govmodel: error: cannot read or write")
+
+    def test_png_suffix_and_seed(self) -> None:
+        """A picture must end in .png and a seed be 0 or more."""
+        assert run("simulate", "xinhe", "--png", "x.txt")[1].startswith("govmodel: error: --png")
+        assert run("demo", "--seed", "-1")[1].startswith("govmodel: error: --seed")
+
+    def test_not_utf8(self, tmp_path: Path) -> None:
+        """A sweep file that is not UTF-8 is reported, not raised."""
+        path = tmp_path / "bin.toml"
+        path.write_bytes(b"seeds = \xff\n")
+        status, text = run("sweep", str(path))
+        assert status == 1
+        assert "UTF-8" in text
+
+    def test_scenario_types(self, tmp_path: Path) -> None:
+        """Scenario fields in a sweep file must be numbers of the right kind."""
+        path = tmp_path / "s.toml"
+        for body in (
+            "[scenario]\nstart = 5\n",
+            "[scenario]\ndays = 1e400\n",
+            '[scenario]\ndays = "x"\n',
+        ):
+            path.write_text(body, encoding="utf-8")
+            status, text = run("sweep", str(path))
+            assert status == 1, body
+            assert "scenario." in text

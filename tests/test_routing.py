@@ -290,3 +290,12 @@ class TestPresence:
         community = next(p for p in tiers if p.tier is Tier.COMMUNITY)
         assert "pm:cxh" in community.actors
         assert Domain.PROPERTY_SERVICE in community.domains
+
+
+class TestRouteInput:
+    def test_unknown_receiver(self) -> None:
+        """A receiver that is not a post, body or person of the structure is refused."""
+        s = examples.load("xinhe")
+        for receiver in ("nobody", "compound:wanda"):
+            with pytest.raises(UnknownNodeError):
+                route(s, case_at("building:wanda-1", Category.NOISE, receiver=receiver))

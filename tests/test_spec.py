@@ -284,3 +284,16 @@ class TestConverter:
             2025, 1, 1
         )
         assert make_converter().unstructure(dt.date(2025, 1, 1)) == "2025-01-01"
+
+
+class TestBadCalls:
+    def test_unknown_format(self) -> None:
+        """loads with an unknown format, or bytes, is a SpecError."""
+        assert problems_of_text("x", "xml") == [("", "unknown-format")]
+        with pytest.raises(SpecError):
+            govmodel.loads(b"schema = 1", format="toml")  # type: ignore[arg-type]
+
+    def test_dump_unknown_suffix_is_govmodel_error(self, tmp_path: Path) -> None:
+        """dump to an unknown suffix raises a GovModelError (and ValueError)."""
+        with pytest.raises(GovModelError):
+            govmodel.dump(examples.load("xinhe"), tmp_path / "x.xml")

@@ -365,3 +365,17 @@ class TestOrderAndLocation:
         before = s.records()
         validate(s)
         assert s.records() == before
+
+
+class TestBodyCycles:
+    def test_cycle(self, xinhe: Structure) -> None:
+        """Two bodies that are each other's parent are a cycle."""
+        first = replace(xinhe.bodies(), "rc:xinhe", parent="team:volunteer-mediators")
+        bodies = replace(tuple(first), "team:volunteer-mediators", parent="rc:xinhe")
+        found = [v for v in validate(xinhe.evolve(bodies=bodies)) if v.code == "body.cycle"]
+        assert {v.nodes[0] for v in found} == {"rc:xinhe", "team:volunteer-mediators"}
+
+    def test_self_parent(self, xinhe: Structure) -> None:
+        """A body that is its own parent is a cycle."""
+        bodies = replace(xinhe.bodies(), "rc:xinhe", parent="rc:xinhe")
+        assert "body.cycle" in codes(xinhe.evolve(bodies=bodies))

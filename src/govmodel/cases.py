@@ -92,6 +92,26 @@ def _tuple(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
+def _member(enum: type[Any], field: str, value: object) -> None:
+    if not isinstance(value, enum):
+        choices = ", ".join(str(m.value) for m in enum)
+        raise ValueError(
+            f"{field}: expected one of {choices} (as {enum.__name__}), found {value!r}"
+        )
+
+
+def _moment(field: str, value: object) -> None:
+    if not isinstance(value, dt.datetime):
+        raise ValueError(f"{field}: expected a datetime.datetime, found {value!r}")
+
+
+def _domains(value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, tuple) or not all(isinstance(d, Domain) for d in value):
+        raise ValueError(f"domains: expected Domain members, found {value!r}")
+
+
 PERSONAL_FIELDS = ("reporter", "contact", "description")
 """Fields of a ``Case`` that hold personal data: who reported it, how to reach
 them, and the free text, which often names a flat or a person."""
@@ -136,13 +156,21 @@ class Case:
     """
 
     id: str
-    category: Category
+    category: Category = attrs.field(validator=lambda i, a, v: _member(Category, a.name, v))
     place: str
-    reported_at: dt.datetime
-    channel: Channel = Channel.WALK_IN
-    scope: Scope = Scope.HOUSEHOLD
-    urgency: Urgency = Urgency.ROUTINE
-    domains: tuple[Domain, ...] | None = attrs.field(default=None, converter=_tuple)
+    reported_at: dt.datetime = attrs.field(validator=lambda i, a, v: _moment(a.name, v))
+    channel: Channel = attrs.field(
+        default=Channel.WALK_IN, validator=lambda i, a, v: _member(Channel, a.name, v)
+    )
+    scope: Scope = attrs.field(
+        default=Scope.HOUSEHOLD, validator=lambda i, a, v: _member(Scope, a.name, v)
+    )
+    urgency: Urgency = attrs.field(
+        default=Urgency.ROUTINE, validator=lambda i, a, v: _member(Urgency, a.name, v)
+    )
+    domains: tuple[Domain, ...] | None = attrs.field(
+        default=None, converter=_tuple, validator=lambda i, a, v: _domains(v)
+    )
     receiver: str | None = None
     reporter: str | None = None
     contact: str | None = None
@@ -600,7 +628,18 @@ def replay(events: Iterable[CaseEvent], *, require_revisit: bool = True) -> Case
 
 
 def _make_converter() -> cattrs.Converter:
+    from enum import Enum, StrEnum
+
+    from govmodel.spec import _strict_bool, _strict_enum, _strict_int, _strict_str
+
     converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
+    # The same strict hooks as specs: "no" never becomes True, 5 never "5".
+    converter.register_structure_hook(str, _strict_str)
+    converter.register_structure_hook(int, _strict_int)
+    converter.register_structure_hook(bool, _strict_bool)
+    converter.register_structure_hook(StrEnum, _strict_enum)
+    converter.register_structure_hook(Enum, _strict_enum)
+    converter.register_unstructure_hook(StrEnum, lambda member: str(member.value))
     converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     converter.register_structure_hook(dt.datetime, _parse_datetime)
     converter.register_unstructure_hook(tuple, list)
@@ -668,7 +707,8 @@ def loads_events(text: str) -> tuple[CaseEvent, ...]:
     """
     converter = _converter()
     out: list[CaseEvent] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on "\n" only: JSON text may hold U+2028 and its kin unescaped.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

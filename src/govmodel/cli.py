@@ -31,12 +31,15 @@ from govmodel import examples
 from govmodel.cases import Case
 from govmodel.errors import GovModelError, SpecError
 from govmodel.model import (
+    Body,
     BodyKind,
     Category,
     Domain,
     GridLevel,
+    Person,
     Place,
     PlaceKind,
+    Post,
     Scope,
     Urgency,
 )
@@ -189,6 +192,25 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     """
     stream = out if out is not None else sys.stdout
     args = _parser().parse_args(argv)
+    for option in ("png",):
+        value = getattr(args, option, None)
+        if value and not str(value).lower().endswith(".png"):
+            return fail(f"--{option}: expected a file name ending in .png, found {value!r}", stream)
+    if getattr(args, "seed", 0) is not None and getattr(args, "seed", 0) < 0:
+        return fail(f"--seed: expected 0 or more, found {args.seed}", stream)
+    try:
+        return _dispatch(args, stream)
+    except BrokenPipeError:
+        # The reader went away (``govmodel ... | head``): nothing more to say.
+        return 0
+    except UnicodeDecodeError as err:
+        return fail(f"expected UTF-8 text: {err.reason} at byte {err.start}", stream)
+    except OSError as err:
+        where = f" {err.filename}" if err.filename else ""
+        return fail(f"cannot read or write{where}: {err.strerror or err}", stream)
+
+
+def _dispatch(args: argparse.Namespace, stream: TextIO) -> int:
     if args.command == "validate":
         return _validate(Path(args.path), as_json=args.json, out=stream)
     if args.command == "route":
@@ -321,7 +343,10 @@ def _route(args: argparse.Namespace, *, out: TextIO) -> int:
             return fail(f"--domains: {err}; expected some of {choices}", out)
     if args.place not in structure or not isinstance(structure.node(args.place), Place):
         return fail(f'--place: no place "{args.place}" in {structure.name!r}', out)
-    if args.receiver is not None and args.receiver not in structure:
+    if args.receiver is not None and (
+        args.receiver not in structure
+        or not isinstance(structure.node(args.receiver), Body | Post | Person)
+    ):
         return fail(f'--receiver: no post or body "{args.receiver}" in {structure.name!r}', out)
     case = Case(
         id="case:cli",

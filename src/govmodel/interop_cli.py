@@ -25,6 +25,7 @@ from govmodel.cases import Reported, dumps_events, loads_events
 from govmodel.cli import fail, structure_from
 from govmodel.errors import GovModelError
 from govmodel.spec import dump
+from govmodel.validation import Severity, locate, validate
 
 __all__ = ["add_commands", "export_command", "import_command", "render_command"]
 
@@ -198,7 +199,17 @@ def import_command(args: argparse.Namespace, *, out: TextIO) -> int:
             from govmodel.interop.popolo import loads_popolo
 
             structure = loads_popolo(text)
+            errors = [v for v in validate(structure) if v.severity is Severity.ERROR]
+            if errors:
+                lines = [f"{locate(structure, v) or '-'}: {v.message}" for v in errors]
+                return fail("the imported structure is not valid:\n  " + "\n  ".join(lines), out)
             if args.output:
+                if Path(args.output).suffix.lower() not in (".toml", ".json", ".yaml", ".yml"):
+                    return fail(
+                        f"-o: expected a spec file ending in .toml, .json, .yaml or .yml, "
+                        f"found {args.output!r}",
+                        out,
+                    )
                 dump(structure, args.output)
                 print(f"spec written to {args.output}", file=out)
             else:

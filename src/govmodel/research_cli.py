@@ -77,8 +77,8 @@ def simulate_command(args: argparse.Namespace, *, out: TextIO) -> int:
     """``govmodel simulate SPEC``: one simulated period, its figures, optionally its log."""
     try:
         structure = structure_from(args.spec)
-        if args.days < 1:
-            return fail(f"--days: expected 1 or more, found {args.days}", out)
+        if not 1 <= args.days <= 36_500:
+            return fail(f"--days: expected 1 to 36500 (a century), found {args.days}", out)
         result = simulate(structure, Scenario(days=args.days), seed=args.seed)
     except GovModelError as err:
         return fail(str(err), out)
@@ -198,10 +198,22 @@ def load_sweep(path: str | Path) -> tuple[list[Run], dict[str, Any]]:
     overrides = data.get("scenario", {})
     if not isinstance(overrides, dict):
         raise GovModelError(f"{path}: scenario: expected a table of Scenario fields")
-    fields = {f.name for f in attrs.fields(Scenario)}
-    for key in overrides:
-        if key not in fields or key in ("rates", "scopes", "handling_hours", "channels", "urgency"):
+    whole = {"days", "capacity", "max_reopens", "households_if_unknown"}
+    numbers = {
+        f.name
+        for f in attrs.fields(Scenario)
+        if f.name not in ("rates", "scopes", "handling_hours", "channels", "urgency", "start")
+    }
+    for key, value in overrides.items():
+        if key not in numbers:
             raise GovModelError(f"{path}: scenario.{key}: not a number field of Scenario")
+        if key in whole and (type(value) is not int or not 0 <= value <= 10**6):
+            raise GovModelError(
+                f"{path}: scenario.{key}: expected a whole number from 0 to 1000000, "
+                f"found {value!r}"
+            )
+        if type(value) not in (int, float) or value != value or abs(value) > 1e9:
+            raise GovModelError(f"{path}: scenario.{key}: expected a number, found {value!r}")
     try:
         scenario = Scenario(**overrides)
     except (ValueError, TypeError) as err:

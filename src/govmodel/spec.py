@@ -334,6 +334,20 @@ def loads(
     >>> govmodel.loads(text, format="toml", validate=False).places()[0].id
     'community:a'
     """
+    if format not in ("toml", "json", "yaml"):
+        raise SpecError(
+            f"{where}: cannot load",
+            [
+                SpecProblem(
+                    "", "unknown-format", f'expected "toml", "json" or "yaml", found {format!r}'
+                )
+            ],
+        )
+    if not isinstance(text, str):
+        raise SpecError(
+            f"{where}: cannot load",
+            [SpecProblem("", "wrong-type", f"expected text (str), found {_show(text)}")],
+        )
     data = _parse(text, format, where)
     return _load_mapping(data, where=where, validate=validate)
 
@@ -625,7 +639,9 @@ def dumps(structure: Structure, *, format: Format) -> str:
         yaml = _yaml("writing YAML specs")
         text: str = yaml.safe_dump(to_dict(structure), allow_unicode=True, sort_keys=False)
         return text
-    raise ValueError(f'format: expected "toml", "json" or "yaml", found {format!r}')
+    raise SpecProblem(
+        "format", "unknown-format", f'expected "toml", "json" or "yaml", found {format!r}'
+    )
 
 
 def dump(structure: Structure, path: str | os.PathLike[str]) -> None:
@@ -645,7 +661,9 @@ def dump(structure: Structure, path: str | os.PathLike[str]) -> None:
     target = Path(path)
     fmt = _SUFFIXES.get(target.suffix.lower())
     if fmt is None:
-        raise ValueError(
-            f"path: expected a file ending in .toml, .json, .yaml or .yml, found {target.name!r}"
+        raise SpecProblem(
+            "path",
+            "unknown-format",
+            f"expected a file ending in .toml, .json, .yaml or .yml, found {target.name!r}",
         )
     target.write_text(dumps(structure, format=fmt), encoding="utf-8")

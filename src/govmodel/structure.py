@@ -598,6 +598,8 @@ class Structure:
         3
         """
         self.post(post_id)
+        if isinstance(at, dt.datetime):
+            at = at.date()
         seen: dict[str, None] = {}
         for appointment in self._holds.get(post_id, ()):
             if at is None or appointment.active(at):
@@ -616,6 +618,8 @@ class Structure:
         ['grid_leader', 'member', 'property_supervisor', 'secretary']
         """
         self.person(person_id)
+        if isinstance(at, dt.datetime):
+            at = at.date()
         seen: dict[str, None] = {}
         for appointment in self._posts_held.get(person_id, ()):
             if at is None or appointment.active(at):

@@ -399,6 +399,17 @@ def _bodies(s: Structure) -> Iterator[Violation]:
                     body.id,
                     parent.id,
                 )
+        lineage = [body.id]
+        current = body
+        while current.parent is not None and current.parent not in lineage:
+            lineage.append(current.parent)
+            current = s.body(current.parent)
+        if current.parent is not None and current.parent == body.id:
+            yield _error(
+                "body.cycle",
+                "bodies sit under each other in a cycle: " + " → ".join([*lineage, body.id]),
+                *lineage,
+            )
         if body.kind in _LED_KINDS and body.id not in party_reach:
             yield _warning(
                 "body.no-party-leadership",

@@ -44,6 +44,7 @@ from typing import Any
 import attrs
 
 from govmodel.cases import Case, Routing
+from govmodel.errors import UnknownNodeError
 from govmodel.model import (
     Body,
     BodyKind,
@@ -51,6 +52,7 @@ from govmodel.model import (
     Domain,
     GridLevel,
     Meeting,
+    Person,
     Place,
     PlaceKind,
     Post,
@@ -710,6 +712,10 @@ def route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_POLICY) 
     """
     index = _index(structure, policy)
     table = index.places.get(case.place) or index.place(case.place)
+    if case.receiver is not None and not isinstance(
+        structure.node(case.receiver), Body | Post | Person
+    ):
+        raise UnknownNodeError(case.receiver, "the posts, bodies and people of the structure")
     need = _mask(case.domains) if case.domains else index.needs[case.category]
     at = case.reported_at
     day = at.date()

@@ -58,6 +58,7 @@ from govmodel.cases import (
     Routing,
     advance,
 )
+from govmodel.errors import GovModelError
 from govmodel.metrics import Metrics, metrics
 from govmodel.model import Category, Channel, PlaceKind, Scope, Status
 from govmodel.rules.escalation import escalate
@@ -140,6 +141,14 @@ class SimulationResult:
 
 
 def _generator(seed: Seed) -> tuple[np.random.Generator, int | tuple[int, ...]]:
+    if isinstance(seed, bool) or not isinstance(
+        seed, int | np.random.SeedSequence | np.random.Generator
+    ):
+        raise GovModelError(
+            f"seed: expected an int of 0 or more, a SeedSequence or a Generator, found {seed!r}"
+        )
+    if isinstance(seed, int) and seed < 0:
+        raise GovModelError(f"seed: expected an int of 0 or more, found {seed}")
     if isinstance(seed, np.random.Generator):
         entropy = seed.bit_generator.seed_seq.entropy  # type: ignore[attr-defined]
         return seed, entropy
