@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
@@ -330,3 +331,22 @@ class TestGraphML:
         }
         relations = {d["relation"] for _, _, d in back.edges(data=True)}
         assert relations <= {r.value for r in Relation}
+
+
+class TestNodeLinkInput:
+    @pytest.mark.parametrize(
+        ("change", "where"),
+        [
+            (lambda d: d.__setitem__("graph", []), "graph"),
+            (lambda d: d["edges"][0].__setitem__("relation", ["x"]), "edges[0].relation"),
+            (lambda d: d.__setitem__("multigraph", None), "multigraph"),
+            (lambda d: d["edges"][0].__setitem__("key", {"a": 1}), ""),
+        ],
+    )
+    def test_bad_shapes_are_interop_errors(self, change: Any, where: str) -> None:
+        """Malformed node-link data raises InteropError, never a networkx or builtin error."""
+        data = copy.deepcopy(to_node_link(examples.load("xinhe")))
+        change(data)
+        with pytest.raises(InteropError) as info:
+            from_node_link(data)
+        assert info.value.location == where

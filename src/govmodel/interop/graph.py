@@ -355,9 +355,24 @@ def from_node_link(data: Mapping[str, Any]) -> Structure:
     ):
         missing = "nodes" if not isinstance(data, Mapping) or "nodes" not in data else "edges"
         raise InteropError(missing, 'expected node-link data with "nodes" and "edges" lists')
+    for flag in ("directed", "multigraph"):
+        if data.get(flag, True) is not True:
+            raise InteropError(
+                flag,
+                "expected true (govmodel graphs are directed multigraphs), "
+                f"found {data.get(flag)!r}",
+            )
+    if not isinstance(data.get("graph", {}), Mapping):
+        raise InteropError(
+            "graph", f"expected an object of graph attributes, found {data['graph']!r}"
+        )
+    for index, edge in enumerate(data["edges"]):
+        relation = edge.get("relation") if isinstance(edge, Mapping) else None
+        if relation is not None and not isinstance(relation, str):
+            raise InteropError(f"edges[{index}].relation", f"expected a string, found {relation!r}")
     try:
         graph = nx.node_link_graph(dict(data), directed=True, multigraph=True, edges="edges")
-    except (nx.NetworkXError, KeyError, TypeError, ValueError) as err:
+    except (nx.NetworkXError, KeyError, TypeError, ValueError, AttributeError) as err:
         raise InteropError("", f"expected networkx node-link data: {err!r}") from None
     return from_flat_graph(graph)
 
