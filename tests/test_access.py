@@ -216,3 +216,13 @@ class TestParts:
             attrs.evolve(stripped, reporter="居民王", contact="13800000000", description="3号楼")
             == case
         )
+
+
+def test_unknown_action() -> None:
+    """An unknown action names the five there are."""
+    s = examples.load("xinhe")
+    case = Case(id="c", category=Category.NOISE, place="building:wanda-1", reported_at=T)
+    with pytest.raises(
+        ValueError, match="expected one of view, view_personal, act, close, revisit"
+    ):
+        can(s, "rc:xinhe", "bogus", case)

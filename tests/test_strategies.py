@@ -65,3 +65,17 @@ class TestCorruptedSpecs:
         records = {d.location.split(".")[0] for d in case.defects}
         assert len(records) == len(case.defects)
         assert 2 <= len(case.defects) <= 3
+
+
+class TestArgumentTypes:
+    def test_non_integer_bounds(self) -> None:
+        """Bounds that are not integers raise InvalidArgument."""
+        with pytest.raises(InvalidArgument, match="expected an integer"):
+            structures(min_compounds="a")  # type: ignore[arg-type]
+
+    def test_cases_needs_a_structure(self) -> None:
+        """cases() of something that is not a structure raises InvalidArgument."""
+        from govmodel.strategies import cases
+
+        with pytest.raises(InvalidArgument, match="expected a govmodel Structure"):
+            cases("xinhe")  # type: ignore[arg-type]

@@ -94,6 +94,9 @@ _DEPARTMENT_DOMAINS = (
 
 
 def _check_bounds(name: str, low: int, high: int, floor: int) -> None:
+    for bound, value in (("min", low), ("max", high)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidArgument(f"{bound}_{name}={value!r}: expected an integer")
     if low < floor:
         raise InvalidArgument(f"min_{name}={low}: expected {floor} or more")
     if high < low:
@@ -581,6 +584,10 @@ def cases(
     ...     assert route(s, case).ladder[-1].value == "street"
     >>> test_route_is_total()
     """
+    if not isinstance(structure, Structure):
+        raise InvalidArgument(
+            f"cases(structure): expected a govmodel Structure, found {type(structure).__name__}"
+        )
     places = [p.id for p in structure.places()]
     if not places:
         raise InvalidArgument("cases(structure): the structure has no place")

@@ -204,7 +204,11 @@ def can(
     >>> can(s, "pm:cxh", "close", case), can(s, "mediation:xinhexin", "view", case)
     (True, False)
     """
-    wanted = Action(action)
+    try:
+        wanted = Action(action)
+    except ValueError:
+        choices = ", ".join(a.value for a in Action)
+        raise ValueError(f"action: expected one of {choices}, found {action!r}") from None
     return any(wanted in _RIGHTS[p] for p in parts(structure, actor, case, at=at, policy=policy))
 
 

@@ -16,7 +16,7 @@ True
 """
 
 from govmodel.simulation.engine import CaseOutcome, SimulationResult, simulate
-from govmodel.simulation.scenario import Scenario
+from govmodel.simulation.scenario import Scenario, ScenarioError
 from govmodel.simulation.sweep import (
     ROW_FIELDS,
     Run,
@@ -34,6 +34,7 @@ __all__ = [
     "CaseOutcome",
     "Run",
     "Scenario",
+    "ScenarioError",
     "SimulationResult",
     "rows_to_frame",
     "run_row",

@@ -17,7 +17,7 @@ Examples
 >>> Scenario(satisfaction=1.5)
 Traceback (most recent call last):
 ...
-ValueError: satisfaction: expected a probability between 0 and 1, found 1.5
+govmodel.simulation.scenario.ScenarioError: satisfaction: expected a probability ... found 1.5
 """
 
 from __future__ import annotations
@@ -28,20 +28,35 @@ from typing import Any
 
 import attrs
 
+from govmodel.errors import GovModelError
 from govmodel.model import Category, Channel, Scope, Tier, Urgency
 from govmodel.rules.policy import FrozenMap
 
-__all__ = ["Scenario"]
+__all__ = ["Scenario", "ScenarioError"]
+
+
+class ScenarioError(GovModelError, ValueError):
+    """An impossible scenario assumption, named with its field.
+
+    Examples
+    --------
+    >>> Scenario(capacity=0)
+    Traceback (most recent call last):
+    ...
+    govmodel.simulation.scenario.ScenarioError: capacity: expected a positive number, found 0
+    """
 
 
 def _probability(_inst: object, attribute: attrs.Attribute[Any], value: float) -> None:
     if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{attribute.name}: expected a probability between 0 and 1, found {value}")
+        raise ScenarioError(
+            f"{attribute.name}: expected a probability between 0 and 1, found {value}"
+        )
 
 
 def _positive(_inst: object, attribute: attrs.Attribute[Any], value: float) -> None:
     if not value > 0:
-        raise ValueError(f"{attribute.name}: expected a positive number, found {value}")
+        raise ScenarioError(f"{attribute.name}: expected a positive number, found {value}")
 
 
 def _non_negative_map(
@@ -49,14 +64,14 @@ def _non_negative_map(
 ) -> None:
     for key, rate in value.items():
         if not rate >= 0:
-            raise ValueError(f"{attribute.name}.{key}: expected 0 or more, found {rate}")
+            raise ScenarioError(f"{attribute.name}.{key}: expected 0 or more, found {rate}")
 
 
 def _shares(_inst: object, attribute: attrs.Attribute[Any], value: Mapping[Any, float]) -> None:
     _non_negative_map(_inst, attribute, value)
     total = sum(value.values())
     if abs(total - 1.0) > 1e-9:
-        raise ValueError(f"{attribute.name}: expected shares summing to 1, found {total}")
+        raise ScenarioError(f"{attribute.name}: expected shares summing to 1, found {total}")
 
 
 def _frozen(value: Mapping[Any, Any]) -> FrozenMap[Any, Any]:
@@ -224,13 +239,13 @@ class Scenario:
     def __attrs_post_init__(self) -> None:
         missing = [c.value for c in Category if c not in self.rates]
         if missing:
-            raise ValueError(f"rates: no rate for {', '.join(missing)}")
+            raise ScenarioError(f"rates: no rate for {', '.join(missing)}")
         for tier in Tier:
             hours = self.handling_hours.get(tier)
             if hours is None or not hours > 0:
-                raise ValueError(f"handling_hours.{tier.value}: expected a positive number")
+                raise ScenarioError(f"handling_hours.{tier.value}: expected a positive number")
         if self.max_reopens < 0:
-            raise ValueError(f"max_reopens: expected 0 or more, found {self.max_reopens}")
+            raise ScenarioError(f"max_reopens: expected 0 or more, found {self.max_reopens}")
 
     @property
     def requests_per_household(self) -> float:
