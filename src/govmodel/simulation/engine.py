@@ -367,9 +367,10 @@ def simulate(
         if kind == _ARRIVE:
             at = case.reported_at
             first = route(structure, case, policy=policy)
-            state = advance(None, Reported(case=case, at=at))
+            report = Reported(case=case, at=at)
+            state = advance(None, report)
             live.append(_Live(state))
-            events.append(Reported(case=case, at=at))
+            events.append(report)
             record(case_index, Routed(case_id=case.id, at=at, routing=first))
             # A matter reported again and again at one place escalates at once.
             earlier = recent.setdefault((case.place, case.category), deque())
