@@ -13,40 +13,39 @@ compounds with their households, about 42,000 places and 58,000 cases in a simul
 checks it with ``govmodel.validate``, and then, on one core, in the same run:
 
 - govmodel: ``govmodel.simulation.simulate(structure, Scenario(days=...), seed=...)``, its own
-  heap-based event loop driving ``route``, ``escalate``, ``advance`` and ``metrics``;
+  heap-based event loop driving ``route`` and ``escalate`` (on states folded with ``advance``)
+  and counting the metrics;
 - SimPy: ``simulate_simpy`` below, the same process per case written with SimPy processes,
-  timeouts and one ``simpy.Resource`` per handler, calling the same rules.
+  timeouts and one ``simpy.Resource`` per handler, keeping its books in the engine's own ledger
+  (so it makes the same calls to the rules and counts the metrics the same way).
 
-Both draw the same arrivals (the same draws in the same order, so the very same cases), then
-differ only in the order later random numbers are consumed. Before it reports any speed, the
-benchmark checks that both models did the same work: identical cases, and share resolved and
-containment shares within ``TOLERANCE`` (absolute) of each other. It prints the cases per second
-of each run (best of ``--repeat``, runs interleaved so a busy machine slows both alike), the
-ratio, and whether the targets of ``docs/performance.md`` are met: ``TARGET_CASES_PER_SECOND`` on
-one core and ``TARGET_RATIO`` times the SimPy model's rate. The SimPy model mirrors the engine
-as of commit 93d0b9ec (overdue checks a minute after the due time, recurring matters escalated
-on arrival); when the engine's process changes, the share check fails until it is mirrored.
+Both draw the same arrivals (the engine's ``_draw_arrivals``: the very same cases), then differ
+only in the order later random numbers are consumed. Before it reports any speed, the benchmark
+checks that both models did the same work: identical cases, and share resolved and containment
+shares within ``TOLERANCE`` (absolute) of each other. It prints the cases per second of each run
+(best of ``--repeat``, runs interleaved so a busy machine slows both alike), the ratio, and
+whether the targets of ``docs/performance.md`` are met: ``TARGET_CASES_PER_SECOND`` on one core
+and ``TARGET_RATIO`` times the SimPy model's rate. It also times building the full event log
+(``result.events``), which both models leave to the first reader.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime as dt
 import gc
+import math
 import os
 import platform
 import pstats
 import sys
 import time
-from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import simpy
 from _structures import build_town
 
@@ -54,31 +53,15 @@ import govmodel
 import govmodel.simulation.engine as engine_module
 from govmodel import (
     DEFAULT_POLICY,
-    Accepted,
-    Case,
-    CaseEvent,
-    CaseState,
-    Category,
-    Channel,
-    Closed,
     PlaceKind,
     Policy,
-    Reopened,
     Reported,
-    Resolved,
-    Revisited,
-    Routed,
-    Routing,
-    Scope,
-    Status,
     Structure,
     Tier,
-    advance,
-    escalate,
     metrics,
     route,
 )
-from govmodel.simulation import CaseOutcome, Scenario, SimulationResult, simulate
+from govmodel.simulation import Scenario, SimulationResult, simulate
 
 TARGET_CASES_PER_SECOND = 100_000
 TARGET_RATIO = 2.0
@@ -90,99 +73,27 @@ TARGET_RATIO = 2.0
 # difference of behaviour makes (checking overdue cases at their due time rather than a minute
 # after, which escalate reads as not yet overdue, moves the share resolved by 4.6 points).
 TOLERANCE = 0.02
-# The engine checks a case for being overdue one minute after its due time (escalate wants
-# now > due), or at once when that is already past; so does the SimPy model.
-_MINUTE = 1.0 / 60.0
+# The engine's clock counts microseconds; it checks a case for being overdue one minute after
+# its due time (escalate wants now > due), or at once when that is already past; so does the
+# SimPy model.
+_HOUR_US = 3_600_000_000
+_MINUTE_US = 60_000_000
 
 # -- the SimPy model ---------------------------------------------------------------------------
 #
-# The process of ``govmodel.simulation.engine`` per case, written as a SimPy process:
-# arrival -> route (govmodel.route) -> Reported, Routed -> a matter reported again and again at
-# the place escalates at once (govmodel.escalate with the recent cases) -> response delay (or
-# escape to the hotline) -> Accepted -> a request to the handler's simpy.Resource (capacity
-# ``scenario.capacity``) raced against the due time -> handling (lognormal per tier), raced
-# against the due time -> Resolved -> return visit -> Revisited -> Reopened (escalated with
-# govmodel.escalate, back to a handler's queue) or Closed. Just after the due time, a case not
-# yet resolved is checked with govmodel.escalate; a new routing moves it (Routed) to the new
-# handler's queue. Every event is applied with govmodel.advance and logged; at the end
-# govmodel.metrics measures the log, as in the engine.
-
-
-def _arrivals(
-    structure: Structure, scenario: Scenario, rng: np.random.Generator
-) -> tuple[list[float], list[Case]]:
-    """The arrival times and cases, drawn exactly as ``simulate`` draws them.
-
-    The same draws in the same order from the same generator, so both models see the same
-    cases; the draws after these (delays, handling times, visits) are consumed in different
-    orders by the two models.
-    """
-    start = scenario.start
-    horizon = scenario.days * 24.0
-    places: list[tuple[str, list[str], float]] = []
-    for compound in structure.places(kind=PlaceKind.COMPOUND):
-        if not compound.residential:
-            continue
-        households = compound.households or scenario.households_if_unknown
-        buildings = [p.id for p in structure.children(compound.id) if p.kind is PlaceKind.BUILDING]
-        places.append((compound.id, buildings, float(households)))
-    if not places:
-        for community in structure.places(kind=PlaceKind.COMMUNITY):
-            households = community.households or scenario.households_if_unknown
-            places.append((community.id, [], float(households)))
-    categories = list(scenario.rates)
-    rates = np.array([scenario.rates[c] for c in categories], dtype=float)
-    arrivals: list[tuple[float, int, str]] = []
-    for compound_id, buildings, weight in places:
-        counts = rng.poisson(rates * weight * scenario.days / 365.0)
-        for index, count in enumerate(counts):
-            if not count:
-                continue
-            times = rng.uniform(0.0, horizon, size=int(count))
-            scope = scenario.scopes[categories[index]]
-            for t in times:
-                if buildings and scope <= Scope.BUILDING:
-                    place = buildings[int(rng.integers(len(buildings)))]
-                else:
-                    place = compound_id
-                arrivals.append((float(t), index, place))
-    arrivals.sort()
-    channel_names = list(scenario.channels)
-    channel_p = np.array([scenario.channels[c] for c in channel_names])
-    urgency_names = list(scenario.urgency)
-    urgency_p = np.array([scenario.urgency[u] for u in urgency_names])
-    times_out: list[float] = []
-    cases: list[Case] = []
-    for t, index, place in arrivals:
-        channel = channel_names[int(rng.choice(len(channel_names), p=channel_p))]
-        if rng.random() < scenario.proactive:
-            channel = Channel.PATROL
-        urgency = urgency_names[int(rng.choice(len(urgency_names), p=urgency_p))]
-        category = categories[index]
-        times_out.append(t)
-        cases.append(
-            Case(
-                id=f"case:{len(cases)}",
-                category=category,
-                place=place,
-                reported_at=start + dt.timedelta(hours=t),
-                channel=channel,
-                scope=scenario.scopes[category],
-                urgency=urgency,
-            )
-        )
-    return times_out, cases
-
-
-class _CaseEntry:
-    """One case's state in the SimPy model."""
-
-    __slots__ = ("escalations", "escaped", "state")
-
-    def __init__(self, state: CaseState) -> None:
-        self.state = state
-        self.escalations = 0
-        self.escaped = False
+# The process of ``govmodel.simulation.engine`` per case, written as a SimPy process. It keeps
+# its books in the engine's own ledger (``_Ledger``: the compact log, the calls to route,
+# escalate and advance, the metrics) and draws from the engine's ``_Draws``, so the two models
+# differ only in how they schedule: the engine with one heap and plain queues, this model with
+# SimPy processes, timeouts and one ``simpy.Resource`` per handler.
+#
+# arrival -> ledger.arrive (route; a matter reported again and again at the place escalates at
+# once; the response delay, or an escape to the hotline) -> ledger.accept -> a request to the
+# handler's simpy.Resource (capacity ``scenario.capacity``) raced against the due check ->
+# handling (lognormal per tier), raced against the due check -> ledger.resolve -> return visit
+# -> ledger.revisit (reopened: escalated or back to the same handler's queue; else closed). The
+# due check (a minute after the due time, or at once when that is past) is ledger.overdue;
+# a new routing moves the case to the new handler's queue.
 
 
 _Process = Generator[simpy.Event, Any, None]
@@ -199,38 +110,18 @@ class SimPyModel:
         seed: int,
         policy: Policy = DEFAULT_POLICY,
     ) -> None:
-        self.structure = structure
+        rng, self.key = engine_module._generator(seed)
+        arrivals = engine_module._draw_arrivals(structure, scenario, rng)
+        self.ledger = engine_module._Ledger(structure, scenario, policy, arrivals)
+        self.draws = engine_module._Draws(rng)
         self.scenario = scenario
-        self.policy = policy
-        self.seed = seed
-        self.rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
-        self.start = scenario.start
-        self.response_limit = policy.response_limit.total_seconds() / 3600.0
-        grids = {g.id for g in structure.grids()}
-        self.grid_posts = {p.id for p in structure.posts() if p.within in grids}
+        sigma = scenario.handling_sigma
+        self.log_mean = {
+            tier: math.log(hours) - sigma * sigma / 2.0
+            for tier, hours in scenario.handling_hours.items()
+        }
         self.env = simpy.Environment()
         self.resources: dict[str, simpy.Resource] = {}
-        self.events: list[CaseEvent] = []
-        self.entries: list[_CaseEntry | None] = []
-        self.times: list[float] = []
-        self.cases: list[Case] = []
-        self.recent: dict[tuple[str, Category], deque[Case]] = {}
-
-    # -- helpers, as in the engine -------------------------------------------------------------
-
-    def when(self, t: float) -> dt.datetime:
-        return self.start + dt.timedelta(hours=t)
-
-    def hours(self, moment: dt.datetime) -> float:
-        return (moment - self.start).total_seconds() / 3600.0
-
-    def record(self, entry: _CaseEntry, event: CaseEvent) -> None:
-        entry.state = advance(entry.state, event, require_revisit=self.policy.require_revisit)
-        self.events.append(event)
-
-    @staticmethod
-    def handler_of(routing: Routing) -> str:
-        return routing.handler or "street"
 
     def resource(self, name: str) -> simpy.Resource:
         res = self.resources.get(name)
@@ -238,170 +129,87 @@ class SimPyModel:
             res = self.resources[name] = simpy.Resource(self.env, capacity=self.scenario.capacity)
         return res
 
-    def due_check(self, entry: _CaseEntry, due_at: float) -> Routing | None:
-        # The engine checks at due_at itself (its heap pops the due event at exactly that
-        # hour); so does this model, whatever float rounding did to env.now.
-        if entry.state.status is Status.RESOLVED or entry.state.status is Status.CLOSED:
-            return None
-        return escalate(self.structure, entry.state, now=self.when(due_at), policy=self.policy)
-
-    def reroute(self, entry: _CaseEntry, case: Case, routing: Routing, at: dt.datetime) -> None:
-        entry.escalations += 1
-        self.record(entry, Routed(case_id=case.id, at=at, routing=routing))
-
-    # -- processes ------------------------------------------------------------------------------
-
-    def work(self, entry: _CaseEntry, case: Case) -> _Process:
-        """Queue at the handler, be handled, race both against the due time; until resolved."""
+    def work(self, i: int) -> _Process:
+        """Queue at the handler, be handled, race both against the due check; until resolved."""
         env = self.env
-        scenario = self.scenario
+        ledger = self.ledger
         while True:
-            routing = entry.state.routing
+            routing = ledger.routing[i]
             assert routing is not None
-            resource = self.resource(self.handler_of(routing))
+            name = routing.handler or "street"
+            resource = self.resource(name)
             request = resource.request()
-            due_at = max(env.now, self.hours(routing.due) + _MINUTE)
+            due_at = max(env.now, ledger.due_us[i] + _MINUTE_US)
             due = env.timeout(due_at - env.now)
             yield request | due
             due_pending = True
             if due.processed:  # due while waiting (or at the very moment it was served)
                 due_pending = False
-                nxt = self.due_check(entry, due_at)
+                nxt = ledger.overdue(i, int(due_at))
                 if nxt is not None:
                     if request.triggered:
                         resource.release(request)
                     else:
                         request.cancel()
-                    self.reroute(entry, case, nxt, self.when(due_at))
+                    ledger.escalated(i, int(due_at), nxt)
                     continue
                 yield request
-            mean = scenario.handling_hours[routing.tier]
-            sigma = scenario.handling_sigma
-            duration = float(self.rng.lognormal(np.log(mean) - sigma * sigma / 2.0, sigma))
+            z = self.draws.normal()
+            duration = int(math.exp(self.log_mean[routing.tier] + self.scenario.handling_sigma * z)
+                           * _HOUR_US)
             done = env.timeout(duration)
             if due_pending:
                 yield done | due
                 if not done.processed:  # due while being handled
-                    nxt = self.due_check(entry, due_at)
+                    nxt = ledger.overdue(i, int(due_at))
                     if nxt is not None:
                         resource.release(request)
-                        self.reroute(entry, case, nxt, self.when(due_at))
+                        ledger.escalated(i, int(due_at), nxt)
                         continue
                     yield done
             else:
                 yield done
             resource.release(request)
-            self.record(
-                entry,
-                Resolved(case_id=case.id, at=self.when(env.now), actor=self.handler_of(routing)),
-            )
+            ledger.resolve(i, int(env.now), name)
             return
 
-    def case_process(self, index: int) -> _Process:
+    def case_process(self, i: int) -> _Process:
         env = self.env
-        scenario = self.scenario
-        rng = self.rng
-        case = self.cases[index]
-        yield env.timeout(self.times[index])
-        at = case.reported_at
-        first = route(self.structure, case, policy=self.policy)
-        entry = _CaseEntry(advance(None, Reported(case=case, at=at)))
-        self.entries[index] = entry
-        self.events.append(Reported(case=case, at=at))
-        self.record(entry, Routed(case_id=case.id, at=at, routing=first))
-        # A matter reported again and again at one place escalates at once.
-        earlier = self.recent.setdefault((case.place, case.category), deque())
-        while earlier and earlier[0].reported_at < at - self.policy.recurrence_window:
-            earlier.popleft()
-        if len(earlier) >= self.policy.recurrence_threshold:
-            nxt = escalate(self.structure, entry.state, now=at, policy=self.policy, recent=earlier)
-            if nxt is not None:
-                self.reroute(entry, case, nxt, at)
-        earlier.append(case)
-        mean = (
-            scenario.response_hours
-            if first.owner in self.grid_posts
-            else scenario.response_hours_without_grid
-        )
-        delay = 0.0 if case.channel is Channel.PATROL else float(rng.exponential(mean))
-        if delay > self.response_limit and rng.random() < scenario.hotline:
-            yield env.timeout(self.response_limit)
-            entry.escaped = True
+        ledger = self.ledger
+        yield env.timeout(ledger.arrivals.times[i] - env.now)
+        taken_up = ledger.arrive(i)
+        if taken_up < 0:
+            yield env.timeout(-1 - taken_up - env.now)
+            ledger.escaped[i] = True
             return
-        yield env.timeout(delay)
-        routing = entry.state.routing
-        assert routing is not None
-        actor = routing.owner or self.handler_of(routing)
-        self.record(entry, Accepted(case_id=case.id, at=self.when(env.now), actor=actor))
+        yield env.timeout(taken_up - env.now)
+        ledger.accept(i, int(env.now))
+        revisit_us = self.scenario.revisit_hours * _HOUR_US
         while True:
-            yield from self.work(entry, case)
-            yield env.timeout(float(rng.exponential(scenario.revisit_hours)))
-            routing = entry.state.routing
-            assert routing is not None
-            satisfied = bool(rng.random() < scenario.satisfaction)
-            now = self.when(env.now)
-            actor = routing.owner or self.handler_of(routing)
-            self.record(entry, Revisited(case_id=case.id, at=now, actor=actor, satisfied=satisfied))
-            if (
-                not satisfied
-                and entry.state.reopened < scenario.max_reopens
-                and rng.random() < scenario.reopen
-            ):
-                self.record(
-                    entry,
-                    Reopened(case_id=case.id, at=now, reason="the resident was not satisfied"),
-                )
-                nxt = escalate(self.structure, entry.state, now=now, policy=self.policy)
-                if nxt is not None:
-                    self.reroute(entry, case, nxt, now)
-                continue  # back to the (new) handler's queue
-            self.record(entry, Closed(case_id=case.id, at=now))
-            return
+            yield from self.work(i)
+            yield env.timeout(int(self.draws.exponential() * revisit_us))
+            again, nxt = ledger.revisit(i, int(env.now), self.draws)
+            if not again:
+                return
+            if nxt is not None:
+                ledger.escalated(i, int(env.now), nxt)
+            # back to the (new) handler's queue
 
     def run(self) -> SimulationResult:
-        self.times, self.cases = _arrivals(self.structure, self.scenario, self.rng)
-        self.entries = [None] * len(self.cases)
-        # Every arrival is scheduled up front, as the engine pushes every arrival on its heap;
-        # a process starts with a timeout to its arrival, so env.now is exactly that time.
-        for index in range(len(self.cases)):
-            self.env.process(self.case_process(index))
-        self.env.run(until=self.scenario.days * 24.0)
-        outcomes = tuple(
-            _outcome(self.cases[i], entry)
-            for i, entry in enumerate(self.entries)
-            if entry is not None
-        )
-        return SimulationResult(
-            events=tuple(self.events),
-            outcomes=outcomes,
-            metrics=metrics(self.events, now=self.scenario.end, policy=self.policy),
-            hotline=sum(1 for e in self.entries if e is not None and e.escaped),
-            seed=self.seed,
-        )
-
-
-def _outcome(case: Case, entry: _CaseEntry) -> CaseOutcome:
-    state = entry.state
-    if entry.escaped:
-        outcome = "escaped"
-    elif state.status in (Status.RESOLVED, Status.CLOSED):
-        outcome = "resolved"
-    else:
-        outcome = "open"
-    hours_taken = None
-    if outcome == "resolved" and state.resolved_at is not None:
-        hours_taken = (state.resolved_at - case.reported_at).total_seconds() / 3600.0
-    return CaseOutcome(
-        case_id=case.id,
-        category=case.category.value,
-        place=case.place,
-        outcome=outcome,
-        tier=state.routing.tier.value if state.routing is not None else None,
-        reported_at=case.reported_at,
-        hours_to_resolution=hours_taken,
-        escalations=entry.escalations,
-        reopened=state.reopened,
-    )
+        # As in simulate: no cyclic garbage collection while the run allocates.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            # Every arrival is scheduled up front; a process starts with a timeout to its
+            # arrival, so env.now is exactly that time (whole microseconds, as in the engine).
+            for i in range(len(self.ledger.cases)):
+                self.env.process(self.case_process(i))
+            # The engine handles everything up to and at the end of the period.
+            self.env.run(until=self.ledger.end_us + 1)
+            return self.ledger.result(self.key)
+        finally:
+            if collecting:
+                gc.enable()
 
 
 def simulate_simpy(structure: Structure, scenario: Scenario, *, seed: int) -> SimulationResult:
@@ -514,37 +322,8 @@ def cpu_model() -> str:
 
 # -- profile ------------------------------------------------------------------------------------
 #
-# cProfile sees Python functions, not the numpy Generator's Cython methods: their time is
-# counted as the own time of whoever draws. So three parts are also timed apart, without the
-# profiler: drawing the arrivals as ``simulate`` does, routing every case again (warm tables),
-# and ``metrics`` over the log.
-
-_Key = tuple[str, int, str]
-_Row = tuple[str, int, float]
-
-
-def _find(stats: dict[_Key, Any], path_end: str, name: str) -> _Key | None:
-    for key in stats:
-        if key[0].endswith(path_end) and key[2] == name:
-            return key
-    return None
-
-
-def _inclusive(
-    stats: dict[_Key, Any], key: _Key | None, *, callers_in: str | None = None
-) -> tuple[int, float]:
-    """Calls and cumulative seconds of ``key``, only from callers in a file if given."""
-    if key is None:
-        return 0, 0.0
-    _cc, nc, _tt, ct, callers = stats[key]
-    if callers_in is None:
-        return nc, ct
-    calls, seconds = 0, 0.0
-    for caller, (_ccc, cnc, _ctt, cct) in callers.items():
-        if caller[0].endswith(callers_in):
-            calls += cnc
-            seconds += cct
-    return calls, seconds
+# cProfile sees Python functions, not the numpy Generator's C methods: their time is counted as
+# the own time of whoever draws. So some parts are also timed apart, without the profiler.
 
 
 def _profiled(run: Callable[[], SimulationResult]) -> tuple[pstats.Stats, float]:
@@ -557,143 +336,85 @@ def _profiled(run: Callable[[], SimulationResult]) -> tuple[pstats.Stats, float]
     return pstats.Stats(profiler), time.perf_counter() - start
 
 
-def _rows(stats: dict[_Key, Any], model_file: str, total: float) -> list[_Row]:
-    """Inclusive seconds of the rules and the other parts, called from ``model_file``."""
-    routing, escalation = "rules/routing.py", "rules/escalation.py"
-    route_calls, route_s = _inclusive(stats, _find(stats, routing, "route"), callers_in=model_file)
-    private_route = _find(stats, routing, "_route")
-    miss_calls, miss_s = _inclusive(stats, private_route, callers_in=routing)
-    esc_calls, esc_s = _inclusive(
-        stats, _find(stats, escalation, "escalate"), callers_in=model_file
+def _shares(stats: pstats.Stats, total: float) -> list[tuple[str, int, float]]:
+    """Inclusive seconds of the rules and the parts both models share."""
+    table: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    wanted = (
+        ("route", "rules/routing.py", "route"),
+        ("escalate", "rules/escalation.py", "escalate"),
+        ("advance (folding states for escalate)", "govmodel/cases.py", "advance"),
+        ("drawing the arrivals and their Case records", "engine.py", "_draw_arrivals"),
+        ("metrics from the ledger", "engine.py", "metrics"),
     )
-    esc_route_calls, esc_route_s = _inclusive(stats, private_route, callers_in=escalation)
-    adv_key = _find(stats, "govmodel/cases.py", "advance")
-    adv_calls, adv_s = _inclusive(stats, adv_key, callers_in=model_file)
-    adv_m_calls, adv_m_s = _inclusive(stats, adv_key, callers_in="govmodel/metrics.py")
-    state_calls, state_s = 0, 0.0
-    metrics_s = _inclusive(stats, _find(stats, "govmodel/metrics.py", "metrics"))[1]
-    outcome_calls, outcome_s = _inclusive(stats, _find(stats, model_file, "_outcome"))
-    # Cases and event records the model builds itself (Reported, Routed, ...): attrs __init__.
-    records_calls, records_s = 0, 0.0
-    for key, (_cc, nc, tt, _ct, callers) in stats.items():
-        if not key[0].startswith("<attrs generated"):
-            continue
-        if key[0].endswith("govmodel.cases.CaseState>"):
-            state_calls, state_s = nc, tt
-        elif "govmodel.cases." in key[0]:
-            for caller, (_ccc, cnc, _ctt, cct) in callers.items():
-                if caller[0].endswith(model_file):
-                    records_calls += cnc
-                    records_s += cct
-    heap_calls = sum(stats[k][1] for k in stats if k[0] == "~" and "_heapq." in k[2])
-    heap_s = sum(stats[k][2] for k in stats if k[0] == "~" and "_heapq." in k[2])
-    simpy_calls = sum(v[1] for k, v in stats.items() if "/simpy/" in k[0])
-    simpy_s = sum(v[2] for k, v in stats.items() if "/simpy/" in k[0])
-    rows: list[_Row] = [
-        ("route", route_calls, route_s),
-        ("  of which: template misses (_route)", miss_calls, miss_s),
-        ("escalate", esc_calls, esc_s),
-        ("  of which: routing again (_route)", esc_route_calls, esc_route_s),
-        ("advance, in the loop", adv_calls, adv_s),
-        ("metrics", 1, metrics_s),
-        ("  of which: advance (replaying the log)", adv_m_calls, adv_m_s),
-        ("(advance, both: CaseState.__init__ own time)", state_calls, state_s),
-        ("cases and events built by the loop (attrs)", records_calls, records_s),
-        ("outcomes (_outcome)", outcome_calls, outcome_s),
-    ]
-    counted = route_s + esc_s + adv_s + metrics_s + outcome_s + records_s
-    if heap_calls:
-        rows.append(("heapq push/pop (own time)", heap_calls, heap_s))
-        counted += heap_s
-    if simpy_calls:
-        rows.append(("simpy kernel, events, resources (own time)", simpy_calls, simpy_s))
-        counted += simpy_s
-    rows.append(("the loop itself: the rest", 0, total - counted))
-    # The loop's own functions, by own time (numpy draws land in whoever draws).
-    own = sorted(
-        ((key[2], v[1], v[2]) for key, v in stats.items() if key[0].endswith(model_file)),
-        key=lambda row: -row[2],
-    )
-    rows += [(f"  of which: {name} (own time)", calls, s) for name, calls, s in own[:4]]
+    rows = []
+    for label, path_end, name in wanted:
+        calls, seconds = 0, 0.0
+        for key, (_cc, nc, _tt, ct, _callers) in table.items():
+            if key[0].endswith(path_end) and key[2] == name:
+                calls, seconds = nc, ct
+        rows.append((label, calls, seconds))
+    heap = sum(v[2] for k, v in table.items() if k[0] == "~" and "_heapq." in k[2])
+    simpy_s = sum(v[2] for k, v in table.items() if "/simpy/" in k[0])
+    rows.append(("heapq push/pop (own time)", 0, heap))
+    rows.append(("simpy kernel, events, resources (own time)", 0, simpy_s))
+    rows.append(("everything", 0, total))
     return rows
-
-
-def _count(calls: int) -> str:
-    return f"{calls:,}" if calls else ""
 
 
 def profile_models(
     structure: Structure, scenario: Scenario, seed: int, best: float, top: int
 ) -> None:
     """Time parts of govmodel's run apart, then profile one run of each model."""
+    result = simulate(structure, scenario, seed=seed)
+    n = len(result.outcomes)
+    cases = [o.case_id for o in result.outcomes]
+    del cases
     gc.collect()
     start = time.perf_counter()
-    _times, cases = _arrivals(structure, scenario, np.random.Generator(np.random.PCG64(seed)))
-    arrivals_s = time.perf_counter() - start
-    n = len(cases)
-    gc.collect()
+    events = result.events
+    events_s = time.perf_counter() - start
     start = time.perf_counter()
-    for case in cases:
+    measured = metrics(events, now=scenario.end)
+    metrics_s = time.perf_counter() - start
+    assert measured == result.metrics
+    reported = [e.case for e in events if isinstance(e, Reported)]
+    start = time.perf_counter()
+    for case in reported:
         route(structure, case)
     route_s = time.perf_counter() - start
-    result = simulate(structure, scenario, seed=seed)
-    gc.collect()
-    start = time.perf_counter()
-    metrics(result.events, now=scenario.end)
-    metrics_s = time.perf_counter() - start
-    events = len(result.events)
-    del result
+    del result, events, reported
     print()
-    print(f"parts of govmodel's run timed apart (no profiler; best run {best:.2f} s):")
+    print(f"parts timed apart (no profiler; best run of simulate {best:.2f} s):")
     for label, seconds in (
-        ("arrivals: draws and Case records, as simulate makes them", arrivals_s),
         ("route, every case again (warm tables)", route_s),
-        (f"metrics over the log ({events:,} events)", metrics_s),
+        ("building the full event log (result.events), on demand", events_s),
+        ("govmodel.metrics over that log (equal to result.metrics)", metrics_s),
     ):
-        print(
-            f"  {label:<58}{seconds:>6.2f} s{seconds / best:>5.0%}{seconds / n * 1e6:>7.1f} us/case"
-        )
+        print(f"  {label:<58}{seconds:>6.2f} s{seconds / n * 1e6:>7.1f} us/case")
 
     ours, ours_total = _profiled(lambda: simulate(structure, scenario, seed=seed))
     theirs, theirs_total = _profiled(lambda: simulate_simpy(structure, scenario, seed=seed))
-    ours_rows = _rows(ours.stats, "govmodel/simulation/engine.py", ours_total)  # type: ignore[attr-defined]
-    theirs_rows = _rows(theirs.stats, "bench_simulation.py", theirs_total)  # type: ignore[attr-defined]
     print(
         f"profile (cProfile; under the profiler: govmodel {ours_total:.2f} s, "
-        f"simpy {theirs_total:.2f} s); inclusive seconds unless marked, share of the run:"
+        f"simpy {theirs_total:.2f} s); inclusive seconds unless marked:"
     )
     print(
-        f"{'govmodel':<48}{'calls':>10}{'s':>7}{'share':>6}{'us/case':>8}"
-        f"{'simpy calls':>12}{'s':>7}{'share':>6}"
+        f"{'':<46}{'govmodel calls':>15}{'s':>7}{'share':>6}"
+        f"{'simpy calls':>13}{'s':>7}{'share':>6}"
     )
-    theirs_by = {label: (calls, s) for label, calls, s in theirs_rows}
-    for label, calls, seconds in ours_rows:
-        other = theirs_by.get(label)
-        theirs_text = (
-            f"{_count(other[0]):>12}{other[1]:>7.2f}{other[1] / theirs_total:>6.0%}"
-            if other is not None
-            else ""
-        )
+    for (label, calls, seconds), (_, their_calls, their_s) in zip(
+        _shares(ours, ours_total), _shares(theirs, theirs_total), strict=True
+    ):
         print(
-            f"{label:<48}{_count(calls):>10}{seconds:>7.2f}{seconds / ours_total:>6.0%}"
-            f"{seconds / n * 1e6:>8.1f}{theirs_text}"
+            f"{label:<46}{_count(calls):>15}{seconds:>7.2f}{seconds / ours_total:>6.0%}"
+            f"{_count(their_calls):>13}{their_s:>7.2f}{their_s / theirs_total:>6.0%}"
         )
-    ours_labels = {label for label, _, _ in ours_rows}
-    print("simpy only")
-    for label, calls, seconds in theirs_rows:
-        if label not in ours_labels:
-            share = seconds / theirs_total
-            print(f"{label:<48}{'':>31}{_count(calls):>12}{seconds:>7.2f}{share:>6.0%}")
-    by = {label: calls for label, calls, _ in ours_rows}
-    route_calls, miss_calls = by["route"], by["  of which: template misses (_route)"]
-    print(
-        f"govmodel per case: {route_calls / n:.2f} route, {by['escalate'] / n:.2f} escalate, "
-        f"{by['advance, in the loop'] / n:.2f} advance in the loop and as many again in "
-        f"metrics; {miss_calls:,} of {route_calls:,} route calls "
-        f"({miss_calls / max(route_calls, 1):.0%}) missed the routing template cache"
-    )
     print(f"\ngovmodel, top {top} functions by own time:")
     ours.sort_stats("tottime").print_stats(top)
+
+
+def _count(calls: int) -> str:
+    return f"{calls:,}" if calls else ""
 
 
 # -- main ---------------------------------------------------------------------------------------
@@ -742,13 +463,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     scenario = Scenario(days=args.days)
     warmup = Scenario(days=min(args.warmup_days, args.days))
-    this_module = sys.modules[__name__]
 
     # Warm-up: one short run of each, on the same structure (route's tables are cached on it),
     # counting the calls each model makes to the rules.
     with counting(engine_module) as ours_calls:
         ours_warm = simulate(s, warmup, seed=args.seed)
-    with counting(this_module) as theirs_calls:
+    with counting(engine_module) as theirs_calls:
         theirs_warm = simulate_simpy(s, warmup, seed=args.seed)
     print(f"warm-up ({warmup.days} days, {len(ours_warm.outcomes):,} cases), calls per case:")
     for label, calls, n in (
@@ -757,7 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         print(
             f"  {label:<9} route {calls.route / n:.3f}, escalate {calls.escalate / n:.3f}, "
-            f"advance {calls.advance / n:.3f} (in the loop; metrics replays the log in both)"
+            f"advance {calls.advance / n:.3f} (folding the states escalate reads)"
         )
     del ours_warm, theirs_warm
 

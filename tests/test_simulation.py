@@ -1,5 +1,8 @@
 """Tests for `govmodel.simulation`: the simulator, its scenario and its calibration."""
 
+import datetime as dt
+import gc
+
 import attrs
 import numpy as np
 import pytest
@@ -167,3 +170,125 @@ class TestOutcome:
             assert outcome.hours_to_resolution >= 0
             assert outcome.tier in {t.value for t in govmodel.Tier}
         assert attrs.has(type(resolved[0]))
+
+
+def scenarios() -> st.SearchStrategy[Scenario]:
+    """Scenarios that reach every branch: busy handlers, slow answers, unhappy residents."""
+    return st.builds(
+        Scenario,
+        days=st.integers(20, 90),
+        capacity=st.integers(1, 3),
+        handling_hours=st.sampled_from(
+            [
+                None,
+                dict.fromkeys(govmodel.Tier, 60.0),
+                {govmodel.Tier.MICRO_GRID: 10.0} | dict.fromkeys(list(govmodel.Tier)[1:], 90.0),
+            ]
+        ).map(lambda hours: hours if hours is not None else Scenario().handling_hours),
+        response_hours=st.sampled_from([2.0, 30.0]),
+        hotline=st.sampled_from([0.0, 0.5, 1.0]),
+        satisfaction=st.sampled_from([0.95, 0.3]),
+        reopen=st.sampled_from([0.5, 1.0]),
+        revisit_hours=st.sampled_from([48.0, 5.0]),
+    )
+
+
+class TestTheBooks:
+    """What the simulator counts itself equals what the rules say of the log it built."""
+
+    @settings(max_examples=25, deadline=None)
+    @given(small_structures(), scenarios(), st.integers(0, 10**6))
+    def test_metrics_equal_metrics_of_the_log(
+        self, s: Structure, scenario: Scenario, seed: int
+    ) -> None:
+        """result.metrics is govmodel.metrics over result.events at the end of the period."""
+        result = simulate(s, scenario, seed=seed)
+        assert result.metrics == govmodel.metrics(result.events, now=scenario.end)
+
+    @settings(max_examples=25, deadline=None)
+    @given(small_structures(), scenarios(), st.integers(0, 10**6))
+    def test_outcomes_are_the_replayed_states(
+        self, s: Structure, scenario: Scenario, seed: int
+    ) -> None:
+        """Each outcome's tier, resolution time, escalations and reopenings come from its log."""
+        result = simulate(s, scenario, seed=seed)
+        logs = dict(iter_case_events(result.events))
+        hours = []
+        for outcome in result.outcomes:
+            events = logs[outcome.case_id]
+            state = govmodel.replay(events)
+            assert state.routing is not None
+            assert outcome.tier == state.routing.tier.value
+            assert outcome.reopened == state.reopened
+            assert outcome.escalations == len(state.routings) - 1
+            if outcome.outcome == "resolved":
+                assert state.resolved_at is not None
+                taken = state.resolved_at - state.case.reported_at
+                assert outcome.hours_to_resolution == taken / dt.timedelta(hours=1)
+                hours.append(outcome.hours_to_resolution)
+            else:
+                assert outcome.hours_to_resolution is None
+        assert result.hours_to_resolution.tolist() == hours
+        assert result.escalations == sum(o.escalations for o in result.outcomes)
+
+    @settings(max_examples=25, deadline=None)
+    @given(small_structures(), scenarios(), st.integers(0, 10**6))
+    def test_every_escalation_is_what_escalate_gives(
+        self, s: Structure, scenario: Scenario, seed: int
+    ) -> None:
+        """Each later routing is escalate() of the state folded from the events before it."""
+        result = simulate(s, scenario, seed=seed)
+        reported: list[govmodel.Case] = []
+        for case_id, events in iter_case_events(result.events):
+            case = events[0].case  # type: ignore[union-attr]
+            reported.append(case)
+            for k, event in enumerate(events):
+                if not isinstance(event, govmodel.Routed) or k == 1:
+                    continue
+                before = govmodel.replay(events[:k])
+                again = govmodel.escalate(
+                    s, before, now=event.at, recent=[c for c in reported if c is not case]
+                )
+                assert again == event.routing, case_id
+
+    def test_pausing_the_collector_is_undone(self) -> None:
+        """The garbage collector runs again after a run, and stays off if it was off."""
+        s = examples.load("xinhe")
+        simulate(s, SHORT, seed=1)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            simulate(s, SHORT, seed=1)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+
+    def test_collector_resumes_after_a_failure(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A run that fails half-way leaves the collector running."""
+        from govmodel.simulation import engine
+
+        def broken(*args: object, **kwargs: object) -> None:
+            assert not gc.isenabled()  # paused while the run goes on
+            raise RuntimeError("routing failed")
+
+        monkeypatch.setattr(engine, "route", broken)
+        with pytest.raises(RuntimeError, match="routing failed"):
+            simulate(examples.load("xinhe"), SHORT, seed=1)
+        assert gc.isenabled()
+
+    def test_timezone_aware_start(self) -> None:
+        """A period that starts at an aware time gives aware events, measured at an aware end."""
+        shanghai = dt.timezone(dt.timedelta(hours=8))
+        scenario = Scenario(days=40, start=dt.datetime(2025, 1, 1, tzinfo=shanghai))
+        result = simulate(examples.load("xinhe"), scenario, seed=4)
+        assert result.events
+        assert all(e.at.tzinfo is not None for e in result.events)
+        assert result.metrics == govmodel.metrics(result.events, now=scenario.end)
+
+    def test_result_equality(self) -> None:
+        """Results of different seeds differ; a result equals itself rebuilt."""
+        s = examples.load("zhuanqiao")
+        a = simulate(s, SHORT, seed=1)
+        assert a == simulate(s, SHORT, seed=1)
+        assert a != simulate(s, SHORT, seed=2)
+        assert a != "a result"

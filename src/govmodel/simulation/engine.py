@@ -1,12 +1,13 @@
 """The simulator: a year of requests through a structure, event by event.
 
 ``simulate(structure, scenario, *, seed)`` is a discrete-event simulation. Its
-rules are govmodel's own — every case is routed by :func:`govmodel.route`,
-escalated by :func:`govmodel.escalate` and moved through its lifecycle by
-:func:`govmodel.advance`; the simulator only decides *when* things happen and
-*whether* a resident is satisfied, drawing every random number from the one
-generator made from ``seed``. Handlers (posts and bodies) work on at most
-``scenario.capacity`` cases at once; the rest wait in a first-come queue.
+rules are govmodel's own — every case is routed by :func:`govmodel.route` and
+escalated by :func:`govmodel.escalate`, and :func:`govmodel.advance` builds the
+state every call to ``escalate`` reads; the simulator only decides *when*
+things happen and *whether* a resident is satisfied, drawing every random
+number from the one generator made from ``seed``. Handlers (posts and bodies)
+work on at most ``scenario.capacity`` cases at once; the rest wait in a
+first-come queue.
 
 What happens to a case:
 
@@ -24,6 +25,19 @@ What happens to a case:
 Every case ends the period in exactly one of three outcomes: ``resolved``
 (resolved or closed), ``open``, or ``escaped``.
 
+How it stays fast
+    The clock counts whole microseconds (the resolution of ``datetime``), so
+    every comparison the simulator makes is exactly the one the rules and
+    ``metrics`` make on the datetimes. While it runs, the simulator keeps a
+    compact log — one tuple per lifecycle event — and builds event objects and
+    ``CaseState`` s only where a rule reads them: a case's state is folded with
+    ``advance`` from its own events just before ``escalate`` looks at it. The
+    full event log (``SimulationResult.events``) and the per-case outcomes are
+    built from the compact log the first time they are asked for; the metrics
+    are counted from it directly and always equal
+    ``metrics(result.events, now=scenario.end)`` (a property test holds them
+    to it).
+
 Examples
 --------
 >>> from govmodel import examples
@@ -38,8 +52,13 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import heapq
+import math
 from collections import deque
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
 
 import attrs
 import numpy as np
@@ -59,8 +78,8 @@ from govmodel.cases import (
     advance,
 )
 from govmodel.errors import GovModelError
-from govmodel.metrics import Metrics, metrics
-from govmodel.model import Category, Channel, PlaceKind, Scope, Status
+from govmodel.metrics import Metrics
+from govmodel.model import Category, Channel, PlaceKind, Scope, Tier
 from govmodel.rules.escalation import escalate
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.rules.routing import route
@@ -71,8 +90,22 @@ __all__ = ["CaseOutcome", "SimulationResult", "simulate"]
 
 Seed = int | np.random.SeedSequence | np.random.Generator
 
-_ARRIVE, _ACCEPT, _ESCAPE, _DONE, _DUE, _REVISIT = range(6)
-_MINUTE = 1.0 / 60.0
+_ONE_US = dt.timedelta(microseconds=1)
+_HOUR_US = 3_600_000_000
+_MINUTE_US = 60_000_000
+_REOPEN_REASON = "the resident was not satisfied"
+
+# Scheduled happenings (the heap); arrivals come from their own sorted list.
+_ACCEPT, _ESCAPE, _DONE, _DUE, _REVISIT = range(5)
+# Lifecycle events of the compact log.
+_REPORTED, _ROUTED, _ACCEPTED, _RESOLVED, _REVISITED, _REOPENED, _CLOSED = range(7)
+# Where a case stands, as far as the simulator needs to know.
+_OPEN, _SETTLED, _AGAIN, _DONE_WITH = range(4)  # open, resolved, reopened, closed
+
+# A compact event: (kind, microseconds from the start, payload). The payload is
+# the Routing of a routed event, the actor of an accepted or resolved one, and
+# (actor, satisfied) of a return visit.
+_Record = tuple[int, int, Any]
 
 
 @attrs.frozen(kw_only=True)
@@ -100,21 +133,47 @@ class CaseOutcome:
 
 
 @attrs.frozen(kw_only=True, eq=True)
+class _Run:
+    """What one run leaves behind: its cases, their compact logs and final standing.
+
+    ``order`` lists (case, position in its log) in the order the events
+    happened; the other sequences have one entry per case. The lists are the
+    simulator's own, handed over when the run ends and never changed again.
+    """
+
+    start: dt.datetime
+    cases: list[Case]
+    logs: list[list[_Record]]
+    order: list[tuple[int, int]]
+    routing: list[Routing | None]
+    status: list[int]
+    escaped: list[bool]
+    escalations: list[int]
+    reopened: list[int]
+    arrived_us: list[int]
+    resolved_us: list[int]
+
+
+@attrs.frozen(kw_only=True, eq=False)
 class SimulationResult:
     """What a simulation produced.
 
-    Parameters
+    The event log and the outcomes are built from the run's compact log the
+    first time they are read; the metrics, hotline and outcome counts are
+    ready at once. Two results are equal when their runs are.
+
+    Attributes
     ----------
-    events
-        The whole event log, in time order.
-    outcomes
-        One per arrived case, in arrival order.
     metrics
         ``govmodel.metrics`` of the log at the end of the period.
     hotline
         Cases that escaped to the 12345 hotline.
     seed
-        The entropy of the seed sequence used, to rerun it.
+        The entropy (and spawn key) of the seed sequence used, to rerun it.
+    events
+        The whole event log, in time order.
+    outcomes
+        One per arrived case, in arrival order.
 
     Examples
     --------
@@ -123,21 +182,125 @@ class SimulationResult:
     >>> r = simulate(examples.load("zhuanqiao"), Scenario(days=30), seed=1)
     >>> r.hotline == r.outcome_counts["escaped"]
     True
+    >>> len(r.outcomes) == r.metrics.reported == len(r.hours_to_resolution) + r.outcome_counts[
+    ...     "open"] + r.outcome_counts["escaped"]
+    True
     """
 
-    events: tuple[CaseEvent, ...] = attrs.field(repr=False)
-    outcomes: tuple[CaseOutcome, ...] = attrs.field(repr=False)
     metrics: Metrics
     hotline: int
     seed: int | tuple[int, ...]
+    _run: _Run = attrs.field(repr=False, alias="run")
 
-    @property
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SimulationResult):
+            return NotImplemented
+        return (self.metrics, self.hotline, self.seed, self._run) == (
+            other.metrics,
+            other.hotline,
+            other.seed,
+            other._run,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.metrics, self.hotline, self.seed))
+
+    @cached_property
+    def events(self) -> tuple[CaseEvent, ...]:
+        """The whole event log, in the order things happened."""
+        run = self._run
+        made = [_event(run.cases[i], run.start, record) for i, record in _in_order(run)]
+        return tuple(made)
+
+    @cached_property
+    def outcomes(self) -> tuple[CaseOutcome, ...]:
+        """One ``CaseOutcome`` per arrived case, in arrival order."""
+        run = self._run
+        out = []
+        for i, case in enumerate(run.cases):
+            routing = run.routing[i]
+            outcome = _OUTCOME_NAMES[_outcome_code(run, i)]
+            hours = None
+            if outcome == "resolved":
+                hours = (run.resolved_us[i] - run.arrived_us[i]) * _ONE_US / dt.timedelta(hours=1)
+            out.append(
+                CaseOutcome(
+                    case_id=case.id,
+                    category=case.category.value,
+                    place=case.place,
+                    outcome=outcome,
+                    tier=routing.tier.value if routing is not None else None,
+                    reported_at=case.reported_at,
+                    hours_to_resolution=hours,
+                    escalations=run.escalations[i],
+                    reopened=run.reopened[i],
+                )
+            )
+        return tuple(out)
+
+    @cached_property
     def outcome_counts(self) -> dict[str, int]:
         """Cases per outcome: resolved, open, escaped."""
-        counts = {"resolved": 0, "open": 0, "escaped": 0}
-        for outcome in self.outcomes:
-            counts[outcome.outcome] += 1
-        return counts
+        counts = [0, 0, 0]
+        run = self._run
+        for i in range(len(run.cases)):
+            counts[_outcome_code(run, i)] += 1
+        return dict(zip(_OUTCOME_NAMES, counts, strict=True))
+
+    @cached_property
+    def hours_to_resolution(self) -> np.ndarray[Any, np.dtype[np.float64]]:
+        """Hours from report to last resolution of each resolved case, in arrival order.
+
+        The same numbers as the outcomes' ``hours_to_resolution``, without
+        building the outcomes.
+        """
+        run = self._run
+        taken = [
+            run.resolved_us[i] - run.arrived_us[i]
+            for i in range(len(run.cases))
+            if _outcome_code(run, i) == 0
+        ]
+        # timedelta / timedelta(hours=1) divides exact microseconds; so does this.
+        return np.array(taken, dtype=np.int64) / np.float64(_HOUR_US)
+
+    @property
+    def escalations(self) -> int:
+        """Escalations over all cases."""
+        return sum(self._run.escalations)
+
+
+_OUTCOME_NAMES = ("resolved", "open", "escaped")
+
+
+def _outcome_code(run: _Run, i: int) -> int:
+    if run.escaped[i]:
+        return 2
+    return 0 if run.status[i] in (_SETTLED, _DONE_WITH) else 1
+
+
+def _in_order(run: _Run) -> list[tuple[int, _Record]]:
+    logs = run.logs
+    return [(i, logs[i][k]) for i, k in run.order]
+
+
+def _event(case: Case, start: dt.datetime, record: _Record) -> CaseEvent:
+    """The event object of one compact record."""
+    kind, t, payload = record
+    at = start + t * _ONE_US
+    if kind == _REPORTED:
+        return Reported(case=case, at=case.reported_at)
+    if kind == _ROUTED:
+        return Routed(case_id=case.id, at=at, routing=payload)
+    if kind == _ACCEPTED:
+        return Accepted(case_id=case.id, at=at, actor=payload)
+    if kind == _RESOLVED:
+        return Resolved(case_id=case.id, at=at, actor=payload)
+    if kind == _REVISITED:
+        actor, satisfied = payload
+        return Revisited(case_id=case.id, at=at, actor=actor, satisfied=satisfied)
+    if kind == _REOPENED:
+        return Reopened(case_id=case.id, at=at, reason=_REOPEN_REASON)
+    return Closed(case_id=case.id, at=at)
 
 
 def _generator(seed: Seed) -> tuple[np.random.Generator, int | tuple[int, ...]]:
@@ -163,23 +326,70 @@ def _generator(seed: Seed) -> tuple[np.random.Generator, int | tuple[int, ...]]:
     return np.random.Generator(np.random.PCG64(sequence)), key
 
 
-class _Handler:
-    __slots__ = ("busy", "capacity", "waiting")
+class _Draws:
+    """Random numbers drawn from the run's generator in blocks, used in event order.
 
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self.busy = 0
-        self.waiting: deque[tuple[int, int]] = deque()
+    Drawing one number at a time from NumPy costs far more than the number;
+    a block at a time costs almost nothing, and since the simulation asks for
+    numbers in the same order every time, the same seed still gives the same
+    run.
+    """
+
+    __slots__ = (
+        "_exponential",
+        "_i_exponential",
+        "_i_normal",
+        "_i_uniform",
+        "_normal",
+        "_rng",
+        "_uniform",
+        "block",
+    )
+
+    def __init__(self, rng: np.random.Generator, block: int = 4096) -> None:
+        self._rng = rng
+        self.block = block
+        self._normal: list[float] = []
+        self._exponential: list[float] = []
+        self._uniform: list[float] = []
+        self._i_normal = self._i_exponential = self._i_uniform = 0
+
+    def normal(self) -> float:
+        """A standard normal number."""
+        i = self._i_normal
+        if i == len(self._normal):
+            self._normal = self._rng.standard_normal(self.block).tolist()
+            i = 0
+        self._i_normal = i + 1
+        return self._normal[i]
+
+    def exponential(self) -> float:
+        """An exponential number of mean 1."""
+        i = self._i_exponential
+        if i == len(self._exponential):
+            self._exponential = self._rng.standard_exponential(self.block).tolist()
+            i = 0
+        self._i_exponential = i + 1
+        return self._exponential[i]
+
+    def uniform(self) -> float:
+        """A uniform number in [0, 1)."""
+        i = self._i_uniform
+        if i == len(self._uniform):
+            self._uniform = self._rng.random(self.block).tolist()
+            i = 0
+        self._i_uniform = i + 1
+        return self._uniform[i]
 
 
-@attrs.define
-class _Live:
-    state: CaseState
-    version: int = 0
-    handler: str | None = None
-    in_service: bool = False
-    escalations: int = 0
-    escaped: bool = False
+@attrs.frozen
+class _Arrivals:
+    """Every case of the period, in arrival order, with the draws made for it at arrival."""
+
+    times: list[int]  # microseconds from the start
+    cases: list[Case]
+    response: list[float]  # exponential of mean 1, scaled by the response time
+    hotline: list[float]  # uniform, compared with the hotline share
 
 
 def _places_and_weights(
@@ -201,6 +411,336 @@ def _places_and_weights(
             households = community.households or scenario.households_if_unknown
             out.append((community.id, [], float(households)))
     return out
+
+
+def _draw_arrivals(structure: Structure, scenario: Scenario, rng: np.random.Generator) -> _Arrivals:
+    """Draw the period's cases, all at once: counts, times, places, channels, urgencies."""
+    start = scenario.start
+    horizon = (scenario.end - start) // _ONE_US
+    places = _places_and_weights(structure, scenario)
+    categories = list(scenario.rates)
+    rates = np.array([scenario.rates[c] for c in categories], dtype=float)
+    households = np.array([weight for _, _, weight in places], dtype=float)
+    counts = rng.poisson(np.outer(households, rates) * (scenario.days / 365.0))
+    total = int(counts.sum())
+    flat = counts.ravel()
+    where = np.repeat(np.arange(flat.size), flat)
+    place_of = where // len(categories)
+    category_of = where % len(categories)
+    times = np.floor(rng.random(total) * horizon).astype(np.int64)
+    pick = rng.random(total)
+    channel_names = list(scenario.channels)
+    channel_of = rng.choice(
+        len(channel_names), size=total, p=[scenario.channels[c] for c in channel_names]
+    )
+    patrol = rng.random(total) < scenario.proactive
+    urgency_names = list(scenario.urgency)
+    urgency_of = rng.choice(
+        len(urgency_names), size=total, p=[scenario.urgency[u] for u in urgency_names]
+    )
+    response = rng.standard_exponential(total)
+    hotline = rng.random(total)
+
+    order = np.argsort(times, kind="stable")
+    times = times[order]
+    moments: list[dt.datetime]
+    if start.tzinfo is None:
+        stamps = np.datetime64(start, "us") + times.astype("timedelta64[us]")
+        moments = stamps.astype(object).tolist()
+    else:
+        moments = [start + int(t) * _ONE_US for t in times]
+    scopes = [scenario.scopes[c] for c in categories]
+    building_scope = [scope <= Scope.BUILDING for scope in scopes]
+    channels = [*channel_names, Channel.PATROL]
+    channel_of = np.where(patrol, len(channel_names), channel_of)
+    cases: list[Case] = []
+    for n, (index, where_at, pick_at, channel, urgency, at) in enumerate(
+        zip(
+            category_of[order].tolist(),
+            place_of[order].tolist(),
+            pick[order].tolist(),
+            channel_of[order].tolist(),
+            urgency_of[order].tolist(),
+            moments,
+            strict=True,
+        )
+    ):
+        compound, buildings, _ = places[where_at]
+        if buildings and building_scope[index]:
+            place = buildings[int(pick_at * len(buildings))]
+        else:
+            place = compound
+        cases.append(
+            Case(
+                id=f"case:{n}",
+                category=categories[index],
+                place=place,
+                reported_at=at,
+                channel=channels[channel],
+                scope=scopes[index],
+                urgency=urgency_names[urgency],
+            )
+        )
+    return _Arrivals(
+        times=times.tolist(),
+        cases=cases,
+        response=response[order].tolist(),
+        hotline=hotline[order].tolist(),
+    )
+
+
+class _Handler:
+    __slots__ = ("busy", "capacity", "waiting")
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.busy = 0
+        self.waiting: deque[tuple[int, int]] = deque()
+
+
+class _Ledger:
+    """The simulator's books: each case's compact log and where it stands.
+
+    Shared by the engine's event loop and by any other scheduler of the same
+    process (the SimPy model of the simulation benchmark uses it too), so that
+    they record, consult the rules and count the metrics in the same way.
+    """
+
+    def __init__(
+        self,
+        structure: Structure,
+        scenario: Scenario,
+        policy: Policy,
+        arrivals: _Arrivals,
+    ) -> None:
+        self.structure = structure
+        self.scenario = scenario
+        self.policy = policy
+        self.start = scenario.start
+        self.end_us = (scenario.end - scenario.start) // _ONE_US
+        self.response_limit_us = policy.response_limit // _ONE_US
+        self.window_us = policy.recurrence_window // _ONE_US
+        self.arrivals = arrivals
+        n = len(arrivals.cases)
+        self.cases = arrivals.cases
+        self.logs: list[list[_Record]] = [[] for _ in range(n)]
+        self.order: list[tuple[int, int]] = []
+        self.routing: list[Routing | None] = [None] * n
+        self.due_us: list[int] = [0] * n
+        self.status: list[int] = [_OPEN] * n
+        self.accepted_us: list[int] = [-1] * n
+        self.resolved_us: list[int] = [-1] * n
+        self.resolved_tier: list[Tier | None] = [None] * n
+        self.resolved_due_us: list[int] = [0] * n
+        self.revisited_us: list[int] = [-1] * n
+        self.escalations: list[int] = [0] * n
+        self.reopened: list[int] = [0] * n
+        self.escaped: list[bool] = [False] * n
+        self.states: list[CaseState | None] = [None] * n
+        self.applied: list[int] = [0] * n
+        self.resolutions = 0
+        self.revisits = 0
+        self.satisfied = 0
+        self.reopenings = 0
+        self.recent: dict[tuple[str, Category], deque[tuple[int, Case]]] = {}
+        grids = {g.id for g in structure.grids()}
+        self.grid_posts = frozenset(p.id for p in structure.posts() if p.within in grids)
+
+    # -- recording --------------------------------------------------------------
+
+    def record(self, i: int, kind: int, t: int, payload: Any = None) -> None:
+        log = self.logs[i]
+        self.order.append((i, len(log)))
+        log.append((kind, t, payload))
+
+    def set_routing(self, i: int, t: int, routing: Routing) -> None:
+        self.record(i, _ROUTED, t, routing)
+        self.routing[i] = routing
+        self.due_us[i] = (routing.due - self.start) // _ONE_US
+        if self.status[i] == _AGAIN:
+            self.status[i] = _OPEN
+
+    def when(self, t: int) -> dt.datetime:
+        return self.start + t * _ONE_US
+
+    def state_of(self, i: int) -> CaseState:
+        """The case's state, folded with ``advance`` from its events (only the new ones)."""
+        state = self.states[i]
+        log = self.logs[i]
+        case = self.cases[i]
+        require = self.policy.require_revisit
+        for record in log[self.applied[i] :]:
+            state = advance(state, _event(case, self.start, record), require_revisit=require)
+        assert state is not None
+        self.states[i] = state
+        self.applied[i] = len(log)
+        return state
+
+    # -- the steps of a case's process --------------------------------------------
+
+    def arrive(self, i: int) -> int:
+        """Report and route case ``i``; returns when its first contact takes it up (or -1).
+
+        A return of ``-1 - t`` means the case escapes to the hotline at ``t``.
+        """
+        case = self.cases[i]
+        t = self.arrivals.times[i]
+        first = route(self.structure, case, policy=self.policy)
+        self.record(i, _REPORTED, t)
+        self.set_routing(i, t, first)
+        # A matter reported again and again at one place escalates at once.
+        key = (case.place, case.category)
+        earlier = self.recent.get(key)
+        if earlier is None:
+            earlier = self.recent[key] = deque()
+        cutoff = t - self.window_us
+        while earlier and earlier[0][0] < cutoff:
+            earlier.popleft()
+        if len(earlier) >= self.policy.recurrence_threshold:
+            nxt = escalate(
+                self.structure,
+                self.state_of(i),
+                now=case.reported_at,
+                policy=self.policy,
+                recent=[c for _, c in earlier],
+            )
+            if nxt is not None:
+                self.set_routing(i, t, nxt)
+                self.escalations[i] += 1
+        earlier.append((t, case))
+        # A grid worker who owns the case answers fast; an office slowly.
+        if case.channel is Channel.PATROL:
+            return t
+        scenario = self.scenario
+        mean = (
+            scenario.response_hours
+            if first.owner in self.grid_posts
+            else scenario.response_hours_without_grid
+        )
+        delay = int(self.arrivals.response[i] * mean * _HOUR_US)
+        if delay > self.response_limit_us and self.arrivals.hotline[i] < scenario.hotline:
+            return -1 - (t + self.response_limit_us)
+        return t + delay
+
+    def accept(self, i: int, t: int) -> None:
+        routing = self.routing[i]
+        assert routing is not None
+        self.record(i, _ACCEPTED, t, routing.owner or routing.handler or "street")
+        self.accepted_us[i] = t
+
+    def resolve(self, i: int, t: int, actor: str) -> None:
+        self.record(i, _RESOLVED, t, actor)
+        routing = self.routing[i]
+        assert routing is not None
+        self.status[i] = _SETTLED
+        self.resolved_us[i] = t
+        self.resolved_tier[i] = routing.tier
+        self.resolved_due_us[i] = self.due_us[i]
+        self.resolutions += 1
+
+    def overdue(self, i: int, t: int) -> Routing | None:
+        """The due check: the next routing of a case not resolved by its due time."""
+        status = self.status[i]
+        if status in (_SETTLED, _DONE_WITH):
+            return None
+        return escalate(self.structure, self.state_of(i), now=self.when(t), policy=self.policy)
+
+    def escalated(self, i: int, t: int, routing: Routing) -> None:
+        self.escalations[i] += 1
+        self.set_routing(i, t, routing)
+
+    def revisit(self, i: int, t: int, draws: _Draws) -> tuple[bool, Routing | None]:
+        """The return visit: ``(reopened, next routing)``; a case not reopened is closed."""
+        routing = self.routing[i]
+        assert routing is not None
+        scenario = self.scenario
+        satisfied = draws.uniform() < scenario.satisfaction
+        self.record(i, _REVISITED, t, (routing.owner or routing.handler or "street", satisfied))
+        self.revisits += 1
+        self.satisfied += satisfied
+        self.revisited_us[i] = t
+        if (
+            not satisfied
+            and self.reopened[i] < scenario.max_reopens
+            and draws.uniform() < scenario.reopen
+        ):
+            self.record(i, _REOPENED, t)
+            self.reopened[i] += 1
+            self.reopenings += 1
+            self.status[i] = _AGAIN
+            nxt = escalate(self.structure, self.state_of(i), now=self.when(t), policy=self.policy)
+            return True, nxt
+        self.record(i, _CLOSED, t)
+        self.status[i] = _DONE_WITH
+        return False, None
+
+    # -- the result -----------------------------------------------------------------
+
+    def metrics(self) -> Metrics:
+        """The counts ``govmodel.metrics`` would make of the log at the end of the period."""
+        limit = self.response_limit_us
+        end = self.end_us
+        accepted = in_time = awaiting = settled = closed = resolved = on_time = 0
+        revisited = reopened = 0
+        contained: dict[Tier, int] = {}
+        times = self.arrivals.times
+        for i in range(len(self.cases)):
+            deadline = times[i] + limit
+            at = self.accepted_us[i]
+            if at >= 0:
+                accepted += 1
+                in_time += at <= deadline
+            elif end < deadline:
+                awaiting += 1
+            status = self.status[i]
+            if status in (_SETTLED, _DONE_WITH):
+                settled += 1
+                closed += status == _DONE_WITH
+            done = self.resolved_us[i]
+            if done < 0:
+                continue
+            resolved += 1
+            tier = self.resolved_tier[i]
+            assert tier is not None
+            contained[tier] = contained.get(tier, 0) + 1
+            on_time += done <= self.resolved_due_us[i]
+            revisited += self.revisited_us[i] >= done
+            reopened += self.reopened[i] > 0
+        return Metrics(
+            reported=len(self.cases),
+            accepted=accepted,
+            accepted_in_time=in_time,
+            awaiting_response=awaiting,
+            settled=settled,
+            closed=closed,
+            resolved=resolved,
+            resolutions=self.resolutions,
+            on_time=on_time,
+            contained=contained,
+            revisited=revisited,
+            revisits=self.revisits,
+            satisfied=self.satisfied,
+            reopened=reopened,
+            reopenings=self.reopenings,
+        )
+
+    def result(self, key: int | tuple[int, ...]) -> SimulationResult:
+        run = _Run(
+            start=self.start,
+            cases=self.cases,
+            logs=self.logs,
+            order=self.order,
+            routing=self.routing,
+            status=self.status,
+            escaped=self.escaped,
+            escalations=self.escalations,
+            reopened=self.reopened,
+            arrived_us=self.arrivals.times,
+            resolved_us=self.resolved_us,
+        )
+        return SimulationResult(
+            metrics=self.metrics(), hotline=sum(self.escaped), seed=key, run=run
+        )
 
 
 def simulate(
@@ -234,253 +774,146 @@ def simulate(
     """
     scenario = scenario if scenario is not None else Scenario()
     rng, key = _generator(seed)
-    start = scenario.start
-    horizon = scenario.days * 24.0
-    response_limit = policy.response_limit.total_seconds() / 3600.0
+    # The run allocates millions of small objects and frees none of them until
+    # it ends; the cyclic collector would traverse them again and again (half
+    # the run's time) to find nothing, so it waits until the run is over.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        ledger = _Ledger(structure, scenario, policy, _draw_arrivals(structure, scenario, rng))
+        _run(ledger, _Draws(rng))
+        return ledger.result(key)
+    finally:
+        if collecting:
+            gc.enable()
 
-    # -- arrivals -------------------------------------------------------------
-    categories = list(scenario.rates)
-    rates = np.array([scenario.rates[c] for c in categories], dtype=float)
-    arrivals: list[tuple[float, int, str]] = []
-    for compound, buildings, households in _places_and_weights(structure, scenario):
-        expected = rates * households * scenario.days / 365.0
-        counts = rng.poisson(expected)
-        for index, count in enumerate(counts):
-            if not count:
-                continue
-            times = rng.uniform(0.0, horizon, size=int(count))
-            category = categories[index]
-            scope = scenario.scopes[category]
-            for t in times:
-                if buildings and scope <= Scope.BUILDING:
-                    place = buildings[int(rng.integers(len(buildings)))]
-                else:
-                    place = compound
-                arrivals.append((float(t), index, place))
-    arrivals.sort()
-    channel_names = list(scenario.channels)
-    channel_p = np.array([scenario.channels[c] for c in channel_names])
-    urgency_names = list(scenario.urgency)
-    urgency_p = np.array([scenario.urgency[u] for u in urgency_names])
 
-    recent: dict[tuple[str, Category], deque[Case]] = {}
-    grids = {g.id for g in structure.grids()}
-    grid_posts = {p.id for p in structure.posts() if p.within in grids}
-    events: list[CaseEvent] = []
-    live: list[_Live] = []
-    cases: list[Case] = []
+def _run(ledger: _Ledger, draws: _Draws) -> None:
+    """The event loop: arrivals in order, everything else from a heap."""
+    scenario = ledger.scenario
+    capacity = scenario.capacity
+    sigma = scenario.handling_sigma
+    log_mean = {
+        tier: math.log(hours) - sigma * sigma / 2.0
+        for tier, hours in scenario.handling_hours.items()
+    }
+    revisit_us = scenario.revisit_hours * _HOUR_US
+    end = ledger.end_us
+    arrival_times = ledger.arrivals.times
+    n = len(arrival_times)
+    routing_of = ledger.routing
+    due_of = ledger.due_us
+    escaped = ledger.escaped
+    version = [0] * n
+    handler_of: list[str] = [""] * n
+    in_service = [False] * n
+    done_at = [0] * n
     handlers: dict[str, _Handler] = {}
-    queue: list[tuple[float, int, int, int, int]] = []  # (time, seq, kind, case, version)
+    heap: list[tuple[int, int, int, int, int]] = []  # (time, seq, kind, case, version)
+    push: Callable[[list[tuple[int, int, int, int, int]], tuple[int, int, int, int, int]], None]
+    push = heapq.heappush
+    pop = heapq.heappop
+    exp = math.exp
+    normal = draws.normal
     seq = 0
 
-    def push(t: float, kind: int, case_index: int, version: int = 0) -> None:
+    def serve(name: str, t: int) -> None:
         nonlocal seq
-        seq += 1
-        heapq.heappush(queue, (t, seq, kind, case_index, version))
-
-    def when(t: float) -> dt.datetime:
-        return start + dt.timedelta(hours=t)
-
-    def hours(moment: dt.datetime) -> float:
-        return (moment - start).total_seconds() / 3600.0
-
-    def record(case_index: int, event: CaseEvent) -> None:
-        entry = live[case_index]
-        entry.state = advance(entry.state, event, require_revisit=policy.require_revisit)
-        events.append(event)
-
-    def handler_of(routing: Routing) -> str:
-        return routing.handler or "street"
-
-    def enqueue(case_index: int, t: float) -> None:
-        entry = live[case_index]
-        routing = entry.state.routing
-        assert routing is not None
-        name = handler_of(routing)
-        entry.handler = name
-        entry.in_service = False
-        worker = handlers.get(name)
-        if worker is None:
-            worker = handlers[name] = _Handler(scenario.capacity)
-        worker.waiting.append((case_index, entry.version))
-        # The case is overdue just after its due time (escalate wants now > due);
-        # a due time already past is checked at once.
-        push(max(t, hours(routing.due) + _MINUTE), _DUE, case_index, entry.version)
-        serve(name, t)
-
-    def serve(name: str, t: float) -> None:
         worker = handlers[name]
-        while worker.busy < worker.capacity and worker.waiting:
-            case_index, version = worker.waiting.popleft()
-            entry = live[case_index]
-            if entry.version != version or entry.escaped:
+        waiting = worker.waiting
+        while worker.busy < worker.capacity and waiting:
+            i, v = waiting.popleft()
+            if version[i] != v or escaped[i]:
                 continue
             worker.busy += 1
-            entry.in_service = True
-            routing = entry.state.routing
+            in_service[i] = True
+            routing = routing_of[i]
             assert routing is not None
-            mean = scenario.handling_hours[routing.tier]
-            sigma = scenario.handling_sigma
-            duration = float(rng.lognormal(np.log(mean) - sigma * sigma / 2.0, sigma))
-            push(t + duration, _DONE, case_index, version)
+            finish = t + int(exp(log_mean[routing.tier] + sigma * normal()) * _HOUR_US)
+            done_at[i] = finish
+            seq += 1
+            push(heap, (finish, seq, _DONE, i, v))
 
-    def release(case_index: int, t: float) -> None:
-        entry = live[case_index]
-        if entry.in_service and entry.handler is not None:
-            handlers[entry.handler].busy -= 1
-            entry.in_service = False
-            serve(entry.handler, t)
+    def enqueue(i: int, t: int) -> None:
+        nonlocal seq
+        routing = routing_of[i]
+        assert routing is not None
+        name = routing.handler or "street"
+        handler_of[i] = name
+        in_service[i] = False
+        worker = handlers.get(name)
+        if worker is None:
+            worker = handlers[name] = _Handler(capacity)
+        v = version[i]
+        worker.waiting.append((i, v))
+        serve(name, t)
+        # The case is overdue just after its due time (escalate wants now > due);
+        # a due time already past is checked at once. A case already being
+        # handled that will be done before then needs no check.
+        check = max(t, due_of[i] + _MINUTE_US)
+        if not (in_service[i] and done_at[i] < check):
+            seq += 1
+            push(heap, (check, seq, _DUE, i, v))
 
-    def reroute(case_index: int, t: float, routing: Routing) -> None:
-        entry = live[case_index]
-        release(case_index, t)
-        entry.version += 1
-        entry.escalations += 1
-        record(case_index, Routed(case_id=cases[case_index].id, at=when(t), routing=routing))
-        if entry.state.accepted_at is not None:
-            enqueue(case_index, t)
+    def release(i: int, t: int) -> None:
+        if in_service[i]:
+            name = handler_of[i]
+            handlers[name].busy -= 1
+            in_service[i] = False
+            serve(name, t)
 
-    for t, index, place in arrivals:
-        push(t, _ARRIVE, len(cases))
-        channel = channel_names[int(rng.choice(len(channel_names), p=channel_p))]
-        if rng.random() < scenario.proactive:
-            channel = Channel.PATROL
-        urgency = urgency_names[int(rng.choice(len(urgency_names), p=urgency_p))]
-        category = categories[index]
-        cases.append(
-            Case(
-                id=f"case:{len(cases)}",
-                category=category,
-                place=place,
-                reported_at=when(t),
-                channel=channel,
-                scope=scenario.scopes[category],
-                urgency=urgency,
-            )
-        )
+    def reroute(i: int, t: int, routing: Routing) -> None:
+        release(i, t)
+        version[i] += 1
+        ledger.escalated(i, t, routing)
+        if ledger.accepted_us[i] >= 0:
+            enqueue(i, t)
 
-    while queue:
-        t, _, kind, case_index, version = heapq.heappop(queue)
-        if t > horizon:
-            break
-        case = cases[case_index]
-        if kind == _ARRIVE:
-            at = case.reported_at
-            first = route(structure, case, policy=policy)
-            report = Reported(case=case, at=at)
-            state = advance(None, report)
-            live.append(_Live(state))
-            events.append(report)
-            record(case_index, Routed(case_id=case.id, at=at, routing=first))
-            # A matter reported again and again at one place escalates at once.
-            earlier = recent.setdefault((case.place, case.category), deque())
-            while earlier and earlier[0].reported_at < at - policy.recurrence_window:
-                earlier.popleft()
-            if len(earlier) >= policy.recurrence_threshold:
-                nxt = escalate(
-                    structure, live[case_index].state, now=at, policy=policy, recent=earlier
-                )
-                if nxt is not None:
-                    record(case_index, Routed(case_id=case.id, at=at, routing=nxt))
-                    live[case_index].escalations += 1
-            earlier.append(case)
-            # A grid worker who owns the case answers fast; an office slowly.
-            mean = (
-                scenario.response_hours
-                if first.owner in grid_posts
-                else scenario.response_hours_without_grid
-            )
-            delay = 0.0 if case.channel is Channel.PATROL else float(rng.exponential(mean))
-            if delay > response_limit and rng.random() < scenario.hotline:
-                push(t + response_limit, _ESCAPE, case_index)
+    a = 0
+    while True:
+        if a < n and (not heap or arrival_times[a] <= heap[0][0]):
+            i = a
+            a += 1
+            taken_up = ledger.arrive(i)
+            seq += 1
+            if taken_up < 0:
+                push(heap, (-1 - taken_up, seq, _ESCAPE, i, 0))
             else:
-                push(t + delay, _ACCEPT, case_index)
+                push(heap, (taken_up, seq, _ACCEPT, i, 0))
             continue
-        entry = live[case_index]
-        if entry.escaped:
-            continue
-        if kind == _ESCAPE:
-            entry.escaped = True
+        if not heap:
+            break
+        t, _, kind, i, v = pop(heap)
+        if t > end:
+            break
+        if escaped[i]:
             continue
         if kind == _ACCEPT:
-            routing = entry.state.routing
-            assert routing is not None
-            actor = routing.owner or handler_of(routing)
-            record(case_index, Accepted(case_id=case.id, at=when(t), actor=actor))
-            enqueue(case_index, t)
+            ledger.accept(i, t)
+            enqueue(i, t)
             continue
-        if version != entry.version:
+        if kind == _ESCAPE:
+            escaped[i] = True
+            continue
+        if v != version[i]:
             continue  # a superseded handling, due check or visit
         if kind == _DONE:
-            routing = entry.state.routing
-            assert routing is not None
-            release(case_index, t)
-            record(case_index, Resolved(case_id=case.id, at=when(t), actor=handler_of(routing)))
-            push(t + float(rng.exponential(scenario.revisit_hours)), _REVISIT, case_index, version)
+            release(i, t)
+            ledger.resolve(i, t, handler_of[i])
+            seq += 1
+            push(heap, (t + int(draws.exponential() * revisit_us), seq, _REVISIT, i, v))
         elif kind == _DUE:
-            if entry.state.status is Status.RESOLVED or entry.state.status is Status.CLOSED:
-                continue
-            nxt = escalate(structure, entry.state, now=when(t), policy=policy)
+            nxt = ledger.overdue(i, t)
             if nxt is not None:
-                reroute(case_index, t, nxt)
+                reroute(i, t, nxt)
         elif kind == _REVISIT:
-            if entry.state.status is not Status.RESOLVED:
+            if ledger.status[i] != _SETTLED:
                 continue
-            routing = entry.state.routing
-            assert routing is not None
-            satisfied = bool(rng.random() < scenario.satisfaction)
-            actor = routing.owner or handler_of(routing)
-            record(
-                case_index, Revisited(case_id=case.id, at=when(t), actor=actor, satisfied=satisfied)
-            )
-            if (
-                not satisfied
-                and entry.state.reopened < scenario.max_reopens
-                and rng.random() < scenario.reopen
-            ):
-                record(
-                    case_index,
-                    Reopened(case_id=case.id, at=when(t), reason="the resident was not satisfied"),
-                )
-                entry.version += 1
-                nxt = escalate(structure, entry.state, now=when(t), policy=policy)
+            again, nxt = ledger.revisit(i, t, draws)
+            if again:
+                version[i] += 1
                 if nxt is not None:
-                    reroute(case_index, t, nxt)
+                    reroute(i, t, nxt)
                 else:
-                    enqueue(case_index, t)
-            else:
-                record(case_index, Closed(case_id=case.id, at=when(t)))
+                    enqueue(i, t)
 
-    end = scenario.end
-    outcomes = tuple(_outcome(cases[i], entry) for i, entry in enumerate(live))
-    return SimulationResult(
-        events=tuple(events),
-        outcomes=outcomes,
-        metrics=metrics(events, now=end, policy=policy),
-        hotline=sum(1 for entry in live if entry.escaped),
-        seed=key,
-    )
-
-
-def _outcome(case: Case, entry: _Live) -> CaseOutcome:
-    state = entry.state
-    if entry.escaped:
-        outcome = "escaped"
-    elif state.status in (Status.RESOLVED, Status.CLOSED):
-        outcome = "resolved"
-    else:
-        outcome = "open"
-    hours_taken = None
-    if outcome == "resolved" and state.resolved_at is not None:
-        hours_taken = (state.resolved_at - case.reported_at).total_seconds() / 3600.0
-    return CaseOutcome(
-        case_id=case.id,
-        category=case.category.value,
-        place=case.place,
-        outcome=outcome,
-        tier=state.routing.tier.value if state.routing is not None else None,
-        reported_at=case.reported_at,
-        hours_to_resolution=hours_taken,
-        escalations=entry.escalations,
-        reopened=state.reopened,
-    )
