@@ -128,9 +128,7 @@ def run_row(
     """
     m = result.metrics
     counts = result.outcome_counts
-    hours = np.array(
-        [o.hours_to_resolution for o in result.outcomes if o.hours_to_resolution is not None]
-    )
+    hours = result.hours_to_resolution
     containment = m.containment
     entropy = result.seed if isinstance(result.seed, int) else result.seed[0]
     row: Row = {
@@ -139,7 +137,7 @@ def run_row(
         "seed_entropy": str(entropy),
         "spawn_key": spawn_key,
         "days": days,
-        "cases": len(result.outcomes),
+        "cases": result.metrics.reported,
         "resolved": counts["resolved"],
         "open": counts["open"],
         "escaped": counts["escaped"],
@@ -156,7 +154,7 @@ def run_row(
     row["mean_hours_to_resolution"] = float(hours.mean()) if hours.size else None
     row["median_hours_to_resolution"] = float(np.median(hours)) if hours.size else None
     row["p90_hours_to_resolution"] = float(np.quantile(hours, 0.9)) if hours.size else None
-    row["escalations"] = sum(o.escalations for o in result.outcomes)
+    row["escalations"] = result.escalations
     return row
 
 
