@@ -1,14 +1,16 @@
 """Tests for `govmodel.simulation.sweep`: runs on any executor give the same rows."""
 
 import csv
+import importlib
 import io
 import json
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
-from govmodel import examples
+from govmodel import Structure, examples
 from govmodel.simulation import (
     ROW_FIELDS,
     Run,
@@ -132,3 +134,36 @@ class TestWriters:
         frame = rows_to_frame(serial_rows)
         assert list(frame.columns) == list(ROW_FIELDS)
         assert len(frame) == len(serial_rows)
+
+
+# govmodel.simulation.sweep is also the name of the function the package exports.
+sweep_module: Any = importlib.import_module("govmodel.simulation.sweep")
+
+
+class TestShipping:
+    def test_each_structure_packed_once(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Runs sent to workers carry each structure pickled once, not once per run."""
+        packed: list[str] = []
+        original = sweep_module._Packed.of
+
+        def counting(structure: Structure) -> Any:
+            packed.append(structure.name)
+            return original(structure)
+
+        monkeypatch.setattr(sweep_module._Packed, "of", staticmethod(counting))
+        two = [*runs()[:2], Run(structure=examples.load("xinhe"), scenario=Scenario(days=10))]
+        with ThreadPoolExecutor(2) as pool:
+            rows = list(sweep(two * 3, seed=4, executor=pool))
+        assert sorted(packed) == sorted({s.name for s in (r.structure for r in two)})
+        assert rows == list(sweep(two * 3, seed=4))
+
+    def test_worker_keeps_what_it_unpacked(self) -> None:
+        """A worker unpickles a structure once and keeps the last few."""
+        first = sweep_module._Packed.of(examples.load("xinhe"))
+        kept = sweep_module._unpack(first)
+        assert kept == examples.load("xinhe")
+        assert sweep_module._unpack(first) is kept
+        for name in ("lianhua", "zhuanqiao", "chengxi", "shagangwan"):
+            sweep_module._unpack(sweep_module._Packed.of(examples.load(name)))
+        assert first.digest not in sweep_module._UNPACKED
+        assert len(sweep_module._UNPACKED) == sweep_module._KEEP_UNPACKED

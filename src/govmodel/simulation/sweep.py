@@ -27,9 +27,12 @@ Examples
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
-from collections import deque
+import pickle
+import threading
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future
 from typing import Any, TextIO
@@ -158,14 +161,56 @@ def run_row(
     return row
 
 
-def _execute(payload: tuple[Run, np.random.SeedSequence, str]) -> Row:
-    run, sequence, spawn_key = payload
-    result = simulate(run.structure, run.scenario, seed=sequence, policy=run.policy)
+@attrs.frozen(eq=False)
+class _Packed:
+    """A structure pickled once per sweep and unpickled once per worker.
+
+    Sending the ``Structure`` with every run would pickle it again for each
+    run in the sweep's own process, and each run would start with a fresh
+    copy whose routing tables are not built yet. A packed structure is
+    pickled once; a worker keeps the last few it unpacked, tables and all.
+    """
+
+    digest: str
+    data: bytes
+
+    @classmethod
+    def of(cls, structure: Structure) -> _Packed:
+        data = pickle.dumps(structure, protocol=pickle.HIGHEST_PROTOCOL)
+        return cls(hashlib.blake2b(data, digest_size=16).hexdigest(), data)
+
+
+_UNPACKED: OrderedDict[str, Structure] = OrderedDict()
+_UNPACKED_LOCK = threading.Lock()
+_KEEP_UNPACKED = 4
+
+
+def _unpack(packed: _Packed) -> Structure:
+    with _UNPACKED_LOCK:
+        kept = _UNPACKED.get(packed.digest)
+        if kept is not None:
+            _UNPACKED.move_to_end(packed.digest)
+            return kept
+    structure: Structure = pickle.loads(packed.data)
+    with _UNPACKED_LOCK:
+        _UNPACKED[packed.digest] = structure
+        while len(_UNPACKED) > _KEEP_UNPACKED:
+            _UNPACKED.popitem(last=False)
+    return structure
+
+
+_Payload = tuple[Structure | _Packed, Scenario, Policy, str, np.random.SeedSequence, str]
+
+
+def _execute(payload: _Payload) -> Row:
+    shipped, scenario, policy, label, sequence, spawn_key = payload
+    structure = _unpack(shipped) if isinstance(shipped, _Packed) else shipped
+    result = simulate(structure, scenario, seed=sequence, policy=policy)
     return run_row(
         result,
-        label=run.label,
-        structure=run.structure.name,
-        days=run.scenario.days,
+        label=label,
+        structure=structure.name,
+        days=scenario.days,
         spawn_key=spawn_key,
     )
 
@@ -216,7 +261,18 @@ def sweep(
     if limit < 1:
         raise ValueError(f"window: expected 1 or more, found {limit}")
 
-    def payloads() -> Iterator[tuple[Run, np.random.SeedSequence, str]]:
+    # Each structure is packed once (by identity) when the runs go to other workers.
+    packed: dict[int, tuple[Structure, _Packed]] = {}
+
+    def ship(structure: Structure) -> Structure | _Packed:
+        if executor is None:
+            return structure
+        entry = packed.get(id(structure))
+        if entry is None:
+            entry = packed[id(structure)] = (structure, _Packed.of(structure))
+        return entry[1]
+
+    def payloads() -> Iterator[_Payload]:
         for run in runs:
             if not isinstance(run, Run):
                 raise TypeError(f"runs: expected Run objects, found {type(run).__name__}")
@@ -226,7 +282,7 @@ def sweep(
             else:
                 sequence = np.random.SeedSequence(run.seed)
                 key = str(run.seed)
-            yield run, sequence, key
+            yield ship(run.structure), run.scenario, run.policy, run.label, sequence, key
 
     done = 0
     if executor is None:
