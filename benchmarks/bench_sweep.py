@@ -19,6 +19,7 @@ each executor against ``TARGET_SPEEDUP``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import platform
 import sys
@@ -53,8 +54,7 @@ def process_pool(workers: int) -> Iterator[Executor]:
 
 @contextmanager
 def dask_cluster(workers: int) -> Iterator[Executor]:
-    import distributed
-
+    distributed: Any = importlib.import_module("distributed")
     with (
         distributed.LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
