@@ -38,6 +38,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from govmodel._gc import paused
 from govmodel.errors import MissingExtraError, SpecError, SpecProblem
 from govmodel.model import Appointment, Body, Grid, Meeting, Person, Place, Post, Tie
 from govmodel.structure import SPEC_FIELD, Structure, reference_problems
@@ -414,6 +415,18 @@ def _load_mapping(data: object, *, where: str, validate: bool) -> Structure:
             problems.append(
                 SpecProblem(key, "wrong-type", f"expected a string, found {_show(value)}")
             )
+    with paused():
+        return _load_records(data, names, problems, where=where, validate=validate)
+
+
+def _load_records(
+    data: Mapping[str, Any],
+    names: dict[str, str],
+    problems: list[SpecProblem],
+    *,
+    where: str,
+    validate: bool,
+) -> Structure:
     converter = _converter("iso")
     records: dict[str, list[Any]] = {}
     for list_name, record_type in RECORD_TYPES.items():
@@ -440,15 +453,17 @@ def _load_mapping(data: object, *, where: str, validate: bool) -> Structure:
                 problems.extend(_problems_of(err, location, record_type))
                 # Keep what can still be read, so its references are checked too.
                 records[list_name].append(_RawRecord(raw, record_type))
-    problems.extend(reference_problems(records))
     if problems:
+        # Report the references of the records that were read beside the
+        # problems found so far; when there were none, Structure() checks them.
+        problems.extend(reference_problems(records))
         raise SpecError(f"{where}: cannot load", _in_order(problems))
     try:
         structure = Structure(
             name=names.get("name", ""), name_zh=names.get("name_zh", ""), **_lists(records)
         )
     except SpecError as err:
-        raise SpecError(f"{where}: cannot load", err.problems) from None
+        raise SpecError(f"{where}: cannot load", _in_order(list(err.problems))) from None
     if validate:
         from govmodel.validation import Severity, locate
         from govmodel.validation import validate as run_validation
