@@ -209,11 +209,12 @@ def _strict_tuple(converter: cattrs.Converter) -> Callable[[object, Any], tuple[
         if not isinstance(value, list | tuple):
             raise _WrongTypeError("a list", value)
         (item_type, _) = get_args(t)
+        structure_item = converter.get_structure_hook(item_type)
         items = []
         errors: list[Exception] = []
         for index, item in enumerate(value):
             try:
-                items.append(converter.structure(item, item_type))
+                items.append(structure_item(item, item_type))
             except Exception as err:  # noqa: BLE001 - collected and reported with its index
                 err.add_note(f"@index {index}")
                 errors.append(err)
@@ -442,18 +443,24 @@ def _load_records(
                 )
             )
             continue
+        structure_record = converter.get_structure_hook(record_type)
         for index, raw in enumerate(raw_list):
-            location = f"{list_name}[{index}]"
             if not isinstance(raw, Mapping):
                 problems.append(
-                    SpecProblem(location, "wrong-type", f"expected a table, found {_show(raw)}")
+                    SpecProblem(
+                        f"{list_name}[{index}]",
+                        "wrong-type",
+                        f"expected a table, found {_show(raw)}",
+                    )
                 )
                 records[list_name].append(None)
                 continue
             try:
-                records[list_name].append(converter.structure(dict(raw), record_type))
+                records[list_name].append(
+                    structure_record(raw if type(raw) is dict else dict(raw), record_type)
+                )
             except Exception as err:  # noqa: BLE001 - every failure becomes a located problem
-                problems.extend(_problems_of(err, location, record_type))
+                problems.extend(_problems_of(err, f"{list_name}[{index}]", record_type))
                 # Keep what can still be read, so its references are checked too.
                 records[list_name].append(_RawRecord(raw, record_type))
     if problems:

@@ -457,13 +457,13 @@ def residential_compounds(structure: Structure) -> tuple[Place, ...]:
     )
 
 
-def _generate(shape: Shape, *, shares: Shares | None, seed: int, name: str) -> Structure:
+def _generate(shape: Shape, *, shares: object, seed: object, name: object) -> Structure:
+    # Checked here, not trusted from the annotations: the arguments come from users.
     # numpy's integers are whole numbers too (a seed may come from a SeedSequence).
-    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or int(seed) < 0:
         raise SynthError(f"seed: expected a whole number of 0 or more, found {seed!r}")
     if not isinstance(name, str):
         raise SynthError(f"name: expected a string, found {name!r}")
-    seed = int(seed)
     if shares is None:
         shares = Shares()
     elif not isinstance(shares, Shares):
@@ -471,9 +471,9 @@ def _generate(shape: Shape, *, shares: Shares | None, seed: int, name: str) -> S
     builder = _Builder(shares)
     with paused():
         for index in range(shape.streets):
-            builder.street(index, shape, _Draws(seed, index))
+            builder.street(index, shape, _Draws(int(seed), index))
         return Structure(
-            name=name or f"Synthetic structure (seed {seed})",
+            name=name or f"Synthetic structure (seed {int(seed)})",
             places=builder.places,
             grids=builder.grids,
             bodies=builder.bodies,
