@@ -326,7 +326,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             runs.append(figures)
             print(
                 f"  {name} run {run + 1}: {figures['nodes']:,} nodes, generate "
-                f"{figures['generate_s']:.2f} s, validate {figures['validate_s']:.2f} s, "
+                f"{figures['generate_s']:.2f} s, validate {figures['validate_s']:.2f} s "
+                f"({figures['warnings']} warnings), "
                 f"peak {figures['peak_mib']:,.0f} MiB; load average {load_average()}"
             )
         results.append(best(runs))
