@@ -211,6 +211,21 @@ class TestQueries:
         with pytest.raises(ValueError, match="palace"):
             xinhe.places(kind="palace")
 
+    @given(structures())
+    def test_filters_match_a_scan(self, s: Structure) -> None:
+        """Each filter, answered from a table made once, lists what a scan finds, in order."""
+        for kind in PlaceKind:
+            assert s.places(kind=kind) == tuple(p for p in s.places() if p.kind is kind)
+        for body_kind in BodyKind:
+            assert s.bodies(kind=body_kind) == tuple(b for b in s.bodies() if b.kind is body_kind)
+        for level in GridLevel:
+            assert s.grids(level=level) == tuple(g for g in s.grids() if g.level is level)
+        for role in Role:
+            assert s.posts(role=role) == tuple(p for p in s.posts() if p.role is role)
+        for tie_kind in TieKind:
+            assert s.ties(kind=tie_kind) == tuple(t for t in s.ties() if t.kind is tie_kind)
+        assert s.places(kind="unit") is s.places(kind=PlaceKind.UNIT)
+
     def test_ancestors_nearest_first(self, xinhe: Structure) -> None:
         """Ancestors run from the parent to the root."""
         assert [p.id for p in xinhe.ancestors("building:wanda-3")] == [

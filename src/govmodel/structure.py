@@ -466,14 +466,24 @@ class Structure:
         >>> len(examples.load("zhuanqiao").places(kind="compound"))
         3
         """
-        places: tuple[Place, ...] = self._records["places"]
         if kind is None:
+            places: tuple[Place, ...] = self._records["places"]
             return places
-        wanted = PlaceKind(kind)
-        return tuple(p for p in places if p.kind is wanted)
+        return self._grouped("places", "kind").get(PlaceKind(kind), ())
 
     def _record_list(self, list_name: str) -> tuple[Any, ...]:
         return self._records[list_name]
+
+    def _grouped(self, list_name: str, attribute: str) -> dict[Any, tuple[Any, ...]]:
+        # The records of one list by kind (level, role): made once per structure, so
+        # asking for the buildings of a city does not scan every place each time.
+        def group() -> dict[Any, tuple[Any, ...]]:
+            groups: dict[Any, list[Any]] = {}
+            for record in self._records[list_name]:
+                groups.setdefault(getattr(record, attribute), []).append(record)
+            return {value: tuple(records) for value, records in groups.items()}
+
+        return self.memo(f"structure.{list_name} by {attribute}", group)
 
     def bodies(self, kind: BodyKind | str | None = None) -> tuple[Body, ...]:
         """The bodies, in spec order, optionally of one kind.
@@ -484,11 +494,10 @@ class Structure:
         >>> [b.id for b in examples.load("xinhe").bodies(kind="mediation_room")]
         ['mediation:xinhexin']
         """
-        bodies: tuple[Body, ...] = self._record_list("bodies")
         if kind is None:
+            bodies: tuple[Body, ...] = self._record_list("bodies")
             return bodies
-        wanted = BodyKind(kind)
-        return tuple(b for b in bodies if b.kind is wanted)
+        return self._grouped("bodies", "kind").get(BodyKind(kind), ())
 
     def grids(self, level: GridLevel | str | None = None) -> tuple[Grid, ...]:
         """The grids, in spec order, optionally of one level.
@@ -499,11 +508,10 @@ class Structure:
         >>> len(examples.load("chengxi").grids(level="micro"))
         38
         """
-        grids: tuple[Grid, ...] = self._record_list("grids")
         if level is None:
+            grids: tuple[Grid, ...] = self._record_list("grids")
             return grids
-        wanted = GridLevel(level)
-        return tuple(g for g in grids if g.level is wanted)
+        return self._grouped("grids", "level").get(GridLevel(level), ())
 
     def posts(self, role: Role | str | None = None) -> tuple[Post, ...]:
         """The posts, in spec order, optionally of one role.
@@ -514,11 +522,10 @@ class Structure:
         >>> len(examples.load("xinhe").posts(role="mediator"))
         1
         """
-        posts: tuple[Post, ...] = self._record_list("posts")
         if role is None:
+            posts: tuple[Post, ...] = self._record_list("posts")
             return posts
-        wanted = Role(role)
-        return tuple(p for p in posts if p.role is wanted)
+        return self._grouped("posts", "role").get(Role(role), ())
 
     def people(self) -> tuple[Person, ...]:
         """The people, in spec order."""
@@ -693,11 +700,10 @@ class Structure:
 
     def ties(self, kind: TieKind | str | None = None) -> tuple[Tie, ...]:
         """The declared ties, optionally of one kind."""
-        ties: tuple[Tie, ...] = self._record_list("ties")
         if kind is None:
+            ties: tuple[Tie, ...] = self._record_list("ties")
             return ties
-        wanted = TieKind(kind)
-        return tuple(t for t in ties if t.kind is wanted)
+        return self._grouped("ties", "kind").get(TieKind(kind), ())
 
     def serving(self, place_id: str) -> tuple[Body, ...]:
         """The bodies that serve ``place_id`` by contract (property companies)."""
