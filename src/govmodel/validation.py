@@ -23,7 +23,7 @@ from enum import StrEnum
 import attrs
 
 from govmodel._gc import paused
-from govmodel.model import Appointment, BodyKind, GridLevel, Place, PlaceKind, TieKind
+from govmodel.model import Appointment, Body, BodyKind, GridLevel, Place, PlaceKind, TieKind
 from govmodel.structure import Structure
 
 __all__ = ["Severity", "Violation", "locate", "validate"]
@@ -151,13 +151,16 @@ def validate(structure: Structure) -> tuple[Violation, ...]:
     ['grid.none']
     """
     with paused():
+        # Looked up by id throughout; made once per call, each a pass over its list.
+        places = {place.id: place for place in structure.places()}
+        bodies = {body.id: body for body in structure.bodies()}
         found = [
-            *_places(structure),
-            *_grids(structure),
-            *_bodies(structure),
+            *_places(structure, places),
+            *_grids(structure, places),
+            *_bodies(structure, places, bodies),
             *_posts(structure),
-            *_ties(structure),
-            *_meetings(structure),
+            *_ties(structure, bodies),
+            *_meetings(structure, bodies),
         ]
     return tuple(sorted(found, key=lambda v: v.severity is not Severity.ERROR))
 
@@ -170,8 +173,7 @@ def _warning(code: str, message: str, *nodes: str) -> Violation:
     return Violation(code=code, severity=Severity.WARNING, message=message, nodes=nodes)
 
 
-def _places(s: Structure) -> Iterator[Violation]:
-    places = {place.id: place for place in s.places()}
+def _places(s: Structure, places: dict[str, Place]) -> Iterator[Violation]:
     for place in places.values():
         if place.parent is None:
             if place.kind not in _ROOT_KINDS:
@@ -225,7 +227,7 @@ def _cycles(parents: dict[str, str | None]) -> Iterator[list[str]]:
         walked.update(path)
 
 
-def _grids(s: Structure) -> Iterator[Violation]:
+def _grids(s: Structure, places: dict[str, Place]) -> Iterator[Violation]:
     grids = s.grids()
     if not grids:
         if s.places(kind=PlaceKind.COMMUNITY):
@@ -234,7 +236,6 @@ def _grids(s: Structure) -> Iterator[Violation]:
                 "no grid is declared: routing cannot use the micro-grid and compound tiers",
             )
         return
-    places = {place.id: place for place in s.places()}
     grids_by_id = {grid.id: grid for grid in grids}
     covered: dict[GridLevel, dict[str, list[str]]] = {level: {} for level in GridLevel}
     for grid in grids:
@@ -373,8 +374,7 @@ def _inside(place_id: str, targets: frozenset[str], places: dict[str, Place]) ->
     return False
 
 
-def _bodies(s: Structure) -> Iterator[Violation]:
-    bodies = {body.id: body for body in s.bodies()}
+def _bodies(s: Structure, places: dict[str, Place], bodies: dict[str, Body]) -> Iterator[Violation]:
     answering: dict[str, set[BodyKind]] = defaultdict(set)
     for body in bodies.values():
         for place_id in body.jurisdiction:
@@ -415,7 +415,6 @@ def _bodies(s: Structure) -> Iterator[Violation]:
     for tie in s.ties():
         if tie.kind in (TieKind.LEADS, TieKind.EMBEDDED_IN) and bodies[tie.source].kind.is_party:
             party_reach.add(tie.target)
-    places = {place.id: place for place in s.places()}
     # Bodies on a cycle of parents; each of them reports the cycle from itself.
     parents = {body_id: body.parent for body_id, body in bodies.items()}
     on_cycle = {body_id for cycle in _cycles(parents) for body_id in cycle}
@@ -531,10 +530,10 @@ def _any_overlap(spans: list[Appointment]) -> bool:
     return False
 
 
-def _ties(s: Structure) -> Iterator[Violation]:
+def _ties(s: Structure, bodies: dict[str, Body]) -> Iterator[Violation]:
     for tie in s.ties():
-        source = s.body(tie.source)
-        target = s.body(tie.target)
+        source = bodies[tie.source]
+        target = bodies[tie.target]
         problem: str | None = None
         if tie.kind is TieKind.LEADS and not source.kind.is_party:
             problem = "only a party organisation leads"
@@ -554,9 +553,9 @@ def _ties(s: Structure) -> Iterator[Violation]:
             )
 
 
-def _meetings(s: Structure) -> Iterator[Violation]:
+def _meetings(s: Structure, bodies: dict[str, Body]) -> Iterator[Violation]:
     for meeting in s.meetings():
-        convener = s.body(meeting.convener)
+        convener = bodies[meeting.convener]
         if convener.kind not in _CONVENERS:
             yield _error(
                 "meeting.convener-kind",
