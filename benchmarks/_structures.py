@@ -40,11 +40,14 @@ __all__ = ["Town", "build_town", "generate_cases"]
 _T = TypeVar("_T")
 
 # Shape at scale 1.0: 25 communities x 24 compounds (18 % of them offices) x 24-60 buildings
-# x 2-6 units: about 104,000 places.
+# x 2-6 units: about 104,000 places. Six to fourteen households a unit give a residential
+# compound some 1,700 households on average, as the street generated here before had, so the
+# simulation benchmark's workload stays what it was.
 COMMUNITIES = 25
 COMPOUNDS_PER_COMMUNITY = 24
 BUILDINGS_PER_COMPOUND = (24, 60)
 UNITS_PER_BUILDING = (2, 6)
+HOUSEHOLDS_PER_UNIT = (6, 14)
 FIRST_DAY = dt.datetime(2026, 1, 5)
 DAYS = 300
 
@@ -129,6 +132,7 @@ def build_town(scale: float = 1.0, seed: int = 20261122) -> Town:
         compounds_per_community=COMPOUNDS_PER_COMMUNITY,
         buildings_per_compound=BUILDINGS_PER_COMPOUND,
         units_per_building=UNITS_PER_BUILDING,
+        households_per_unit=HOUSEHOLDS_PER_UNIT,
         seed=seed,
         name="Generated street",
     )

@@ -26,6 +26,7 @@ def shapes(draw: st.DrawFn) -> dict[str, Any]:
         "compounds_per_community": draw(sizes),
         "buildings_per_compound": draw(sizes),
         "units_per_building": draw(sizes),
+        "households_per_unit": draw(sizes),
     }
 
 

@@ -163,6 +163,10 @@ class Shape:
         one to three. A compound without buildings is one micro-grid.
     units_per_building
         Units (单元) in each residential building.
+    households_per_unit
+        Households (户) in each unit. The default, 12 to 36, is six to eighteen
+        floors of two flats: a modelling assumption that gives compounds of some
+        hundreds to a couple of thousand households, as 市政大院's 1,100.
 
     Examples
     --------
@@ -187,6 +191,9 @@ class Shape:
     )
     units_per_building: tuple[int, int] = attrs.field(
         default=(1, 4), converter=_size, validator=_check_size
+    )
+    households_per_unit: tuple[int, int] = attrs.field(
+        default=(12, 36), converter=_size, validator=_check_size
     )
 
 
@@ -320,7 +327,6 @@ PRESETS: Mapping[str, Shape] = MappingProxyType(
 """The named shapes ``preset`` generates, smallest first (about 10⁴, 10⁵ and 10⁶ nodes)."""
 
 # Modelling assumptions the bundled communities give no figure for.
-_HOUSEHOLDS_PER_UNIT = (12, 36)  # 6 to 18 floors of two flats; Shizheng's 1,100 households fit
 _OFFICE_BUILDINGS = (1, 3)
 _COMMUNITY_GRID_WORKERS = (1, 2)
 _COMMITTEE_MEMBERS = (3, 5)  # besides the secretary, on each of the two committees
@@ -345,6 +351,7 @@ def generate(
     compounds_per_community: Size = (3, 7),
     buildings_per_compound: Size = (4, 24),
     units_per_building: Size = (1, 4),
+    households_per_unit: Size = (12, 36),
     shares: Shares | None = None,
     seed: int = 0,
     name: str = "",
@@ -355,9 +362,11 @@ def generate(
     ----------
     streets
         How many streets (a count).
-    communities_per_street, compounds_per_community, buildings_per_compound, units_per_building
+    communities_per_street, compounds_per_community, buildings_per_compound
         The sizes (see ``Shape``): each a count or an inclusive ``(low, high)``
         range.
+    units_per_building, households_per_unit
+        Likewise.
     shares
         The shares of compounds, bodies and cross-appointments (``Shares()``
         when not given).
@@ -395,6 +404,7 @@ def generate(
         compounds_per_community=compounds_per_community,
         buildings_per_compound=buildings_per_compound,
         units_per_building=units_per_building,
+        households_per_unit=households_per_unit,
     )
     return _generate(shape, shares=shares, seed=seed, name=name)
 
@@ -730,7 +740,7 @@ class _Builder:
         if residential:
             buildings = [
                 [
-                    draws.between(_HOUSEHOLDS_PER_UNIT)
+                    draws.between(shape.households_per_unit)
                     for _ in range(draws.between(shape.units_per_building))
                 ]
                 for _ in range(draws.between(shape.buildings_per_compound))
