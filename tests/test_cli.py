@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from govmodel import examples
+import govmodel
+from govmodel import examples, synth
 from govmodel.cli import main
 
 BROKEN = """\
@@ -277,3 +278,38 @@ class TestRoute:
         status, text = run("route", str(path), "--place", "x", "--category", "noise")
         assert status == 1
         assert "places[0].kind" in text
+
+
+class TestSynth:
+    @pytest.mark.parametrize("suffix", [".toml", ".json", ".yaml"])
+    def test_writes_the_preset(self, tmp_path: Path, suffix: str) -> None:
+        """`govmodel synth district -o FILE` writes the preset's spec; it loads back equal."""
+        path = tmp_path / f"district{suffix}"
+        status, text = run("synth", "district", "--seed", "3", "-o", str(path))
+        assert status == 0
+        expected = synth.preset("district", seed=3)
+        assert text == (
+            f"{path}: wrote Synthetic district (seed 3), "
+            f"{expected.graph.number_of_nodes():,} nodes\n"
+        )
+        assert govmodel.load(path) == expected
+
+    def test_standard_output_is_toml(self) -> None:
+        """Without -o the spec goes to standard output as TOML."""
+        status, text = run("synth", "district")
+        assert status == 0
+        assert govmodel.loads(text, format="toml") == synth.preset("district")
+
+    @pytest.mark.parametrize(
+        ("argv", "message"),
+        [
+            (["synth", "town"], 'preset: unknown preset "town"; expected one of district, city, '),
+            (["synth", "district", "--seed", "-2"], "--seed: expected 0 or more, found -2"),
+            (["synth", "district", "-o", "out.txt"], "--out: expected a file ending in .toml"),
+        ],
+    )
+    def test_bad_arguments(self, argv: list[str], message: str) -> None:
+        """Bad arguments are one clear line and exit 1."""
+        status, text = run(*argv)
+        assert status == 1
+        assert text.startswith("govmodel: error: " + message)

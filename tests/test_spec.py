@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import govmodel
-from govmodel import GovModelError, MissingExtraError, SpecError, examples
-from govmodel.spec import make_converter
+from govmodel import GovModelError, MissingExtraError, SpecError, Structure, examples
+from govmodel.spec import _json_text, make_converter
+from govmodel.strategies import structures
 
 Spec = dict[str, Any]
 
@@ -297,3 +300,40 @@ class TestBadCalls:
         """dump to an unknown suffix raises a GovModelError (and ValueError)."""
         with pytest.raises(GovModelError):
             govmodel.dump(examples.load("xinhe"), tmp_path / "x.xml")
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text()
+    | st.tuples(st.integers()),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text() | st.integers(), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+class TestJsonText:
+    """dumps(format="json") writes exactly what json.dumps(indent=2) would, faster."""
+
+    @given(json_values)
+    def test_any_value_as_json_dumps_writes_it(self, value: Any) -> None:
+        """Any JSON-like value comes out character for character as json.dumps makes it."""
+        assert _json_text(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+    @pytest.mark.parametrize("name", examples.names())
+    def test_bundled_specs(self, name: str) -> None:
+        """Each bundled spec's JSON text is json.dumps's."""
+        s = examples.load(name)
+        expected = json.dumps(govmodel.to_dict(s), ensure_ascii=False, indent=2) + "\n"
+        assert govmodel.dumps(s, format="json") == expected
+
+    @given(structures())
+    def test_generated_specs(self, s: Structure) -> None:
+        """So is every generated structure's."""
+        expected = json.dumps(govmodel.to_dict(s), ensure_ascii=False, indent=2) + "\n"
+        assert govmodel.dumps(s, format="json") == expected

@@ -82,6 +82,95 @@ class TestGraph:
             assert appointment in data["appointments"]
 
 
+def _graph_by_networkx_calls(s: Structure) -> "nx.MultiDiGraph[str]":
+    """The graph of ``s`` made the plain way, with add_node and add_edge."""
+    records = s.records()
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    lists = {"places": "place", "grids": "grid", "bodies": "body", "people": "person"}
+    for list_name, node_type in {**lists, "posts": "post", "meetings": "meeting"}.items():
+        for record in records[list_name]:
+            g.add_node(record.id, obj=record, type=node_type)
+    for place in s.places():
+        if place.parent is not None:
+            g.add_edge(place.parent, place.id, key=Relation.CONTAINS)
+    for grid in s.grids():
+        if grid.parent is not None:
+            g.add_edge(grid.parent, grid.id, key=Relation.PARENT_OF)
+        for place_id in grid.covers:
+            g.add_edge(grid.id, place_id, key=Relation.COVERS)
+    for body in s.bodies():
+        if body.parent is not None:
+            g.add_edge(body.parent, body.id, key=Relation.PARENT_OF)
+        if body.grid is not None:
+            g.add_edge(body.id, body.grid, key=Relation.EMBEDDED_IN)
+        for place_id in body.serves:
+            g.add_edge(body.id, place_id, key=Relation.SERVES)
+        for place_id in body.jurisdiction:
+            g.add_edge(body.id, place_id, key=Relation.ANSWERS_FOR)
+    for tie in s.ties():
+        g.add_edge(tie.source, tie.target, key=Relation.of_tie(tie.kind), obj=tie)
+    for post in s.posts():
+        g.add_edge(post.id, post.within, key=Relation.POST_IN)
+    held: dict[tuple[str, str], list[Appointment]] = {}
+    for appointment in s.appointments():
+        held.setdefault((appointment.person, appointment.post), []).append(appointment)
+    for (person, post_id), spans in held.items():
+        g.add_edge(person, post_id, key=Relation.HOLDS, appointments=tuple(spans))
+    for meeting in s.meetings():
+        g.add_edge(meeting.convener, meeting.id, key=Relation.CONVENES)
+        for member in meeting.members:
+            g.add_edge(member, meeting.id, key=Relation.MEMBER_OF)
+        if meeting.place is not None:
+            g.add_edge(meeting.id, meeting.place, key=Relation.ANSWERS_FOR)
+    return g
+
+
+class TestGraphConstruction:
+    """The graph is written straight into networkx's dictionaries, for speed."""
+
+    @staticmethod
+    def assert_same(s: Structure) -> None:
+        expected = _graph_by_networkx_calls(s)
+        g = s.graph
+        assert list(g.nodes(data=True)) == list(expected.nodes(data=True))
+        assert list(g.edges(keys=True, data=True)) == list(expected.edges(keys=True, data=True))
+        assert list(g.in_edges(keys=True)) == list(expected.in_edges(keys=True))
+        for node in expected:
+            for neighbour, keys in expected.pred[node].items():
+                assert g.pred[node][neighbour] == keys
+                # One key dictionary per pair, shared by both directions, as networkx keeps it.
+                assert g._pred[node][neighbour] is g._succ[neighbour][node]
+
+    @pytest.mark.parametrize("name", examples.names())
+    def test_examples_as_networkx_makes_them(self, name: str) -> None:
+        """Each bundled graph equals add_node/add_edge's, nodes and edges in the same order."""
+        self.assert_same(examples.load(name))
+
+    @given(structures())
+    def test_generated_as_networkx_makes_them(self, s: Structure) -> None:
+        """So does every generated structure's."""
+        self.assert_same(s)
+
+    def test_shared_pairs_keep_every_key(self) -> None:
+        """A pair joined by two relations (serves and answers for) keeps both edges."""
+        s = Structure(
+            places=[
+                Place(id="community:a", kind=PlaceKind.COMMUNITY),
+                Place(id="compound:a", kind=PlaceKind.COMPOUND, parent="community:a"),
+            ],
+            bodies=[
+                Body(
+                    id="pm:a",
+                    kind=BodyKind.PROPERTY_COMPANY,
+                    serves=("compound:a",),
+                    jurisdiction=("compound:a",),
+                )
+            ],
+        )
+        assert set(s.graph["pm:a"]["compound:a"]) == {Relation.SERVES, Relation.ANSWERS_FOR}
+        self.assert_same(s)
+
+
 class TestQueries:
     def test_unknown_id(self, xinhe: Structure) -> None:
         """Unknown ids raise UnknownNodeError, a LookupError, naming the id."""
@@ -121,6 +210,21 @@ class TestQueries:
         assert len(xinhe.posts(role=Role.GRID_LEADER)) == 2
         with pytest.raises(ValueError, match="palace"):
             xinhe.places(kind="palace")
+
+    @given(structures())
+    def test_filters_match_a_scan(self, s: Structure) -> None:
+        """Each filter, answered from a table made once, lists what a scan finds, in order."""
+        for kind in PlaceKind:
+            assert s.places(kind=kind) == tuple(p for p in s.places() if p.kind is kind)
+        for body_kind in BodyKind:
+            assert s.bodies(kind=body_kind) == tuple(b for b in s.bodies() if b.kind is body_kind)
+        for level in GridLevel:
+            assert s.grids(level=level) == tuple(g for g in s.grids() if g.level is level)
+        for role in Role:
+            assert s.posts(role=role) == tuple(p for p in s.posts() if p.role is role)
+        for tie_kind in TieKind:
+            assert s.ties(kind=tie_kind) == tuple(t for t in s.ties() if t.kind is tie_kind)
+        assert s.places(kind="unit") is s.places(kind=PlaceKind.UNIT)
 
     def test_ancestors_nearest_first(self, xinhe: Structure) -> None:
         """Ancestors run from the parent to the root."""
@@ -241,6 +345,13 @@ class TestEquality:
         shuffled = xinhe.evolve(places=tuple(reversed(xinhe.places())))
         assert shuffled == xinhe
         assert hash(shuffled) == hash(xinhe)
+
+    def test_equal_before_and_after_hashing(self, xinhe: Structure) -> None:
+        """Equality needs no earlier hash; the identity made on first use is kept."""
+        copy = Structure(name=xinhe.name, name_zh=xinhe.name_zh, **xinhe.records())
+        assert copy == xinhe
+        assert hash(copy) == hash(xinhe) == hash(copy)
+        assert copy is not xinhe
 
     def test_content_matters(self, xinhe: Structure) -> None:
         """A structure with one record less is a different structure."""

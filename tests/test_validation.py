@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 import attrs
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from govmodel import Severity, Structure, Violation, examples, validate
 from govmodel.model import (
@@ -15,9 +16,11 @@ from govmodel.model import (
     Grid,
     GridLevel,
     Meeting,
+    Person,
     Place,
     PlaceKind,
     Post,
+    Role,
     Tie,
     TieKind,
 )
@@ -301,6 +304,88 @@ class TestPosts:
         )
         s = xinhe.evolve(posts=posts, appointments=(*xinhe.appointments(), extra))
         assert codes(s) == {"post.held-twice"}
+
+
+def _over_held_by_brute_force(
+    appointments: list[Appointment], seats: int
+) -> tuple[dt.date, list[str]] | None:
+    # Every start day in order, every appointment checked on each.
+    for day in sorted({a.start for a in appointments}):
+        holding = [a for a in appointments if a.active(day)]
+        if len(holding) > seats:
+            return day, sorted({a.person for a in holding})
+    return None
+
+
+spans = st.tuples(
+    st.sampled_from(["p1", "p2", "p3", "p4"]),
+    st.integers(0, 60),
+    st.one_of(st.none(), st.integers(0, 30)),
+).map(
+    lambda t: Appointment(
+        person=t[0],
+        post="post:chair",
+        start=dt.date(2025, 1, 1) + dt.timedelta(days=t[1]),
+        end=None if t[2] is None else dt.date(2025, 1, 1) + dt.timedelta(days=t[1] + t[2]),
+    )
+)
+
+
+class TestPostsAgainstBruteForce:
+    """The sweep over sorted days finds what checking every day against every holder finds."""
+
+    @given(st.lists(spans, max_size=12), st.integers(1, 3))
+    def test_over_held_and_held_twice(self, appointments: list[Appointment], seats: int) -> None:
+        """Same first over-held day and holders; held-twice exactly for overlapping pairs."""
+        s = Structure(
+            places=[Place(id="community:a", kind=PlaceKind.COMMUNITY)],
+            bodies=[
+                Body(id="rc:a", kind=BodyKind.RESIDENTS_COMMITTEE, jurisdiction=("community:a",))
+            ],
+            people=[Person(id=f"p{i}") for i in range(1, 5)],
+            posts=[Post(id="post:chair", role=Role.MEMBER, within="rc:a", seats=seats)],
+            appointments=appointments,
+        )
+        found = [v for v in validate(s) if v.code.startswith("post.")]
+        over = [v for v in found if v.code == "post.over-held"]
+        expected = _over_held_by_brute_force(appointments, seats)
+        if expected is None:
+            assert over == []
+        else:
+            day, people = expected
+            assert [v.nodes for v in over] == [("post:chair", *people)]
+            assert day.isoformat() in over[0].message
+        twice = {v.nodes[1] for v in found if v.code == "post.held-twice"}
+        overlapping = {
+            a.person
+            for i, a in enumerate(appointments)
+            for b in appointments[i + 1 :]
+            if a.person == b.person and a.overlaps(b)
+        }
+        assert twice == overlapping
+
+
+class TestLongChains:
+    def test_long_cycle_reported_once(self) -> None:
+        """A long cycle of places is one violation, listed from where the walk entered it."""
+        n = 2_000
+        places = [
+            Place(id=f"p{i}", kind=PlaceKind.COMMUNITY, parent=f"p{(i + 1) % n}") for i in range(n)
+        ]
+        cycles = [v for v in validate(Structure(places=places)) if v.code == "place.cycle"]
+        assert len(cycles) == 1
+        assert cycles[0].nodes[:3] == ("p0", "p1", "p2")
+        assert len(cycles[0].nodes) == n
+
+    def test_locate_every_violation(self, xinhe: Structure) -> None:
+        """locate() answers from one table per structure, for every violation."""
+        s = xinhe.evolve(
+            places=replace(xinhe.places(), "compound:wanda", parent=None),
+            bodies=replace(xinhe.bodies(), "oc:wanda", jurisdiction=()),
+        )
+        located = {v.code: locate(s, v) for v in validate(s)}
+        index = [p.id for p in s.places()].index("compound:wanda")
+        assert located["place.orphan"] == f"places[{index}]"
 
 
 class TestTiesAndMeetings:

@@ -14,7 +14,7 @@ Examples
 ()
 """
 
-from govmodel import examples
+from govmodel import examples, synth
 from govmodel.cases import (
     Accepted,
     Case,
@@ -178,6 +178,7 @@ __all__ = [
     "route",
     "simulate",
     "sweep",
+    "synth",
     "to_dict",
     "validate",
     "variants",

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
+from govmodel._gc import paused
 from govmodel.errors import SpecError, SpecProblem, UnknownNodeError
 from govmodel.model import (
     Appointment,
@@ -243,7 +244,7 @@ class Structure:
     name_zh: str
     _by_id: dict[str, NodeRecord]
     _children: dict[str, tuple[str, ...]]
-    _content: tuple[object, ...]
+    _content: tuple[object, ...] | None
     _covering: dict[str, str]
     _graph: nx.MultiDiGraph[str]
     _hash: int
@@ -267,29 +268,43 @@ class Structure:
         ties: Iterable[Tie] = (),
         meetings: Iterable[Meeting] = (),
     ) -> None:
-        records: dict[str, tuple[Any, ...]] = {
-            "places": tuple(places),
-            "grids": tuple(grids),
-            "bodies": tuple(bodies),
-            "people": tuple(people),
-            "posts": tuple(posts),
-            "appointments": tuple(appointments),
-            "ties": tuple(ties),
-            "meetings": tuple(meetings),
-        }
-        problems = reference_problems(records)
-        problems += _duplicate_edges(records)
-        if problems:
-            raise SpecError(f"cannot build the structure {name!r}", problems)
-        content = (name, name_zh, *(frozenset(records[n]) for n in _LISTS))
+        with paused():
+            self._build(
+                name,
+                name_zh,
+                {
+                    "places": tuple(places),
+                    "grids": tuple(grids),
+                    "bodies": tuple(bodies),
+                    "people": tuple(people),
+                    "posts": tuple(posts),
+                    "appointments": tuple(appointments),
+                    "ties": tuple(ties),
+                    "meetings": tuple(meetings),
+                },
+            )
+
+    def _build(self, name: str, name_zh: str, records: dict[str, tuple[Any, ...]]) -> None:
+        # The quick checks pass for every sound structure; only when one fails
+        # are the located problems worked out, by the slower full checks.
+        by_id = _node_index(records)
+        if by_id is None or not _references_hold(records, by_id) or not _ties_unique(records):
+            problems = reference_problems(records)
+            problems += _duplicate_edges(records)
+            if problems:
+                raise SpecError(f"cannot build the structure {name!r}", problems)
+            by_id = {r.id: r for n in _NODE_LISTS for r in records[n]}
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "name_zh", name_zh)
         object.__setattr__(self, "_records", records)
+        object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "_graph", _build_graph(records))
-        object.__setattr__(self, "_content", content)
+        # Equality needs every record hashed into sets: made on the first
+        # comparison, not here, since most structures are never compared.
+        object.__setattr__(self, "_content", None)
+        object.__setattr__(self, "_hash", 0)
         object.__setattr__(self, "_memo", {})
         self._build_indexes()
-        object.__setattr__(self, "_hash", hash(content))
 
     def __setattr__(self, key: str, value: object) -> None:
         raise AttributeError(f"a Structure is immutable: cannot set {key!r}")
@@ -330,13 +345,28 @@ class Structure:
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (self.name, self.name_zh, self._records))
 
+    def _identity(self) -> tuple[int, tuple[object, ...]]:
+        content = self._content
+        if content is None:
+            content = (
+                self.name,
+                self.name_zh,
+                *(frozenset(self._records[n]) for n in _LISTS),
+            )
+            object.__setattr__(self, "_content", content)
+            object.__setattr__(self, "_hash", hash(content))
+        return self._hash, content
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Structure):
             return NotImplemented
-        return self._hash == other._hash and self._content == other._content
+        if self is other:
+            return True
+        mine, theirs = self._identity(), other._identity()
+        return mine[0] == theirs[0] and mine[1] == theirs[1]
 
     def __hash__(self) -> int:
-        return self._hash
+        return self._identity()[0]
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{len(self._records[n])} {n}" for n in _LISTS)
@@ -436,14 +466,24 @@ class Structure:
         >>> len(examples.load("zhuanqiao").places(kind="compound"))
         3
         """
-        places: tuple[Place, ...] = self._records["places"]
         if kind is None:
+            places: tuple[Place, ...] = self._records["places"]
             return places
-        wanted = PlaceKind(kind)
-        return tuple(p for p in places if p.kind is wanted)
+        return self._grouped("places", "kind").get(PlaceKind(kind), ())
 
     def _record_list(self, list_name: str) -> tuple[Any, ...]:
         return self._records[list_name]
+
+    def _grouped(self, list_name: str, attribute: str) -> dict[Any, tuple[Any, ...]]:
+        # The records of one list by kind (level, role): made once per structure, so
+        # asking for the buildings of a city does not scan every place each time.
+        def group() -> dict[Any, tuple[Any, ...]]:
+            groups: dict[Any, list[Any]] = {}
+            for record in self._records[list_name]:
+                groups.setdefault(getattr(record, attribute), []).append(record)
+            return {value: tuple(records) for value, records in groups.items()}
+
+        return self.memo(f"structure.{list_name} by {attribute}", group)
 
     def bodies(self, kind: BodyKind | str | None = None) -> tuple[Body, ...]:
         """The bodies, in spec order, optionally of one kind.
@@ -454,11 +494,10 @@ class Structure:
         >>> [b.id for b in examples.load("xinhe").bodies(kind="mediation_room")]
         ['mediation:xinhexin']
         """
-        bodies: tuple[Body, ...] = self._record_list("bodies")
         if kind is None:
+            bodies: tuple[Body, ...] = self._record_list("bodies")
             return bodies
-        wanted = BodyKind(kind)
-        return tuple(b for b in bodies if b.kind is wanted)
+        return self._grouped("bodies", "kind").get(BodyKind(kind), ())
 
     def grids(self, level: GridLevel | str | None = None) -> tuple[Grid, ...]:
         """The grids, in spec order, optionally of one level.
@@ -469,11 +508,10 @@ class Structure:
         >>> len(examples.load("chengxi").grids(level="micro"))
         38
         """
-        grids: tuple[Grid, ...] = self._record_list("grids")
         if level is None:
+            grids: tuple[Grid, ...] = self._record_list("grids")
             return grids
-        wanted = GridLevel(level)
-        return tuple(g for g in grids if g.level is wanted)
+        return self._grouped("grids", "level").get(GridLevel(level), ())
 
     def posts(self, role: Role | str | None = None) -> tuple[Post, ...]:
         """The posts, in spec order, optionally of one role.
@@ -484,11 +522,10 @@ class Structure:
         >>> len(examples.load("xinhe").posts(role="mediator"))
         1
         """
-        posts: tuple[Post, ...] = self._record_list("posts")
         if role is None:
+            posts: tuple[Post, ...] = self._record_list("posts")
             return posts
-        wanted = Role(role)
-        return tuple(p for p in posts if p.role is wanted)
+        return self._grouped("posts", "role").get(Role(role), ())
 
     def people(self) -> tuple[Person, ...]:
         """The people, in spec order."""
@@ -663,11 +700,10 @@ class Structure:
 
     def ties(self, kind: TieKind | str | None = None) -> tuple[Tie, ...]:
         """The declared ties, optionally of one kind."""
-        ties: tuple[Tie, ...] = self._record_list("ties")
         if kind is None:
+            ties: tuple[Tie, ...] = self._record_list("ties")
             return ties
-        wanted = TieKind(kind)
-        return tuple(t for t in ties if t.kind is wanted)
+        return self._grouped("ties", "kind").get(TieKind(kind), ())
 
     def serving(self, place_id: str) -> tuple[Body, ...]:
         """The bodies that serve ``place_id`` by contract (property companies)."""
@@ -687,11 +723,7 @@ class Structure:
     # -- internals ---------------------------------------------------------
 
     def _build_indexes(self) -> None:
-        by_id: dict[str, NodeRecord] = {}
-        for list_name in _NODE_LISTS:
-            for record in self._record_list(list_name):
-                by_id[record.id] = record
-        object.__setattr__(self, "_by_id", by_id)
+        by_id = self._by_id
         children: dict[str, list[str]] = defaultdict(list)
         for place in self._record_list("places"):
             if place.parent is not None:
@@ -766,41 +798,180 @@ def _duplicate_edges(records: Mapping[str, Sequence[Any]]) -> list[SpecProblem]:
     return problems
 
 
+_NODE_TYPES: dict[str, type[Any]] = {
+    "places": Place,
+    "grids": Grid,
+    "bodies": Body,
+    "people": Person,
+    "posts": Post,
+    "meetings": Meeting,
+}
+
+
+def _node_index(records: Mapping[str, Sequence[Any]]) -> dict[str, NodeRecord] | None:
+    """Every node record by id; ``None`` for a duplicate id or a record of another type."""
+    by_id: dict[str, NodeRecord] = {}
+    count = 0
+    for list_name, cls in _NODE_TYPES.items():
+        node_records = records[list_name]
+        if not all(type(record) is cls for record in node_records):
+            return None
+        by_id.update({record.id: record for record in node_records})
+        count += len(node_records)
+    return by_id if len(by_id) == count else None
+
+
+def _references_hold(records: Mapping[str, Sequence[Any]], by_id: dict[str, NodeRecord]) -> bool:
+    """Whether every reference names a node of the right type (see ``_REFERENCES``).
+
+    The quick check behind ``Structure()``: one dictionary look-up per
+    reference; ``reference_problems`` says what is wrong when this fails.
+    """
+    get = by_id.get
+    if not all(type(record) is Appointment for record in records["appointments"]):
+        return False
+    if not all(type(record) is Tie for record in records["ties"]):
+        return False
+    for place in records["places"]:
+        if place.parent is not None and type(get(place.parent)) is not Place:
+            return False
+    for grid in records["grids"]:
+        if grid.parent is not None and type(get(grid.parent)) is not Grid:
+            return False
+        for ref in grid.covers:
+            if type(get(ref)) is not Place:
+                return False
+    for body in records["bodies"]:
+        if body.parent is not None and type(get(body.parent)) is not Body:
+            return False
+        if body.grid is not None and type(get(body.grid)) is not Grid:
+            return False
+        for ref in body.serves:
+            if type(get(ref)) is not Place:
+                return False
+        for ref in body.jurisdiction:
+            if type(get(ref)) is not Place:
+                return False
+    for post in records["posts"]:
+        if type(get(post.within)) not in (Body, Grid):
+            return False
+    for appointment in records["appointments"]:
+        if type(get(appointment.person)) is not Person or type(get(appointment.post)) is not Post:
+            return False
+    for tie in records["ties"]:
+        if type(get(tie.source)) is not Body or type(get(tie.target)) is not Body:
+            return False
+    for meeting in records["meetings"]:
+        if type(get(meeting.convener)) is not Body:
+            return False
+        if meeting.place is not None and type(get(meeting.place)) is not Place:
+            return False
+        for ref in meeting.members:
+            if type(get(ref)) not in (Body, Post):
+                return False
+    return True
+
+
+def _ties_unique(records: Mapping[str, Sequence[Any]]) -> bool:
+    ties = records["ties"]
+    return len({(t.source, t.target, t.kind) for t in ties}) == len(ties)
+
+
 def _build_graph(records: Mapping[str, Sequence[Any]]) -> nx.MultiDiGraph[str]:
+    """The frozen graph of the records.
+
+    Written straight into networkx's adjacency dictionaries (``_node``,
+    ``_succ``, ``_pred``) rather than through ``add_node`` and ``add_edge``,
+    which check and clear caches on every call: the result is the graph those
+    calls would make, node for node and edge for edge in the same order, made
+    several times faster. The references were checked before, so every edge
+    joins two nodes of the graph.
+    """
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    node_data: dict[str, dict[str, Any]] = graph._node
+    succ: dict[str, dict[str, dict[Relation, dict[str, Any]]]] = graph._succ
+    pred: dict[str, dict[str, dict[Relation, dict[str, Any]]]] = graph._pred
     for list_name in _NODE_LISTS:
-        for record in records[list_name]:
-            graph.add_node(record.id, obj=record, type=_TYPE_OF_LIST[list_name])
+        node_type = _TYPE_OF_LIST[list_name]
+        node_records = records[list_name]
+        node_data.update({r.id: {"obj": r, "type": node_type} for r in node_records})
+        succ.update({r.id: {} for r in node_records})
+        pred.update({r.id: {} for r in node_records})
+
+    def add(source: str, target: str, key: Relation, data: dict[str, Any]) -> None:
+        # For relations that may join a pair of nodes already joined by another.
+        keys = succ[source].get(target)
+        if keys is None:
+            keys = {}
+            succ[source][target] = keys
+            pred[target][source] = keys
+        existing = keys.get(key)
+        if existing is None:
+            keys[key] = data
+        else:
+            existing.update(data)
+
+    # Containment, grid parents and coverage, posts and holdings join each pair
+    # of nodes once at most, so their edges are written without looking first.
+    keys: dict[Relation, dict[str, Any]]
+    contains, parent_of, covers = Relation.CONTAINS, Relation.PARENT_OF, Relation.COVERS
     for place in records["places"]:
         if place.parent is not None:
-            graph.add_edge(place.parent, place.id, key=Relation.CONTAINS)
+            keys = {contains: {}}
+            succ[place.parent][place.id] = keys
+            pred[place.id][place.parent] = keys
     for grid in records["grids"]:
+        grid_id = grid.id
         if grid.parent is not None:
-            graph.add_edge(grid.parent, grid.id, key=Relation.PARENT_OF)
+            keys = {parent_of: {}}
+            succ[grid.parent][grid_id] = keys
+            pred[grid_id][grid.parent] = keys
+        grid_succ = succ[grid_id]
         for place_id in grid.covers:
-            graph.add_edge(grid.id, place_id, key=Relation.COVERS)
+            keys = {covers: {}}
+            grid_succ[place_id] = keys
+            pred[place_id][grid_id] = keys
+    embedded_in, serves = Relation.EMBEDDED_IN, Relation.SERVES
+    answers_for = Relation.ANSWERS_FOR
     for body in records["bodies"]:
         if body.parent is not None:
-            graph.add_edge(body.parent, body.id, key=Relation.PARENT_OF)
+            add(body.parent, body.id, parent_of, {})
         if body.grid is not None:
-            graph.add_edge(body.id, body.grid, key=Relation.EMBEDDED_IN)
+            keys = {embedded_in: {}}
+            succ[body.id][body.grid] = keys
+            pred[body.grid][body.id] = keys
         for place_id in body.serves:
-            graph.add_edge(body.id, place_id, key=Relation.SERVES)
+            add(body.id, place_id, serves, {})
         for place_id in body.jurisdiction:
-            graph.add_edge(body.id, place_id, key=Relation.ANSWERS_FOR)
+            add(body.id, place_id, answers_for, {})
     for tie in records["ties"]:
-        graph.add_edge(tie.source, tie.target, key=Relation.of_tie(tie.kind), obj=tie)
+        add(tie.source, tie.target, Relation.of_tie(tie.kind), {"obj": tie})
+    post_in = Relation.POST_IN
     for post in records["posts"]:
-        graph.add_edge(post.id, post.within, key=Relation.POST_IN)
-    held: dict[tuple[str, str], list[Appointment]] = defaultdict(list)
+        keys = {post_in: {}}
+        succ[post.id][post.within] = keys
+        pred[post.within][post.id] = keys
+    held: dict[tuple[str, str], list[Appointment]] = {}
     for appointment in records["appointments"]:
-        held[(appointment.person, appointment.post)].append(appointment)
-    for (person, post), appointments in held.items():
-        graph.add_edge(person, post, key=Relation.HOLDS, appointments=tuple(appointments))
+        pair = (appointment.person, appointment.post)
+        spans = held.get(pair)
+        if spans is None:
+            held[pair] = [appointment]
+        else:
+            spans.append(appointment)
+    holds = Relation.HOLDS
+    for (person, post_id), appointments in held.items():
+        keys = {holds: {"appointments": tuple(appointments)}}
+        succ[person][post_id] = keys
+        pred[post_id][person] = keys
+    convenes, member_of = Relation.CONVENES, Relation.MEMBER_OF
     for meeting in records["meetings"]:
-        graph.add_edge(meeting.convener, meeting.id, key=Relation.CONVENES)
+        meeting_id = meeting.id
+        add(meeting.convener, meeting_id, convenes, {})
         for member in meeting.members:
-            graph.add_edge(member, meeting.id, key=Relation.MEMBER_OF)
+            add(member, meeting_id, member_of, {})
         if meeting.place is not None:
-            graph.add_edge(meeting.id, meeting.place, key=Relation.ANSWERS_FOR)
+            keys = {answers_for: {}}
+            succ[meeting_id][meeting.place] = keys
+            pred[meeting.place][meeting_id] = keys
     return nx.freeze(graph)

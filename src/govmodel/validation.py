@@ -14,14 +14,16 @@ Examples
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import datetime as dt
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterator
 from enum import StrEnum
-from itertools import combinations
 
 import attrs
 
-from govmodel.model import BodyKind, GridLevel, PlaceKind, TieKind
+from govmodel._gc import paused
+from govmodel.model import Appointment, Body, BodyKind, GridLevel, Place, PlaceKind, TieKind
 from govmodel.structure import Structure
 
 __all__ = ["Severity", "Violation", "locate", "validate"]
@@ -148,14 +150,18 @@ def validate(structure: Structure) -> tuple[Violation, ...]:
     >>> [v.code for v in validate(no_grids)]
     ['grid.none']
     """
-    found = [
-        *_places(structure),
-        *_grids(structure),
-        *_bodies(structure),
-        *_posts(structure),
-        *_ties(structure),
-        *_meetings(structure),
-    ]
+    with paused():
+        # Looked up by id throughout; made once per call, each a pass over its list.
+        places = {place.id: place for place in structure.places()}
+        bodies = {body.id: body for body in structure.bodies()}
+        found = [
+            *_places(structure, places),
+            *_grids(structure, places),
+            *_bodies(structure, places, bodies),
+            *_posts(structure),
+            *_ties(structure, bodies),
+            *_meetings(structure, bodies),
+        ]
     return tuple(sorted(found, key=lambda v: v.severity is not Severity.ERROR))
 
 
@@ -167,8 +173,8 @@ def _warning(code: str, message: str, *nodes: str) -> Violation:
     return Violation(code=code, severity=Severity.WARNING, message=message, nodes=nodes)
 
 
-def _places(s: Structure) -> Iterator[Violation]:
-    for place in s.places():
+def _places(s: Structure, places: dict[str, Place]) -> Iterator[Violation]:
+    for place in places.values():
         if place.parent is None:
             if place.kind not in _ROOT_KINDS:
                 yield _error(
@@ -178,7 +184,7 @@ def _places(s: Structure) -> Iterator[Violation]:
                     place.id,
                 )
             continue
-        parent = s.place(place.parent)
+        parent = places[place.parent]
         if parent.kind not in _PARENT_KINDS[place.kind]:
             allowed = " or ".join(sorted(k.value for k in _PARENT_KINDS[place.kind])) or "nothing"
             yield _error(
@@ -188,27 +194,40 @@ def _places(s: Structure) -> Iterator[Violation]:
                 place.id,
                 parent.id,
             )
-    # Cycles: follow parents; a chain that returns to its start is a cycle.
-    reported: set[str] = set()
-    for place in s.places():
-        seen = [place.id]
-        current = place
-        while current.parent is not None:
-            if current.parent in seen:
-                cycle = seen[seen.index(current.parent) :]
-                if not reported.intersection(cycle):
-                    reported.update(cycle)
-                    yield _error(
-                        "place.cycle",
-                        "places contain each other in a cycle: " + " → ".join([*cycle, cycle[0]]),
-                        *cycle,
-                    )
-                break
-            seen.append(current.parent)
-            current = s.place(current.parent)
+    # Cycles: follow parents; a chain that returns to a place on it is a cycle.
+    # Each place is walked once: a walk stops at a place an earlier walk passed,
+    # whose chain is already known to end at a root or in a cycle found then
+    # (each place has one parent, so cycles never share a place).
+    parents = {place_id: place.parent for place_id, place in places.items()}
+    for cycle in _cycles(parents):
+        yield _error(
+            "place.cycle",
+            "places contain each other in a cycle: " + " → ".join([*cycle, cycle[0]]),
+            *cycle,
+        )
 
 
-def _grids(s: Structure) -> Iterator[Violation]:
+def _cycles(parents: dict[str, str | None]) -> Iterator[list[str]]:
+    """The cycles of a parent map, each from where the first walk entered it.
+
+    Walks start from each id in the map's order; linear in the number of ids.
+    """
+    walked: set[str] = set()
+    for start in parents:
+        if start in walked:
+            continue
+        path: dict[str, None] = {start: None}
+        current = parents[start]
+        while current is not None and current not in walked and current not in path:
+            path[current] = None
+            current = parents[current]
+        if current is not None and current in path:
+            ids = list(path)
+            yield ids[ids.index(current) :]
+        walked.update(path)
+
+
+def _grids(s: Structure, places: dict[str, Place]) -> Iterator[Violation]:
     grids = s.grids()
     if not grids:
         if s.places(kind=PlaceKind.COMMUNITY):
@@ -217,9 +236,8 @@ def _grids(s: Structure) -> Iterator[Violation]:
                 "no grid is declared: routing cannot use the micro-grid and compound tiers",
             )
         return
-    covered: dict[GridLevel, dict[str, list[str]]] = {
-        level: defaultdict(list) for level in GridLevel
-    }
+    grids_by_id = {grid.id: grid for grid in grids}
+    covered: dict[GridLevel, dict[str, list[str]]] = {level: {} for level in GridLevel}
     for grid in grids:
         expected_parent = _GRID_PARENT[grid.level]
         if grid.parent is None:
@@ -231,7 +249,7 @@ def _grids(s: Structure) -> Iterator[Violation]:
                     grid.id,
                 )
         else:
-            parent = s.grid(grid.parent)
+            parent = grids_by_id[grid.parent]
             if parent.level is not expected_parent:
                 wanted = f"a {expected_parent.value} grid" if expected_parent else "no parent"
                 yield _error(
@@ -241,10 +259,12 @@ def _grids(s: Structure) -> Iterator[Violation]:
                     grid.id,
                     parent.id,
                 )
+        allowed_kinds = _GRID_COVERS[grid.level]
+        level_covered = covered[grid.level]
         for place_id in grid.covers:
-            place = s.place(place_id)
-            if place.kind not in _GRID_COVERS[grid.level]:
-                allowed = " or ".join(sorted(k.value for k in _GRID_COVERS[grid.level]))
+            place = places[place_id]
+            if place.kind not in allowed_kinds:
+                allowed = " or ".join(sorted(k.value for k in allowed_kinds))
                 yield _error(
                     "grid.covers-kind",
                     f'{grid.level.value} grid "{grid.id}" covers the {place.kind.value} '
@@ -253,7 +273,11 @@ def _grids(s: Structure) -> Iterator[Violation]:
                     place.id,
                 )
                 continue
-            covered[grid.level][place_id].append(grid.id)
+            owners = level_covered.get(place_id)
+            if owners is None:
+                level_covered[place_id] = [grid.id]
+            else:
+                owners.append(grid.id)
         if not grid.covers:
             yield _error("grid.empty", f'grid "{grid.id}" covers no place', grid.id)
     # 横到边: every place of a level's kind is covered exactly once.
@@ -280,9 +304,9 @@ def _grids(s: Structure) -> Iterator[Violation]:
     micro = covered[GridLevel.MICRO]
     for building in s.places(kind=PlaceKind.BUILDING):
         owners = list(micro.get(building.id, []))
-        compound = s.enclosing(building.id, PlaceKind.COMPOUND)
+        compound = _enclosing_compound(building, places)
         if compound is not None:
-            owners += micro.get(compound.id, [])
+            owners += micro.get(compound, [])
         if not owners:
             yield _error("grid.gap", f'building "{building.id}" is in no micro-grid', building.id)
         elif len(owners) > 1:
@@ -293,7 +317,7 @@ def _grids(s: Structure) -> Iterator[Violation]:
                 *owners,
             )
     for place_id, owners in micro.items():
-        place = s.place(place_id)
+        place = places[place_id]
         if place.kind is PlaceKind.COMPOUND and len(owners) > 1:
             yield _error(
                 "grid.overlap",
@@ -302,16 +326,18 @@ def _grids(s: Structure) -> Iterator[Violation]:
                 *owners,
             )
     # 纵到底: what a grid covers lies inside what its parent grid covers.
+    parent_covers: dict[str, frozenset[str]] = {}
     for grid in grids:
         if grid.parent is None:
             continue
-        parent = s.grid(grid.parent)
+        parent = grids_by_id[grid.parent]
         if parent.level is not _GRID_PARENT[grid.level]:
             continue
-        parent_places = set(parent.covers)
+        parent_places = parent_covers.get(parent.id)
+        if parent_places is None:
+            parent_places = parent_covers[parent.id] = frozenset(parent.covers)
         for place_id in grid.covers:
-            lineage = {place_id, *(p.id for p in s.ancestors(place_id))}
-            if not lineage & parent_places:
+            if not _inside(place_id, parent_places, places):
                 yield _error(
                     "grid.tree-mismatch",
                     f'grid "{grid.id}" covers "{place_id}", which lies outside every place '
@@ -322,9 +348,35 @@ def _grids(s: Structure) -> Iterator[Violation]:
                 )
 
 
-def _bodies(s: Structure) -> Iterator[Violation]:
+def _enclosing_compound(place: Place, places: dict[str, Place]) -> str | None:
+    """The id of the nearest compound containing ``place`` (as ``Structure.enclosing``)."""
+    seen = {place.id}
+    current = place
+    while current.parent is not None and current.parent not in seen:
+        seen.add(current.parent)
+        current = places[current.parent]
+        if current.kind is PlaceKind.COMPOUND:
+            return current.id
+    return None
+
+
+def _inside(place_id: str, targets: frozenset[str], places: dict[str, Place]) -> bool:
+    """Whether ``place_id`` or a place containing it is one of ``targets``."""
+    if place_id in targets:
+        return True
+    seen = {place_id}
+    parent = places[place_id].parent
+    while parent is not None and parent not in seen:
+        if parent in targets:
+            return True
+        seen.add(parent)
+        parent = places[parent].parent
+    return False
+
+
+def _bodies(s: Structure, places: dict[str, Place], bodies: dict[str, Body]) -> Iterator[Violation]:
     answering: dict[str, set[BodyKind]] = defaultdict(set)
-    for body in s.bodies():
+    for body in bodies.values():
         for place_id in body.jurisdiction:
             answering[place_id].add(body.kind)
         for place_id in body.serves:
@@ -361,9 +413,12 @@ def _bodies(s: Structure) -> Iterator[Violation]:
             )
     party_reach: set[str] = set()
     for tie in s.ties():
-        if tie.kind in (TieKind.LEADS, TieKind.EMBEDDED_IN) and s.body(tie.source).kind.is_party:
+        if tie.kind in (TieKind.LEADS, TieKind.EMBEDDED_IN) and bodies[tie.source].kind.is_party:
             party_reach.add(tie.target)
-    for body in s.bodies():
+    # Bodies on a cycle of parents; each of them reports the cycle from itself.
+    parents = {body_id: body.parent for body_id, body in bodies.items()}
+    on_cycle = {body_id for cycle in _cycles(parents) for body_id in cycle}
+    for body in bodies.values():
         if body.kind is BodyKind.PROPERTY_COMPANY and not body.serves:
             yield _error(
                 "body.serves-nothing",
@@ -371,7 +426,7 @@ def _bodies(s: Structure) -> Iterator[Violation]:
                 body.id,
             )
         for place_id in body.serves:
-            kind = s.place(place_id).kind
+            kind = places[place_id].kind
             if kind not in (PlaceKind.COMPOUND, PlaceKind.BUILDING):
                 yield _error(
                     "body.serves-kind",
@@ -389,7 +444,7 @@ def _bodies(s: Structure) -> Iterator[Violation]:
                 body.grid,
             )
         if body.parent is not None:
-            parent = s.body(body.parent)
+            parent = bodies[body.parent]
             if parent.kind.is_party != body.kind.is_party:
                 yield _error(
                     "body.parent-kind",
@@ -399,12 +454,12 @@ def _bodies(s: Structure) -> Iterator[Violation]:
                     body.id,
                     parent.id,
                 )
-        lineage = [body.id]
-        current = body
-        while current.parent is not None and current.parent not in lineage:
-            lineage.append(current.parent)
-            current = s.body(current.parent)
-        if current.parent is not None and current.parent == body.id:
+        if body.id in on_cycle:
+            lineage = [body.id]
+            current = bodies[body.id]
+            while current.parent is not None and current.parent != body.id:
+                lineage.append(current.parent)
+                current = bodies[current.parent]
             yield _error(
                 "body.cycle",
                 "bodies sit under each other in a cycle: " + " → ".join([*lineage, body.id]),
@@ -419,43 +474,66 @@ def _bodies(s: Structure) -> Iterator[Violation]:
 
 
 def _posts(s: Structure) -> Iterator[Violation]:
+    by_post: dict[str, list[Appointment]] = {}
+    by_pair: dict[tuple[str, str], list[Appointment]] = {}
+    for appointment in s.appointments():
+        by_post.setdefault(appointment.post, []).append(appointment)
+        by_pair.setdefault((appointment.person, appointment.post), []).append(appointment)
     for post in s.posts():
-        appointments = s.appointments_of(post.id)
+        appointments = by_post.get(post.id, [])
         if len(appointments) <= post.seats:
             continue
-        # The most holders at once is reached on some appointment's first day.
-        for day in sorted({a.start for a in appointments}):
+        day = _first_over_held_day(appointments, post.seats)
+        if day is not None:
             holding = [a for a in appointments if a.active(day)]
-            if len(holding) > post.seats:
-                people = ", ".join(sorted({a.person for a in holding}))
-                seats = f"{post.seats} seat{'s' if post.seats != 1 else ''}"
-                yield _error(
-                    "post.over-held",
-                    f'post "{post.id}" has {seats} but {len(holding)} holders on '
-                    f"{day.isoformat()}: {people}",
-                    post.id,
-                    *sorted({a.person for a in holding}),
-                )
-                break
-    for person_id, count in Counter((a.person, a.post) for a in s.appointments()).items():
-        if count < 2:
-            continue
-        spans = [a for a in s.appointments() if (a.person, a.post) == person_id]
-        for first, second in combinations(spans, 2):
-            if first.overlaps(second):
-                yield _error(
-                    "post.held-twice",
-                    f'"{person_id[0]}" is appointed to "{person_id[1]}" twice over the same days',
-                    person_id[1],
-                    person_id[0],
-                )
-                break
+            people = ", ".join(sorted({a.person for a in holding}))
+            seats = f"{post.seats} seat{'s' if post.seats != 1 else ''}"
+            yield _error(
+                "post.over-held",
+                f'post "{post.id}" has {seats} but {len(holding)} holders on '
+                f"{day.isoformat()}: {people}",
+                post.id,
+                *sorted({a.person for a in holding}),
+            )
+    for (person_id, post_id), spans in by_pair.items():
+        if len(spans) > 1 and _any_overlap(spans):
+            yield _error(
+                "post.held-twice",
+                f'"{person_id}" is appointed to "{post_id}" twice over the same days',
+                post_id,
+                person_id,
+            )
 
 
-def _ties(s: Structure) -> Iterator[Violation]:
+def _first_over_held_day(appointments: list[Appointment], seats: int) -> dt.date | None:
+    """The first day on which more than ``seats`` appointments are in force, if any.
+
+    The most holders at once is reached on some appointment's first day; the
+    count on a day is the appointments begun by then less those ended before.
+    """
+    starts = sorted(a.start for a in appointments)
+    ends = sorted(a.end for a in appointments if a.end is not None)
+    for day in sorted(set(starts)):
+        if bisect_right(starts, day) - bisect_left(ends, day) > seats:
+            return day
+    return None
+
+
+def _any_overlap(spans: list[Appointment]) -> bool:
+    """Whether two of the appointments share a day (sorted by start, one pass)."""
+    ordered = sorted(spans, key=lambda a: a.start)
+    latest_end = ordered[0].end or dt.date.max
+    for span in ordered[1:]:
+        if span.start <= latest_end:
+            return True
+        latest_end = max(latest_end, span.end or dt.date.max)
+    return False
+
+
+def _ties(s: Structure, bodies: dict[str, Body]) -> Iterator[Violation]:
     for tie in s.ties():
-        source = s.body(tie.source)
-        target = s.body(tie.target)
+        source = bodies[tie.source]
+        target = bodies[tie.target]
         problem: str | None = None
         if tie.kind is TieKind.LEADS and not source.kind.is_party:
             problem = "only a party organisation leads"
@@ -475,9 +553,9 @@ def _ties(s: Structure) -> Iterator[Violation]:
             )
 
 
-def _meetings(s: Structure) -> Iterator[Violation]:
+def _meetings(s: Structure, bodies: dict[str, Body]) -> Iterator[Violation]:
     for meeting in s.meetings():
-        convener = s.body(meeting.convener)
+        convener = bodies[meeting.convener]
         if convener.kind not in _CONVENERS:
             yield _error(
                 "meeting.convener-kind",
@@ -503,9 +581,16 @@ def locate(structure: Structure, violation: Violation) -> str:
     """
     if not violation.nodes:
         return ""
-    target = violation.nodes[0]
+    locations = structure.memo("validation.locations", lambda: _locations(structure))
+    return locations.get(violation.nodes[0], "")
+
+
+def _locations(structure: Structure) -> dict[str, str]:
+    # The first record of each id, as a spec lists them.
+    found: dict[str, str] = {}
     for list_name, records in structure.records().items():
         for index, record in enumerate(records):
-            if getattr(record, "id", None) == target:
-                return f"{list_name}[{index}]"
-    return ""
+            record_id = getattr(record, "id", None)
+            if isinstance(record_id, str) and record_id not in found:
+                found[record_id] = f"{list_name}[{index}]"
+    return found
