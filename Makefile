@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck unit docs clean
+.PHONY: demo test lint typecheck unit docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ docs: $(VENV)/.installed-dev
 
 # Each step stops make on failure, so `make test` fails when any check fails.
 test: lint typecheck unit docs
+
+# The benchmarks (not part of `make test`: speed is measured, never asserted by a test).
+# Each prints its figures and its ratio against a baseline measured in the same run;
+# docs/performance.md records them with the machine and the date.
+BENCHMARKS := bench_build bench_routing bench_simulation bench_sweep bench_volume
+bench: $(VENV)/.installed-dev
+	@for b in $(BENCHMARKS); do \
+		echo "== benchmarks/$$b.py"; \
+		$(BIN)/python benchmarks/$$b.py || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -61,6 +61,7 @@ from govmodel import (
     metrics,
     route,
 )
+from govmodel._gc import paused
 from govmodel.simulation import Scenario, SimulationResult, simulate
 
 TARGET_CASES_PER_SECOND = 100_000
@@ -197,9 +198,7 @@ class SimPyModel:
 
     def run(self) -> SimulationResult:
         # As in simulate: no cyclic garbage collection while the run allocates.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with paused():
             # Every arrival is scheduled up front; a process starts with a timeout to its
             # arrival, so env.now is exactly that time (whole microseconds, as in the engine).
             for i in range(len(self.ledger.cases)):
@@ -207,9 +206,6 @@ class SimPyModel:
             # The engine handles everything up to and at the end of the period.
             self.env.run(until=self.ledger.end_us + 1)
             return self.ledger.result(self.key)
-        finally:
-            if collecting:
-                gc.enable()
 
 
 def simulate_simpy(structure: Structure, scenario: Scenario, *, seed: int) -> SimulationResult:

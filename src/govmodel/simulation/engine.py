@@ -52,7 +52,6 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import heapq
 import math
 from collections import deque
@@ -63,6 +62,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from govmodel._gc import paused
 from govmodel.cases import (
     Accepted,
     Case,
@@ -777,15 +777,10 @@ def simulate(
     # The run allocates millions of small objects and frees none of them until
     # it ends; the cyclic collector would traverse them again and again (half
     # the run's time) to find nothing, so it waits until the run is over.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         ledger = _Ledger(structure, scenario, policy, _draw_arrivals(structure, scenario, rng))
         _run(ledger, _Draws(rng))
         return ledger.result(key)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _run(ledger: _Ledger, draws: _Draws) -> None:
