@@ -83,6 +83,7 @@ _OWNER_ROLES = (
     Role.PARTY_SECOND_LEADER,
     Role.GRID_LEADER,
 )
+_OWNER_RANK = {role: rank for rank, role in enumerate(_OWNER_ROLES)}
 _ALL_DOMAINS = frozenset(Domain)
 _DEPARTMENT_KINDS = (BodyKind.DEPARTMENT, BodyKind.PARTNER_UNIT)
 _PARTY_KINDS = (BodyKind.PARTY_COMMITTEE, BodyKind.PARTY_BRANCH)
@@ -812,9 +813,11 @@ class _Index:
         self.masks: dict[Hashable, int] = {}
         self.consts: list[_Consts] = []
         self.filled: dict[tuple[int, int], _Filled] = {}
+        self.time_limits: dict[tuple[Tier, bool], Mapping[Urgency, dt.timedelta]] = {}
         self.receivers: set[str] = set()
         self.posts_in: dict[str, tuple[Post, ...]] = {}
         self.body_masks: dict[str, int] = {}
+        self.role_masks: dict[Role, int] = {}
         s = structure
         self.led_by_party: dict[str, str] = {}
         for tie in s.ties():
@@ -855,6 +858,18 @@ class _Index:
         if mask is None:
             mask = self.masks[key] = _mask(domains)
         return mask
+
+    def limits(self, tier: Tier, procedure: Procedure) -> Mapping[Urgency, dt.timedelta]:
+        """The time limits by urgency at a tier (a deliberation's at least the policy's)."""
+        deliberation = procedure is Procedure.DELIBERATION
+        limits = self.time_limits.get((tier, deliberation))
+        if limits is None:
+            policy = self.policy
+            limits = self.time_limits[tier, deliberation] = {
+                urgency: max(policy.deliberation_limit, limit) if deliberation else limit
+                for urgency, limit in policy.time_limits[tier].items()
+            }
+        return limits
 
     def check_receiver(self, receiver: str) -> None:
         if not isinstance(self.structure.node(receiver), Body | Post | Person):
@@ -899,8 +914,8 @@ class _Index:
         owners = self.owner_actors.get(grid_id)
         if owners is None:
             posts = sorted(
-                (p for p in self.posts_of(grid_id) if p.role in _OWNER_ROLES),
-                key=lambda p: _OWNER_ROLES.index(p.role),
+                (p for p in self.posts_of(grid_id) if p.role in _OWNER_RANK),
+                key=lambda p: _OWNER_RANK[p.role],
             )
             owners = self.owner_actors[grid_id] = tuple(self.post_actor(p) for p in posts)
         return owners
@@ -1095,42 +1110,53 @@ class _Index:
 
     # -- places --------------------------------------------------------------
 
-    def micro_part(self, grid_id: str) -> _Part:
+    def micro_part(self, grid: Grid) -> _Part:
         """The part of a micro-grid: the grid at slot 0, its posts from slot 1 on."""
-        part = self.micro_parts.get(grid_id)
+        part = self.micro_parts.get(grid.id)
         if part is not None:
             return part
         s = self.structure
-        kinds = {s.place(p).kind for p in s.grid(grid_id).covers}
-        reach = Scope.COMPOUND if PlaceKind.COMPOUND in kinds else Scope.BUILDING
-        posts = s.posts_in(grid_id)
-        role_domains = self.policy.role_domains
-        masks = tuple(_mask(role_domains.get(p.role, ())) for p in posts)
-        owners = sorted(
-            (n for n, p in enumerate(posts) if p.role in _OWNER_ROLES),
-            key=lambda n: _OWNER_ROLES.index(posts[n].role),
-        )
-        # What _numbered would say of the micro-grid tier and its owner candidates.
-        key = ("micro", reach, masks, tuple(owners))
+        reach = Scope.BUILDING
+        for place_id in grid.covers:
+            if s.place(place_id).kind is PlaceKind.COMPOUND:
+                reach = Scope.COMPOUND
+        posts = s.posts_in(grid.id)
+        role_masks = self.role_masks
+        ids = [grid.id]
+        masks = []
+        held = []
         stable_from = dt.date.min
-        absent = 0
-        for appointments in [s.appointments_of(p.id) for p in posts]:
+        for post in posts:
+            ids.append(post.id)
+            mask = role_masks.get(post.role)
+            if mask is None:
+                mask = role_masks[post.role] = _mask(self.policy.role_domains.get(post.role, ()))
+            masks.append(mask)
+            appointments = s.appointments_of(post.id)
+            held.append(appointments)
             for a in appointments:
                 if a.start > stable_from:
                     stable_from = a.start
                 if a.end is not None and a.end < dt.date.max and a.end >= stable_from:
                     stable_from = a.end + dt.timedelta(days=1)
-        for n, p in enumerate(posts):
-            if not any(a.active(stable_from) for a in s.appointments_of(p.id)):
-                absent |= 1 << (n + 1)
-        part = self.micro_parts[grid_id] = _Part(
+        absent = 0
+        for n, appointments in enumerate(held, 1):
+            if not any(a.active(stable_from) for a in appointments):
+                absent |= 1 << n
+        owners = sorted(
+            (n for n, p in enumerate(posts) if p.role in _OWNER_RANK),
+            key=lambda n: _OWNER_RANK[posts[n].role],
+        )
+        # What _numbered would say of the micro-grid tier and its owner candidates.
+        key = ("micro", reach, tuple(masks), tuple(owners))
+        part = self.micro_parts[grid.id] = _Part(
             self.part_keys.setdefault(key, len(self.part_keys)),
-            (grid_id, *(p.id for p in posts)),
+            tuple(ids),
             None,
             (),
             stable_from,
             absent,
-            grid_id,
+            grid.id,
             None,
             None,
         )
@@ -1274,7 +1300,8 @@ class _Index:
             and place_id not in self.covering
         ):
             # A unit is handled as its building is, unless something answers for it alone.
-            table = self.places[place_id] = self.place(place.parent)
+            table = self.places.get(place.parent) or self.place(place.parent)
+            self.places[place_id] = table
             return table
         ctx = self.context(place)
         chain = ctx.chain
@@ -1283,7 +1310,7 @@ class _Index:
         if chain and chain[0].level is GridLevel.MICRO:
             # The usual case: a micro-grid tier of the place's own, and the rest shared
             # with the compound's other places.
-            micro = self.micro_part(chain[0].id)
+            micro = self.micro_part(chain[0])
             key = (
                 compound.id if compound is not None else None,
                 community.id if community is not None else None,
@@ -1358,6 +1385,14 @@ class _Index:
             parts = ((first, 0),) if second is None else ((first, 0), (second, len(first.ids)))
             shape = self.shapes[shape_key] = _Shape(self, parts)
         table = self.places[place_id] = _PlaceTable(shape, first, second)
+        # Its units are handled as it is, unless something answers for one alone.
+        for child in self.structure.children(place_id):
+            if (
+                child.kind is PlaceKind.UNIT
+                and child.id not in self.answered
+                and child.id not in self.covering
+            ):
+                self.places.setdefault(child.id, table)
         return table
 
     # -- routings ------------------------------------------------------------
@@ -1372,7 +1407,7 @@ class _Index:
         min_tier: Tier | None,
     ) -> _Entry:
         """What ``table``'s place routes a case like this to, filled with its ids."""
-        absent = self.absent_on(table, day)
+        absent = table.stable_absent if day >= table.stable_from else self.absent_on(table, day)
         shape = table.shape
         slot = None
         if receiver is not None:
@@ -1573,15 +1608,15 @@ def route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_POLICY) 
     # cases have no receiver and come when the place's posts are settled: their
     # key is one int.
     key: object
-    scope = _SCOPE_OF[case.scope]
     if receiver is None and day >= table.stable_from:
-        key = need | _SCOPE_KEY[scope]
+        key = need | _SCOPE_KEY[case.scope]
     else:
         if receiver is not None and receiver not in index.receivers:
             index.check_receiver(receiver)
-        key = (need, scope, receiver, None if day >= table.stable_from else day)
+        key = (need, _SCOPE_OF[case.scope], receiver, None if day >= table.stable_from else day)
     entry = table.get(key)
     if entry is None:
+        scope = _SCOPE_OF[case.scope]
         entry = table[key] = index.entry(table, need, scope, receiver, day, None)
     number, handler, co_handlers, summoned, convener, reason, forum, owner = entry
     tier, procedure, tiers, covered, rule, limits = index.consts[number]
@@ -1678,7 +1713,6 @@ def _plan(
     ``receiver`` is the token of the case's first contact when it is one of the
     place's actors, ``absent`` the bit set of the vacant posts on the day.
     """
-    policy = index.policy
     domains = _domains_of(need)
     owner = next((n for n in shape.owners if not absent >> n & 1), None)
 
@@ -1695,15 +1729,9 @@ def _plan(
         rule: str | None = None,
     ) -> _Plan:
         pieces = reason.split("\x00")
-        limits = {
-            urgency: (
-                max(policy.deliberation_limit, limit)
-                if procedure is Procedure.DELIBERATION
-                else limit
-            )
-            for urgency, limit in policy.time_limits[tier].items()
-        }
-        index.consts.append((tier, procedure, shape.ladder, domains, rule, limits))
+        index.consts.append(
+            (tier, procedure, shape.ladder, domains, rule, index.limits(tier, procedure))
+        )
         return _Plan(
             len(index.consts) - 1,
             None if handler is None else _slot(handler),
