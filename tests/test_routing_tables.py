@@ -190,7 +190,7 @@ class TestShapes:
         tables = [index.places[f"building:{i}"] for i in range(12)]
         assert len({id(t.shape) for t in tables}) == 1
         assert len({t.ids for t in tables}) == 12
-        assert index.places["unit:5-1"] is tables[5]
+        assert index.place("unit:5-1") is tables[5]
 
     @given(
         cases(

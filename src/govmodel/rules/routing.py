@@ -847,6 +847,16 @@ class _Index:
                     self.covering.setdefault(place_id, grid.id)
         self.chains: dict[str, tuple[Grid, ...]] = {}
         self.answered = frozenset(p for body in s.bodies() for p in body.jurisdiction)
+        # A unit is handled as the place it is in, unless something answers for it
+        # alone or a grid covers it.
+        self.shares: dict[str, str] = {
+            p.id: p.parent
+            for p in s.places()
+            if p.kind is PlaceKind.UNIT
+            and p.parent is not None
+            and p.id not in self.answered
+            and p.id not in self.covering
+        }
         self.contexts: dict[str, _Context] = {}
 
     # -- small look-ups ------------------------------------------------------
@@ -1292,17 +1302,11 @@ class _Index:
         table = self.places.get(place_id)
         if table is not None:
             return table
-        place = self.structure.place(place_id)
-        if (
-            place.kind is PlaceKind.UNIT
-            and place.parent is not None
-            and place_id not in self.answered
-            and place_id not in self.covering
-        ):
-            # A unit is handled as its building is, unless something answers for it alone.
-            table = self.places.get(place.parent) or self.place(place.parent)
-            self.places[place_id] = table
+        parent = self.shares.get(place_id)
+        if parent is not None:
+            table = self.places[place_id] = self.places.get(parent) or self.place(parent)
             return table
+        place = self.structure.place(place_id)
         ctx = self.context(place)
         chain = ctx.chain
         community = ctx.community
@@ -1385,14 +1389,6 @@ class _Index:
             parts = ((first, 0),) if second is None else ((first, 0), (second, len(first.ids)))
             shape = self.shapes[shape_key] = _Shape(self, parts)
         table = self.places[place_id] = _PlaceTable(shape, first, second)
-        # Its units are handled as it is, unless something answers for one alone.
-        for child in self.structure.children(place_id):
-            if (
-                child.kind is PlaceKind.UNIT
-                and child.id not in self.answered
-                and child.id not in self.covering
-            ):
-                self.places.setdefault(child.id, table)
         return table
 
     # -- routings ------------------------------------------------------------
