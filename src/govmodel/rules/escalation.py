@@ -43,7 +43,7 @@ from collections.abc import Sequence
 from govmodel.cases import Case, CaseState, Routing
 from govmodel.model import Status, Tier
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
-from govmodel.rules.routing import _domains_of, _index, _reroute
+from govmodel.rules.routing import _LAST, _domains_of, _index, _reroute
 from govmodel.structure import Structure
 
 __all__ = ["escalate", "recurrences"]
@@ -124,7 +124,9 @@ def escalate(
         return None
     routing = state.routing
     case = state.case
-    index = _index(structure, policy)
+    index = _LAST[0] if _LAST else None
+    if index is None or index.structure is not structure or index.policy is not policy:
+        index = _index(structure, policy)
     # Domains as bit sets: what the case needs now, and what its routing covers.
     need = index.mask_of(case.domains) if case.domains else index.needs[case.category]
     if state.extra_domains:

@@ -44,7 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import types
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -863,10 +863,13 @@ class _Index:
 
     def mask_of(self, domains: Iterable[Domain]) -> int:
         """The bit set of some domains (a case's, a routing's), memoised by their tuple."""
-        key = domains if isinstance(domains, Hashable) else tuple(domains)
-        mask = self.masks.get(key)
+        masks: dict[Any, int] = self.masks
+        try:
+            mask = masks.get(domains)
+        except TypeError:  # a list
+            return _mask(domains)
         if mask is None:
-            mask = self.masks[key] = _mask(domains)
+            mask = masks[domains] = _mask(domains)
         return mask
 
     def limits(self, tier: Tier, procedure: Procedure) -> Mapping[Urgency, dt.timedelta]:
