@@ -1,21 +1,25 @@
-"""Throughput of ``govmodel.route`` against a naive graph-walking baseline.
+"""Throughput of ``govmodel.route`` and ``govmodel.escalate`` against naive baselines.
 
 Run from the project root::
 
     .venv/bin/python benchmarks/bench_routing.py
 
 It builds a generated street of 100,000+ places (``_structures.py``), checks it with
-``govmodel.validate``, checks that ``naive_route`` below gives exactly the routing ``route``
-gives (on the bundled examples and on a sample of the generated cases), then times on one
-core:
+``govmodel.validate``, checks that ``naive_route`` and ``naive_escalate`` below give exactly
+what ``route`` and ``escalate`` give (on the bundled examples and on samples of the generated
+cases), then, in each of ``--rounds`` rounds, times on one core:
 
 - cold: ``route`` on a fresh structure (no cached tables) over the first batch of cases,
   building the tables as it goes;
 - warm: ``route`` on the same structure over a fresh batch from the same distribution;
+- repeat: the warm batch again (an upper bound, not a target);
 - naive: ``naive_route`` over a smaller batch;
+- escalate: ``escalate`` on the warm structure over a fresh batch of cases, each routed and
+  then checked a minute after its due time (as the simulator checks overdue cases), and
+  ``naive_escalate`` over a part of them;
 
-and prints routes per second, the ratios against the naive baseline measured in the same run,
-and whether the targets (100,000 routes/s on one core, 10 times the naive baseline) are met.
+and prints each round, the best of the rounds, the ratios against the naive baselines, and
+whether the targets (200,000 routes/s on one core, 20 times the naive baseline) are met.
 """
 
 from __future__ import annotations
@@ -38,9 +42,11 @@ from _structures import Town, build_town, generate_cases
 import govmodel
 from govmodel import (
     DEFAULT_POLICY,
+    Accepted,
     Body,
     BodyKind,
     Case,
+    CaseState,
     Category,
     Domain,
     Grid,
@@ -52,17 +58,24 @@ from govmodel import (
     Post,
     Procedure,
     Relation,
+    Reopened,
+    Reported,
+    Resolved,
+    Revisited,
     Role,
+    Routed,
     Routing,
     Scope,
+    Status,
     Structure,
     Tier,
     UnknownNodeError,
     Urgency,
+    replay,
 )
 
-TARGET_ROUTES_PER_SECOND = 100_000
-TARGET_RATIO = 10.0
+TARGET_ROUTES_PER_SECOND = 200_000
+TARGET_RATIO = 20.0
 
 # -- the naive baseline ------------------------------------------------------------------------
 #
@@ -373,11 +386,30 @@ def _domains_of(actors: Sequence[NaiveActor], actor_id: str) -> frozenset[Domain
 
 def naive_route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_POLICY) -> Routing:
     """``govmodel.route`` recomputed from ``structure.graph`` on every call."""
+    need = frozenset(case.domains) if case.domains else policy.category_domains[case.category]
+    return _naive_routing(structure, case, need, at=case.reported_at, policy=policy)
+
+
+_FIRST_CONTACT = "first contact"  # owner: the receiver, else a grid post held on the day
+
+
+def _naive_routing(
+    structure: Structure,
+    case: Case,
+    need: frozenset[Domain],
+    *,
+    at: dt.datetime,
+    policy: Policy,
+    min_tier: Tier | None = None,
+    owner: str | None = _FIRST_CONTACT,
+    note: str = "",
+) -> Routing:
+    """Route ``case`` for ``need`` at ``at``, from ``min_tier`` up (escalation) or from the
+    bottom, owned by ``owner`` (else by the handler)."""
     g = structure.graph
     if case.place not in g or not isinstance(_obj(g, case.place), Place):
         raise UnknownNodeError(case.place, f'the places of the structure "{structure.name}"')
     place: Place = _obj(g, case.place)
-    at = case.reported_at
     day = at.date()
     # A unit is handled as its building, unless something answers for it or a grid covers it.
     while (
@@ -458,18 +490,18 @@ def naive_route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_PO
         Tier.STREET,
     )
 
-    owner = case.receiver
-    if owner is None:
-        for grid in chain:
-            candidates = sorted(
-                (p for p in _posts_in(g, grid.id) if p.role in _OWNER_ROLES),
-                key=lambda p: _OWNER_ROLES.index(p.role),
-            )
-            owner = next((p.id for p in candidates if _present(g, p.id, day)), None)
-            if owner is not None:
-                break
+    if owner is _FIRST_CONTACT:
+        owner = case.receiver
+        if owner is None:
+            for grid in chain:
+                candidates = sorted(
+                    (p for p in _posts_in(g, grid.id) if p.role in _OWNER_ROLES),
+                    key=lambda p: _OWNER_ROLES.index(p.role),
+                )
+                owner = next((p.id for p in candidates if _present(g, p.id, day)), None)
+                if owner is not None:
+                    break
 
-    need = frozenset(case.domains) if case.domains else policy.category_domains[case.category]
     domains = tuple(d for d in Domain if d in need)
 
     def finish(
@@ -486,7 +518,7 @@ def naive_route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_PO
             handler=handler,
             owner=owner if owner is not None else handler,
             due=due,
-            reason=reason,
+            reason=note + reason,
             ladder=ladder,
             domains=domains,
             **extra,
@@ -494,10 +526,12 @@ def naive_route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_PO
 
     if case.scope is not Scope.BEYOND:
         for tier in tiers:
+            if min_tier is not None and tier.tier < min_tier:
+                continue
             if tier.reach < case.scope or not need <= tier.domains:
                 continue
             return _naive_at_grid_tier(tier, need, case, finish)
-        if whistle is not None:
+        if whistle is not None and (min_tier is None or min_tier <= Tier.WHISTLE):
             last = tiers[-1] if tiers and tiers[-1].tier is Tier.COMMUNITY else None
             community_actors = last.actors if last is not None else []
             community_domains = last.domains if last is not None else _EMPTY
@@ -528,6 +562,8 @@ def naive_route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_PO
     handler = office.id if office is not None else None
     if case.scope is Scope.BEYOND:
         why = "the matter reaches beyond the community"
+    elif min_tier is not None and min_tier > Tier.MICRO_GRID:
+        why = f"no tier from {min_tier.value} up in the community settles {_names(need)}"
     else:
         why = f"no one in the community holds {_names(need)}"
     reason = f"street: {why}; {handler or 'the street'} answers as the last resort (属地兜底)"
@@ -610,6 +646,78 @@ def _naive_at_grid_tier(
     )
 
 
+_NEXT_TIER = {tier: tuple(Tier)[tier.rank + 1] for tier in tuple(Tier)[:-1]}
+
+
+def naive_escalate(
+    structure: Structure,
+    state: CaseState,
+    *,
+    now: dt.datetime,
+    policy: Policy = DEFAULT_POLICY,
+    recent: Sequence[Case] = (),
+) -> Routing | None:
+    """``govmodel.escalate`` written from docs/routing.md ("Escalation") over ``naive_route``.
+
+    Its four triggers in order (a newly found domain, reopened, overdue, recurring), then
+    the case routed again from the graph, from its own tier (a found domain) or the next.
+    """
+    if state.status in (Status.RESOLVED, Status.CLOSED) or state.routing is None:
+        return None
+    routing = state.routing
+    case = state.case
+    need = frozenset(case.domains) if case.domains else policy.category_domains[case.category]
+    need |= frozenset(state.extra_domains)
+    owner = state.routings[0].owner if state.routings else routing.owner
+    missing = need - frozenset(routing.domains)
+    if missing:
+        found = ", ".join(sorted(d.value for d in missing))
+        note = f"newly found {found}, which the {routing.tier.value} routing lacks; "
+        return _naive_routing(
+            structure,
+            case,
+            need,
+            at=now,
+            policy=policy,
+            min_tier=routing.tier,
+            owner=owner,
+            note=note,
+        )
+    if routing.tier is Tier.STREET:
+        return None
+    if state.status is Status.REOPENED:
+        note = f"reopened ({state.reopen_reason}); " if state.reopen_reason else "reopened; "
+    elif now > routing.due:
+        note = f"overdue since {routing.due.isoformat(sep=' ', timespec='minutes')}; "
+    else:
+        start = case.reported_at - policy.recurrence_window
+        count = 0
+        if len(state.routings) == 1:
+            count = sum(
+                1
+                for other in recent
+                if other.id != case.id
+                and other.place == case.place
+                and other.category is case.category
+                and start <= other.reported_at < case.reported_at
+            )
+        if count < policy.recurrence_threshold:
+            return None
+        note = (
+            f"reported {count} times before in {policy.recurrence_window.days} days at this place; "
+        )
+    return _naive_routing(
+        structure,
+        case,
+        need,
+        at=now,
+        policy=policy,
+        min_tier=_NEXT_TIER[routing.tier],
+        owner=owner,
+        note=note,
+    )
+
+
 # -- checks --------------------------------------------------------------------------------------
 
 
@@ -650,6 +758,86 @@ def check_agreement(structure: Structure, cases: Sequence[Case]) -> int:
     return len(cases)
 
 
+@dataclass(frozen=True)
+class Check:
+    """A case's state when ``escalate`` looks at it: at ``now``, with ``recent`` reports."""
+
+    state: CaseState
+    now: dt.datetime
+    recent: tuple[Case, ...] = ()
+
+
+def overdue(structure: Structure, cases: Sequence[Case]) -> list[Check]:
+    """Each case routed, then checked a minute after its due time, as the simulator does."""
+    checks: list[Check] = []
+    for case in cases:
+        first = govmodel.route(structure, case)
+        t = case.reported_at
+        state = replay([Reported(case=case, at=t), Routed(case_id=case.id, at=t, routing=first)])
+        checks.append(Check(state, first.due + dt.timedelta(minutes=1)))
+    return checks
+
+
+def escalation_checks(structure: Structure, cases: Sequence[Case], *, seed: int) -> list[Check]:
+    """Every trigger of ``escalate``: overdue, reopened (some after a visit found a new
+    domain), recurring, not yet due; and a second escalation after the first."""
+    rng = random.Random(seed)
+    checks: list[Check] = []
+    for case in cases:
+        first = govmodel.route(structure, case)
+        t = case.reported_at
+        events: list[Any] = [
+            Reported(case=case, at=t),
+            Routed(case_id=case.id, at=t, routing=first),
+        ]
+        draw = rng.random()
+        recent: tuple[Case, ...] = ()
+        if draw < 0.4:
+            now = first.due + dt.timedelta(minutes=rng.choice((1, 600, 6000)))
+        elif draw < 0.7:
+            actor = first.handler or first.owner or "nobody"
+            found = (rng.choice(list(Domain)),) if rng.random() < 0.5 else ()
+            now = t + dt.timedelta(days=2)
+            events += [
+                Accepted(case_id=case.id, at=t, actor=actor),
+                Resolved(case_id=case.id, at=t + dt.timedelta(hours=5), actor=actor),
+                Revisited(case_id=case.id, at=now, actor=actor, satisfied=False, found=found),
+                Reopened(case_id=case.id, at=now, reason="not settled", domains=found),
+            ]
+        elif draw < 0.9:
+            now = t + dt.timedelta(hours=1)
+            recent = tuple(
+                Case(
+                    id=f"{case.id}:before-{days}",
+                    category=case.category,
+                    place=case.place,
+                    reported_at=t - dt.timedelta(days=days),
+                )
+                for days in rng.sample((2, 5, 9, 20, 40), rng.randint(1, 3))
+            )
+        else:
+            now = t + dt.timedelta(minutes=30)
+        state = replay(events)
+        checks.append(Check(state, now, recent))
+        again = govmodel.escalate(structure, state, now=now, recent=recent)
+        if again is not None:
+            later = again.due + dt.timedelta(minutes=1)
+            state = replay([*events, Routed(case_id=case.id, at=now, routing=again)])
+            checks.append(Check(state, later))
+    return checks
+
+
+def check_escalations(structure: Structure, checks: Sequence[Check]) -> int:
+    for check in checks:
+        fast = govmodel.escalate(structure, check.state, now=check.now, recent=check.recent)
+        slow = naive_escalate(structure, check.state, now=check.now, recent=check.recent)
+        if fast != slow:
+            raise AssertionError(
+                f"naive and fast escalations disagree on {check}:\n  fast:  {fast}\n  naive: {slow}"
+            )
+    return len(checks)
+
+
 # -- timing --------------------------------------------------------------------------------------
 
 
@@ -665,6 +853,18 @@ def timed(
     return len(cases) / elapsed
 
 
+def timed_escalations(
+    escalate: Callable[..., Routing | None], s: Structure, checks: Sequence[Check]
+) -> float:
+    """Escalation checks per second over ``checks``, after a garbage collection."""
+    gc.collect()
+    start = time.perf_counter()
+    for check in checks:
+        escalate(s, check.state, now=check.now)
+    elapsed = time.perf_counter() - start
+    return len(checks) / elapsed
+
+
 def pin_to_one_core(cpu: int) -> str:
     try:
         os.sched_setaffinity(0, {cpu})
@@ -673,16 +873,26 @@ def pin_to_one_core(cpu: int) -> str:
     return f"pinned to cpu {cpu}"
 
 
-def cached_templates(structure: Structure) -> int | None:
-    """How many routing templates ``route`` has cached on the structure (diagnostic only).
+def routing_tables(structure: Structure) -> dict[str, int] | None:
+    """What ``route`` has cached on the structure (diagnostic only): place tables, shapes,
+    plans, and the routings the places keep.
 
-    Each template is one case that missed the cache and was routed from the tables. This
-    reads ``route``'s private cache, so it answers ``None`` if that cache changes shape.
+    This reads ``route``'s private cache, so it answers ``None`` if that cache changes
+    shape.
     """
     cache: dict[int, Any] = structure.memo("routing", dict)
     entry = cache.get(id(DEFAULT_POLICY))
-    templates = getattr(entry[1], "templates", None) if isinstance(entry, tuple) else None
-    return len(templates) if isinstance(templates, dict) else None
+    index: Any = entry[1] if isinstance(entry, tuple) else None
+    try:
+        tables = {id(t): t for t in index.places.values()}.values()
+        return {
+            "tables": len(tables),
+            "shapes": len(index.shapes),
+            "plans": sum(len(shape.plans) for shape in index.shapes.values()),
+            "routings": sum(len(t) for t in tables),
+        }
+    except (AttributeError, TypeError):
+        return None
 
 
 def load_average() -> str:
@@ -703,6 +913,58 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+@dataclass
+class Round:
+    """One round of timings: routes or escalations per second, and the tables made."""
+
+    cold: float
+    warm: float
+    repeat: float
+    naive: float
+    escalate: float
+    naive_escalate: float
+    after_cold: dict[str, int] | None
+    after_warm: dict[str, int] | None
+    load: str
+
+
+def one_round(
+    s: Structure,
+    cold_cases: Sequence[Case],
+    warm_cases: Sequence[Case],
+    naive_cases: Sequence[Case],
+    escalation_cases: Sequence[Case],
+    naive_escalations: int,
+) -> Round:
+    # Cold: a fresh structure object, so every routing table is built during the pass.
+    fresh = Structure(name=s.name, name_zh=s.name_zh, **s.records())
+    assert fresh == s
+    cold = timed(govmodel.route, fresh, cold_cases)
+    after_cold = routing_tables(fresh)
+    # Warm: the same structure, its tables built by the cold pass, a fresh batch of cases.
+    warm = timed(govmodel.route, fresh, warm_cases)
+    after_warm = routing_tables(fresh)
+    # Repeat: the warm batch again, every routing already kept (an upper bound, not a target).
+    repeat = timed(govmodel.route, fresh, warm_cases)
+    naive = timed(naive_route, s, naive_cases)
+    # Escalate: a fresh batch routed on the warm structure, each checked a minute after its
+    # due time, as the simulator checks overdue cases.
+    checks = overdue(fresh, escalation_cases)
+    escalate = timed_escalations(govmodel.escalate, fresh, checks)
+    naive_escalate_rate = timed_escalations(naive_escalate, s, checks[:naive_escalations])
+    return Round(
+        cold,
+        warm,
+        repeat,
+        naive,
+        escalate,
+        naive_escalate_rate,
+        after_cold,
+        after_warm,
+        load_average(),
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
@@ -716,11 +978,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--verify-cases", type=int, default=5_000, help="generated cases checked for agreement"
     )
+    parser.add_argument(
+        "--escalations", type=int, default=100_000, help="overdue cases for escalate"
+    )
+    parser.add_argument(
+        "--naive-escalations", type=int, default=5_000, help="overdue cases for the naive"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds; the best counts")
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--cpu", type=int, default=0, help="the core to pin the process to")
     args = parser.parse_args(argv)
     if args.verify_cases > args.naive_cases:
         parser.error("--verify-cases must not exceed --naive-cases")
+    if args.naive_escalations > args.escalations:
+        parser.error("--naive-escalations must not exceed --escalations")
 
     pinned = pin_to_one_core(args.cpu)
     print(
@@ -734,55 +1005,86 @@ def main(argv: Sequence[str] | None = None) -> int:
     s = town.structure
     built = time.perf_counter() - start
     print(f"structure: {s!r} ({built:.1f} s to build)")
+    print(
+        f"graph: {s.graph.number_of_nodes():,} nodes, {s.graph.number_of_edges():,} edges; "
+        f"{town.place_count:,} places"
+    )
     problems = govmodel.validate(s)
     assert problems == (), problems[:5]
-    print(f"validate: no problems; {town.place_count:,} places")
+    print("validate: no problems")
 
     cold_cases = generate_cases(town, args.cases, seed=args.seed + 1, prefix="cold")
     warm_cases = generate_cases(town, args.cases, seed=args.seed + 2, prefix="warm")
     naive_cases = generate_cases(town, args.naive_cases, seed=args.seed + 3, prefix="naive")
+    escalation_cases = generate_cases(town, args.escalations, seed=args.seed + 4, prefix="overdue")
 
-    checked = 0
+    checked = escalations = 0
     for name in govmodel.examples.names():
         example = govmodel.examples.load(name)
-        checked += check_agreement(example, example_cases(example, 1_000, seed=args.seed))
+        cases = example_cases(example, 1_000, seed=args.seed)
+        checked += check_agreement(example, cases)
+        escalations += check_escalations(example, escalation_checks(example, cases, seed=args.seed))
     print(f"naive and fast agree on {checked:,} cases over the five bundled examples")
+    print(f"naive and fast agree on {escalations:,} escalation checks over the examples")
     agreed = check_agreement(s, naive_cases[: args.verify_cases])
     print(f"naive and fast agree on {agreed:,} cases")
+    sample = naive_cases[: args.verify_cases // 5]
+    agreed = check_escalations(s, escalation_checks(s, sample, seed=args.seed))
+    print(f"naive and fast agree on {agreed:,} escalation checks")
 
-    # Cold: a fresh structure object, so every routing table is built during the pass.
-    fresh = Structure(name=s.name, name_zh=s.name_zh, **s.records())
-    assert fresh == s
-    cold = timed(govmodel.route, fresh, cold_cases)
-    after_cold = cached_templates(fresh)
-    # Warm: the same structure, its tables built by the cold pass, a fresh batch of cases.
-    warm = timed(govmodel.route, fresh, warm_cases)
-    after_warm = cached_templates(fresh)
-    # Repeat: the warm batch again, every template already made (an upper bound, not a target).
-    repeat = timed(govmodel.route, fresh, warm_cases)
-    naive = timed(naive_route, s, naive_cases)
+    rounds: list[Round] = []
+    print()
+    print(
+        f"{'round':<7}{'cold':>10}{'warm':>10}{'repeat':>10}{'naive':>8}"
+        f"{'escalate':>10}{'naive':>8}   load average after"
+    )
+    for number in range(1, args.rounds + 1):
+        r = one_round(
+            s, cold_cases, warm_cases, naive_cases, escalation_cases, args.naive_escalations
+        )
+        rounds.append(r)
+        print(
+            f"{number:<7}{r.cold:>10,.0f}{r.warm:>10,.0f}{r.repeat:>10,.0f}{r.naive:>8,.0f}"
+            f"{r.escalate:>10,.0f}{r.naive_escalate:>8,.0f}   {r.load}"
+        )
+    best = Round(
+        max(r.cold for r in rounds),
+        max(r.warm for r in rounds),
+        max(r.repeat for r in rounds),
+        max(r.naive for r in rounds),
+        max(r.escalate for r in rounds),
+        max(r.naive_escalate for r in rounds),
+        rounds[0].after_cold,
+        rounds[0].after_warm,
+        load_average(),
+    )
 
     print()
-    print(f"{'pass':<8}{'cases':>10}{'routes/s':>14}{'x naive':>10}")
-    for label, n, rate in (
-        ("cold", args.cases, cold),
-        ("warm", args.cases, warm),
-        ("repeat", args.cases, repeat),
-        ("naive", args.naive_cases, naive),
+    print(f"best of {len(rounds)} (each against the best naive rate):")
+    print(f"{'pass':<10}{'checks':>10}{'per second':>14}{'x naive':>10}")
+    for label, n, rate, naive in (
+        ("cold", args.cases, best.cold, best.naive),
+        ("warm", args.cases, best.warm, best.naive),
+        ("repeat", args.cases, best.repeat, best.naive),
+        ("naive", args.naive_cases, best.naive, best.naive),
+        ("escalate", args.escalations, best.escalate, best.naive_escalate),
+        ("naive", args.naive_escalations, best.naive_escalate, best.naive_escalate),
     ):
-        print(f"{label:<8}{n:>10,}{rate:>14,.0f}{rate / naive:>10.1f}")
-    print("(repeat: the warm batch again, every routing template cached; not a target)")
-    if after_cold is not None and after_warm is not None:
-        print(
-            f"cases routed from the tables (template cache misses): "
-            f"cold {after_cold:,} ({after_cold / args.cases:.0%}), "
-            f"warm {after_warm - after_cold:,} ({(after_warm - after_cold) / args.cases:.0%})"
-        )
+        print(f"{label:<10}{n:>10,}{rate:>14,.0f}{rate / naive:>10.1f}")
+    print("(routes per second, then escalations of overdue cases per second;")
+    print(" repeat: the warm batch again, every routing kept by its place; not a target)")
+    for label, tables in (("cold", best.after_cold), ("warm", best.after_warm)):
+        if tables is not None:
+            print(
+                f"after the {label} pass: {tables['tables']:,} place tables, "
+                f"{tables['shapes']:,} shapes, {tables['plans']:,} plans, "
+                f"{tables['routings']:,} routings kept by places"
+            )
     print()
     ok = True
-    for label, rate in (("warm", warm), ("cold", cold)):
+    for label, rate in (("warm", best.warm), ("cold", best.cold)):
         met = rate >= TARGET_ROUTES_PER_SECOND
-        ratio_met = rate / naive >= TARGET_RATIO
+        ratio_met = rate / best.naive >= TARGET_RATIO
         ok = ok and met and ratio_met
         print(
             f"target {TARGET_ROUTES_PER_SECOND:,} routes/s, {label}: "
@@ -790,7 +1092,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(
             f"target {TARGET_RATIO:.0f}x naive, {label}: "
-            f"{'MET' if ratio_met else 'NOT MET'} ({rate / naive:.1f}x)"
+            f"{'MET' if ratio_met else 'NOT MET'} ({rate / best.naive:.1f}x)"
         )
     print("all targets met" if ok else "some targets NOT met")
     print(f"load average at end: {load_average()}")
