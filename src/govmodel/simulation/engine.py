@@ -99,13 +99,15 @@ _REOPEN_REASON = "the resident was not satisfied"
 _ACCEPT, _ESCAPE, _DONE, _DUE, _REVISIT = range(5)
 # Lifecycle events of the compact log.
 _REPORTED, _ROUTED, _ACCEPTED, _RESOLVED, _REVISITED, _REOPENED, _CLOSED = range(7)
+_UNSATISFIED = 7  # a return visit that found the resident not satisfied
 # Where a case stands, as far as the simulator needs to know.
 _OPEN, _SETTLED, _AGAIN, _DONE_WITH = range(4)  # open, resolved, reopened, closed
 
-# A compact event: (kind, microseconds from the start, payload). The payload is
-# the Routing of a routed event, the actor of an accepted or resolved one, and
-# (actor, satisfied) of a return visit.
-_Record = tuple[int, int, Any]
+# A compact event is three entries of its case's flat log: kind, microseconds
+# from the start, payload. The payload is the Routing of a routed event and the
+# actor of an accepted or resolved event or of a return visit. Flat lists of
+# plain values keep the run from making a container object per event, which
+# the cyclic garbage collector would have to traverse when the run ends.
 
 
 @attrs.frozen(kw_only=True)
@@ -136,15 +138,16 @@ class CaseOutcome:
 class _Run:
     """What one run leaves behind: its cases, their compact logs and final standing.
 
-    ``order`` lists (case, position in its log) in the order the events
-    happened; the other sequences have one entry per case. The lists are the
+    Each case's log is flat (kind, time, payload, kind, time, payload, ...);
+    ``order`` lists the case of each event in the order the events happened;
+    the other sequences have one entry per case. The lists are the
     simulator's own, handed over when the run ends and never changed again.
     """
 
     start: dt.datetime
     cases: list[Case]
-    logs: list[list[_Record]]
-    order: list[tuple[int, int]]
+    logs: list[list[Any]]
+    order: list[int]
     routing: list[Routing | None]
     status: list[int]
     escaped: list[bool]
@@ -209,7 +212,14 @@ class SimulationResult:
     def events(self) -> tuple[CaseEvent, ...]:
         """The whole event log, in the order things happened."""
         run = self._run
-        made = [_event(run.cases[i], run.start, record) for i, record in _in_order(run)]
+        cases, logs, start = run.cases, run.logs, run.start
+        at = [0] * len(cases)
+        made = []
+        for i in run.order:
+            k = at[i]
+            log = logs[i]
+            made.append(_event(cases[i], start, log[k], log[k + 1], log[k + 2]))
+            at[i] = k + 3
         return tuple(made)
 
     @cached_property
@@ -278,14 +288,8 @@ def _outcome_code(run: _Run, i: int) -> int:
     return 0 if run.status[i] in (_SETTLED, _DONE_WITH) else 1
 
 
-def _in_order(run: _Run) -> list[tuple[int, _Record]]:
-    logs = run.logs
-    return [(i, logs[i][k]) for i, k in run.order]
-
-
-def _event(case: Case, start: dt.datetime, record: _Record) -> CaseEvent:
+def _event(case: Case, start: dt.datetime, kind: int, t: int, payload: Any) -> CaseEvent:
     """The event object of one compact record."""
-    kind, t, payload = record
     at = start + t * _ONE_US
     if kind == _REPORTED:
         return Reported(case=case, at=case.reported_at)
@@ -295,9 +299,8 @@ def _event(case: Case, start: dt.datetime, record: _Record) -> CaseEvent:
         return Accepted(case_id=case.id, at=at, actor=payload)
     if kind == _RESOLVED:
         return Resolved(case_id=case.id, at=at, actor=payload)
-    if kind == _REVISITED:
-        actor, satisfied = payload
-        return Revisited(case_id=case.id, at=at, actor=actor, satisfied=satisfied)
+    if kind in (_REVISITED, _UNSATISFIED):
+        return Revisited(case_id=case.id, at=at, actor=payload, satisfied=kind == _REVISITED)
     if kind == _REOPENED:
         return Reopened(case_id=case.id, at=at, reason=_REOPEN_REASON)
     return Closed(case_id=case.id, at=at)
@@ -523,8 +526,8 @@ class _Ledger:
         self.arrivals = arrivals
         n = len(arrivals.cases)
         self.cases = arrivals.cases
-        self.logs: list[list[_Record]] = [[] for _ in range(n)]
-        self.order: list[tuple[int, int]] = []
+        self.logs: list[list[Any]] = [[] for _ in range(n)]
+        self.order: list[int] = []
         self.routing: list[Routing | None] = [None] * n
         self.due_us: list[int] = [0] * n
         self.status: list[int] = [_OPEN] * n
@@ -549,9 +552,8 @@ class _Ledger:
     # -- recording --------------------------------------------------------------
 
     def record(self, i: int, kind: int, t: int, payload: Any = None) -> None:
-        log = self.logs[i]
-        self.order.append((i, len(log)))
-        log.append((kind, t, payload))
+        self.order.append(i)
+        self.logs[i] += (kind, t, payload)
 
     def set_routing(self, i: int, t: int, routing: Routing) -> None:
         self.record(i, _ROUTED, t, routing)
@@ -569,8 +571,10 @@ class _Ledger:
         log = self.logs[i]
         case = self.cases[i]
         require = self.policy.require_revisit
-        for record in log[self.applied[i] :]:
-            state = advance(state, _event(case, self.start, record), require_revisit=require)
+        start = self.start
+        for k in range(self.applied[i], len(log), 3):
+            event = _event(case, start, log[k], log[k + 1], log[k + 2])
+            state = advance(state, event, require_revisit=require)
         assert state is not None
         self.states[i] = state
         self.applied[i] = len(log)
@@ -655,7 +659,8 @@ class _Ledger:
         assert routing is not None
         scenario = self.scenario
         satisfied = draws.uniform() < scenario.satisfaction
-        self.record(i, _REVISITED, t, (routing.owner or routing.handler or "street", satisfied))
+        actor = routing.owner or routing.handler or "street"
+        self.record(i, _REVISITED if satisfied else _UNSATISFIED, t, actor)
         self.revisits += 1
         self.satisfied += satisfied
         self.revisited_us[i] = t
