@@ -1528,11 +1528,10 @@ def presence(
     >>> tiers[0].actors, sorted(d.value for d in tiers[0].domains)
     (('post:grid-wanda-a-worker',), ['neighbour_dispute', 'resident_affairs'])
     """
-    table = _index(structure, policy).place(place_id)
-    if isinstance(at, dt.datetime):
-        at = at.date()
+    index = _index(structure, policy)
+    table = index.place(place_id)
     shape = table.shape
-    absent = _index(structure, policy).absent_on(table, at)
+    absent = index.absent_on(table, at)
     ids = table.ids
     out: list[Presence] = []
     for tier in (*shape.grid_tiers, *((shape.whistle,) if shape.whistle else ()), shape.street):
