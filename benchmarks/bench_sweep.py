@@ -2,7 +2,7 @@
 
 Run from the project root (Dask is the ``dask`` extra; ``pip install -e '.[bench,dask]'``)::
 
-    .venv/bin/python benchmarks/bench_sweep.py          # about a minute on an idle machine
+    .venv/bin/python benchmarks/bench_sweep.py          # about a minute and a half
 
 Sizes: ``--runs`` (runs in the sweep), ``--days`` (of each run), ``--scale`` (of the generated
 street each run simulates), ``--repeat`` (timed sweeps of each configuration).
@@ -84,8 +84,8 @@ def load_average() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--runs", type=int, default=16, help="runs in the sweep")
-    parser.add_argument("--days", type=int, default=120, help="days of each run")
+    parser.add_argument("--runs", type=int, default=12, help="runs in the sweep")
+    parser.add_argument("--days", type=int, default=365, help="days of each run")
     parser.add_argument("--scale", type=float, default=0.05, help="scale of the generated street")
     parser.add_argument("--repeat", type=int, default=2, help="timed sweeps of each configuration")
     parser.add_argument("--seed", type=int, default=20261122)
