@@ -324,11 +324,6 @@ class _Actor:
     is_post: bool = False
     slot: int = -1
 
-    def present(self, day: dt.date) -> bool:
-        if not self.is_post:
-            return True
-        return any(start <= day and (end is None or day <= end) for start, end in self.periods)
-
 
 @attrs.frozen
 class _Deliberation:
