@@ -40,10 +40,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from _machine import cpu_model, load_average, pin_to_one_core
 
 import govmodel
 from govmodel import Severity, Structure, synth
@@ -168,32 +168,6 @@ def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
         elif key.endswith("_mib"):
             out[key] = max(r[key] for r in runs)
     return out
-
-
-def pin_to_one_core(cpu: int) -> str:
-    try:
-        os.sched_setaffinity(0, {cpu})
-    except (AttributeError, OSError) as err:
-        return f"not pinned ({err.__class__.__name__})"
-    return f"pinned to cpu {cpu}"
-
-
-def load_average() -> str:
-    try:
-        one, five, _ = os.getloadavg()
-    except (AttributeError, OSError):
-        return "unknown"
-    return f"{one:.2f} (1 min), {five:.2f} (5 min)"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def report(results: list[dict[str, Any]]) -> bool:

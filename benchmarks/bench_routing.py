@@ -34,9 +34,9 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from _machine import cpu_model, load_average, pin_to_one_core
 from _structures import Town, build_town, generate_cases
 
 import govmodel
@@ -865,14 +865,6 @@ def timed_escalations(
     return len(checks) / elapsed
 
 
-def pin_to_one_core(cpu: int) -> str:
-    try:
-        os.sched_setaffinity(0, {cpu})
-    except (AttributeError, OSError) as err:
-        return f"not pinned ({err.__class__.__name__})"
-    return f"pinned to cpu {cpu}"
-
-
 def routing_tables(structure: Structure) -> dict[str, int] | None:
     """What ``route`` has cached on the structure (diagnostic only): place tables, shapes,
     plans, and the routings the places keep.
@@ -893,24 +885,6 @@ def routing_tables(structure: Structure) -> dict[str, int] | None:
         }
     except (AttributeError, TypeError):
         return None
-
-
-def load_average() -> str:
-    try:
-        one, five, _ = os.getloadavg()
-    except (AttributeError, OSError):
-        return "unknown"
-    return f"{one:.2f} (1 min), {five:.2f} (5 min)"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 @dataclass

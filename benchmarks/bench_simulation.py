@@ -43,10 +43,10 @@ import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import simpy
+from _machine import cpu_model, load_average, pin_to_one_core
 from _structures import build_town
 
 import govmodel
@@ -290,32 +290,6 @@ def timed(run: Callable[[], SimulationResult]) -> tuple[float, SimulationResult]
     return time.perf_counter() - start, result
 
 
-def pin_to_one_core(cpu: int) -> str:
-    try:
-        os.sched_setaffinity(0, {cpu})
-    except (AttributeError, OSError) as err:
-        return f"not pinned ({err.__class__.__name__})"
-    return f"pinned to cpu {cpu}"
-
-
-def load_average() -> str:
-    try:
-        one, five, _ = os.getloadavg()
-    except (AttributeError, OSError):
-        return "unknown"
-    return f"{one:.2f} (1 min), {five:.2f} (5 min)"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 # -- profile ------------------------------------------------------------------------------------
 #
 # cProfile sees Python functions, not the numpy Generator's C methods: their time is counted as
@@ -363,8 +337,6 @@ def profile_models(
     """Time parts of govmodel's run apart, then profile one run of each model."""
     result = simulate(structure, scenario, seed=seed)
     n = len(result.outcomes)
-    cases = [o.case_id for o in result.outcomes]
-    del cases
     gc.collect()
     start = time.perf_counter()
     events = result.events

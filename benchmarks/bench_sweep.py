@@ -29,6 +29,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
+from _machine import load_average
 from _structures import build_town
 
 from govmodel.simulation import Run, Scenario, simulate, sweep
@@ -72,14 +73,6 @@ def timed_sweep(
     start = time.perf_counter()
     rows = list(sweep(runs, executor=executor, seed=seed))
     return time.perf_counter() - start, rows
-
-
-def load_average() -> str:
-    try:
-        one, five, _ = os.getloadavg()
-    except (AttributeError, OSError):
-        return "unknown"
-    return f"{one:.2f} (1 min), {five:.2f} (5 min)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

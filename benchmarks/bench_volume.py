@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import platform
 import resource
 import sys
@@ -34,28 +33,13 @@ import time
 from collections.abc import Sequence
 
 import attrs
+from _machine import load_average, pin_to_one_core
 
 from govmodel import Reported, route, synth, validate
 from govmodel.simulation import Scenario, simulate
 
 # Beijing 12345, 2020: about 11 million requests; the default rounds it down.
 DEFAULT_REQUESTS = 10_000_000
-
-
-def pin_to_one_core(cpu: int) -> str:
-    try:
-        os.sched_setaffinity(0, {cpu})
-    except (AttributeError, OSError) as err:
-        return f"not pinned ({err.__class__.__name__})"
-    return f"pinned to cpu {cpu}"
-
-
-def load_average() -> str:
-    try:
-        one, five, _ = os.getloadavg()
-    except (AttributeError, OSError):
-        return "unknown"
-    return f"{one:.2f} (1 min), {five:.2f} (5 min)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
