@@ -1,4 +1,4 @@
-"""Tests for `govmodel.interop_cli`: render, export and import from the command line."""
+"""Tests for `govmodel.cli.interop`: render, export and import from the command line."""
 
 import io
 import json

@@ -1,4 +1,4 @@
-"""Tests for `govmodel.research_cli`: simulate, sweep and demo from the command line."""
+"""Tests for `govmodel.cli.research` and `govmodel.cli.demo`: simulate, sweep and demo."""
 
 import io
 import json
@@ -8,7 +8,7 @@ import pytest
 
 from govmodel import loads_events
 from govmodel.cli import main
-from govmodel.research_cli import load_sweep
+from govmodel.cli.research import load_sweep
 
 
 def run(*argv: str) -> tuple[int, str]:

@@ -1,7 +1,8 @@
-"""The research commands of ``govmodel``: ``simulate``, ``sweep`` and ``demo``.
+"""The research commands of ``govmodel``: ``simulate`` and ``sweep``.
 
-Kept apart from ``govmodel.cli`` so the checking and routing commands start
-without loading the simulator; ``govmodel.cli`` dispatches here.
+``govmodel simulate SPEC`` simulates a period of requests over one structure
+and prints its figures; ``govmodel sweep CONFIG`` runs many structures,
+variants and seeds and prints a summary table.
 
 A sweep is described by a TOML file::
 
@@ -39,7 +40,7 @@ from typing import Any, TextIO
 import attrs
 
 from govmodel.cases import dumps_events
-from govmodel.cli import fail, structure_from
+from govmodel.cli._common import Commands, fail, save_figure, structure_from
 from govmodel.errors import GovModelError, MissingExtraError
 from govmodel.simulation import (
     ABLATIONS,
@@ -53,24 +54,56 @@ from govmodel.simulation import (
 )
 from govmodel.simulation.plots import mean_and_interval
 
-__all__ = ["demo_command", "load_sweep", "simulate_command", "sweep_command"]
-
-# What the Xinhe article (seed 002) reports for a year, to set beside a run.
-XINHE_FIGURES = {
-    "requests": "about 180",
-    "response_rate": "100 %",
-    "resolution_rate": "98 % or more",
-    "revisit_coverage": "every case (一案一回访)",
-}
+__all__ = ["add_commands", "load_sweep", "simulate_command", "sweep_command"]
 
 
-def _percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{100 * value:.1f}%"
+def add_commands(commands: Commands) -> None:
+    """Add ``simulate`` and ``sweep`` to the ``govmodel`` parser.
 
-
-def _save(figure: Any, path: str, out: TextIO) -> None:
-    figure.savefig(path, dpi=120)
-    print(f"picture written to {path}", file=out)
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> add_commands(parser.add_subparsers(dest="command"))
+    >>> parser.parse_args(["sweep", "study.toml"]).run is sweep_command
+    True
+    """
+    simulation = commands.add_parser(
+        "simulate",
+        help="simulate a period of requests over a structure",
+        description="Simulate requests over a structure with the default scenario "
+        "(calibrated to Xinhe) and print the figures.",
+    )
+    simulation.add_argument("spec", metavar="SPEC", help="a spec file or a bundled example name")
+    simulation.add_argument("--days", type=int, default=365, help="length of the period (365)")
+    simulation.add_argument("--seed", type=int, default=2, help="the random seed (2)")
+    simulation.add_argument(
+        "--out", default=None, metavar="FILE.jsonl", help="write the event log as JSON Lines"
+    )
+    simulation.add_argument("--png", default=None, metavar="FILE.png", help="draw the overview")
+    simulation.set_defaults(run=simulate_command)
+    sweeping = commands.add_parser(
+        "sweep",
+        help="run many structures, variants and seeds",
+        description="Run a sweep described by a TOML file (structures, variants, seeds, "
+        "scenario) and print a summary table; rows stream to --out (.jsonl or .csv).",
+    )
+    sweeping.add_argument("config", metavar="CONFIG", help="the sweep's TOML file")
+    sweeping.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="worker processes on this machine (0: run serially)",
+    )
+    sweeping.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="a Dask scheduler address, e.g. tcp://10.0.0.5:8786 (needs govmodel[dask])",
+    )
+    sweeping.add_argument("--out", default=None, help="where the rows go (.jsonl or .csv)")
+    sweeping.add_argument("--png", default=None, metavar="FILE.png", help="draw the comparison")
+    sweeping.set_defaults(run=sweep_command)
 
 
 def simulate_command(args: argparse.Namespace, *, out: TextIO) -> int:
@@ -97,51 +130,11 @@ def simulate_command(args: argparse.Namespace, *, out: TextIO) -> int:
         try:
             from govmodel.simulation.plots import overview
 
-            _save(overview(result, title=f"{structure.name}, seed {args.seed}"), args.png, out)
+            save_figure(
+                overview(result, title=f"{structure.name}, seed {args.seed}"), args.png, out
+            )
         except MissingExtraError as err:
             return fail(str(err), out)
-    return 0
-
-
-def demo_command(args: argparse.Namespace, *, out: TextIO) -> int:
-    """``govmodel demo``: a year of a bundled community beside its article's figures."""
-    structure = structure_from(args.example)
-    result = simulate(structure, Scenario(), seed=args.seed)
-    m = result.metrics
-    article = XINHE_FIGURES if args.example == "xinhe" else {}
-    name = f"{structure.name} ({structure.name_zh})" if structure.name_zh else structure.name
-    print(f"{name}: one simulated year, default scenario, seed {args.seed}", file=out)
-    counts = {k: len(v) for k, v in structure.records().items()}
-    print(
-        "structure: " + ", ".join(f"{n} {k}" for k, n in counts.items() if n),
-        file=out,
-    )
-    print("", file=out)
-    rows = [
-        ("requests", str(len(result.outcomes)), article.get("requests", "")),
-        ("response rate", _percent(m.response_rate), article.get("response_rate", "")),
-        ("resolution rate", _percent(m.resolution_rate), article.get("resolution_rate", "")),
-        ("revisit coverage", _percent(m.revisit_coverage), article.get("revisit_coverage", "")),
-        ("satisfaction rate", _percent(m.satisfaction_rate), ""),
-        ("on-time rate", _percent(m.on_time_rate), ""),
-        ("reopen rate", _percent(m.reopen_rate), ""),
-        ("escaped to the 12345 hotline", str(result.hotline), ""),
-    ]
-    containment = m.containment or {}
-    for tier, share in containment.items():
-        rows.append((f"settled at {tier.value}", _percent(share), ""))
-    header = ("measure", "simulated", "article" if article else "")
-    width = max(len(r[0]) for r in rows) + 2
-    print(f"{header[0]:<{width}}{header[1]:>10}   {header[2]}".rstrip(), file=out)
-    for label, simulated, reported in rows:
-        print(f"{label:<{width}}{simulated:>10}   {reported}".rstrip(), file=out)
-    try:
-        from govmodel.simulation.plots import overview
-
-        title = f"{structure.name}: one simulated year (seed {args.seed})"
-        _save(overview(result, title=title), args.png, out)
-    except MissingExtraError as err:
-        print(f"no picture: {err}", file=out)
     return 0
 
 
@@ -308,7 +301,7 @@ def sweep_command(args: argparse.Namespace, *, out: TextIO) -> int:
         try:
             from govmodel.simulation.plots import compare
 
-            _save(compare(rows), args.png, out)
+            save_figure(compare(rows), args.png, out)
         except MissingExtraError as err:
             return fail(str(err), out)
     return 0

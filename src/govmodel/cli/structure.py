@@ -1,17 +1,12 @@
-"""The ``govmodel`` command.
+"""The structure commands of ``govmodel``: ``validate``, ``route`` and ``describe``.
 
 ``govmodel validate PATH`` checks a spec file and lists every problem with its
-location; ``govmodel describe SPEC`` summarises a structure; ``govmodel route
-SPEC --place ID --category C`` routes one case and shows the ladder;
-``govmodel simulate`` and ``govmodel sweep`` run the research layer;
-``govmodel synth PRESET`` writes the spec of a synthetic district, city or
-megacity;
-``govmodel render``, ``export`` and ``import`` speak other tools' formats; and
-``govmodel demo`` simulates a year of the bundled Xinhe community beside the
-article's figures. Run ``govmodel --help`` or ``govmodel COMMAND --help`` for options.
+location; ``govmodel route SPEC --place ID --category C`` routes one case and
+shows the ladder; ``govmodel describe SPEC`` summarises a structure.
 
 Examples
 --------
+>>> from govmodel import examples
 >>> from govmodel.cli import main
 >>> main(["validate", str(examples.path("xinhe"))])
 xinhe.toml: valid (0 errors, 0 warnings)
@@ -23,14 +18,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from govmodel import examples, synth
 from govmodel.cases import Case
+from govmodel.cli._common import Commands, fail, structure_from
 from govmodel.errors import GovModelError, SpecError
 from govmodel.model import (
     Body,
@@ -46,19 +39,24 @@ from govmodel.model import (
     Urgency,
 )
 from govmodel.rules.routing import presence, route
-from govmodel.spec import dump, dumps, load
+from govmodel.spec import load
 from govmodel.structure import Structure
 from govmodel.validation import Severity, locate, validate
 
-__all__ = ["describe", "fail", "main", "structure_from"]
+__all__ = ["add_commands", "describe", "describe_command", "route_command", "validate_command"]
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="govmodel",
-        description="Model party-led grassroots governance: check specs, summarise structures.",
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def add_commands(commands: Commands) -> None:
+    """Add ``validate``, ``route`` and ``describe`` to the ``govmodel`` parser.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> add_commands(parser.add_subparsers(dest="command"))
+    >>> parser.parse_args(["describe"]).run is describe_command
+    True
+    """
     check = commands.add_parser(
         "validate",
         help="check a spec file and list every problem",
@@ -67,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("path", metavar="PATH", help="the spec file")
     check.add_argument("--json", action="store_true", help="print the result as JSON")
+    check.set_defaults(run=validate_command)
     routing = commands.add_parser(
         "route",
         help="route one case and show the ladder",
@@ -109,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
         help="when it was reported (default: now)",
     )
     routing.add_argument("--json", action="store_true", help="print the routing as JSON")
+    routing.set_defaults(run=route_command)
     summary = commands.add_parser(
         "describe",
         help="summarise a structure",
@@ -122,145 +122,12 @@ def _parser() -> argparse.ArgumentParser:
         default="xinhe",
         help="a spec file or a bundled example name (default: xinhe)",
     )
-    simulation = commands.add_parser(
-        "simulate",
-        help="simulate a period of requests over a structure",
-        description="Simulate requests over a structure with the default scenario "
-        "(calibrated to Xinhe) and print the figures.",
-    )
-    simulation.add_argument("spec", metavar="SPEC", help="a spec file or a bundled example name")
-    simulation.add_argument("--days", type=int, default=365, help="length of the period (365)")
-    simulation.add_argument("--seed", type=int, default=2, help="the random seed (2)")
-    simulation.add_argument(
-        "--out", default=None, metavar="FILE.jsonl", help="write the event log as JSON Lines"
-    )
-    simulation.add_argument("--png", default=None, metavar="FILE.png", help="draw the overview")
-    sweeping = commands.add_parser(
-        "sweep",
-        help="run many structures, variants and seeds",
-        description="Run a sweep described by a TOML file (structures, variants, seeds, "
-        "scenario) and print a summary table; rows stream to --out (.jsonl or .csv).",
-    )
-    sweeping.add_argument("config", metavar="CONFIG", help="the sweep's TOML file")
-    sweeping.add_argument(
-        "--workers",
-        type=int,
-        default=0,
-        help="worker processes on this machine (0: run serially)",
-    )
-    sweeping.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="a Dask scheduler address, e.g. tcp://10.0.0.5:8786 (needs govmodel[dask])",
-    )
-    sweeping.add_argument("--out", default=None, help="where the rows go (.jsonl or .csv)")
-    sweeping.add_argument("--png", default=None, metavar="FILE.png", help="draw the comparison")
-    synthetic = commands.add_parser(
-        "synth",
-        help="write the spec of a synthetic district, city or megacity",
-        description="Generate a synthetic structure of a preset size (district: about 10,000 "
-        "graph nodes, city: about 100,000, megacity: about 1,000,000) and write its spec. "
-        "The structure is made up: no place, body or person in it exists.",
-    )
-    synthetic.add_argument("preset", metavar="PRESET", help="the size: " + ", ".join(synth.PRESETS))
-    synthetic.add_argument("--seed", type=int, default=0, help="the random seed (0)")
-    synthetic.add_argument(
-        "-o",
-        "--out",
-        default=None,
-        metavar="FILE",
-        help="where to write the spec (.toml, .json, .yaml); default: TOML to standard output",
-    )
-    from govmodel import interop_cli
-
-    interop_cli.add_commands(commands)
-    demo = commands.add_parser(
-        "demo",
-        help="a simulated year of the bundled Xinhe community beside the article's figures",
-        description="Simulate a year of the bundled Xinhe community with the default "
-        "scenario, print the simulated figures beside the article's, and draw "
-        "containment and time-to-resolution to a PNG.",
-    )
-    demo.add_argument(
-        "--example",
-        default="xinhe",
-        choices=examples.names(),
-        help="which bundled community (default: xinhe)",
-    )
-    demo.add_argument("--seed", type=int, default=2, help="the random seed (2: seed 002)")
-    demo.add_argument(
-        "--png",
-        default="govmodel-demo.png",
-        metavar="FILE.png",
-        help="where to draw the picture (default: govmodel-demo.png)",
-    )
-    return parser
+    summary.set_defaults(run=describe_command)
 
 
-def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
-    """Run the ``govmodel`` command with ``argv``; return the exit status.
-
-    Examples
-    --------
-    >>> main(["describe", "xinhe"]) == 0  # doctest: +ELLIPSIS
-    Xinhe community (新河社区)
-    ...
-    True
-    """
-    stream = out if out is not None else sys.stdout
-    args = _parser().parse_args(argv)
-    for option in ("png",):
-        value = getattr(args, option, None)
-        if value and not str(value).lower().endswith(".png"):
-            return fail(f"--{option}: expected a file name ending in .png, found {value!r}", stream)
-    if getattr(args, "seed", 0) is not None and getattr(args, "seed", 0) < 0:
-        return fail(f"--seed: expected 0 or more, found {args.seed}", stream)
-    try:
-        return _dispatch(args, stream)
-    except BrokenPipeError:
-        # The reader went away (``govmodel ... | head``): nothing more to say.
-        return 0
-    except UnicodeDecodeError as err:
-        return fail(f"expected UTF-8 text: {err.reason} at byte {err.start}", stream)
-    except OSError as err:
-        where = f" {err.filename}" if err.filename else ""
-        return fail(f"cannot read or write{where}: {err.strerror or err}", stream)
-
-
-def _dispatch(args: argparse.Namespace, stream: TextIO) -> int:
-    if args.command == "validate":
-        return _validate(Path(args.path), as_json=args.json, out=stream)
-    if args.command == "route":
-        return _route(args, out=stream)
-    if args.command == "describe":
-        try:
-            structure = structure_from(args.spec)
-        except SpecError as err:
-            return fail(str(err), stream)
-        print(describe(structure), file=stream)
-        return 0
-    if args.command == "synth":
-        return _synth(args, out=stream)
-    if args.command in ("render", "export", "import"):
-        from govmodel import interop_cli
-
-        handlers = {
-            "render": interop_cli.render_command,
-            "export": interop_cli.export_command,
-            "import": interop_cli.import_command,
-        }
-        return handlers[args.command](args, out=stream)
-    if args.command in ("simulate", "sweep", "demo"):
-        from govmodel import research_cli
-
-        handler = {
-            "simulate": research_cli.simulate_command,
-            "sweep": research_cli.sweep_command,
-            "demo": research_cli.demo_command,
-        }[args.command]
-        return handler(args, out=stream)
-    raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
+def validate_command(args: argparse.Namespace, *, out: TextIO) -> int:
+    """``govmodel validate PATH``: every problem of a spec file; exit 1 on an error."""
+    return _validate(Path(args.path), as_json=args.json, out=out)
 
 
 def _validate(path: Path, *, as_json: bool, out: TextIO) -> int:
@@ -315,56 +182,8 @@ def _validate(path: Path, *, as_json: bool, out: TextIO) -> int:
     return 0 if errors == 0 else 1
 
 
-def _synth(args: argparse.Namespace, *, out: TextIO) -> int:
-    if args.out is not None and Path(args.out).suffix.lower() not in _SPEC_SUFFIXES:
-        return fail(
-            f"--out: expected a file ending in .toml, .json, .yaml or .yml, found {args.out!r}",
-            out,
-        )
-    try:
-        structure = synth.preset(args.preset, seed=args.seed)
-    except synth.SynthError as err:
-        return fail(str(err), out)
-    if args.out is None:
-        out.write(dumps(structure, format="toml"))
-        return 0
-    dump(structure, args.out)
-    nodes = structure.graph.number_of_nodes()
-    print(f"{args.out}: wrote {structure.name}, {nodes:,} nodes", file=out)
-    return 0
-
-
-_SPEC_SUFFIXES = (".toml", ".json", ".yaml", ".yml")
-
-
-def structure_from(spec: str) -> Structure:
-    """A bundled example by name, or the structure of a spec file.
-
-    Examples
-    --------
-    >>> structure_from("xinhe").name
-    'Xinhe community'
-    """
-    if spec in examples.names() and not Path(spec).exists():
-        return examples.load(spec)
-    return load(spec)
-
-
-def fail(message: str, out: TextIO) -> int:
-    """Print one error line for the command and return exit status 1.
-
-    Examples
-    --------
-    >>> import sys
-    >>> fail("oops", sys.stdout)
-    govmodel: error: oops
-    1
-    """
-    print(f"govmodel: error: {message}", file=out)
-    return 1
-
-
-def _route(args: argparse.Namespace, *, out: TextIO) -> int:
+def route_command(args: argparse.Namespace, *, out: TextIO) -> int:
+    """``govmodel route SPEC --place ID --category C``: one case's routing and the ladder."""
     try:
         structure = structure_from(args.spec)
     except SpecError as err:
@@ -466,6 +285,16 @@ def _route(args: argparse.Namespace, *, out: TextIO) -> int:
     return 0
 
 
+def describe_command(args: argparse.Namespace, *, out: TextIO) -> int:
+    """``govmodel describe SPEC``: a readable summary of a structure."""
+    try:
+        structure = structure_from(args.spec)
+    except SpecError as err:
+        return fail(str(err), out)
+    print(describe(structure), file=out)
+    return 0
+
+
 def _label(record: Any) -> str:
     names = " / ".join(n for n in (record.name, record.name_zh) if n)
     return f"{record.id} ({names})" if names else record.id
@@ -479,6 +308,7 @@ def describe(structure: Structure) -> str:
 
     Examples
     --------
+    >>> from govmodel import examples
     >>> print(describe(examples.load("xinhe")))  # doctest: +ELLIPSIS
     Xinhe community (新河社区)
     <BLANKLINE>
@@ -558,7 +388,3 @@ def _plural(word: str, count: int) -> str:
     if count == 1:
         return word
     return word[:-1] + "ies" if word.endswith("y") else word + "s"
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

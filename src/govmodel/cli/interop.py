@@ -1,7 +1,7 @@
 """The interoperability commands of ``govmodel``: ``render``, ``export`` and ``import``.
 
-``govmodel.cli`` dispatches here, so checking and routing start without
-loading the exporters.
+Each command loads its exporter or importer when it runs, so the other
+commands start without them.
 
 Examples
 --------
@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from govmodel.cases import Reported, dumps_events, loads_events
-from govmodel.cli import fail, structure_from
+from govmodel.cli._common import SPEC_SUFFIXES, Commands, fail, structure_from
+from govmodel.cli.structure import describe
 from govmodel.errors import GovModelError
 from govmodel.spec import dump
 from govmodel.validation import Severity, locate, validate
@@ -30,7 +31,7 @@ from govmodel.validation import Severity, locate, validate
 __all__ = ["add_commands", "export_command", "import_command", "render_command"]
 
 
-def add_commands(commands: Any) -> None:
+def add_commands(commands: Commands) -> None:
     """Add ``render``, ``export`` and ``import`` to the ``govmodel`` parser.
 
     Examples
@@ -64,6 +65,7 @@ def add_commands(commands: Any) -> None:
     render.add_argument(
         "--include-personal", action="store_true", help="show people's names (personal data)"
     )
+    render.set_defaults(run=render_command)
     export = commands.add_parser(
         "export",
         help="export a structure (or an event log) to another format",
@@ -94,6 +96,7 @@ def add_commands(commands: Any) -> None:
         "--include-personal", action="store_true", help="include personal data where allowed"
     )
     export.add_argument("-o", "--output", default=None, metavar="FILE", help="where to write it")
+    export.set_defaults(run=export_command)
     importing = commands.add_parser(
         "import",
         help="import Popolo JSON or Open311 requests",
@@ -110,6 +113,7 @@ def add_commands(commands: Any) -> None:
         help="for open311: the structure whose places the requests name",
     )
     importing.add_argument("-o", "--output", default=None, metavar="FILE", help="where to write")
+    importing.set_defaults(run=import_command)
 
 
 def _emit(text: str, output: str | None, out: TextIO, what: str) -> None:
@@ -195,7 +199,6 @@ def import_command(args: argparse.Namespace, *, out: TextIO) -> int:
         return fail(f"cannot read {args.file}: {err.strerror}", out)
     try:
         if args.kind == "popolo":
-            from govmodel.cli import describe
             from govmodel.interop.popolo import loads_popolo
 
             structure = loads_popolo(text)
@@ -204,7 +207,7 @@ def import_command(args: argparse.Namespace, *, out: TextIO) -> int:
                 lines = [f"{locate(structure, v) or '-'}: {v.message}" for v in errors]
                 return fail("the imported structure is not valid:\n  " + "\n  ".join(lines), out)
             if args.output:
-                if Path(args.output).suffix.lower() not in (".toml", ".json", ".yaml", ".yml"):
+                if Path(args.output).suffix.lower() not in SPEC_SUFFIXES:
                     return fail(
                         f"-o: expected a spec file ending in .toml, .json, .yaml or .yml, "
                         f"found {args.output!r}",
