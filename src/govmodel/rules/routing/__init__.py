@@ -25,14 +25,6 @@ time on first use, and cached on the structure. Places whose tables differ
 only in the ids of their actors (every building of a city has its own
 micro-grid worker) share one *shape*, and a case is routed once per shape
 and kind of case; each place then fills in its own ids. Routing a case
-
-Inside the package, one idea per module: ``_rules`` (the rules on a shape's
-tables: the tier, the procedure, who covers what is needed, the reason),
-``_tiers`` (actors and tier records), ``_places`` (what a place takes from the
-places above it), ``_shapes`` (parts, shapes, plans, and the tokens that stand
-for ids in them), ``_tables`` (the tables and their cache, ``tables_for``),
-``_domains`` (domains as bit sets) and ``_fast_routing`` (a Routing built by
-setting its slots, checked against its constructor).
 costs a few dictionary look-ups, whatever the size of the structure.
 
 Examples
@@ -46,6 +38,14 @@ Examples
 >>> r.tier, r.procedure, r.summoned, r.convener
 (<Tier.WHISTLE: 'whistle'>, <Procedure.WHISTLE: 'whistle'>, ('dept:fire',), 'party:xinhe')
 """
+
+# Inside the package, one idea per module: _rules (the rules on a shape's
+# tables: the tier, the procedure, who covers what is needed, the reason),
+# _tiers (actors and tier records), _places (what a place takes from the places
+# above it), _shapes (parts, shapes, plans, and the tokens that stand for ids in
+# them), _tables (the tables and their cache, tables_for), _domains (domains as
+# bit sets) and _fast_routing (a Routing built by setting its slots, checked
+# against its constructor).
 
 from __future__ import annotations
 
