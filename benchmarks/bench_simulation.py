@@ -310,7 +310,7 @@ def _shares(stats: pstats.Stats, total: float) -> list[tuple[str, int, float]]:
     """Inclusive seconds of the rules and the parts both models share."""
     table: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
     wanted = (
-        ("route", "rules/routing.py", "route"),
+        ("route", "rules/routing/__init__.py", "route"),
         ("escalate", "rules/escalation.py", "escalate"),
         ("advance (folding states for escalate)", "govmodel/cases.py", "advance"),
         ("drawing the arrivals and their Case records", "engine.py", "_draw_arrivals"),

@@ -45,7 +45,9 @@ from govmodel import (
     route,
 )
 from govmodel.cases import Accepted
-from govmodel.rules import routing
+from govmodel.rules.routing import tables_for
+from govmodel.rules.routing._fast_routing import new_routing, routing_by_constructor
+from govmodel.rules.routing._tables import Tables
 from govmodel.strategies import cases, structures
 
 T = dt.datetime(2025, 5, 6, 9, 0)
@@ -54,7 +56,7 @@ T = dt.datetime(2025, 5, 6, 9, 0)
 def copy(s: Structure, *, share: bool = True) -> Structure:
     """The same structure as a new object, with no tables yet (and shapes unshared if asked)."""
     fresh = Structure(name=s.name, name_zh=s.name_zh, **s.records())
-    routing._lookup_index(fresh, DEFAULT_POLICY, share=share)
+    tables_for(fresh, DEFAULT_POLICY, share=share)
     return fresh
 
 
@@ -186,7 +188,7 @@ class TestShapes:
         s = copy(ALIKE)
         for i in range(12):
             route(s, Case(id="c", category=Category.NOISE, place=f"building:{i}", reported_at=T))
-        index = routing._index(s, DEFAULT_POLICY)
+        index = tables_for(s, DEFAULT_POLICY)
         tables = [index.places[f"building:{i}"] for i in range(12)]
         assert len({id(t.shape) for t in tables}) == 1
         assert len({t.ids for t in tables}) == 12
@@ -364,15 +366,15 @@ class TestContexts:
     @given(structures(max_compounds=3, max_buildings=3))
     def test_contexts_are_the_structure_queries(self, s: Structure) -> None:
         """What a place takes from above it equals the structure's own queries."""
-        index = routing._Index(s, DEFAULT_POLICY)
+        contexts = Tables(s, DEFAULT_POLICY).contexts
         for place in s.places():
-            ctx = index.context(place)
-            direct = index.direct_context(place)
+            ctx = contexts.context(place)
+            direct = contexts.direct_context(place)
             assert ctx == direct
             assert ctx.lineage == s.ancestors(place.id)
             assert ctx.chain == s.grid_chain(place.id)
-            if place.id in index.covering:
-                assert index.grid_chain(place.id) == s.grid_chain(place.id)
+            if place.id in contexts.covering:
+                assert contexts.grid_chain(place.id) == s.grid_chain(place.id)
 
 
 class TestCheapRouting:
@@ -411,8 +413,8 @@ class TestCheapRouting:
             handler,
             rule,
         )
-        fast = routing._new_routing(*values)
-        slow = routing._routing_by_constructor(*values)
+        fast = new_routing(*values)
+        slow = routing_by_constructor(*values)
         assert type(fast) is Routing
         assert fast == slow
         assert hash(fast) == hash(slow)

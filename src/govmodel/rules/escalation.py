@@ -43,7 +43,7 @@ from collections.abc import Sequence
 from govmodel.cases import Case, CaseState, Routing
 from govmodel.model import Status, Tier
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
-from govmodel.rules.routing import _LAST, _domains_of, _index, _reroute
+from govmodel.rules.routing import domains_of, reroute, tables_for
 from govmodel.structure import Structure
 
 __all__ = ["escalate", "recurrences"]
@@ -124,19 +124,17 @@ def escalate(
         return None
     routing = state.routing
     case = state.case
-    index = _LAST[0] if _LAST else None
-    if index is None or index.structure is not structure or index.policy is not policy:
-        index = _index(structure, policy)
+    tables = tables_for(structure, policy)
     # Domains as bit sets: what the case needs now, and what its routing covers.
-    need = index.mask_of(case.domains) if case.domains else index.needs[case.category]
+    need = tables.mask_of(case.domains) if case.domains else tables.needs[case.category]
     if state.extra_domains:
-        need |= index.mask_of(state.extra_domains)
+        need |= tables.mask_of(state.extra_domains)
     owner = state.routings[0].owner if state.routings else routing.owner
-    missing = need & ~index.mask_of(routing.domains)
+    missing = need & ~tables.mask_of(routing.domains)
     if missing:
-        found = ", ".join(sorted(d.value for d in _domains_of(missing)))
-        return _reroute(
-            index,
+        found = ", ".join(sorted(d.value for d in domains_of(missing)))
+        return reroute(
+            tables,
             case,
             need,
             min_tier=routing.tier,
@@ -156,4 +154,4 @@ def escalate(
             return None
         days = policy.recurrence_window.days
         note = f"reported {count} times before in {days} days at this place; "
-    return _reroute(index, case, need, min_tier=_NEXT[routing.tier], at=now, owner=owner, note=note)
+    return reroute(tables, case, need, min_tier=_NEXT[routing.tier], at=now, owner=owner, note=note)
