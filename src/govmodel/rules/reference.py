@@ -7,7 +7,7 @@ included, on every structure, case and policy. They are the rules of
 the rule it implements, computed from the structure's public queries
 (``place``, ``ancestors``, ``enclosing``, ``grid_chain``, ``posts_in``,
 ``holders``, ``serving``, ``answering_for``, ``meetings_for``, ``meetings``,
-``ties``) on every call: no caches, no bit sets, no shared plans.
+``ties_of``) on every call: no caches, no bit sets, no shared plans.
 
 ``govmodel.route`` and ``govmodel.escalate`` are an optimisation of this module.
 They build tables once per structure and policy, share them between places of
@@ -199,10 +199,10 @@ def _meetings_with(structure: Structure, body_id: str) -> Iterator[Meeting]:
 
 def _leader_of(structure: Structure, body_id: str) -> str | None:
     """The first organisation that leads the body or is embedded in it (spec order)."""
-    kinds = (TieKind.LEADS, TieKind.EMBEDDED_IN)
-    return next(
-        (t.source for t in structure.ties() if t.kind in kinds and t.target == body_id), None
-    )
+    for tie in structure.ties_of(body_id):
+        if tie.kind in (TieKind.LEADS, TieKind.EMBEDDED_IN) and tie.target == body_id:
+            return tie.source
+    return None
 
 
 def _consultation_forum(
@@ -347,7 +347,7 @@ def _with_those_below(tiers: Sequence[_Tier]) -> tuple[_Tier, ...]:
 
 def _partners_of(structure: Structure, body_id: str) -> Iterator[str]:
     """The bodies joined to ``body_id`` by a ``partners`` or ``paired`` tie, either way."""
-    for tie in structure.ties():
+    for tie in structure.ties_of(body_id):
         if tie.kind in (TieKind.PARTNERS, TieKind.PAIRED):
             if tie.source == body_id:
                 yield tie.target
@@ -357,7 +357,7 @@ def _partners_of(structure: Structure, body_id: str) -> Iterator[str]:
 
 def _embedding_units(structure: Structure, body_id: str) -> Iterator[str]:
     """The bodies a party branch is embedded in (``embedded_in`` ties)."""
-    for tie in structure.ties(kind=TieKind.EMBEDDED_IN):
+    for tie in structure.ties_of(body_id, kind=TieKind.EMBEDDED_IN):
         if tie.source == body_id:
             yield tie.target
 
