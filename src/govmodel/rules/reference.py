@@ -20,6 +20,15 @@ test and to check, not to route many cases.
 :func:`presence` is step 1 of routing on its own: who is present at each tier
 of a place's ladder on a day, as :func:`govmodel.presence` gives it.
 
+Read :func:`route` first. It follows the seven steps of "How ``route``
+decides": ``_ladder`` is step 1 (the tiers of the place, who is present at
+each, with the helpers above it building one tier each), ``_decide`` steps 2
+to 4 (which tier), ``_at_grid_tier`` and ``_at_whistle_tier`` steps 5 and 6
+(which procedure, which handler and helpers), ``_at_street`` step 4's last
+resort, and ``_routing`` step 7 (owner and due time). :func:`escalate` checks
+its four triggers in order and hands the case back to ``_decide`` from the
+tier to start at.
+
 Examples
 --------
 A fire lane blocked at 万达华府 in Xinhe needs ``fire_safety``, which only the
@@ -389,7 +398,7 @@ def _whistle_tier(
     return _Tier(Tier.WHISTLE, Scope.COMMUNITY, None, _each_once(actors))
 
 
-def _street_tier(lineage: Sequence[Place], structure: Structure) -> _Tier:
+def _street_tier(structure: Structure, lineage: Sequence[Place]) -> _Tier:
     """The nearest street office answering for the place, holding every domain."""
     office = next(
         (
@@ -471,7 +480,7 @@ def _ladder(structure: Structure, place_id: str, day: dt.date, policy: Policy) -
     return _Ladder(
         grid_tiers=_with_those_below(own),
         whistle=_whistle_tier(structure, lineage, community, policy),
-        street=_street_tier(lineage, structure),
+        street=_street_tier(structure, lineage),
         convener=_party_convener(structure, community),
         grid_owner=_grid_owner(structure, chain, day),
     )
