@@ -705,6 +705,33 @@ class Structure:
             return ties
         return self._grouped("ties", "kind").get(TieKind(kind), ())
 
+    def ties_of(self, body_id: str, kind: TieKind | str | None = None) -> tuple[Tie, ...]:
+        """The declared ties from or to ``body_id``, in spec order, optionally of one kind.
+
+        Examples
+        --------
+        >>> from govmodel import examples
+        >>> s = examples.load("zhuanqiao")
+        >>> [(t.kind.value, t.source) for t in s.ties_of("party:telecom-east")]
+        [('embedded_in', 'party:telecom-east'), ('paired', 'party:zhuanqiao')]
+        >>> [t.target for t in s.ties_of("party:zhuanqiao", kind="partners")]
+        ['partner:donor-enterprises']
+        """
+        self.body(body_id)
+
+        def by_body() -> dict[str, tuple[Tie, ...]]:
+            touching: dict[str, list[Tie]] = defaultdict(list)
+            for tie in self._record_list("ties"):
+                for end in dict.fromkeys((tie.source, tie.target)):
+                    touching[end].append(tie)
+            return {body: tuple(ties) for body, ties in touching.items()}
+
+        ties = self.memo("structure.ties by body", by_body).get(body_id, ())
+        if kind is None:
+            return ties
+        wanted = TieKind(kind)
+        return tuple(t for t in ties if t.kind is wanted)
+
     def serving(self, place_id: str) -> tuple[Body, ...]:
         """The bodies that serve ``place_id`` by contract (property companies)."""
         self.place(place_id)
