@@ -21,8 +21,9 @@ ValueError: households: expected a count of 0 or more, found -1
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -260,7 +261,58 @@ class Channel(StrEnum):
     PROACTIVE = "proactive"  # 未诉先办: found before anyone asked
 
 
-class Scope(StrEnum):
+class _OrderedStrEnum(StrEnum):
+    """A closed vocabulary whose members are ordered as they are declared.
+
+    ``rank`` is a member's position, from 0 for the first declared; ``<``,
+    ``<=``, ``>``, ``>=`` compare ranks, so ``max`` and ``sorted`` follow the
+    declared order rather than the alphabet. Members of two different
+    vocabularies do not compare (``TypeError``), even where their values are
+    the same string. Values, equality, hashing and pickling are those of
+    ``StrEnum``.
+    """
+
+    # Each subclass gets its own table in __init_subclass__: since Python 3.11
+    # the members exist by then. Keyed per class, because members of two
+    # vocabularies with the same value are equal strings (Scope.COMPOUND ==
+    # Tier.COMPOUND) yet have different ranks.
+    _ranks: ClassVar[Mapping[str, int]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._ranks = {member: rank for rank, member in enumerate(cls)}
+
+    @property
+    def rank(self) -> int:
+        """Position in the declared order, from the first (0) to the last."""
+        return self._ranks[self]
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        ranks = self._ranks
+        return ranks[self] < ranks[other]
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        ranks = self._ranks
+        return ranks[self] <= ranks[other]
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        ranks = self._ranks
+        return ranks[self] > ranks[other]
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        ranks = self._ranks
+        return ranks[self] >= ranks[other]
+
+
+class Scope(_OrderedStrEnum):
     """How far a matter reaches: household < building < compound < community < beyond.
 
     Examples
@@ -277,34 +329,6 @@ class Scope(StrEnum):
     COMMUNITY = "community"
     BEYOND = "beyond"
 
-    @property
-    def rank(self) -> int:
-        """Position from the smallest (0) to the largest (4)."""
-        return _SCOPE_RANK[self]
-
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Scope):
-            return NotImplemented
-        return _SCOPE_RANK[self] < _SCOPE_RANK[other]
-
-    def __le__(self, other: object) -> bool:
-        if not isinstance(other, Scope):
-            return NotImplemented
-        return _SCOPE_RANK[self] <= _SCOPE_RANK[other]
-
-    def __gt__(self, other: object) -> bool:
-        if not isinstance(other, Scope):
-            return NotImplemented
-        return _SCOPE_RANK[self] > _SCOPE_RANK[other]
-
-    def __ge__(self, other: object) -> bool:
-        if not isinstance(other, Scope):
-            return NotImplemented
-        return _SCOPE_RANK[self] >= _SCOPE_RANK[other]
-
-
-_SCOPE_RANK = {scope: rank for rank, scope in enumerate(Scope)}
-
 
 class Urgency(StrEnum):
     """How fast a request must be handled.
@@ -320,7 +344,7 @@ class Urgency(StrEnum):
     EMERGENCY = "emergency"
 
 
-class Tier(StrEnum):
+class Tier(_OrderedStrEnum):
     """Where a case is handled: micro_grid < compound < community < whistle < street.
 
     Examples
@@ -336,34 +360,6 @@ class Tier(StrEnum):
     COMMUNITY = "community"
     WHISTLE = "whistle"
     STREET = "street"
-
-    @property
-    def rank(self) -> int:
-        """Position from the lowest (0) to the highest (4)."""
-        return _TIER_RANK[self]
-
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Tier):
-            return NotImplemented
-        return _TIER_RANK[self] < _TIER_RANK[other]
-
-    def __le__(self, other: object) -> bool:
-        if not isinstance(other, Tier):
-            return NotImplemented
-        return _TIER_RANK[self] <= _TIER_RANK[other]
-
-    def __gt__(self, other: object) -> bool:
-        if not isinstance(other, Tier):
-            return NotImplemented
-        return _TIER_RANK[self] > _TIER_RANK[other]
-
-    def __ge__(self, other: object) -> bool:
-        if not isinstance(other, Tier):
-            return NotImplemented
-        return _TIER_RANK[self] >= _TIER_RANK[other]
-
-
-_TIER_RANK = {tier: rank for rank, tier in enumerate(Tier)}
 
 
 class Procedure(StrEnum):
