@@ -28,12 +28,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
+from enum import StrEnum
 from typing import Any
 
 import attrs
 import cattrs
 from cattrs.strategies import configure_tagged_union
 
+from govmodel._strict import configure_converter as configure_strict
 from govmodel.errors import GovModelError
 from govmodel.model import (
     Category,
@@ -628,17 +630,9 @@ def replay(events: Iterable[CaseEvent], *, require_revisit: bool = True) -> Case
 
 
 def _make_converter() -> cattrs.Converter:
-    from enum import Enum, StrEnum
-
-    from govmodel.spec import _strict_bool, _strict_enum, _strict_int, _strict_str
-
     converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
     # The same strict hooks as specs: "no" never becomes True, 5 never "5".
-    converter.register_structure_hook(str, _strict_str)
-    converter.register_structure_hook(int, _strict_int)
-    converter.register_structure_hook(bool, _strict_bool)
-    converter.register_structure_hook(StrEnum, _strict_enum)
-    converter.register_structure_hook(Enum, _strict_enum)
+    configure_strict(converter)
     converter.register_unstructure_hook(StrEnum, lambda member: str(member.value))
     converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     converter.register_structure_hook(dt.datetime, _parse_datetime)
