@@ -570,6 +570,13 @@ def _to_dict(structure: Structure, converter: cattrs.Converter) -> dict[str, Any
 def dumps(structure: Structure, *, format: Format) -> str:
     """The spec of ``structure`` as text in ``format``.
 
+    Raises
+    ------
+    SpecError
+        For a format other than ``"toml"``, ``"json"`` or ``"yaml"``.
+    MissingExtraError
+        For YAML when PyYAML is not installed.
+
     Examples
     --------
     >>> import govmodel
@@ -592,8 +599,13 @@ def dumps(structure: Structure, *, format: Format) -> str:
             to_dict(structure), Dumper=dumper, allow_unicode=True, sort_keys=False
         )
         return text
-    raise SpecProblem(
-        "format", "unknown-format", f'expected "toml", "json" or "yaml", found {format!r}'
+    raise SpecError(
+        "spec: cannot write",
+        [
+            SpecProblem(
+                "format", "unknown-format", f'expected "toml", "json" or "yaml", found {format!r}'
+            )
+        ],
     )
 
 
@@ -664,6 +676,12 @@ def _json(value: object, newline: str) -> str:
 def dump(structure: Structure, path: str | os.PathLike[str]) -> None:
     """Write the spec of ``structure`` to ``path``; the suffix picks the format.
 
+    Raises
+    ------
+    SpecError
+        For a path that does not end in ``.toml``, ``.json``, ``.yaml`` or ``.yml``;
+        nothing is written.
+
     Examples
     --------
     >>> import tempfile, pathlib, govmodel
@@ -678,9 +696,14 @@ def dump(structure: Structure, path: str | os.PathLike[str]) -> None:
     target = Path(path)
     fmt = _SUFFIXES.get(target.suffix.lower())
     if fmt is None:
-        raise SpecProblem(
-            "path",
-            "unknown-format",
-            f"expected a file ending in .toml, .json, .yaml or .yml, found {target.name!r}",
+        raise SpecError(
+            f"{target}: cannot write",
+            [
+                SpecProblem(
+                    "path",
+                    "unknown-format",
+                    f"expected a file ending in .toml, .json, .yaml or .yml, found {target.name!r}",
+                )
+            ],
         )
     target.write_text(dumps(structure, format=fmt), encoding="utf-8")
