@@ -4,6 +4,7 @@ import datetime as dt
 import re
 from functools import reduce
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -362,6 +363,17 @@ class TestRobustness:
         )
         with pytest.raises(GovModelError, match=r"expected Category @ \$\.case\.category$"):
             loads_events(line)
+
+    def test_lists_become_tuples(self) -> None:
+        """Lists given to a routing or a case are stored as tuples, keeping them hashable."""
+        routing = attrs.evolve(ROUTING, co_handlers=["post:a"], ladder=[Tier.MICRO_GRID])
+        assert (routing.co_handlers, routing.ladder) == (("post:a",), (Tier.MICRO_GRID,))
+        assert hash(routing) == hash(
+            attrs.evolve(ROUTING, co_handlers=("post:a",), ladder=(Tier.MICRO_GRID,))
+        )
+        case = Case(id="c", category=Category.NOISE, place="p", reported_at=T, domains=[])
+        assert case.domains == ()
+        assert Case(id="c", category=Category.NOISE, place="p", reported_at=T).domains is None
 
     def test_line_separators_in_text_survive(self) -> None:
         """Text holding U+2028 or U+0085 round-trips through JSON Lines."""

@@ -27,6 +27,8 @@ from typing import Any, ClassVar
 
 import attrs
 
+from govmodel._fields import list_to_tuple
+
 __all__ = [
     "Appointment",
     "Body",
@@ -465,12 +467,6 @@ def _no_duplicates(
         seen.add(item)
 
 
-def _tuple(value: Any) -> Any:
-    # Lists from a caller become tuples so records stay hashable and immutable;
-    # anything else is left for the type checks of the spec loader.
-    return tuple(value) if isinstance(value, list) else value
-
-
 @attrs.frozen(kw_only=True)
 class Place:
     """A place: street, community, compound, building or unit.
@@ -528,7 +524,9 @@ class Grid:
     id: str = attrs.field(validator=_nonempty_id)
     level: GridLevel
     parent: str | None = None
-    covers: tuple[str, ...] = attrs.field(default=(), converter=_tuple, validator=_no_duplicates)
+    covers: tuple[str, ...] = attrs.field(
+        default=(), converter=list_to_tuple, validator=_no_duplicates
+    )
     name: str = ""
     name_zh: str = ""
 
@@ -564,11 +562,13 @@ class Body:
     kind: BodyKind
     parent: str | None = None
     grid: str | None = None
-    serves: tuple[str, ...] = attrs.field(default=(), converter=_tuple, validator=_no_duplicates)
-    jurisdiction: tuple[str, ...] = attrs.field(
-        default=(), converter=_tuple, validator=_no_duplicates
+    serves: tuple[str, ...] = attrs.field(
+        default=(), converter=list_to_tuple, validator=_no_duplicates
     )
-    domains: tuple[Domain, ...] | None = attrs.field(default=None, converter=_tuple)
+    jurisdiction: tuple[str, ...] = attrs.field(
+        default=(), converter=list_to_tuple, validator=_no_duplicates
+    )
+    domains: tuple[Domain, ...] | None = attrs.field(default=None, converter=list_to_tuple)
     name: str = ""
     name_zh: str = ""
 
@@ -750,7 +750,9 @@ class Meeting:
 
     id: str = attrs.field(validator=_nonempty_id)
     convener: str
-    members: tuple[str, ...] = attrs.field(default=(), converter=_tuple, validator=_no_duplicates)
+    members: tuple[str, ...] = attrs.field(
+        default=(), converter=list_to_tuple, validator=_no_duplicates
+    )
     place: str | None = None
     frequency: Frequency = Frequency.AS_NEEDED
     day_of_month: int | None = attrs.field(default=None)
