@@ -317,6 +317,9 @@ class _OrderedStrEnum(StrEnum):
 class Scope(_OrderedStrEnum):
     """How far a matter reaches: household < building < compound < community < beyond.
 
+    ``rank`` is a scope's position in that order, from 0 (household) to 4
+    (beyond); scopes compare by rank.
+
     Examples
     --------
     >>> Scope.BUILDING < Scope.COMMUNITY
@@ -349,12 +352,17 @@ class Urgency(StrEnum):
 class Tier(_OrderedStrEnum):
     """Where a case is handled: micro_grid < compound < community < whistle < street.
 
+    ``rank`` is a tier's position in that order, from 0 (micro_grid) to 4
+    (street); tiers compare by rank.
+
     Examples
     --------
     >>> Tier.MICRO_GRID < Tier.WHISTLE < Tier.STREET
     True
     >>> max(Tier.COMPOUND, Tier.COMMUNITY)
     <Tier.COMMUNITY: 'community'>
+    >>> Tier.STREET.rank
+    4
     """
 
     MICRO_GRID = "micro_grid"
