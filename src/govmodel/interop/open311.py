@@ -170,6 +170,7 @@ class ExtendedAttributes(TypedDict, total=False):
     summoned: list[str]
     convener: str
     owner: str
+    supervisor: str
     overdue: bool
 
 
@@ -446,6 +447,8 @@ def _routing_attributes(
         attributes["convener"] = routing.convener
     if routing.owner is not None and _shown(structure, routing.owner, personal=personal):
         attributes["owner"] = routing.owner
+    if routing.supervisor is not None and _shown(structure, routing.supervisor, personal=personal):
+        attributes["supervisor"] = routing.supervisor
 
 
 def _fold(events: Sequence[CaseEvent], policy: Policy) -> list[CaseState]:
@@ -753,6 +756,7 @@ _STATE_EXTENSIONS = frozenset(
         "summoned",
         "convener",
         "owner",
+        "supervisor",
         "overdue",
     }
 )

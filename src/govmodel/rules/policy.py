@@ -82,6 +82,7 @@ def _domains(*names: Domain) -> frozenset[Domain]:
 
 
 D = Domain
+_MINUTE = dt.timedelta(minutes=1)
 _H = dt.timedelta(hours=1)
 _DAY = dt.timedelta(days=1)
 
@@ -216,6 +217,15 @@ class Policy:
         (难事联办): residents' common affairs, by default.
     deliberation_limit
         How long owners' deliberations may take (调研—座谈—征询), at least.
+    emergency_limit
+        When an emergency must have its feedback: the due time of an
+        ``emergency`` routing, whatever its tier.
+    emergency_report_limit
+        How soon the dispatched department or service must report on the spot
+        (accept the case); an emergency not accepted by then goes to the street.
+    referral_limit
+        How long a ``referral`` to one department may run (at most the whistle
+        tier's limit for the urgency); past it, it becomes a whistle order.
 
     Examples
     --------
@@ -240,6 +250,9 @@ class Policy:
         default=frozenset({Domain.RESIDENT_AFFAIRS}), converter=_domain_set
     )
     deliberation_limit: dt.timedelta = attrs.field(default=60 * _DAY, validator=_positive)
+    emergency_limit: dt.timedelta = attrs.field(default=2 * _H, validator=_positive)
+    emergency_report_limit: dt.timedelta = attrs.field(default=30 * _MINUTE, validator=_positive)
+    referral_limit: dt.timedelta = attrs.field(default=7 * _DAY, validator=_positive)
 
     def __attrs_post_init__(self) -> None:
         missing = [c.value for c in Category if c not in self.category_domains]
@@ -313,6 +326,17 @@ DEFAULT_POLICY = Policy(
     # govmodel's choice: research, forum and consultation take weeks (Zhuanqiao
     # held 28 meetings for 18 problems; Lianhua's elevators took months).
     deliberation_limit=60 * _DAY,
+    # Beijing 12345 practice (接诉即办): a request that threatens life or property
+    # gets its feedback within 2 hours; emergencies proper go straight to
+    # 110 / 119 / 120, and the grid worker goes at once.
+    emergency_limit=2 * _H,
+    # 吹哨报到 (Pinggu 2017, Beijing 2018): summoned departments report on the
+    # spot within about 30 minutes.
+    emergency_report_limit=30 * _MINUTE,
+    # Beijing 12345 practice: general matters are answered in about 7 days
+    # (complex ones in 15). A referral (转办 / 派单) running longer is a
+    # long-running matter, which seed 002 sends to a red whistle order.
+    referral_limit=7 * _DAY,
 )
 """The default policy; each value's source is commented where it is defined."""
 
@@ -330,6 +354,9 @@ _TOP = (
     "require_revisit",
     "meeting_domains",
     "deliberation_limit_days",
+    "emergency_limit_minutes",
+    "emergency_report_limit_minutes",
+    "referral_limit_days",
 )
 
 
@@ -342,7 +369,8 @@ def load_policy(
     ``body_domains``, ``time_limits_hours`` (tier → urgency → hours),
     ``response_limit_hours``, ``recurrence_window_days``,
     ``recurrence_threshold``, ``require_revisit``, ``meeting_domains``,
-    ``deliberation_limit_days``. Every problem is reported at
+    ``deliberation_limit_days``, ``emergency_limit_minutes``,
+    ``emergency_report_limit_minutes``, ``referral_limit_days``. Every problem is reported at
     once in a :class:`govmodel.SpecError`.
 
     Examples
@@ -425,6 +453,9 @@ def load_policy(
         ("response_limit_hours", "response_limit", "hours"),
         ("recurrence_window_days", "recurrence_window", "days"),
         ("deliberation_limit_days", "deliberation_limit", "days"),
+        ("emergency_limit_minutes", "emergency_limit", "minutes"),
+        ("emergency_report_limit_minutes", "emergency_report_limit", "minutes"),
+        ("referral_limit_days", "referral_limit", "days"),
     ):
         if key in data:
             value = _positive_number(data[key], key, problems)
