@@ -100,6 +100,7 @@ from typing import get_args
 
 import attrs
 
+from govmodel._frozenmap import FrozenMap
 from govmodel.cases import (
     CaseEvent,
     CaseState,
@@ -112,7 +113,7 @@ from govmodel.cases import (
     iter_case_events,
 )
 from govmodel.model import Status, Tier
-from govmodel.rules.policy import DEFAULT_POLICY, FrozenMap, Policy
+from govmodel.rules.policy import DEFAULT_POLICY, Policy
 
 __all__ = ["Metrics", "metrics"]
 
