@@ -63,6 +63,7 @@ import attrs
 import numpy as np
 
 from govmodel._gc import paused
+from govmodel._metrics import Metrics
 from govmodel.cases import (
     Accepted,
     Case,
@@ -78,7 +79,6 @@ from govmodel.cases import (
     advance,
 )
 from govmodel.errors import GovModelError
-from govmodel.metrics import Metrics
 from govmodel.model import Category, Channel, PlaceKind, Scope, Tier
 from govmodel.rules.escalation import escalate
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
