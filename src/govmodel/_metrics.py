@@ -97,6 +97,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from operator import itemgetter
 from typing import NamedTuple, TypeVar, get_args
 
 import attrs
@@ -479,7 +480,9 @@ class CaseFacts(NamedTuple):
 
 
 _Moment = TypeVar("_Moment", dt.datetime, int)
-_SETTLED = (Status.RESOLVED, Status.CLOSED)
+_RESOLVED, _CLOSED = Status.RESOLVED, Status.CLOSED
+_new_facts = CaseFacts._make
+_CONTAINED = CaseFacts._fields.index("contained")
 
 
 def case_facts(
@@ -540,26 +543,29 @@ def case_facts(
     """
     accepted = accepted_at is not None
     resolved = resolved_at is not None
-    routed = resolved and resolved_due is not None
-    return CaseFacts(
-        accepted=accepted,
-        accepted_in_time=accepted_at is not None and accepted_at <= deadline,
-        awaiting_response=not accepted and now < deadline,
-        settled=status in _SETTLED,
-        closed=status is Status.CLOSED,
-        resolved=resolved,
-        resolutions=resolutions,
-        on_time=(
-            resolved_at is not None and resolved_due is not None and resolved_at <= resolved_due
-        ),
-        unrouted=resolved and not routed,
-        contained=resolved_tier if routed else None,
-        revisited=resolved_at is not None and visited_at is not None and visited_at >= resolved_at,
-        revisits=revisits,
-        satisfied=satisfied,
-        findings=findings,
-        reopened=resolved and reopenings > 0,
-        reopenings=reopenings,
+    routed = resolved_due is not None and resolved
+    # Positional, in the order of the fields: the simulator calls this once per case.
+    return _new_facts(
+        (
+            accepted,
+            accepted_at is not None and accepted_at <= deadline,  # accepted_in_time
+            not accepted and now < deadline,  # awaiting_response
+            status is _RESOLVED or status is _CLOSED,  # settled
+            status is _CLOSED,  # closed
+            resolved,
+            resolutions,
+            # on_time
+            resolved_at is not None and resolved_due is not None and resolved_at <= resolved_due,
+            resolved and not routed,  # unrouted
+            resolved_tier if routed else None,  # contained
+            # revisited
+            resolved_at is not None and visited_at is not None and visited_at >= resolved_at,
+            revisits,
+            satisfied,
+            findings,
+            resolved and reopenings > 0,  # reopened
+            reopenings,
+        )
     )
 
 
@@ -580,17 +586,14 @@ def count(facts: Iterable[CaseFacts]) -> Metrics:
     True
     """
     rows = list(facts)
-    if not rows:
-        return Metrics()
-    columns = dict(zip(CaseFacts._fields, zip(*rows, strict=True), strict=True))
-    tiers = Counter(columns.pop("contained"))
+    counts = {
+        name: sum(map(itemgetter(k), rows))  # sum() of bools is an int, as Metrics wants
+        for k, name in enumerate(CaseFacts._fields)
+        if name != "contained"
+    }
+    tiers = Counter(map(itemgetter(_CONTAINED), rows))
     contained = {tier: cases for tier, cases in tiers.items() if tier is not None}
-    # sum() of bools is an int, as Metrics wants.
-    return Metrics(
-        reported=len(rows),
-        contained=contained,
-        **{name: sum(column) for name, column in columns.items()},
-    )
+    return Metrics(reported=len(rows), contained=contained, **counts)
 
 
 def _observed(events: Iterable[CaseEvent], now: dt.datetime) -> list[CaseEvent]:
