@@ -480,6 +480,7 @@ class CaseFacts(NamedTuple):
 
 
 _Moment = TypeVar("_Moment", dt.datetime, int)
+# Read once: looking a member up on its enum costs more than the comparison.
 _RESOLVED, _CLOSED = Status.RESOLVED, Status.CLOSED
 _new_facts = CaseFacts._make
 _CONTAINED = CaseFacts._fields.index("contained")
