@@ -59,13 +59,13 @@ from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.rules.routing._domains import EMERGENCY_KEY, SCOPE_KEY, SCOPE_OF
 from govmodel.rules.routing._domains import domains_of as domains_of
 from govmodel.rules.routing._fast_routing import new_routing
-from govmodel.rules.routing._tables import Tables
+from govmodel.rules.routing._tables import Tables as Tables
 from govmodel.rules.routing._tables import tables_for as tables_for
 from govmodel.structure import Structure
 
 __all__ = ["Presence", "ladder", "presence", "required_domains", "route"]
-# For the library's own use (escalation), not part of the public API:
-# reroute, tables_for and domains_of.
+# For the library's own use (escalation, validation), not part of the public API:
+# reroute, tables_for, presence_in, Tables and domains_of.
 
 
 @attrs.frozen(kw_only=True)
@@ -141,7 +141,11 @@ def presence(
     >>> tiers[0].actors, sorted(d.value for d in tiers[0].domains)
     (('post:grid-wanda-a-worker',), ['neighbour_dispute', 'resident_affairs'])
     """
-    tables = tables_for(structure, policy)
+    return presence_in(tables_for(structure, policy), place_id, at)
+
+
+def presence_in(tables: Tables, place_id: str, at: dt.date) -> tuple[Presence, ...]:
+    """:func:`presence` on tables of one's own (validation's, which keeps none)."""
     table = tables.place(place_id)
     shape = table.shape
     absent = tables.absent_on(table, at)
