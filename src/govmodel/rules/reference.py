@@ -280,15 +280,17 @@ def _has_company(bodies: Iterable[Body]) -> bool:
 
 def _micro_grids_of(structure: Structure, compound: Place) -> list[Grid]:
     """The micro-grids covering the compound or places inside it."""
-    return _ordered(
-        grid
-        for grid in structure.grids(level=GridLevel.MICRO)
-        if any(
-            (p := structure.enclosing(place_id, PlaceKind.COMPOUND)) is not None
-            and p.id == compound.id
-            for place_id in grid.covers
-        )
-    )
+    grids: list[Grid] = []
+    places = [compound]
+    while places:
+        place = places.pop()
+        places.extend(structure.children(place.id))
+        grids += [
+            grid
+            for grid in structure.grid_chain(place.id)
+            if grid.level is GridLevel.MICRO and place.id in grid.covers
+        ]
+    return _ordered(grids)
 
 
 def _micro_grid_tier(structure: Structure, grid: Grid, day: dt.date, policy: Policy) -> _Tier:
