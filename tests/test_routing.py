@@ -71,8 +71,11 @@ def actor_domains(
                 )
             ):
                 held |= {Domain.PROPERTY_SERVICE}
+        organisers = (BodyKind.RESIDENTS_COMMITTEE, BodyKind.SELF_MANAGEMENT_COMMITTEE)
         if routing.rule is not None and (
-            routing.handler == actor or actor in routing.co_handlers[:1]
+            routing.handler == actor
+            or actor in routing.co_handlers[:1]
+            or record.kind in organisers
         ):
             held |= {Domain.OWNERS_DECISION}
         return held

@@ -720,6 +720,19 @@ def _emergency(
             if tier.reach >= case.scope and need <= tier.domains:
                 handler, *others = _cover(tier.actors, need)
                 where = f"{_LABEL[tier.tier]} {tier.anchor}" if tier.anchor else _LABEL[tier.tier]
+                # A standing meeting among them is the forum; an owners' decision keeps the
+                # tier's forum and rule.
+                meeting = next((a for a in (handler, *others) if a.convener is not None), None)
+                forum = meeting.id if meeting is not None else None
+                convener = meeting.convener if meeting is not None else None
+                rule: str | None = None
+                deliberation = tier.deliberation
+                if Domain.OWNERS_DECISION in need and deliberation is not None:
+                    forum, convener, rule = (
+                        deliberation.forum,
+                        deliberation.convener,
+                        deliberation.rule,
+                    )
                 return _Decision(
                     tier.tier,
                     Procedure.EMERGENCY,
@@ -727,6 +740,9 @@ def _emergency(
                     f"emergency: {handler.id} of the {where} dispatched at once for "
                     f"{_names(need)}{beside} (接诉即办)",
                     co_handlers=crew(handler.id, others),
+                    convener=convener,
+                    forum=forum,
+                    rule=rule,
                 )
     office = ladder.street.anchor
     with_units = f" with {', '.join(a.id for a in dispatched)}" if dispatched else ""

@@ -227,6 +227,16 @@ def _emergency(
             handler, *others = _cover(actors, need)
             label = _LABEL[tier.tier]
             where = f"{label} {tier.anchor}" if tier.anchor else label
+            forum = next((a.id for a in (handler, *others) if a.id in shape.conveners), None)
+            convener = shape.conveners[forum] if forum is not None else None
+            rule: str | None = None
+            deliberation = tier.deliberation
+            if need & OWNERS_DECISION and deliberation is not None:
+                forum, convener, rule = (
+                    deliberation.forum,
+                    deliberation.convener,
+                    deliberation.rule,
+                )
             return finish(
                 tier.tier,
                 Procedure.EMERGENCY,
@@ -234,6 +244,9 @@ def _emergency(
                 f"emergency: {handler.id} of the {where} dispatched at once for "
                 f"{names(need)}{beside} (接诉即办)",
                 co_handlers=crew(handler.id, others),
+                convener=convener,
+                forum=forum,
+                rule=rule,
             )
     office = shape.street.anchor
     with_units = f" with {', '.join(a.id for a in dispatched)}" if dispatched else ""
