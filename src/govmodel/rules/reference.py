@@ -696,14 +696,17 @@ def _emergency(
     top_domains = top.domains if top is not None else _NOTHING
     beside = f", {worker} on the spot" if worker is not None else ""
 
-    def crew(handler: str | None, others: Iterable[_Actor]) -> tuple[str, ...]:
-        ids = [worker, *(a.id for a in others)]
+    def crew(
+        handler: str | None, others: Iterable[_Actor], *, on_spot: str | None = worker
+    ) -> tuple[str, ...]:
+        ids = [on_spot, *(a.id for a in others)]
         return tuple(a for a in dict.fromkeys(ids) if a is not None and a != handler)
 
     if dispatched and (start is None or start <= Tier.WHISTLE) and need <= held | top_domains:
         lead = dispatched[0].id
         rest = _cover(top_actors, need - held)
         names = ", ".join(a.id for a in dispatched)
+        forum, convener, rule = _joint(rest, need - held, top)
         return _Decision(
             Tier.WHISTLE,
             Procedure.EMERGENCY,
@@ -712,6 +715,9 @@ def _emergency(
             "(接诉即办、吹哨报到)",
             co_handlers=crew(lead, rest),
             summoned=tuple(a.id for a in dispatched),
+            convener=convener,
+            forum=forum,
+            rule=rule,
         )
     if not dispatched and case.scope is not Scope.BEYOND:
         for tier in ladder.grid_tiers:
@@ -720,26 +726,18 @@ def _emergency(
             if tier.reach >= case.scope and need <= tier.domains:
                 handler, *others = _cover(tier.actors, need)
                 where = f"{_LABEL[tier.tier]} {tier.anchor}" if tier.anchor else _LABEL[tier.tier]
-                # A standing meeting among them is the forum; an owners' decision keeps the
-                # tier's forum and rule.
-                meeting = next((a for a in (handler, *others) if a.convener is not None), None)
-                forum = meeting.id if meeting is not None else None
-                convener = meeting.convener if meeting is not None else None
-                rule: str | None = None
-                deliberation = tier.deliberation
-                if Domain.OWNERS_DECISION in need and deliberation is not None:
-                    forum, convener, rule = (
-                        deliberation.forum,
-                        deliberation.convener,
-                        deliberation.rule,
-                    )
+                forum, convener, rule = _joint([handler, *others], need, tier)
+                # The grid worker joins when present at the tier (a grid leader of the
+                # community is not, at the compound).
+                spot = worker if worker in {a.id for a in tier.actors} else None
+                near = f", {spot} on the spot" if spot is not None else ""
                 return _Decision(
                     tier.tier,
                     Procedure.EMERGENCY,
                     handler.id,
                     f"emergency: {handler.id} of the {where} dispatched at once for "
-                    f"{_names(need)}{beside} (接诉即办)",
-                    co_handlers=crew(handler.id, others),
+                    f"{_names(need)}{near} (接诉即办)",
+                    co_handlers=crew(handler.id, others, on_spot=spot),
                     convener=convener,
                     forum=forum,
                     rule=rule,
@@ -846,6 +844,23 @@ def _at_grid_tier(case: Case, need: frozenset[Domain], tier: _Tier) -> _Decision
         convener=meeting.convener,
         forum=meeting.id,
     )
+
+
+def _joint(
+    crew: Sequence[_Actor], need: frozenset[Domain], tier: _Tier | None
+) -> tuple[str | None, str | None, str | None]:
+    """The forum, convener and rule of an emergency's crew.
+
+    A standing meeting among them is the forum and its convener convenes; an owners'
+    decision keeps the tier's forum, convener and rule.
+    """
+    meeting = next((a for a in crew if a.convener is not None), None)
+    forum = meeting.id if meeting is not None else None
+    convener = meeting.convener if meeting is not None else None
+    deliberation = tier.deliberation if tier is not None else None
+    if Domain.OWNERS_DECISION in need and deliberation is not None:
+        return deliberation.forum, deliberation.convener, deliberation.rule
+    return forum, convener, None
 
 
 def _at_whistle_tier(

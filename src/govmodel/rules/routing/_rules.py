@@ -194,9 +194,21 @@ def _emergency(
     top_actors, top_mask = top.actors_on(absent) if top is not None else ((), 0)
     beside = f", {worker} on the spot" if worker is not None else ""
 
-    def crew(handler: str | None, others: Sequence[Actor]) -> tuple[str, ...]:
-        ids = [worker, *(a.id for a in others)]
+    def crew(
+        handler: str | None, others: Sequence[Actor], *, on_spot: str | None = worker
+    ) -> tuple[str, ...]:
+        ids = [on_spot, *(a.id for a in others)]
         return tuple(a for a in dict.fromkeys(ids) if a is not None and a != handler)
+
+    def joint(
+        team: Sequence[Actor], wanted: int, tier: TierRecord | None
+    ) -> tuple[str | None, str | None, str | None]:
+        forum = next((a.id for a in team if a.id in shape.conveners), None)
+        convener = shape.conveners[forum] if forum is not None else None
+        deliberation = tier.deliberation if tier is not None else None
+        if wanted & OWNERS_DECISION and deliberation is not None:
+            return deliberation.forum, deliberation.convener, deliberation.rule
+        return forum, convener, None
 
     if (
         dispatched
@@ -206,6 +218,7 @@ def _emergency(
         lead = dispatched[0].id
         rest = _cover(top_actors, need & ~held)
         units_named = ", ".join(a.id for a in dispatched)
+        forum, convener, rule = joint(rest, need & ~held, top)
         return finish(
             Tier.WHISTLE,
             Procedure.EMERGENCY,
@@ -214,6 +227,9 @@ def _emergency(
             "(接诉即办、吹哨报到)",
             co_handlers=crew(lead, rest),
             summoned=tuple(a.id for a in dispatched),
+            convener=convener,
+            forum=forum,
+            rule=rule,
         )
     if not dispatched and scope is not Scope.BEYOND:
         for tier in shape.grid_tiers:
@@ -227,23 +243,16 @@ def _emergency(
             handler, *others = _cover(actors, need)
             label = _LABEL[tier.tier]
             where = f"{label} {tier.anchor}" if tier.anchor else label
-            forum = next((a.id for a in (handler, *others) if a.id in shape.conveners), None)
-            convener = shape.conveners[forum] if forum is not None else None
-            rule: str | None = None
-            deliberation = tier.deliberation
-            if need & OWNERS_DECISION and deliberation is not None:
-                forum, convener, rule = (
-                    deliberation.forum,
-                    deliberation.convener,
-                    deliberation.rule,
-                )
+            forum, convener, rule = joint([handler, *others], need, tier)
+            spot = worker if worker in {a.id for a in actors} else None
+            near = f", {spot} on the spot" if spot is not None else ""
             return finish(
                 tier.tier,
                 Procedure.EMERGENCY,
                 handler.id,
                 f"emergency: {handler.id} of the {where} dispatched at once for "
-                f"{names(need)}{beside} (接诉即办)",
-                co_handlers=crew(handler.id, others),
+                f"{names(need)}{near} (接诉即办)",
+                co_handlers=crew(handler.id, others, on_spot=spot),
                 convener=convener,
                 forum=forum,
                 rule=rule,
