@@ -84,7 +84,7 @@ def parser() -> argparse.ArgumentParser:
     --------
     >>> sorted(parser()._subparsers._group_actions[0].choices)  # doctest: +NORMALIZE_WHITESPACE
     ['can', 'check', 'demo', 'describe', 'export', 'import', 'metrics', 'render', 'route',
-     'simulate', 'synth', 'sweep', 'validate']
+     'simulate', 'sweep', 'synth', 'validate']
     """
     parser = argparse.ArgumentParser(
         prog="govmodel",
@@ -92,6 +92,7 @@ def parser() -> argparse.ArgumentParser:
         "route cases, measure, simulate, and speak other tools' formats.",
         epilog=_EPILOG,
         formatter_class=HelpFormatter,
+        allow_abbrev=False,
     )
     parser.add_argument(
         "--version", action="version", version=f"govmodel {_version()}", help="print the version"

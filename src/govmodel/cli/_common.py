@@ -126,6 +126,8 @@ def add_command(
     examples:
       $ govmodel hello
     """
+    # Abbreviated options are refused (allow_abbrev=False): an option the
+    # command does not have, such as --out, is an error, not a guess.
     lines = ["examples:"]
     lines += [f"  {line}" if line.startswith("#") else f"  $ {line}" for line in examples]
     return commands.add_parser(
@@ -134,6 +136,7 @@ def add_command(
         description=description,
         epilog="\n".join(lines),
         formatter_class=HelpFormatter,
+        allow_abbrev=False,
     )
 
 
