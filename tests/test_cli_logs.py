@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from govmodel import Accepted, Case, Category, Closed, Reported, Resolved, dumps_events, examples
+from govmodel import (
+    Accepted,
+    Case,
+    CaseEvent,
+    Category,
+    Closed,
+    Reported,
+    Resolved,
+    dumps_events,
+    examples,
+)
 from govmodel.cli import main
 from govmodel.cli.logs import case_states, log_problems
 
@@ -30,7 +40,7 @@ def log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _broken_log(tmp_path: Path) -> Path:
     case = Case(id="c", category=Category.NOISE, place="building:nowhere", reported_at=T)
-    events = [
+    events: list[CaseEvent] = [
         Reported(case=case, at=T),
         Closed(case_id="c", at=T),
         Accepted(case_id="c", at=T, actor="post:ghost"),
