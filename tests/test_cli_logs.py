@@ -84,7 +84,7 @@ class TestCheck:
         status, text = run("check", "xinhe", str(_broken_log(tmp_path)))
         assert status == 1
         lines = text.splitlines()
-        assert lines[0] == "broken.jsonl: inconsistent (1 cases, 4 events, 4 problems)"
+        assert lines[0] == "broken.jsonl: inconsistent (1 case, 4 events, 4 problems)"
         assert lines[1] == (
             '  unknown-reference events[0].case.place: no place "building:nowhere" '
             "in 'Xinhe community'"

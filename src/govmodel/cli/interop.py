@@ -151,7 +151,9 @@ def add_commands(commands: Commands) -> None:
             "govmodel import open311 requests.json --json",
         ],
     )
-    importing.add_argument("kind", choices=["popolo", "open311"], help="what the file holds")
+    importing.add_argument(
+        "kind", metavar="KIND", choices=["popolo", "open311"], help="popolo or open311"
+    )
     importing.add_argument("file", metavar="FILE", help="the file to read")
     importing.add_argument(
         "--spec",

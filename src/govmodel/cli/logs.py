@@ -178,6 +178,11 @@ def add_commands(commands: Commands) -> None:
 
 # -- check ----------------------------------------------------------------------
 
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
 _ACTOR_KINDS = (Body, Post, Person, Grid)
 
 
@@ -316,8 +321,8 @@ def check_command(args: argparse.Namespace, *, out: TextIO) -> int:
         verdict = "inconsistent" if problems else "consistent"
         count = len(problems)
         print(
-            f"{name}: {verdict} ({len(states)} cases, {len(events)} events, "
-            f"{count} problem{'s' if count != 1 else ''})",
+            f"{name}: {verdict} ({_count(len(states), 'case')}, {_count(len(events), 'event')}, "
+            f"{_count(count, 'problem')})",
             file=out,
         )
         for problem in problems:
@@ -437,14 +442,14 @@ def metrics_command(args: argparse.Namespace, *, out: TextIO) -> int:
     name = "<stdin>" if args.log == "-" else Path(args.log).name
     print(
         f"{name} at {now.isoformat(sep=' ', timespec='minutes')}: "
-        f"{overall.reported} cases reported",
+        f"{_count(overall.reported, 'case')} reported",
         file=out,
     )
     print(overall.table(), file=out)
     for by, found in groups.items():
         for key, m in found.items():
             print("", file=out)
-            print(f"{by} {key}: {m.reported} cases reported", file=out)
+            print(f"{by} {key}: {_count(m.reported, 'case')} reported", file=out)
             print(m.table(), file=out)
     return 0
 
