@@ -916,4 +916,3 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
                     reroute(i, t, nxt)
                 else:
                     enqueue(i, t)
-
