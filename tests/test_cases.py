@@ -1,8 +1,10 @@
 """Tests for `govmodel.cases`: the lifecycle, replay and the JSON Lines log."""
 
 import datetime as dt
+import re
 from functools import reduce
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -337,6 +339,41 @@ class TestRobustness:
         )
         with pytest.raises(GovModelError, match="satisfied"):
             loads_events(line)
+
+    @pytest.mark.parametrize(
+        ("fields", "message"),
+        [
+            ('"case_id": "c", "satisfied": "no"', "expected bool @ $.satisfied"),
+            ('"case_id": 5, "satisfied": true', "expected str @ $.case_id"),
+        ],
+    )
+    def test_scalars_never_coerced(self, fields: str, message: str) -> None:
+        """The spec's strict hooks read event logs: "no" is no bool, 5 no id."""
+        line = f'{{"event": "revisited", "at": "2025-01-01T00:00", "actor": "a", {fields}}}'
+        pattern = f"^line 1: not a valid revisited event: .*{re.escape(message)}$"
+        with pytest.raises(GovModelError, match=pattern):
+            loads_events(line)
+
+    @pytest.mark.parametrize("category", ['"bogus"', "3"])
+    def test_enums_take_only_their_values(self, category: str) -> None:
+        """A category outside the vocabulary, or not a string, is refused."""
+        line = (
+            '{"event": "reported", "at": "2025-01-01T00:00", "case": {"id": "c", '
+            f'"category": {category}, "place": "p", "reported_at": "2025-01-01T00:00"}}}}'
+        )
+        with pytest.raises(GovModelError, match=r"expected Category @ \$\.case\.category$"):
+            loads_events(line)
+
+    def test_lists_become_tuples(self) -> None:
+        """Lists given to a routing or a case are stored as tuples, keeping them hashable."""
+        routing = attrs.evolve(ROUTING, co_handlers=["post:a"], ladder=[Tier.MICRO_GRID])
+        assert (routing.co_handlers, routing.ladder) == (("post:a",), (Tier.MICRO_GRID,))
+        assert hash(routing) == hash(
+            attrs.evolve(ROUTING, co_handlers=("post:a",), ladder=(Tier.MICRO_GRID,))
+        )
+        case = Case(id="c", category=Category.NOISE, place="p", reported_at=T, domains=[])
+        assert case.domains == ()
+        assert Case(id="c", category=Category.NOISE, place="p", reported_at=T).domains is None
 
     def test_line_separators_in_text_survive(self) -> None:
         """Text holding U+2028 or U+0085 round-trips through JSON Lines."""

@@ -32,6 +32,15 @@ class TestAll:
         for name in govmodel.__all__:
             assert hasattr(govmodel, name), name
 
+    def test_every_error_exported(self) -> None:
+        """The one error tree is public: every error of `govmodel.errors` is in `__all__`."""
+        import govmodel.errors
+
+        missing = set(govmodel.errors.__all__) - set(govmodel.__all__)
+        assert not missing
+        for name in govmodel.errors.__all__:
+            assert getattr(govmodel, name) is getattr(govmodel.errors, name)
+
     def test_design_names_present(self) -> None:
         """The names the design contract fixes for the foundation are public."""
         for name in (

@@ -1,6 +1,9 @@
 """Tests for `govmodel.model`: each record checks what it can see alone."""
 
 import datetime as dt
+import itertools
+import pickle
+from enum import StrEnum
 
 import attrs
 import pytest
@@ -19,9 +22,75 @@ from govmodel.model import (
     PlaceKind,
     Post,
     Role,
+    Scope,
     Tie,
     TieKind,
+    Tier,
 )
+
+ORDERED = [Scope, Tier]
+
+
+class TestOrderedVocabularies:
+    """Scope and Tier: ordered as declared, otherwise plain StrEnums."""
+
+    @pytest.mark.parametrize("enum", ORDERED)
+    def test_rank_is_declared_position(self, enum: type[Scope | Tier]) -> None:
+        """rank counts from 0 in the order the members are declared."""
+        assert [member.rank for member in enum] == list(range(len(enum)))
+
+    @pytest.mark.parametrize("enum", ORDERED)
+    def test_comparisons_follow_rank(self, enum: type[Scope | Tier]) -> None:
+        """<, <=, >, >= agree with rank for every pair, not with the alphabet."""
+        for a, b in itertools.product(enum, repeat=2):
+            assert (a < b, a <= b, a > b, a >= b) == (
+                a.rank < b.rank,
+                a.rank <= b.rank,
+                a.rank > b.rank,
+                a.rank >= b.rank,
+            )
+        backwards = list(enum)[::-1]
+        assert sorted(backwards) == list(enum)
+        assert max(enum) is list(enum)[-1]
+
+    def test_declared_orders(self) -> None:
+        """The orders the design states: household to beyond, micro-grid to street."""
+        assert Scope.HOUSEHOLD < Scope.BUILDING < Scope.COMPOUND < Scope.COMMUNITY < Scope.BEYOND
+        assert Tier.MICRO_GRID < Tier.COMPOUND < Tier.COMMUNITY < Tier.WHISTLE < Tier.STREET
+
+    def test_same_value_keeps_own_rank(self) -> None:
+        """Members of two vocabularies with one value are ranked each in its own order."""
+        assert str(Scope.COMPOUND) == str(Tier.COMPOUND)
+        assert (Scope.COMPOUND.rank, Tier.COMPOUND.rank) == (2, 1)
+        assert (Scope.COMMUNITY.rank, Tier.COMMUNITY.rank) == (3, 2)
+
+    def test_vocabularies_do_not_compare(self) -> None:
+        """A Scope and a Tier cannot be ordered against each other."""
+        with pytest.raises(TypeError, match="'<' not supported between instances of"):
+            _ = Scope.COMPOUND < Tier.STREET
+        with pytest.raises(TypeError):
+            _ = Tier.STREET >= Scope.HOUSEHOLD
+
+    @pytest.mark.parametrize("enum", ORDERED)
+    def test_still_a_str_enum(self, enum: type[Scope | Tier]) -> None:
+        """Values, str(), equality, hashing and lookup by value are those of StrEnum."""
+        assert issubclass(enum, StrEnum)
+        for member in enum:
+            assert isinstance(member, str)
+            assert str(member) == member.value
+            assert member == member.value
+            assert enum(member.value) is member
+            assert {member: 1}[enum(member.value)] == 1
+            assert hash(member) == hash(enum(member.value))
+
+    @pytest.mark.parametrize("enum", ORDERED)
+    def test_pickle_round_trip(self, enum: type[Scope | Tier]) -> None:
+        """A pickled member comes back as the same member, with its rank."""
+        for member in enum:
+            for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+                again = pickle.loads(pickle.dumps(member, protocol=protocol))
+                assert again is member
+                assert again.rank == member.rank
 
 
 class TestPlace:

@@ -12,7 +12,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import govmodel
-from govmodel import GovModelError, MissingExtraError, SpecError, Structure, examples
+from govmodel import (
+    GovModelError,
+    MissingExtraError,
+    SpecError,
+    SpecProblem,
+    Structure,
+    examples,
+)
 from govmodel.spec import _json_text, make_converter
 from govmodel.strategies import structures
 
@@ -235,7 +242,7 @@ class TestFiles:
         path = tmp_path / "spec.ini"
         path.write_text("x")
         assert problems_of(path) == [("", "unknown-format")]
-        with pytest.raises(ValueError, match="expected a file ending in"):
+        with pytest.raises(SpecError, match="cannot write"):
             govmodel.dump(examples.load("xinhe"), path)
 
     def test_yaml_without_pyyaml(self, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -297,9 +304,40 @@ class TestBadCalls:
             govmodel.loads(b"schema = 1", format="toml")  # type: ignore[arg-type]
 
     def test_dump_unknown_suffix_is_govmodel_error(self, tmp_path: Path) -> None:
-        """dump to an unknown suffix raises a GovModelError (and ValueError)."""
+        """dump to an unknown suffix raises a GovModelError."""
         with pytest.raises(GovModelError):
             govmodel.dump(examples.load("xinhe"), tmp_path / "x.xml")
+
+    def test_dump_unknown_suffix_is_spec_error(self, tmp_path: Path) -> None:
+        """dump to an unknown suffix raises a SpecError, as load does, and writes nothing."""
+        path = tmp_path / "x.xml"
+        with pytest.raises(SpecError) as info:
+            govmodel.dump(examples.load("xinhe"), path)
+        assert info.value.message == f"{path}: cannot write"
+        assert [(p.location, p.code) for p in info.value.problems] == [("path", "unknown-format")]
+        assert str(info.value.problems[0]) == (
+            "path: expected a file ending in .toml, .json, .yaml or .yml, found 'x.xml'"
+        )
+        assert not path.exists()
+
+    def test_dumps_unknown_format_is_spec_error(self) -> None:
+        """dumps with an unknown format raises a SpecError whose one problem names the format."""
+        with pytest.raises(SpecError) as info:
+            govmodel.dumps(examples.load("xinhe"), format="xml")  # type: ignore[arg-type]
+        assert info.value.message == "spec: cannot write"
+        assert [(p.location, p.code) for p in info.value.problems] == [("format", "unknown-format")]
+        assert str(info.value.problems[0]) == (
+            "format: expected \"toml\", \"json\" or \"yaml\", found 'xml'"
+        )
+
+    def test_dumps_problem_caught_by_except_star(self) -> None:
+        """The SpecError of dumps splits with except* like that of load."""
+        caught: list[SpecProblem] = []
+        try:
+            govmodel.dumps(examples.load("xinhe"), format="ini")  # type: ignore[arg-type]
+        except* SpecProblem as group:
+            caught.extend(p for p in group.exceptions if isinstance(p, SpecProblem))
+        assert [p.code for p in caught] == ["unknown-format"]
 
 
 json_values = st.recursive(

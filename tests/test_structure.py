@@ -1,8 +1,11 @@
 """Tests for `govmodel.structure`: the graph and its typed queries."""
 
 import datetime as dt
+import inspect
 import pickle
+from typing import Any
 
+import attrs
 import networkx as nx
 import pytest
 from hypothesis import given
@@ -23,6 +26,14 @@ from govmodel.model import (
     TieKind,
 )
 from govmodel.strategies import structures
+from govmodel.structure import (
+    _REFERENCES,
+    _TYPE_OF_LIST,
+    SPEC_FIELD,
+    _node_index,
+    _references_hold,
+    reference_problems,
+)
 
 DAY = dt.date(2025, 6, 1)
 
@@ -337,6 +348,71 @@ class TestConstruction:
         """evolve() names the fields it accepts."""
         with pytest.raises(TypeError, match="unknown field"):
             xinhe.evolve(rooms=())
+
+
+def _broken(field: tuple[str, str], kind: str) -> tuple[dict[str, Any], str]:
+    """Lianhua's records with one reference of ``field`` broken, and where it now is.
+
+    ``kind`` is ``"dangling"`` (an id of no node) or ``"wrong"`` (the id of a
+    node of a type the reference may not name).
+    """
+    list_name, name = field
+    records: dict[str, Any] = {
+        key: list(value) for key, value in examples.load("lianhua").records().items()
+    }
+    allowed = _REFERENCES[field]
+    if kind == "dangling":
+        bad = "nowhere:at-all"
+    else:
+        other = next(n for n, t in _TYPE_OF_LIST.items() if t not in allowed and records[n])
+        bad = records[other][0].id
+    index, record = next((i, r) for i, r in enumerate(records[list_name]) if getattr(r, name))
+    value = getattr(record, name)
+    where = f"{list_name}[{index}].{SPEC_FIELD.get(name, name)}"
+    if isinstance(value, tuple):
+        value, where = (bad, *value[1:]), where + "[0]"
+    else:
+        value = bad
+    records[list_name][index] = attrs.evolve(record, **{name: value})
+    return records, where
+
+
+class TestReferences:
+    """The quick reference check agrees with reference_problems on every kind of reference."""
+
+    def test_intact_records_hold(self) -> None:
+        """A loadable structure's records pass the quick check with no problems."""
+        records = {k: list(v) for k, v in examples.load("lianhua").records().items()}
+        by_id = _node_index(records)
+        assert by_id is not None
+        assert _references_hold(records, by_id)
+        assert reference_problems(records) == []
+
+    def test_check_written_from_table(self) -> None:
+        """The quick check is written from _REFERENCES, and its source can be read."""
+        source = inspect.getsource(_references_hold)
+        for list_name, field in _REFERENCES:
+            assert f"records[{list_name!r}]" in source
+            assert f"r.{field}" in source
+
+    @pytest.mark.parametrize("kind", ["dangling", "wrong"])
+    @pytest.mark.parametrize("field", sorted(_REFERENCES))
+    def test_each_broken_reference_caught(self, field: tuple[str, str], kind: str) -> None:
+        """A dangling or wrong-type reference fails the quick check; Structure() says why.
+
+        The check runs for every (list, field) of _REFERENCES, and the problems
+        raised are exactly those reference_problems finds.
+        """
+        records, where = _broken(field, kind)
+        by_id = _node_index(records)
+        assert by_id is not None
+        assert not _references_hold(records, by_id)
+        expected = reference_problems(records)
+        code = "dangling-reference" if kind == "dangling" else "wrong-reference"
+        assert [(p.location, p.code) for p in expected] == [(where, code)]
+        with pytest.raises(SpecError) as info:
+            Structure(name="broken", **records)
+        assert [str(p) for p in info.value.problems] == [str(p) for p in expected]
 
 
 class TestEquality:

@@ -36,6 +36,7 @@ from govmodel.cases import (
 from govmodel.errors import (
     DecisionError,
     GovModelError,
+    InteropError,
     MissingExtraError,
     SpecError,
     SpecProblem,
@@ -121,6 +122,7 @@ __all__ = [
     "GovModelError",
     "Grid",
     "GridLevel",
+    "InteropError",
     "InvalidTransition",
     "Matter",
     "Meeting",

@@ -28,12 +28,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
+from enum import StrEnum
 from typing import Any
 
 import attrs
 import cattrs
 from cattrs.strategies import configure_tagged_union
 
+from govmodel._fields import list_to_tuple
+from govmodel._strict import configure_converter as configure_strict
 from govmodel.errors import GovModelError
 from govmodel.model import (
     Category,
@@ -86,10 +89,6 @@ class InvalidTransition(GovModelError, ValueError):  # noqa: N818 - the design's
         self.state = state
         self.event = event
         super().__init__(f'case "{case_id}" ({state}): cannot apply {event}: {why}')
-
-
-def _tuple(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def _member(enum: type[Any], field: str, value: object) -> None:
@@ -169,7 +168,7 @@ class Case:
         default=Urgency.ROUTINE, validator=lambda i, a, v: _member(Urgency, a.name, v)
     )
     domains: tuple[Domain, ...] | None = attrs.field(
-        default=None, converter=_tuple, validator=lambda i, a, v: _domains(v)
+        default=None, converter=list_to_tuple, validator=lambda i, a, v: _domains(v)
     )
     receiver: str | None = None
     reporter: str | None = None
@@ -226,12 +225,12 @@ class Routing:
     handler: str | None
     owner: str | None
     due: dt.datetime
-    co_handlers: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
-    summoned: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    co_handlers: tuple[str, ...] = attrs.field(default=(), converter=list_to_tuple)
+    summoned: tuple[str, ...] = attrs.field(default=(), converter=list_to_tuple)
     convener: str | None = None
-    ladder: tuple[Tier, ...] = attrs.field(default=(), converter=_tuple)
+    ladder: tuple[Tier, ...] = attrs.field(default=(), converter=list_to_tuple)
     reason: str = ""
-    domains: tuple[Domain, ...] = attrs.field(default=(), converter=_tuple)
+    domains: tuple[Domain, ...] = attrs.field(default=(), converter=list_to_tuple)
     forum: str | None = None
     rule: str | None = None
 
@@ -336,7 +335,7 @@ class Revisited:
     at: dt.datetime
     actor: str
     satisfied: bool
-    found: tuple[Domain, ...] = attrs.field(default=(), converter=_tuple)
+    found: tuple[Domain, ...] = attrs.field(default=(), converter=list_to_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -355,7 +354,7 @@ class Reopened:
     case_id: str
     at: dt.datetime
     reason: str
-    domains: tuple[Domain, ...] = attrs.field(default=(), converter=_tuple)
+    domains: tuple[Domain, ...] = attrs.field(default=(), converter=list_to_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -628,17 +627,9 @@ def replay(events: Iterable[CaseEvent], *, require_revisit: bool = True) -> Case
 
 
 def _make_converter() -> cattrs.Converter:
-    from enum import Enum, StrEnum
-
-    from govmodel.spec import _strict_bool, _strict_enum, _strict_int, _strict_str
-
     converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
     # The same strict hooks as specs: "no" never becomes True, 5 never "5".
-    converter.register_structure_hook(str, _strict_str)
-    converter.register_structure_hook(int, _strict_int)
-    converter.register_structure_hook(bool, _strict_bool)
-    converter.register_structure_hook(StrEnum, _strict_enum)
-    converter.register_structure_hook(Enum, _strict_enum)
+    configure_strict(converter)
     converter.register_unstructure_hook(StrEnum, lambda member: str(member.value))
     converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     converter.register_structure_hook(dt.datetime, _parse_datetime)

@@ -48,7 +48,25 @@ class UnknownNodeError(GovModelError, LookupError):
         super().__init__(f'no {what} "{node_id}" in {where}')
 
 
-class DecisionError(GovModelError, ValueError):
+class _LocatedError(GovModelError):
+    """An error about one place in the input: ``location: message``.
+
+    ``location`` is a path into what was read (``places[3].parent``,
+    ``ballots[1]``, ``requests[2].status``); ``""`` for the whole input, and
+    then the message stands alone. ``location`` and ``message`` are kept as
+    attributes, and a pickled error comes back with both.
+    """
+
+    def __init__(self, location: str, message: str) -> None:
+        self.location = location
+        self.message = message
+        super().__init__(f"{location}: {message}" if location else message)
+
+    def __reduce__(self) -> tuple[type[_LocatedError], tuple[str, ...]]:
+        return (type(self), (self.location, self.message))
+
+
+class DecisionError(_LocatedError, ValueError):
     """Input that an owners' decision cannot be taken on.
 
     Raised by ``govmodel.rules.decisions``: an electorate with no owners, a
@@ -78,14 +96,6 @@ class DecisionError(GovModelError, ValueError):
     (True, 'eligible.owners')
     """
 
-    def __init__(self, location: str, message: str) -> None:
-        self.location = location
-        self.message = message
-        super().__init__(f"{location}: {message}" if location else message)
-
-    def __reduce__(self) -> tuple[type[DecisionError], tuple[str, str]]:
-        return (type(self), (self.location, self.message))
-
 
 class MissingExtraError(GovModelError, ImportError):
     """An optional dependency is needed for what was asked and is not installed.
@@ -105,7 +115,7 @@ class MissingExtraError(GovModelError, ImportError):
         )
 
 
-class InteropError(GovModelError, ValueError):
+class InteropError(_LocatedError, ValueError):
     """Data from another format that cannot be mapped onto govmodel's records.
 
     The message says what was expected, what was found, and where.
@@ -116,16 +126,8 @@ class InteropError(GovModelError, ValueError):
     requests[2].status: expected "open" or "closed", found "pending"
     """
 
-    def __init__(self, location: str, message: str) -> None:
-        self.location = location
-        self.message = message
-        super().__init__(f"{location}: {message}" if location else message)
 
-    def __reduce__(self) -> tuple[type[InteropError], tuple[str, str]]:
-        return (type(self), (self.location, self.message))
-
-
-class SpecProblem(GovModelError, ValueError):  # noqa: N818 - one problem of a SpecError group
+class SpecProblem(_LocatedError, ValueError):  # noqa: N818 - one problem of a SpecError group
     """One problem found in a spec: where it is, what kind, and a plain message.
 
     Parameters
@@ -150,10 +152,8 @@ class SpecProblem(GovModelError, ValueError):  # noqa: N818 - one problem of a S
     """
 
     def __init__(self, location: str, code: str, message: str) -> None:
-        self.location = location
         self.code = code
-        self.message = message
-        super().__init__(f"{location}: {message}" if location else message)
+        super().__init__(location, message)
 
     def __reduce__(self) -> tuple[type[SpecProblem], tuple[str, str, str]]:
         return (type(self), (self.location, self.code, self.message))

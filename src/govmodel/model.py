@@ -21,10 +21,13 @@ ValueError: households: expected a count of 0 or more, found -1
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
+
+from govmodel._fields import list_to_tuple
 
 __all__ = [
     "Appointment",
@@ -260,8 +263,62 @@ class Channel(StrEnum):
     PROACTIVE = "proactive"  # 未诉先办: found before anyone asked
 
 
-class Scope(StrEnum):
+class _OrderedStrEnum(StrEnum):
+    """A closed vocabulary whose members are ordered as they are declared.
+
+    ``rank`` is a member's position, from 0 for the first declared; ``<``,
+    ``<=``, ``>``, ``>=`` compare ranks, so ``max`` and ``sorted`` follow the
+    declared order rather than the alphabet. Members of two different
+    vocabularies do not compare (``TypeError``), even where their values are
+    the same string. Values, equality, hashing and pickling are those of
+    ``StrEnum``.
+    """
+
+    # Each subclass gets its own table in __init_subclass__: since Python 3.11
+    # the members exist by then. Keyed per class, because members of two
+    # vocabularies with the same value are equal strings (Scope.COMPOUND ==
+    # Tier.COMPOUND) yet have different ranks.
+    _ranks: ClassVar[Mapping[str, int]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._ranks = {member: rank for rank, member in enumerate(cls)}
+
+    @property
+    def rank(self) -> int:
+        """Position in the declared order, from the first (0) to the last."""
+        return self._ranks[self]
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        ranks = self._ranks
+        return ranks[self] < ranks[other]
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        ranks = self._ranks
+        return ranks[self] <= ranks[other]
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        ranks = self._ranks
+        return ranks[self] > ranks[other]
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        ranks = self._ranks
+        return ranks[self] >= ranks[other]
+
+
+class Scope(_OrderedStrEnum):
     """How far a matter reaches: household < building < compound < community < beyond.
+
+    ``rank`` is a scope's position in that order, from 0 (household) to 4
+    (beyond); scopes compare by rank.
 
     Examples
     --------
@@ -276,34 +333,6 @@ class Scope(StrEnum):
     COMPOUND = "compound"
     COMMUNITY = "community"
     BEYOND = "beyond"
-
-    @property
-    def rank(self) -> int:
-        """Position from the smallest (0) to the largest (4)."""
-        return _SCOPE_RANK[self]
-
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Scope):
-            return NotImplemented
-        return _SCOPE_RANK[self] < _SCOPE_RANK[other]
-
-    def __le__(self, other: object) -> bool:
-        if not isinstance(other, Scope):
-            return NotImplemented
-        return _SCOPE_RANK[self] <= _SCOPE_RANK[other]
-
-    def __gt__(self, other: object) -> bool:
-        if not isinstance(other, Scope):
-            return NotImplemented
-        return _SCOPE_RANK[self] > _SCOPE_RANK[other]
-
-    def __ge__(self, other: object) -> bool:
-        if not isinstance(other, Scope):
-            return NotImplemented
-        return _SCOPE_RANK[self] >= _SCOPE_RANK[other]
-
-
-_SCOPE_RANK = {scope: rank for rank, scope in enumerate(Scope)}
 
 
 class Urgency(StrEnum):
@@ -320,8 +349,11 @@ class Urgency(StrEnum):
     EMERGENCY = "emergency"
 
 
-class Tier(StrEnum):
+class Tier(_OrderedStrEnum):
     """Where a case is handled: micro_grid < compound < community < whistle < street.
+
+    ``rank`` is a tier's position in that order, from 0 (micro_grid) to 4
+    (street); tiers compare by rank.
 
     Examples
     --------
@@ -329,6 +361,8 @@ class Tier(StrEnum):
     True
     >>> max(Tier.COMPOUND, Tier.COMMUNITY)
     <Tier.COMMUNITY: 'community'>
+    >>> Tier.STREET.rank
+    4
     """
 
     MICRO_GRID = "micro_grid"
@@ -336,34 +370,6 @@ class Tier(StrEnum):
     COMMUNITY = "community"
     WHISTLE = "whistle"
     STREET = "street"
-
-    @property
-    def rank(self) -> int:
-        """Position from the lowest (0) to the highest (4)."""
-        return _TIER_RANK[self]
-
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Tier):
-            return NotImplemented
-        return _TIER_RANK[self] < _TIER_RANK[other]
-
-    def __le__(self, other: object) -> bool:
-        if not isinstance(other, Tier):
-            return NotImplemented
-        return _TIER_RANK[self] <= _TIER_RANK[other]
-
-    def __gt__(self, other: object) -> bool:
-        if not isinstance(other, Tier):
-            return NotImplemented
-        return _TIER_RANK[self] > _TIER_RANK[other]
-
-    def __ge__(self, other: object) -> bool:
-        if not isinstance(other, Tier):
-            return NotImplemented
-        return _TIER_RANK[self] >= _TIER_RANK[other]
-
-
-_TIER_RANK = {tier: rank for rank, tier in enumerate(Tier)}
 
 
 class Procedure(StrEnum):
@@ -469,12 +475,6 @@ def _no_duplicates(
         seen.add(item)
 
 
-def _tuple(value: Any) -> Any:
-    # Lists from a caller become tuples so records stay hashable and immutable;
-    # anything else is left for the type checks of the spec loader.
-    return tuple(value) if isinstance(value, list) else value
-
-
 @attrs.frozen(kw_only=True)
 class Place:
     """A place: street, community, compound, building or unit.
@@ -532,7 +532,9 @@ class Grid:
     id: str = attrs.field(validator=_nonempty_id)
     level: GridLevel
     parent: str | None = None
-    covers: tuple[str, ...] = attrs.field(default=(), converter=_tuple, validator=_no_duplicates)
+    covers: tuple[str, ...] = attrs.field(
+        default=(), converter=list_to_tuple, validator=_no_duplicates
+    )
     name: str = ""
     name_zh: str = ""
 
@@ -568,11 +570,13 @@ class Body:
     kind: BodyKind
     parent: str | None = None
     grid: str | None = None
-    serves: tuple[str, ...] = attrs.field(default=(), converter=_tuple, validator=_no_duplicates)
-    jurisdiction: tuple[str, ...] = attrs.field(
-        default=(), converter=_tuple, validator=_no_duplicates
+    serves: tuple[str, ...] = attrs.field(
+        default=(), converter=list_to_tuple, validator=_no_duplicates
     )
-    domains: tuple[Domain, ...] | None = attrs.field(default=None, converter=_tuple)
+    jurisdiction: tuple[str, ...] = attrs.field(
+        default=(), converter=list_to_tuple, validator=_no_duplicates
+    )
+    domains: tuple[Domain, ...] | None = attrs.field(default=None, converter=list_to_tuple)
     name: str = ""
     name_zh: str = ""
 
@@ -754,7 +758,9 @@ class Meeting:
 
     id: str = attrs.field(validator=_nonempty_id)
     convener: str
-    members: tuple[str, ...] = attrs.field(default=(), converter=_tuple, validator=_no_duplicates)
+    members: tuple[str, ...] = attrs.field(
+        default=(), converter=list_to_tuple, validator=_no_duplicates
+    )
     place: str | None = None
     frequency: Frequency = Frequency.AS_NEEDED
     day_of_month: int | None = attrs.field(default=None)

@@ -29,7 +29,7 @@ import json
 import os
 import tomllib
 from collections.abc import Callable, Mapping
-from enum import Enum, StrEnum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
@@ -39,9 +39,13 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from govmodel._gc import paused
+from govmodel._strict import WrongTypeError, show, strict_date
+from govmodel._strict import configure_converter as configure_strict
 from govmodel.errors import MissingExtraError, SpecError, SpecProblem
 from govmodel.model import Appointment, Body, Grid, Meeting, Person, Place, Post, Tie
 from govmodel.structure import SPEC_FIELD, Structure, reference_problems
+from govmodel.validation import Severity, locate
+from govmodel.validation import validate as run_validation
 
 __all__ = [
     "SCHEMA",
@@ -73,79 +77,6 @@ _TOP_KEYS = ("schema", "name", "name_zh", *RECORD_TYPES)
 _SUFFIXES: dict[str, Format] = {".toml": "toml", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 
 
-class _WrongTypeError(TypeError):
-    """A value of the wrong type; formatted into a SpecProblem by the loader."""
-
-    def __init__(self, expected: str, found: object, code: str = "wrong-type") -> None:
-        self.expected = expected
-        self.found = found
-        self.code = code
-        super().__init__(f"expected {expected}, found {_show(found)}")
-
-
-def _show(value: object) -> str:
-    kinds = {
-        bool: "the boolean",
-        int: "the integer",
-        float: "the number",
-        str: "the string",
-        list: "a list",
-        dict: "a table",
-        dt.date: "the date",
-        dt.datetime: "the date-time",
-    }
-    for kind, label in kinds.items():
-        if type(value) is kind:
-            if kind in (list, dict):
-                return label
-            shown = json.dumps(value, ensure_ascii=False) if kind is str else str(value)
-            return f"{label} {shown}"
-    if value is None:
-        return "nothing (null)"
-    return f"a {type(value).__name__}"
-
-
-def _strict_str(value: object, _: type[Any]) -> str:
-    if not isinstance(value, str):
-        raise _WrongTypeError("a string", value)
-    return value
-
-
-def _strict_int(value: object, _: type[Any]) -> int:
-    if type(value) is not int:
-        raise _WrongTypeError("an integer", value)
-    return value
-
-
-def _strict_bool(value: object, _: type[Any]) -> bool:
-    if type(value) is not bool:
-        raise _WrongTypeError("true or false", value)
-    return value
-
-
-def _strict_date(value: object, _: type[Any]) -> dt.date:
-    if type(value) is dt.date:
-        return value
-    if isinstance(value, str):
-        try:
-            if len(value) == 10:
-                return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-        raise _WrongTypeError("a date like 2025-01-31", value, code="bad-date")
-    raise _WrongTypeError("a date like 2025-01-31", value, code="bad-date")
-
-
-def _strict_enum(value: object, enum: type[Enum]) -> Enum:
-    if not isinstance(value, str):
-        raise _WrongTypeError("a string", value)
-    try:
-        return enum(value)
-    except ValueError:
-        choices = ", ".join(str(member.value) for member in enum)
-        raise _WrongTypeError(f"one of {choices}", value, code="unknown-value") from None
-
-
 def make_converter(*, dates: Literal["iso", "native"] = "iso") -> cattrs.Converter:
     """A converter for spec records, configured for one format.
 
@@ -165,13 +96,8 @@ def make_converter(*, dates: Literal["iso", "native"] = "iso") -> cattrs.Convert
     'room:a'
     """
     converter = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
-    converter.register_structure_hook(str, _strict_str)
-    converter.register_structure_hook(int, _strict_int)
-    converter.register_structure_hook(bool, _strict_bool)
-    converter.register_structure_hook(dt.date, _strict_date)
-    # StrEnum derives from str: register on it too, or the str hook would win.
-    converter.register_structure_hook(StrEnum, _strict_enum)
-    converter.register_structure_hook(Enum, _strict_enum)
+    configure_strict(converter)
+    converter.register_structure_hook(dt.date, strict_date)
     converter.register_structure_hook_func(_is_str_tuple, _strict_tuple(converter))
     if dates == "iso":
         converter.register_unstructure_hook(dt.date, dt.date.isoformat)
@@ -207,7 +133,7 @@ def _is_str_tuple(t: Any) -> bool:
 def _strict_tuple(converter: cattrs.Converter) -> Callable[[object, Any], tuple[Any, ...]]:
     def hook(value: object, t: Any) -> tuple[Any, ...]:
         if not isinstance(value, list | tuple):
-            raise _WrongTypeError("a list", value)
+            raise WrongTypeError("a list", value)
         (item_type, _) = get_args(t)
         structure_item = converter.get_structure_hook(item_type)
         items = []
@@ -278,7 +204,7 @@ def load(source: str | os.PathLike[str] | Mapping[str, Any], *, validate: bool =
                 SpecProblem(
                     "",
                     "wrong-type",
-                    f"expected a path or a mapping, found {_show(source)}",
+                    f"expected a path or a mapping, found {show(source)}",
                 )
             ],
         )
@@ -348,7 +274,7 @@ def loads(
     if not isinstance(text, str):
         raise SpecError(
             f"{where}: cannot load",
-            [SpecProblem("", "wrong-type", f"expected text (str), found {_show(text)}")],
+            [SpecProblem("", "wrong-type", f"expected text (str), found {show(text)}")],
         )
     with paused():
         data = _parse(text, format, where)
@@ -396,7 +322,7 @@ def _load_mapping(data: object, *, where: str, validate: bool) -> Structure:
     if not isinstance(data, Mapping):
         raise SpecError(
             f"{where}: cannot load",
-            [SpecProblem("", "wrong-type", f"expected a table of keys, found {_show(data)}")],
+            [SpecProblem("", "wrong-type", f"expected a table of keys, found {show(data)}")],
         )
     for key in data:
         if key not in _TOP_KEYS:
@@ -408,7 +334,7 @@ def _load_mapping(data: object, *, where: str, validate: bool) -> Structure:
         )
     elif schema != SCHEMA:
         problems.append(
-            SpecProblem("schema", "unknown-value", f'expected "{SCHEMA}", found {_show(schema)}')
+            SpecProblem("schema", "unknown-value", f'expected "{SCHEMA}", found {show(schema)}')
         )
     names: dict[str, str] = {}
     for key in ("name", "name_zh"):
@@ -417,7 +343,7 @@ def _load_mapping(data: object, *, where: str, validate: bool) -> Structure:
             names[key] = value
         else:
             problems.append(
-                SpecProblem(key, "wrong-type", f"expected a string, found {_show(value)}")
+                SpecProblem(key, "wrong-type", f"expected a string, found {show(value)}")
             )
     with paused():
         return _load_records(data, names, problems, where=where, validate=validate)
@@ -439,7 +365,7 @@ def _load_records(
         if not isinstance(raw_list, list):
             problems.append(
                 SpecProblem(
-                    list_name, "wrong-type", f"expected a list of tables, found {_show(raw_list)}"
+                    list_name, "wrong-type", f"expected a list of tables, found {show(raw_list)}"
                 )
             )
             continue
@@ -450,7 +376,7 @@ def _load_records(
                     SpecProblem(
                         f"{list_name}[{index}]",
                         "wrong-type",
-                        f"expected a table, found {_show(raw)}",
+                        f"expected a table, found {show(raw)}",
                     )
                 )
                 records[list_name].append(None)
@@ -475,9 +401,6 @@ def _load_records(
     except SpecError as err:
         raise SpecError(f"{where}: cannot load", _in_order(list(err.problems))) from None
     if validate:
-        from govmodel.validation import Severity, locate
-        from govmodel.validation import validate as run_validation
-
         errors = [v for v in run_validation(structure) if v.severity is Severity.ERROR]
         if errors:
             raise SpecError(
@@ -556,7 +479,7 @@ def _problems_of(err: BaseException, location: str, record_type: type[Any]) -> l
         return [
             SpecProblem(location, "missing-key", f'missing key "{location.rsplit(".", 1)[-1]}"')
         ]
-    if isinstance(err, _WrongTypeError):
+    if isinstance(err, WrongTypeError):
         field = location.rsplit(".", 1)[-1].split("[", 1)[0]
         field = _SINGULAR.get(field, field)
         if err.code == "unknown-value":
@@ -564,7 +487,7 @@ def _problems_of(err: BaseException, location: str, record_type: type[Any]) -> l
                 SpecProblem(
                     location,
                     "unknown-value",
-                    f"unknown {field} {_show(err.found).removeprefix('the string ')}; "
+                    f"unknown {field} {show(err.found).removeprefix('the string ')}; "
                     f"expected {err.expected}",
                 )
             ]
@@ -647,6 +570,13 @@ def _to_dict(structure: Structure, converter: cattrs.Converter) -> dict[str, Any
 def dumps(structure: Structure, *, format: Format) -> str:
     """The spec of ``structure`` as text in ``format``.
 
+    Raises
+    ------
+    SpecError
+        For a format other than ``"toml"``, ``"json"`` or ``"yaml"``.
+    MissingExtraError
+        For YAML when PyYAML is not installed.
+
     Examples
     --------
     >>> import govmodel
@@ -669,8 +599,13 @@ def dumps(structure: Structure, *, format: Format) -> str:
             to_dict(structure), Dumper=dumper, allow_unicode=True, sort_keys=False
         )
         return text
-    raise SpecProblem(
-        "format", "unknown-format", f'expected "toml", "json" or "yaml", found {format!r}'
+    raise SpecError(
+        "spec: cannot write",
+        [
+            SpecProblem(
+                "format", "unknown-format", f'expected "toml", "json" or "yaml", found {format!r}'
+            )
+        ],
     )
 
 
@@ -741,6 +676,12 @@ def _json(value: object, newline: str) -> str:
 def dump(structure: Structure, path: str | os.PathLike[str]) -> None:
     """Write the spec of ``structure`` to ``path``; the suffix picks the format.
 
+    Raises
+    ------
+    SpecError
+        For a path that does not end in ``.toml``, ``.json``, ``.yaml`` or ``.yml``;
+        nothing is written.
+
     Examples
     --------
     >>> import tempfile, pathlib, govmodel
@@ -755,9 +696,14 @@ def dump(structure: Structure, path: str | os.PathLike[str]) -> None:
     target = Path(path)
     fmt = _SUFFIXES.get(target.suffix.lower())
     if fmt is None:
-        raise SpecProblem(
-            "path",
-            "unknown-format",
-            f"expected a file ending in .toml, .json, .yaml or .yml, found {target.name!r}",
+        raise SpecError(
+            f"{target}: cannot write",
+            [
+                SpecProblem(
+                    "path",
+                    "unknown-format",
+                    f"expected a file ending in .toml, .json, .yaml or .yml, found {target.name!r}",
+                )
+            ],
         )
     target.write_text(dumps(structure, format=fmt), encoding="utf-8")

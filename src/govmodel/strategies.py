@@ -73,6 +73,8 @@ from govmodel.model import (
     TieKind,
     Urgency,
 )
+from govmodel.rules import escalate, route
+from govmodel.spec import to_dict
 from govmodel.structure import Structure
 
 __all__ = ["CorruptedSpec", "Defect", "cases", "corrupted_specs", "event_logs", "structures"]
@@ -497,8 +499,6 @@ def corrupted_specs(
     >>> test_reported()
     """
     _check_bounds("defects", min_defects, max_defects, 1)
-    from govmodel.spec import to_dict
-
     source = structures if structures is not None else _default_structures()
 
     @st.composite
@@ -637,7 +637,6 @@ def event_logs(
     >>> test_replays()
     """
     _check_bounds("cases", min_cases, max_cases, 1)
-    from govmodel.rules import escalate, route
 
     @st.composite
     def draw_log(draw: Callable[[st.SearchStrategy[Any]], Any]) -> tuple[CaseEvent, ...]:

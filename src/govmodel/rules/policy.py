@@ -274,7 +274,22 @@ class Policy:
         >>> DEFAULT_POLICY.due(Tier.COMPOUND, Urgency.ROUTINE, dt.datetime(2025, 1, 1))
         datetime.datetime(2025, 1, 4, 0, 0)
         """
-        return at + self.time_limits[tier][urgency]
+        return self.deadline(at, self.time_limits[tier][urgency])
+
+    def deadline(self, at: dt.datetime, limit: dt.timedelta) -> dt.datetime:
+        """When a time limit that starts at ``at`` runs out.
+
+        Every due time of the rules goes through this one method, so the way
+        limits are counted is decided in one place.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from govmodel import DEFAULT_POLICY
+        >>> DEFAULT_POLICY.deadline(dt.datetime(2025, 1, 1, 9), dt.timedelta(hours=2))
+        datetime.datetime(2025, 1, 1, 11, 0)
+        """
+        return at + limit
 
 
 DEFAULT_POLICY = Policy(

@@ -1,0 +1,911 @@
+"""The routing and escalation rules, written to be read: the specification in code.
+
+:func:`route` and :func:`escalate` here give exactly what :func:`govmodel.route`
+and :func:`govmodel.escalate` give, the same ``Routing`` field for field, reason
+included, on every structure, case and policy. They are the rules of
+``docs/routing.md`` in the order that page states them, each step commented with
+the rule it implements, computed from the structure's public queries
+(``place``, ``ancestors``, ``enclosing``, ``grid_chain``, ``posts_in``,
+``holders``, ``serving``, ``answering_for``, ``meetings_for``, ``meetings``,
+``ties_of``) on every call: no caches, no bit sets, no shared plans.
+
+``govmodel.route`` and ``govmodel.escalate`` are an optimisation of this module.
+They build tables once per structure and policy, share them between places of
+one shape and keep what each kind of case was routed to; none of that may
+change an answer, and ``tests/test_reference.py`` proves the two equal over
+generated structures, the bundled examples and synthetic towns. When the two
+disagree, this module says what the rules are. It is slow: use it to read, to
+test and to check, not to route many cases.
+
+:func:`presence` is step 1 of routing on its own: who is present at each tier
+of a place's ladder on a day, as :func:`govmodel.presence` gives it.
+
+Read :func:`route` first. It follows the seven steps of "How ``route``
+decides": ``_ladder`` is step 1 (the tiers of the place, who is present at
+each, with the helpers above it building one tier each), ``_decide`` steps 2
+to 4 (which tier), ``_at_grid_tier`` and ``_at_whistle_tier`` steps 5 and 6
+(which procedure, which handler and helpers), ``_at_street`` step 4's last
+resort, and ``_routing`` step 7 (owner and due time). :func:`escalate` checks
+its four triggers in order and hands the case back to ``_decide`` from the
+tier to start at.
+
+Examples
+--------
+A fire lane blocked at 万达华府 in Xinhe needs ``fire_safety``, which only the
+fire department holds, so the party committee blows the whistle:
+
+>>> import datetime as dt
+>>> from govmodel import Case, Category, Scope, examples
+>>> from govmodel.rules import reference
+>>> xinhe = examples.load("xinhe")
+>>> lane = Case(id="case:lane", category=Category.FIRE_LANE, place="compound:wanda",
+...             reported_at=dt.datetime(2025, 5, 6, 9), scope=Scope.COMPOUND)
+>>> r = reference.route(xinhe, lane)
+>>> r.tier.value, r.procedure.value, r.handler, r.summoned, r.convener
+('whistle', 'whistle', 'dept:fire', ('dept:fire',), 'party:xinhe')
+>>> import govmodel
+>>> r == govmodel.route(xinhe, lane)
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+
+import attrs
+
+from govmodel.cases import Case, CaseState, Routing
+from govmodel.errors import UnknownNodeError
+from govmodel.model import (
+    Body,
+    BodyKind,
+    Domain,
+    Grid,
+    GridLevel,
+    Meeting,
+    Person,
+    Place,
+    PlaceKind,
+    Post,
+    Procedure,
+    Role,
+    Scope,
+    Status,
+    TieKind,
+    Tier,
+)
+from govmodel.rules.policy import DEFAULT_POLICY, Policy
+from govmodel.rules.routing import Presence
+from govmodel.structure import Structure
+
+__all__ = ["escalate", "presence", "route"]
+
+# The grid posts that may own a case without a first contact, in order of preference.
+_OWNER_ROLES = (
+    Role.MICRO_GRID_WORKER,
+    Role.GRID_WORKER,
+    Role.BUILDING_GROUP_LEADER,
+    Role.PARTY_SECOND_LEADER,
+    Role.GRID_LEADER,
+)
+_DEPARTMENT_KINDS = (BodyKind.DEPARTMENT, BodyKind.PARTNER_UNIT)
+_PARTY_KINDS = (BodyKind.PARTY_COMMITTEE, BodyKind.PARTY_BRANCH)
+_LABEL = {Tier.MICRO_GRID: "micro-grid", Tier.COMPOUND: "compound", Tier.COMMUNITY: "community"}
+_CIVIL_CODE_278 = "civil_code_278"
+_CONSULTATION = "consultation"
+_NOTHING: frozenset[Domain] = frozenset()
+
+
+# -- who is present, and what they hold ---------------------------------------------------
+
+
+@attrs.frozen
+class _Actor:
+    """A post, body or standing meeting at a tier, and the domains it holds there."""
+
+    id: str
+    domains: frozenset[Domain]
+    convener: str | None = None  # a standing meeting's convener; None for posts and bodies
+
+
+@attrs.frozen
+class _Deliberation:
+    """How the owners decide at a tier: who organises it, under which rule, where."""
+
+    handler: str
+    rule: str
+    forum: str | None
+    convener: str | None
+    helpers: tuple[str, ...]  # the compound's other bodies that take part
+
+
+@attrs.frozen
+class _Tier:
+    """One tier of a place's ladder on one day."""
+
+    tier: Tier
+    reach: Scope
+    anchor: str | None  # the micro-grid, compound or community; the street office
+    actors: tuple[_Actor, ...]  # present, each once, in order of preference
+    mediation_room: str | None = None
+    deliberation: _Deliberation | None = None
+
+    @property
+    def domains(self) -> frozenset[Domain]:
+        return frozenset().union(*(actor.domains for actor in self.actors))
+
+
+@attrs.frozen
+class _Ladder:
+    """Everything about a place on a day that routing reads."""
+
+    grid_tiers: tuple[_Tier, ...]  # micro_grid, compound, community: those the place has
+    whistle: _Tier | None
+    street: _Tier
+    convener: str | None  # the party organisation that answers for the community
+    grid_owner: str | None  # who owns a case that has no first contact
+
+    @property
+    def tiers(self) -> tuple[Tier, ...]:
+        whistle = (Tier.WHISTLE,) if self.whistle is not None else ()
+        return (*(t.tier for t in self.grid_tiers), *whistle, Tier.STREET)
+
+
+def _is_held(structure: Structure, post: Post, day: dt.date) -> bool:
+    """A post is present only on the days someone holds it."""
+    return bool(structure.holders(post.id, at=day))
+
+
+def _post_actors(structure: Structure, owner_id: str, day: dt.date, policy: Policy) -> list[_Actor]:
+    """The posts of a grid or body held on the day, with their role's domains."""
+    return [
+        _Actor(post.id, policy.role_domains.get(post.role, _NOTHING))
+        for post in structure.posts_in(owner_id)
+        if _is_held(structure, post, day)
+    ]
+
+
+def _body_actor(body: Body, policy: Policy) -> _Actor:
+    """A body holds the domains its record declares, else those of its kind."""
+    if body.domains is not None:
+        return _Actor(body.id, frozenset(body.domains))
+    return _Actor(body.id, policy.body_domains.get(body.kind, _NOTHING))
+
+
+def _meeting_actor(meeting: Meeting, policy: Policy, *, consults: bool = False) -> _Actor:
+    """A standing meeting: it settles common affairs.
+
+    The forum of a consultation also stands for the households' decision.
+    """
+    domains = policy.meeting_domains | ({Domain.OWNERS_DECISION} if consults else set())
+    return _Actor(meeting.id, frozenset(domains), meeting.convener)
+
+
+def _each_once(actors: Iterable[_Actor]) -> tuple[_Actor, ...]:
+    """The actors, each id at its first mention."""
+    seen: dict[str, _Actor] = {}
+    for actor in actors:
+        seen.setdefault(actor.id, actor)
+    return tuple(seen.values())
+
+
+def _own_bodies(structure: Structure, compound: Place) -> tuple[Body, ...]:
+    """The bodies of a compound: those serving it by contract, then those answering for it."""
+    return (*structure.serving(compound.id), *structure.answering_for(compound.id))
+
+
+def _first_of_kind(bodies: Iterable[Body], kind: BodyKind) -> Body | None:
+    return next((b for b in bodies if b.kind is kind), None)
+
+
+def _meetings_with(structure: Structure, body_id: str) -> Iterator[Meeting]:
+    """The standing meetings a body convenes or sits in, in spec order."""
+    for meeting in structure.meetings():
+        if body_id == meeting.convener or body_id in meeting.members:
+            yield meeting
+
+
+def _leader_of(structure: Structure, body_id: str) -> str | None:
+    """The first organisation that leads the body or is embedded in it (spec order)."""
+    for tie in structure.ties_of(body_id):
+        if tie.kind in (TieKind.LEADS, TieKind.EMBEDDED_IN) and tie.target == body_id:
+            return tie.source
+    return None
+
+
+def _consultation_forum(
+    structure: Structure, compound: Place, own: Sequence[str], *, at_compound: bool
+) -> Meeting | None:
+    """The standing meeting that consults a compound's households (征询).
+
+    The first that one of the compound's own bodies sits in, held for the compound itself
+    (compound tier) or for a wider area (community tier).
+    """
+    for body_id in own:
+        for meeting in _meetings_with(structure, body_id):
+            if (meeting.place == compound.id) is at_compound:
+                return meeting
+    return None
+
+
+def _consultation(forum: Meeting, smc: Body | None, own: Sequence[str]) -> _Deliberation:
+    """A consultation through ``forum``, and who organises it.
+
+    The self-management committee organises it where there is one, otherwise whoever
+    convenes the forum. The compound's bodies in the forum help.
+    """
+    handler = smc.id if smc is not None else forum.convener
+    helpers = tuple(m for m in forum.members if m in own and m != handler)
+    return _Deliberation(handler, _CONSULTATION, forum.id, forum.convener, helpers)
+
+
+def _micro_grid_tier(structure: Structure, grid: Grid, day: dt.date, policy: Policy) -> _Tier:
+    """The posts of the micro-grid; it reaches a compound when it covers a whole one."""
+    covers_compound = any(structure.place(p).kind is PlaceKind.COMPOUND for p in grid.covers)
+    reach = Scope.COMPOUND if covers_compound else Scope.BUILDING
+    actors = _post_actors(structure, grid.id, day, policy)
+    return _Tier(Tier.MICRO_GRID, reach, grid.id, _each_once(actors))
+
+
+def _compound_tier(
+    structure: Structure, compound: Place, grid: Grid | None, day: dt.date, policy: Policy
+) -> _Tier:
+    """The compound grid's posts, the compound's bodies, and its standing meetings."""
+    actors = _post_actors(structure, grid.id, day, policy) if grid is not None else []
+    bodies = _own_bodies(structure, compound)
+    actors += [_body_actor(b, policy) for b in bodies]
+    own = [b.id for b in bodies]
+    meetings = structure.meetings_for(compound.id)
+    deliberation: _Deliberation | None = None
+    owners_committee = _first_of_kind(bodies, BodyKind.OWNERS_COMMITTEE)
+    if owners_committee is not None:
+        # Where there is an owners' committee the owners decide under Civil Code art. 278,
+        # organised by the committee. The compound's first meeting is the forum, its
+        # convener convenes and the compound's bodies in it help; without a meeting, the
+        # party organisation leading the committee convenes and the property companies help.
+        forum = meetings[0] if meetings else None
+        convener: str | None
+        if forum is not None:
+            convener = forum.convener
+            helpers = [m for m in forum.members if m in own]
+        else:
+            convener = _leader_of(structure, owners_committee.id)
+            helpers = [b.id for b in structure.serving(compound.id)]
+        deliberation = _Deliberation(
+            owners_committee.id,
+            _CIVIL_CODE_278,
+            forum.id if forum is not None else None,
+            convener,
+            tuple(h for h in helpers if h != owners_committee.id),
+        )
+    else:
+        # Without one, the households are consulted through a meeting held for the compound
+        # that its own bodies sit in, which keeps the decision at compound tier.
+        forum = _consultation_forum(structure, compound, own, at_compound=True)
+        if forum is not None:
+            smc = _first_of_kind(bodies, BodyKind.SELF_MANAGEMENT_COMMITTEE)
+            deliberation = _consultation(forum, smc, own)
+            actors.append(_meeting_actor(forum, policy, consults=True))
+    actors += [_meeting_actor(m, policy) for m in meetings]
+    return _Tier(
+        Tier.COMPOUND, Scope.COMPOUND, compound.id, _each_once(actors), deliberation=deliberation
+    )
+
+
+def _community_tier(
+    structure: Structure,
+    community: Place,
+    grid: Grid | None,
+    compound: Place | None,
+    day: dt.date,
+    policy: Policy,
+) -> _Tier:
+    """The community tier's own actors.
+
+    The community grid's posts, the bodies answering for the community with the posts
+    inside them, and the community's standing meetings.
+    """
+    actors = _post_actors(structure, grid.id, day, policy) if grid is not None else []
+    room: str | None = None
+    for body in structure.answering_for(community.id):
+        actors.append(_body_actor(body, policy))
+        if body.kind is BodyKind.MEDIATION_ROOM and room is None:
+            room = body.id
+        # Mediators and legal advisers are present with their body.
+        actors += _post_actors(structure, body.id, day, policy)
+    deliberation: _Deliberation | None = None
+    if compound is not None:
+        bodies = _own_bodies(structure, compound)
+        if _first_of_kind(bodies, BodyKind.OWNERS_COMMITTEE) is None:
+            # A compound without an owners' committee may be consulted through a meeting of
+            # the wider area that its own bodies sit in: the decision goes up to the community.
+            own = [b.id for b in bodies]
+            forum = _consultation_forum(structure, compound, own, at_compound=False)
+            if forum is not None:
+                smc = _first_of_kind(bodies, BodyKind.SELF_MANAGEMENT_COMMITTEE)
+                deliberation = _consultation(forum, smc, own)
+                actors.append(_meeting_actor(forum, policy, consults=True))
+    actors += [_meeting_actor(m, policy) for m in structure.meetings_for(community.id)]
+    return _Tier(
+        Tier.COMMUNITY,
+        Scope.COMMUNITY,
+        community.id,
+        _each_once(actors),
+        mediation_room=room,
+        deliberation=deliberation,
+    )
+
+
+def _with_those_below(tiers: Sequence[_Tier]) -> tuple[_Tier, ...]:
+    """Each grid tier with the actors of the tiers below it, its own first (难事联办).
+
+    A tier without a deliberation of its own takes the one below: a compound's owners
+    decide at the community tier as they do at the compound's.
+    """
+    out: list[_Tier] = []
+    below: list[_Actor] = []
+    deliberation: _Deliberation | None = None
+    for tier in tiers:
+        deliberation = tier.deliberation or deliberation
+        actors = _each_once([*tier.actors, *below])
+        out.append(attrs.evolve(tier, actors=actors, deliberation=deliberation))
+        below = [*tier.actors, *below]
+    return tuple(out)
+
+
+def _partners_of(structure: Structure, body_id: str) -> Iterator[str]:
+    """The bodies joined to ``body_id`` by a ``partners`` or ``paired`` tie, either way."""
+    for tie in structure.ties_of(body_id):
+        if tie.kind in (TieKind.PARTNERS, TieKind.PAIRED):
+            if tie.source == body_id:
+                yield tie.target
+            if tie.target == body_id:
+                yield tie.source
+
+
+def _embedding_units(structure: Structure, body_id: str) -> Iterator[str]:
+    """The bodies a party branch is embedded in (``embedded_in`` ties)."""
+    for tie in structure.ties_of(body_id, kind=TieKind.EMBEDDED_IN):
+        if tie.source == body_id:
+            yield tie.target
+
+
+def _whistle_tier(
+    structure: Structure, lineage: Sequence[Place], community: Place | None, policy: Policy
+) -> _Tier | None:
+    """The departments and partner units that answer for the place, or ``None``.
+
+    Those whose jurisdiction holds the place, the nearest place first; then partner units
+    tied to a body answering for the community, directly or through a party branch
+    embedded in them.
+    """
+    actors = [
+        _body_actor(body, policy)
+        for place in lineage
+        for body in structure.answering_for(place.id)
+        if body.kind in _DEPARTMENT_KINDS
+    ]
+    if community is not None:
+        for body in structure.answering_for(community.id):
+            for partner_id in _partners_of(structure, body.id):
+                for unit_id in (partner_id, *_embedding_units(structure, partner_id)):
+                    unit = structure.body(unit_id)
+                    if unit.kind is BodyKind.PARTNER_UNIT:
+                        actors.append(_body_actor(unit, policy))
+    if not actors:
+        return None
+    return _Tier(Tier.WHISTLE, Scope.COMMUNITY, None, _each_once(actors))
+
+
+def _street_tier(structure: Structure, lineage: Sequence[Place]) -> _Tier:
+    """The nearest street office answering for the place, holding every domain."""
+    office = next(
+        (
+            body
+            for place in lineage
+            for body in structure.answering_for(place.id)
+            if body.kind is BodyKind.STREET_OFFICE
+        ),
+        None,
+    )
+    if office is None:
+        return _Tier(Tier.STREET, Scope.BEYOND, None, ())
+    return _Tier(Tier.STREET, Scope.BEYOND, office.id, (_Actor(office.id, frozenset(Domain)),))
+
+
+def _party_convener(structure: Structure, community: Place | None) -> str | None:
+    """The party committee answering for the community, else its party branch."""
+    if community is None:
+        return None
+    party = [b for b in structure.answering_for(community.id) if b.kind in _PARTY_KINDS]
+    chosen = _first_of_kind(party, BodyKind.PARTY_COMMITTEE) or next(iter(party), None)
+    return chosen.id if chosen is not None else None
+
+
+def _grid_owner(structure: Structure, chain: Sequence[Grid], day: dt.date) -> str | None:
+    """Who owns a case that has no first contact (首接负责制).
+
+    A post of the smallest grid held on the day, in the order of ``_OWNER_ROLES``; the
+    next grid up when the smallest has none.
+    """
+    for grid in chain:
+        posts = sorted(
+            (p for p in structure.posts_in(grid.id) if p.role in _OWNER_ROLES),
+            key=lambda p: _OWNER_ROLES.index(p.role),
+        )
+        for post in posts:
+            if _is_held(structure, post, day):
+                return post.id
+    return None
+
+
+def _is_covered(structure: Structure, place: Place) -> bool:
+    """Whether a grid covers the place itself, not only a place containing it."""
+    grid = structure.grid_of(place.id)
+    return grid is not None and place.id in grid.covers
+
+
+def _ladder(structure: Structure, place_id: str, day: dt.date, policy: Policy) -> _Ladder:
+    """Step 1: locate the place, its grid chain and who is present at each tier on the day."""
+    place = structure.place(place_id)
+    # A unit is handled as the place it is in, unless something answers for it alone or a
+    # grid covers it.
+    while (
+        place.kind is PlaceKind.UNIT
+        and place.parent is not None
+        and not structure.answering_for(place.id)
+        and not _is_covered(structure, place)
+    ):
+        place = structure.place(place.parent)
+    lineage = (place, *structure.ancestors(place.id))
+    chain = structure.grid_chain(place.id)
+    # Should the chain hold two grids of a level (a micro-grid inside a micro-grid), the
+    # larger one stands for that level.
+    grid_at = {grid.level: grid for grid in chain}
+    compound = structure.enclosing(place.id, PlaceKind.COMPOUND)
+    community = structure.enclosing(place.id, PlaceKind.COMMUNITY)
+    # A place has only the tiers it stands under.
+    own: list[_Tier] = []
+    micro = grid_at.get(GridLevel.MICRO)
+    if micro is not None:
+        own.append(_micro_grid_tier(structure, micro, day, policy))
+    if compound is not None:
+        own.append(
+            _compound_tier(structure, compound, grid_at.get(GridLevel.COMPOUND), day, policy)
+        )
+    if community is not None:
+        community_grid = grid_at.get(GridLevel.COMMUNITY)
+        own.append(_community_tier(structure, community, community_grid, compound, day, policy))
+    return _Ladder(
+        grid_tiers=_with_those_below(own),
+        whistle=_whistle_tier(structure, lineage, community, policy),
+        street=_street_tier(structure, lineage),
+        convener=_party_convener(structure, community),
+        grid_owner=_grid_owner(structure, chain, day),
+    )
+
+
+# -- choosing the tier, the procedure and the people -------------------------------------------
+
+
+@attrs.frozen
+class _Decision:
+    """What the rules choose, before the owner and the due time are added."""
+
+    tier: Tier
+    procedure: Procedure
+    handler: str | None
+    reason: str
+    co_handlers: tuple[str, ...] = ()
+    summoned: tuple[str, ...] = ()
+    convener: str | None = None
+    forum: str | None = None
+    rule: str | None = None
+
+
+def _required(case: Case, policy: Policy) -> frozenset[Domain]:
+    """A case needs the domains it lists itself, else those of its category."""
+    if case.domains:
+        return frozenset(case.domains)
+    return policy.category_domains[case.category]
+
+
+def _names(domains: Iterable[Domain]) -> str:
+    """Domains as a reason names them: in the order of ``Domain``."""
+    wanted = set(domains)
+    return ", ".join(d.value for d in Domain if d in wanted)
+
+
+def _cover(actors: Sequence[_Actor], need: frozenset[Domain]) -> list[_Actor]:
+    """Greedy cover of ``need``.
+
+    The actor holding most of what is still needed, the first in order on ties, until
+    nothing is left or nobody holds what is.
+    """
+    chosen: list[_Actor] = []
+    remaining = set(need)
+    while remaining:
+        best = max(actors, key=lambda a: len(a.domains & remaining), default=None)
+        if best is None or not best.domains & remaining:
+            break
+        chosen.append(best)
+        remaining -= best.domains
+    return chosen
+
+
+def _held_by(actors: Sequence[_Actor], actor_id: str) -> frozenset[Domain]:
+    return next((a.domains for a in actors if a.id == actor_id), _NOTHING)
+
+
+def _decide(
+    case: Case, need: frozenset[Domain], ladder: _Ladder, *, start: Tier | None
+) -> _Decision:
+    """Steps 2 to 6: the tier, from ``start`` up when escalating, then how and by whom."""
+    if case.scope is not Scope.BEYOND:
+        # Step 2: the lowest of micro_grid < compound < community whose reach covers the
+        # case's scope and whose actors together hold every required domain
+        # (小事不出楼栋、大事不出社区).
+        for tier in ladder.grid_tiers:
+            if start is not None and tier.tier < start:
+                continue
+            if tier.reach >= case.scope and need <= tier.domains:
+                return _at_grid_tier(case, need, tier)
+        # Step 3: no grid tier does; the whistle tier, when the community and the
+        # departments together hold everything needed (街乡吹哨、部门报到).
+        if ladder.whistle is not None and (start is None or start <= Tier.WHISTLE):
+            whistle = _at_whistle_tier(need, ladder, ladder.whistle)
+            if whistle is not None:
+                return whistle
+    # Step 4: otherwise, or when the scope is beyond the community, the street (属地兜底).
+    return _at_street(case, need, ladder, start)
+
+
+def _at_grid_tier(case: Case, need: frozenset[Domain], tier: _Tier) -> _Decision:
+    """Steps 5 and 6 at a grid tier: the procedure, the handler and who helps."""
+    actors = tier.actors
+    label = _LABEL[tier.tier]
+    where = f"{label} {tier.anchor}" if tier.anchor else label
+    # Deliberation: an owners' decision goes to whoever organises it at the tier; the
+    # compound's bodies taking part help, and others cover what is still missing
+    # (调研—座谈—征询).
+    deliberation = tier.deliberation
+    if Domain.OWNERS_DECISION in need and deliberation is not None:
+        committee = deliberation.handler
+        present = {a.id for a in actors}
+        helpers = [h for h in deliberation.helpers if h in present]
+        held = {Domain.OWNERS_DECISION, *_held_by(actors, committee)}
+        for helper in helpers:
+            held |= _held_by(actors, helper)
+        others = [a for a in actors if a.id != committee and a.id not in helpers]
+        helpers += [a.id for a in _cover(others, need - held)]
+        if deliberation.rule == _CIVIL_CODE_278:
+            how = f"the owners decide under Civil Code art. 278, organised by {committee}"
+        else:
+            how = (
+                f"the households are consulted through {deliberation.forum}, "
+                f"organised by {committee} (no owners' committee)"
+            )
+        return _Decision(
+            tier.tier,
+            Procedure.DELIBERATION,
+            committee,
+            f"{where}: owners_decision — {how} (调研—座谈—征询)",
+            co_handlers=tuple(helpers),
+            convener=deliberation.convener,
+            forum=deliberation.forum,
+            rule=deliberation.rule,
+        )
+    # Mediation: a neighbour dispute at a community with a mediation room goes to the room;
+    # others cover what it lacks (大事不出社区).
+    room = tier.mediation_room
+    if tier.tier is Tier.COMMUNITY and Domain.NEIGHBOUR_DISPUTE in need and room is not None:
+        aides = _cover([a for a in actors if a.id != room], need - _held_by(actors, room))
+        return _Decision(
+            tier.tier,
+            Procedure.MEDIATION,
+            room,
+            f"{where}: a neighbour dispute goes to the mediation room {room} (大事不出社区)",
+            co_handlers=tuple(a.id for a in aides),
+        )
+    # On the spot by the first contact, when it is at the tier and alone holds every domain
+    # the case needs (马上办).
+    receiver = next((a for a in actors if a.id == case.receiver), None)
+    if receiver is not None and need <= receiver.domains:
+        reason = (
+            f"{label} tier: {receiver.id}, the first contact, holds {_names(need)}: "
+            "handled on the spot (马上办)"
+        )
+        return _Decision(tier.tier, Procedure.ON_THE_SPOT, receiver.id, reason)
+    # Step 6: the handler holds most of what is needed (the first in order on ties), and
+    # co-handlers cover the rest.
+    handler, *crew = _cover(actors, need)
+    # In the micro-grid the case is settled on the spot (小事不出楼栋); anywhere else it is
+    # transferred to the handler (快速转).
+    if tier.tier is Tier.MICRO_GRID:
+        procedure = Procedure.ON_THE_SPOT
+        reason = (
+            f"{where} reaches {tier.reach.value} scope and holds {_names(need)}: "
+            "settled on the spot in the micro-grid (小事不出楼栋)"
+        )
+    else:
+        procedure = Procedure.TRANSFER
+        reason = (
+            f"{where} is the lowest tier holding {_names(need)}: "
+            f"transferred to {handler.id} (快速转)"
+        )
+    # A standing meeting among them is the forum of a joint handling, and its convener
+    # convenes (难事联办).
+    meeting = next((a for a in (handler, *crew) if a.convener is not None), None)
+    if meeting is None:
+        return _Decision(
+            tier.tier, procedure, handler.id, reason, co_handlers=tuple(a.id for a in crew)
+        )
+    return _Decision(
+        tier.tier,
+        procedure,
+        handler.id,
+        f"{reason}, jointly through {meeting.id} (难事联办)",
+        co_handlers=tuple(a.id for a in crew),
+        convener=meeting.convener,
+        forum=meeting.id,
+    )
+
+
+def _at_whistle_tier(need: frozenset[Domain], ladder: _Ladder, whistle: _Tier) -> _Decision | None:
+    """Step 3: the party organisation blows the whistle and the departments report.
+
+    Only when the departments hold what the community lacks, and the two together hold
+    everything. The fewest departments that hold what is left are summoned, greedily, the one
+    holding most leading; co-handlers from the community tier cover what the departments lack.
+    """
+    top = ladder.grid_tiers[-1] if ladder.grid_tiers else None
+    community = top if top is not None and top.tier is Tier.COMMUNITY else None
+    community_actors = community.actors if community is not None else ()
+    community_domains = community.domains if community is not None else _NOTHING
+    lacking = need - community_domains
+    if not lacking or not need <= community_domains | whistle.domains:
+        return None
+    summoned = _cover(whistle.actors, lacking)
+    helpers = _cover(community_actors, need - whistle.domains)
+    verb = "is" if len(lacking) == 1 else "are"
+    reports = "reports" if len(summoned) == 1 else "report"
+    reason = (
+        f"whistle: {_names(lacking)} {verb} held only by departments; "
+        f"{ladder.convener or 'the community'} blows the whistle and "
+        f"{', '.join(a.id for a in summoned)} {reports} (街乡吹哨、部门报到)"
+    )
+    return _Decision(
+        Tier.WHISTLE,
+        Procedure.WHISTLE,
+        summoned[0].id,
+        reason,
+        co_handlers=tuple(a.id for a in helpers),
+        summoned=tuple(a.id for a in summoned),
+        convener=ladder.convener,
+    )
+
+
+def _at_street(
+    case: Case, need: frozenset[Domain], ladder: _Ladder, start: Tier | None
+) -> _Decision:
+    """Step 4: the street office answers as the last resort (属地兜底); the reason says why."""
+    handler = ladder.street.anchor
+    if case.scope is Scope.BEYOND:
+        why = "the matter reaches beyond the community"
+    elif start is not None and start > Tier.MICRO_GRID:
+        why = f"no tier from {start.value} up in the community settles {_names(need)}"
+    else:
+        why = f"no one in the community holds {_names(need)}"
+    reason = f"street: {why}; {handler or 'the street'} answers as the last resort (属地兜底)"
+    return _Decision(Tier.STREET, Procedure.TRANSFER, handler, reason, convener=ladder.convener)
+
+
+def _routing(
+    case: Case,
+    need: frozenset[Domain],
+    ladder: _Ladder,
+    decision: _Decision,
+    *,
+    at: dt.datetime,
+    owner: str | None,
+    note: str,
+    policy: Policy,
+) -> Routing:
+    """Step 7: the routing, with its owner and due time.
+
+    Owned by ``owner`` (else by the handler), due by the policy's time limit for the tier
+    and urgency from ``at``; a deliberation's limit is at least
+    ``policy.deliberation_limit``.
+    """
+    limit = policy.time_limits[decision.tier][case.urgency]
+    if decision.procedure is Procedure.DELIBERATION:
+        limit = max(limit, policy.deliberation_limit)
+    return Routing(
+        tier=decision.tier,
+        procedure=decision.procedure,
+        handler=decision.handler,
+        owner=owner if owner is not None else decision.handler,
+        due=at + limit,
+        co_handlers=decision.co_handlers,
+        summoned=decision.summoned,
+        convener=decision.convener,
+        ladder=ladder.tiers,
+        reason=note + decision.reason,
+        domains=tuple(d for d in Domain if d in need),
+        forum=decision.forum,
+        rule=decision.rule,
+    )
+
+
+# -- the public rules --------------------------------------------------------------------------
+
+
+def presence(
+    structure: Structure, place_id: str, *, at: dt.date, policy: Policy = DEFAULT_POLICY
+) -> tuple[Presence, ...]:
+    """Who is present at each tier of a place's ladder on day ``at``: step 1 of routing.
+
+    The same as :func:`govmodel.presence`.
+
+    Raises
+    ------
+    UnknownNodeError
+        When ``place_id`` is not a place of the structure.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from govmodel import examples
+    >>> tiers = presence(examples.load("xinhe"), "building:wanda-3", at=dt.date(2025, 5, 6))
+    >>> [(p.tier.value, p.anchor) for p in tiers]  # doctest: +NORMALIZE_WHITESPACE
+    [('micro_grid', 'grid:wanda-b'), ('compound', 'compound:wanda'),
+     ('community', 'community:xinhe'), ('whistle', None), ('street', 'so:xinhua')]
+    >>> tiers[0].actors
+    ('post:grid-wanda-b-worker',)
+    """
+    ladder = _ladder(structure, place_id, at, policy)
+    whistle = (ladder.whistle,) if ladder.whistle is not None else ()
+    return tuple(
+        Presence(
+            tier=tier.tier,
+            reach=tier.reach,
+            actors=tuple(a.id for a in tier.actors),
+            domains=tier.domains,
+            anchor=tier.anchor,
+        )
+        for tier in (*ladder.grid_tiers, *whistle, ladder.street)
+    )
+
+
+def route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_POLICY) -> Routing:
+    """Who handles a new case, at which tier, how, by when, and why: the rules, readable.
+
+    The same ``Routing`` as :func:`govmodel.route`, worked out from the structure on every
+    call.
+
+    Raises
+    ------
+    UnknownNodeError
+        When the case's place is not a place of the structure, or its first contact
+        (``receiver``) is not a post, body or person of it.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from govmodel import Case, Category, Scope, examples
+    >>> xinhe = examples.load("xinhe")
+    >>> lane = Case(id="case:lane", category=Category.FIRE_LANE, place="compound:wanda",
+    ...             reported_at=dt.datetime(2025, 5, 6, 9), scope=Scope.COMPOUND)
+    >>> r = route(xinhe, lane)
+    >>> r.handler, r.co_handlers, r.owner
+    ('dept:fire', ('pm:cxh',), 'post:grid-wanda-leader')
+    >>> print(r.reason)  # doctest: +NORMALIZE_WHITESPACE
+    whistle: fire_safety is held only by departments; party:xinhe blows the whistle and
+    dept:fire reports (街乡吹哨、部门报到)
+    """
+    # Step 1: the place, its grid chain and who is present on the report day.
+    ladder = _ladder(structure, case.place, case.reported_at.date(), policy)
+    if case.receiver is not None:
+        _check_receiver(structure, case.receiver)
+    need = _required(case, policy)
+    decision = _decide(case, need, ladder, start=None)
+    # Step 7: the first contact owns the case; without one, a grid post held on the report
+    # day, else the handler (首接负责制).
+    owner = case.receiver if case.receiver is not None else ladder.grid_owner
+    return _routing(
+        case, need, ladder, decision, at=case.reported_at, owner=owner, note="", policy=policy
+    )
+
+
+def _check_receiver(structure: Structure, receiver: str) -> None:
+    if not isinstance(structure.node(receiver), Body | Post | Person):
+        raise UnknownNodeError(receiver, "the posts, bodies and people of the structure")
+
+
+def escalate(
+    structure: Structure,
+    state: CaseState,
+    *,
+    now: dt.datetime,
+    policy: Policy = DEFAULT_POLICY,
+    recent: Sequence[Case] = (),
+) -> Routing | None:
+    """The next routing for a case that needs one, or ``None``: the rules, readable.
+
+    The same as :func:`govmodel.escalate`: its four triggers in the order of
+    ``docs/routing.md``, then the case routed again by the rules of :func:`route`.
+
+    Examples
+    --------
+    The fire lane at 万达华府, still blocked a minute after its due time, goes from the
+    whistle to the street office:
+
+    >>> import datetime as dt
+    >>> from govmodel import Case, Category, Reported, Routed, Scope, examples, replay
+    >>> xinhe = examples.load("xinhe")
+    >>> t = dt.datetime(2025, 5, 6, 9)
+    >>> lane = Case(id="case:lane", category=Category.FIRE_LANE, place="compound:wanda",
+    ...             reported_at=t, scope=Scope.COMPOUND)
+    >>> first = route(xinhe, lane)
+    >>> state = replay([Reported(case=lane, at=t), Routed(case_id=lane.id, at=t, routing=first)])
+    >>> escalate(xinhe, state, now=t + dt.timedelta(hours=1)) is None
+    True
+    >>> later = escalate(xinhe, state, now=first.due + dt.timedelta(minutes=1))
+    >>> later.tier.value, later.handler, later.owner
+    ('street', 'so:xinhua', 'post:grid-wanda-leader')
+    >>> print(later.reason)  # doctest: +NORMALIZE_WHITESPACE
+    overdue since 2025-05-16 09:00; street: no tier from street up in the community settles
+    property_service, fire_safety; so:xinhua answers as the last resort (属地兜底)
+    """
+    # Nothing is due for a case that is resolved or closed, or that has no routing yet.
+    routing = state.routing
+    if state.status in (Status.RESOLVED, Status.CLOSED) or routing is None:
+        return None
+    case = state.case
+    need = _required(case, policy) | frozenset(state.extra_domains)
+    # The first contact stays the owner when the case moves (首接负责制).
+    owner = state.routings[0].owner if state.routings else routing.owner
+    start: Tier
+    # 1. A newly found domain that the current routing does not cover: routed again for all
+    #    its domains, from its current tier.
+    missing = need - frozenset(routing.domains)
+    if missing:
+        found = ", ".join(sorted(d.value for d in missing))
+        note = f"newly found {found}, which the {routing.tier.value} routing lacks; "
+        start = routing.tier
+    # Nothing else moves a case past the street.
+    elif routing.tier is Tier.STREET:
+        return None
+    else:
+        # 2. Reopened and not routed again since; 3. overdue; 4. recurring while the case
+        #    has its first routing. Each routes the case again from the tier above.
+        start = tuple(Tier)[routing.tier.rank + 1]
+        if state.status is Status.REOPENED:
+            reason = state.reopen_reason
+            note = f"reopened ({reason}); " if reason else "reopened; "
+        elif now > routing.due:
+            note = f"overdue since {routing.due.isoformat(sep=' ', timespec='minutes')}; "
+        else:
+            count = _earlier_reports(case, recent, policy) if len(state.routings) == 1 else 0
+            if count < policy.recurrence_threshold:
+                return None
+            days = policy.recurrence_window.days
+            note = f"reported {count} times before in {days} days at this place; "
+    # Routed again at ``now``, like a new case, from ``start`` up; the due time counts from now.
+    ladder = _ladder(structure, case.place, now.date(), policy)
+    decision = _decide(case, need, ladder, start=start)
+    return _routing(case, need, ladder, decision, at=now, owner=owner, note=note, policy=policy)
+
+
+def _earlier_reports(case: Case, recent: Sequence[Case], policy: Policy) -> int:
+    """The other cases of the same category and place in the window before this one."""
+    start = case.reported_at - policy.recurrence_window
+    return sum(
+        1
+        for other in recent
+        if other.id != case.id
+        and other.place == case.place
+        and other.category is case.category
+        and start <= other.reported_at < case.reported_at
+    )
