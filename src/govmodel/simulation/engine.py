@@ -916,3 +916,4 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
                     reroute(i, t, nxt)
                 else:
                     enqueue(i, t)
+
