@@ -327,7 +327,7 @@ class TestBadCalls:
         assert info.value.message == "spec: cannot write"
         assert [(p.location, p.code) for p in info.value.problems] == [("format", "unknown-format")]
         assert str(info.value.problems[0]) == (
-            "format: expected \"toml\", \"json\" or \"yaml\", found 'xml'"
+            'format: expected "toml", "json" or "yaml", found \'xml\''
         )
 
     def test_dumps_problem_caught_by_except_star(self) -> None:

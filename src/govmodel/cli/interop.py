@@ -140,14 +140,17 @@ def add_commands(commands: Commands) -> None:
         help="import Popolo JSON or Open311 requests",
         description="Read Popolo JSON into a structure (written as a spec with -o, else "
         "summarised), or Open311 service requests into cases (written as a JSON Lines log "
-        "of reports with -o, else counted). Exit status 1 when the file has problems: "
-        "every one is listed.",
+        "with -o, else counted): their reports, or with --lifecycle every event their notes "
+        "record. Exit status 1 when the file has problems: every one is listed, with its "
+        "request's index.",
         examples=[
             "govmodel export xinhe --to popolo -o xinhe.popolo.json",
             "govmodel import popolo xinhe.popolo.json -o xinhe.toml",
             "govmodel simulate xinhe --days 30 --seed 1 -o log.jsonl",
             "govmodel export xinhe --to open311 --events log.jsonl -o requests.json",
             "govmodel import open311 requests.json --spec xinhe -o reports.jsonl",
+            "govmodel import open311 requests.json --spec xinhe --lifecycle -o again.jsonl",
+            "govmodel check xinhe again.jsonl",
             "govmodel import open311 requests.json --json",
         ],
     )
@@ -160,6 +163,12 @@ def add_commands(commands: Commands) -> None:
         default=None,
         metavar="SPEC",
         help="for open311: the structure whose places the requests name",
+    )
+    importing.add_argument(
+        "--lifecycle",
+        action="store_true",
+        help="for open311: read each request's notes back as its events (status, notes "
+        "and their times), not only its report",
     )
     importing.add_argument("-o", "--output", default=None, metavar="FILE", help="where to write")
     importing.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -261,6 +270,8 @@ def import_command(args: argparse.Namespace, *, out: TextIO) -> int:
         raise refuse("--spec: only with open311 (a Popolo file holds its own structure)")
     if args.kind == "popolo" and args.json:
         raise refuse("--json: only with open311 (Popolo is imported as a spec or a summary)")
+    if args.kind == "popolo" and args.lifecycle:
+        raise refuse("--lifecycle: only with open311 (Popolo holds no cases)")
     try:
         text = Path(args.file).read_text(encoding="utf-8")
     except OSError as err:
@@ -286,20 +297,35 @@ def import_command(args: argparse.Namespace, *, out: TextIO) -> int:
             else:
                 print(describe(structure), file=out)
         else:
-            from govmodel.interop.open311 import from_requests, loads_requests
+            from govmodel.interop.open311 import (
+                events_from_requests,
+                from_requests,
+                loads_requests,
+            )
 
             where = structure_from(args.spec) if args.spec else None
-            cases = from_requests(loads_requests(text), structure=where)
+            requests = loads_requests(text)
+            if args.lifecycle:
+                events = events_from_requests(requests, structure=where)
+            else:
+                events = tuple(
+                    Reported(case=c, at=c.reported_at)
+                    for c in from_requests(requests, structure=where)
+                )
+            cases = list(dict.fromkeys(e.case_id for e in events))
+            what = "events" if args.lifecycle else "reports"
             if args.output:
-                log = dumps_events(Reported(case=c, at=c.reported_at) for c in cases)
-                Path(args.output).write_text(log, encoding="utf-8")
+                Path(args.output).write_text(dumps_events(events), encoding="utf-8")
             if args.json:
-                data = {"cases": [c.id for c in cases], "log": args.output}
+                data = {"cases": cases, "events": len(events), "log": args.output}
                 print(json.dumps(data, ensure_ascii=False, indent=2), file=out)
             elif args.output:
-                print(f"{len(cases)} cases written to {args.output} as reports", file=out)
+                print(
+                    f"{len(cases)} cases written to {args.output} as {len(events)} {what}",
+                    file=out,
+                )
             else:
-                print(f"{len(cases)} cases read", file=out)
+                print(f"{len(cases)} cases read ({len(events)} {what})", file=out)
     except GovModelError as err:
         return fail(str(err), out)
     return 0
