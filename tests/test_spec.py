@@ -261,6 +261,14 @@ class TestFiles:
         assert isinstance(info.value, GovModelError)
 
 
+class TestDumpsDefault:
+    def test_json_without_format(self) -> None:
+        """dumps writes JSON when no format is given, and loads reads it back the same way."""
+        s = examples.load("xinhe")
+        assert govmodel.dumps(s) == govmodel.dumps(s, format="json")
+        assert govmodel.loads(govmodel.dumps(s)) == s
+
+
 class TestToDict:
     def test_plain_values(self) -> None:
         """to_dict gives JSON-ready values: strings for enums and dates, lists for tuples."""
