@@ -151,6 +151,7 @@ class NoteAttributes(TypedDict, total=False):
     ladder: list[str]
     forum: str
     rule: str
+    supervisor: str
     satisfied: bool
     found: list[str]
     domains: list[str]
@@ -457,6 +458,10 @@ def _note(
             details["forum"] = routing.forum
         if routing.rule is not None:
             details["rule"] = routing.rule
+        if routing.supervisor is not None and _shown(
+            structure, routing.supervisor, personal=personal
+        ):
+            details["supervisor"] = routing.supervisor
         if routing.reason:
             details["reason"] = routing.reason
     elif isinstance(event, Accepted):
@@ -1214,6 +1219,7 @@ def _note_event(
             domains=domains("domains"),
             forum=_text(details, "forum", here),
             rule=_text(details, "rule", here),
+            supervisor=_text(details, "supervisor", here),
         )
         return Routed(case_id=case.id, at=at, routing=routing)
     if summary == "accepted":
