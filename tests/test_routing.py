@@ -25,6 +25,7 @@ from govmodel import (
     Structure,
     Tier,
     UnknownNodeError,
+    Urgency,
     examples,
     ladder,
     presence,
@@ -158,9 +159,12 @@ class TestRouteProperties:
 
     @given(structures_with_cases())
     def test_beyond_goes_to_street(self, pair: tuple[Structure, Case]) -> None:
-        """A matter reaching beyond the community goes to the street office."""
+        """A matter reaching beyond the community goes to the street office.
+
+        Not an emergency: that is dispatched to the departments whatever its scope.
+        """
         s, case = pair
-        r = route(s, attrs.evolve(case, scope=Scope.BEYOND))
+        r = route(s, attrs.evolve(case, scope=Scope.BEYOND, urgency=Urgency.ROUTINE))
         assert r.tier is Tier.STREET
         assert r.handler == "so:s"
 
