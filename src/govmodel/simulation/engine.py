@@ -521,7 +521,10 @@ class _Ledger:
         self.policy = policy
         self.start = scenario.start
         self.end_us = (scenario.end - scenario.start) // _ONE_US
-        self.response_limit_us = policy.response_limit // _ONE_US
+        # The response limit as microseconds when it runs round the clock (the
+        # default); a limit in working time is counted case by case.
+        elapsed = policy.response_limit.elapsed
+        self.response_limit_us = None if elapsed is None else elapsed // _ONE_US
         self.window_us = policy.recurrence_window // _ONE_US
         self.arrivals = arrivals
         n = len(arrivals.cases)
@@ -622,9 +625,18 @@ class _Ledger:
             else scenario.response_hours_without_grid
         )
         delay = int(self.arrivals.response[i] * mean * _HOUR_US)
-        if delay > self.response_limit_us and self.arrivals.hotline[i] < scenario.hotline:
-            return -1 - (t + self.response_limit_us)
+        due = self.response_due(t)
+        if t + delay > due and self.arrivals.hotline[i] < scenario.hotline:
+            return -1 - due
         return t + delay
+
+    def response_due(self, t: int) -> int:
+        """When a case reported at ``t`` must be accepted, in microseconds from the start."""
+        limit = self.response_limit_us
+        if limit is not None:
+            return t + limit
+        due = self.policy.deadline(self.start + t * _ONE_US, self.policy.response_limit)
+        return (due - self.start) // _ONE_US
 
     def accept(self, i: int, t: int) -> None:
         routing = self.routing[i]
@@ -683,14 +695,13 @@ class _Ledger:
 
     def metrics(self) -> Metrics:
         """The counts ``govmodel.metrics`` would make of the log at the end of the period."""
-        limit = self.response_limit_us
         end = self.end_us
         accepted = in_time = awaiting = settled = closed = resolved = on_time = 0
         revisited = reopened = 0
         contained: dict[Tier, int] = {}
         times = self.arrivals.times
         for i in range(len(self.cases)):
-            deadline = times[i] + limit
+            deadline = self.response_due(int(times[i]))
             at = self.accepted_us[i]
             if at >= 0:
                 accepted += 1
