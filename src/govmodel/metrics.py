@@ -443,7 +443,14 @@ class _Tally:
         self.counts[name] = self.counts.get(name, 0) + amount
 
 
-def _observed(events: Iterable[CaseEvent], now: dt.datetime) -> list[CaseEvent]:
+def _before(a: dt.datetime, b: dt.datetime, policy: Policy) -> bool:
+    """``a < b``; a naive and an aware time compare as local times of the policy's zone."""
+    if (a.tzinfo is None) is not (b.tzinfo is None):
+        return policy.aware(a) < policy.aware(b)
+    return a < b
+
+
+def _observed(events: Iterable[CaseEvent], now: dt.datetime, policy: Policy) -> list[CaseEvent]:
     """The events at or before ``now``, in the order given."""
     kept: list[CaseEvent] = []
     for index, event in enumerate(events):
@@ -452,14 +459,7 @@ def _observed(events: Iterable[CaseEvent], now: dt.datetime) -> list[CaseEvent]:
                 f"events[{index}]: expected one of the CaseEvent classes, "
                 f"found {type(event).__name__}"
             )
-        try:
-            later = event.at > now
-        except TypeError:
-            raise TypeError(
-                f"events[{index}]: cannot compare its time {event.at.isoformat()} with "
-                f"now={now.isoformat()}; expected both naive or both timezone-aware"
-            ) from None
-        if not later:
+        if not _before(now, event.at, policy):
             kept.append(event)
     return kept
 
@@ -489,11 +489,11 @@ def _count_case(
     assert reported_at is not None
 
     tally.add("reported")
-    deadline = reported_at + policy.response_limit
+    deadline = policy.deadline(reported_at, policy.response_limit)
     if state.accepted_at is not None:
         tally.add("accepted")
-        tally.add("accepted_in_time", int(state.accepted_at <= deadline))
-    elif now < deadline:
+        tally.add("accepted_in_time", int(not _before(deadline, state.accepted_at, policy)))
+    elif _before(now, deadline, policy):
         tally.add("awaiting_response")
     if state.status in (Status.RESOLVED, Status.CLOSED):
         tally.add("settled")
@@ -507,7 +507,7 @@ def _count_case(
     else:
         tier = last_routing.tier
         tally.contained[tier] = tally.contained.get(tier, 0) + 1
-        tally.add("on_time", int(state.resolved_at <= last_routing.due))
+        tally.add("on_time", int(not _before(last_routing.due, state.resolved_at, policy)))
     tally.add("revisited", int(state.revisited_since_resolved is not None))
     tally.add("reopened", int(state.reopened > 0))
 
@@ -541,8 +541,13 @@ def metrics(
     InvalidTransition
         When a case's events (up to ``now``) are in an impossible order.
     TypeError
-        For something that is not an event, or times that cannot be compared
-        with ``now`` (naive against timezone-aware).
+        For something that is not an event.
+
+    Notes
+    -----
+    Naive and timezone-aware times may be mixed across cases and with
+    ``now``: where they meet, a naive time is read as a local time of
+    ``policy.time_zone``.
 
     Examples
     --------
@@ -571,6 +576,6 @@ def metrics(
     if not isinstance(now, dt.datetime):
         raise TypeError(f"now: expected a datetime, found {type(now).__name__}")
     tally = _Tally()
-    for _, case_events in iter_case_events(_observed(events, now)):
+    for _, case_events in iter_case_events(_observed(events, now, policy)):
         _count_case(case_events, now=now, policy=policy, tally=tally)
     return Metrics(contained=tally.contained, **tally.counts)
