@@ -23,7 +23,6 @@ from govmodel import (
     Urgency,
     load_policy,
 )
-from govmodel.rules.policy import FrozenMap
 
 
 class TestDefaultPolicy:
@@ -154,16 +153,6 @@ class TestLoadPolicy:
         with pytest.raises(SpecError) as info:
             load_policy(bad)
         assert info.value.problems[0].code == "syntax"
-
-
-class TestFrozenMap:
-    def test_mapping_behaviour(self) -> None:
-        """FrozenMap reads like a dict, compares with dicts and hashes by content."""
-        m = FrozenMap({"a": 1, "b": 2})
-        assert dict(m) == {"a": 1, "b": 2}
-        assert m == {"a": 1, "b": 2}
-        assert hash(m) == hash(FrozenMap({"b": 2, "a": 1}))
-        assert pickle.loads(pickle.dumps(m)) == m
 
 
 class TestDeadline:

@@ -15,6 +15,7 @@ Examples
 """
 
 from govmodel import examples, synth
+from govmodel._metrics import Metrics, metrics
 from govmodel.cases import (
     Accepted,
     Case,
@@ -44,7 +45,6 @@ from govmodel.errors import (
     SpecProblem,
     UnknownNodeError,
 )
-from govmodel.metrics import Metrics, metrics
 from govmodel.model import (
     Appointment,
     Body,

@@ -21,62 +21,19 @@ import datetime as dt
 import os
 import tomllib
 import zoneinfo
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import attrs
 
+from govmodel._frozenmap import FrozenMap
 from govmodel.errors import SpecError, SpecProblem
 from govmodel.model import BodyKind, Category, Domain, Role, Tier, Urgency
 from govmodel.rules.calendar import CHINA_CALENDAR, Calendar, LimitUnit, TimeLimit, as_limit
 
+# FrozenMap lives in govmodel._frozenmap; the policy, which holds several, exports it too.
 __all__ = ["DEFAULT_POLICY", "FrozenMap", "Policy", "load_policy"]
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class FrozenMap(Mapping[K, V], Generic[K, V]):
-    """An immutable, hashable, picklable mapping (policies hold several).
-
-    Examples
-    --------
-    >>> m = FrozenMap({"a": 1})
-    >>> m["a"], len(m), hash(m) == hash(FrozenMap({"a": 1}))
-    (1, 1, True)
-    """
-
-    __slots__ = ("_data", "_hash")
-
-    def __init__(self, data: Mapping[K, V] | None = None) -> None:
-        self._data: dict[K, V] = dict(data or {})
-        self._hash: int | None = None
-
-    def __getitem__(self, key: K) -> V:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[K]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __hash__(self) -> int:
-        if self._hash is None:
-            self._hash = hash(frozenset(self._data.items()))
-        return self._hash
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Mapping):
-            return dict(self._data) == dict(other)
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return f"FrozenMap({self._data!r})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (FrozenMap, (self._data,))
 
 
 def _domains(*names: Domain) -> frozenset[Domain]:

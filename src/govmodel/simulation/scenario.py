@@ -28,9 +28,9 @@ from typing import Any
 
 import attrs
 
+from govmodel._frozenmap import FrozenMap
 from govmodel.errors import GovModelError
 from govmodel.model import Category, Channel, Scope, Tier, Urgency
-from govmodel.rules.policy import FrozenMap
 
 __all__ = ["Scenario", "ScenarioError"]
 
