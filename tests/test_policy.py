@@ -94,6 +94,29 @@ class TestDefaultPolicy:
             attrs.evolve(DEFAULT_POLICY, time_limits=limits)
 
 
+class TestRepr:
+    def test_default_is_short(self) -> None:
+        """The default policy's repr is one short word, not hundreds of entries."""
+        assert repr(DEFAULT_POLICY) == "Policy(<default>)"
+
+    def test_signatures_stay_readable(self) -> None:
+        """help() of a rule that takes policy= shows a one-line signature."""
+        import inspect
+
+        from govmodel import route
+
+        assert str(inspect.signature(route)).endswith(
+            "*, policy: 'Policy' = Policy(<default>)) -> 'Routing'"
+        )
+
+    def test_only_what_differs(self) -> None:
+        """A changed policy lists the fields that differ, long values as <changed>."""
+        changed = attrs.evolve(DEFAULT_POLICY, require_revisit=False, recurrence_threshold=4)
+        assert repr(changed) == "Policy(<default>, recurrence_threshold=4, require_revisit=False)"
+        noisy = load_policy({"time_limits_hours": {"micro_grid": {"routine": 12}}})
+        assert repr(noisy) == "Policy(<default>, time_limits=<changed>)"
+
+
 class TestLoadPolicy:
     def test_overrides_only_given_keys(self, tmp_path: Path) -> None:
         """A TOML file changes what it names and keeps the rest of the base policy."""

@@ -112,6 +112,17 @@ class TestScenario:
         with pytest.raises(ValueError, match=f"{field}.*{message}|{message}"):
             Scenario(**{field: value})  # type: ignore[arg-type]
 
+    @pytest.mark.parametrize("field", ["days", "capacity", "max_reopens", "households_if_unknown"])
+    @pytest.mark.parametrize("value", [30.0, 2.5, True])
+    def test_whole_number_fields(self, field: str, value: object) -> None:
+        """An integer field refuses a float or a bool, naming the field; it was accepted before."""
+        with pytest.raises(govmodel.GovModelError, match=f"^{field}: expected a whole number"):
+            Scenario(**{field: value})  # type: ignore[arg-type]
+
+    def test_numpy_integers_are_whole(self) -> None:
+        """A NumPy integer is a whole number."""
+        assert Scenario(days=np.int64(30)).days == 30  # type: ignore[arg-type]
+
     def test_rates_complete(self) -> None:
         """Every category needs a rate."""
         rates = dict(Scenario().rates)

@@ -205,7 +205,7 @@ def _deliberation_limit(value: TimeLimit | dt.timedelta) -> TimeLimit:
     return _named_limit("deliberation_limit", value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Policy:
     """Every tunable of the routing, escalation and lifecycle rules.
 
@@ -286,6 +286,36 @@ class Policy:
             raise ValueError(
                 f"recurrence_threshold: expected 1 or more, found {self.recurrence_threshold}"
             )
+
+    def __repr__(self) -> str:
+        """Short: ``Policy(<default>)``, then only what differs from the default.
+
+        The whole policy is hundreds of entries; written out it would flood
+        ``help()`` and every signature that takes ``policy=``. A field that
+        differs is shown with its value when that is short, else as
+        ``<changed>``.
+
+        Examples
+        --------
+        >>> import attrs
+        >>> from govmodel import DEFAULT_POLICY, load_policy
+        >>> DEFAULT_POLICY
+        Policy(<default>)
+        >>> attrs.evolve(DEFAULT_POLICY, require_revisit=False)
+        Policy(<default>, require_revisit=False)
+        >>> load_policy({"category_domains": {"noise": ["legal"]}, "recurrence_threshold": 3})
+        Policy(<default>, category_domains=<changed>, recurrence_threshold=3)
+        """
+        default = globals().get("DEFAULT_POLICY")
+        if default is None:  # building the default itself
+            return "Policy(<default>)"
+        changed = []
+        for field in attrs.fields(Policy):
+            value = getattr(self, field.name)
+            if value != getattr(default, field.name):
+                shown = repr(value)
+                changed.append(f"{field.name}={shown if len(shown) <= 40 else '<changed>'}")
+        return "Policy(" + ", ".join(["<default>", *changed]) + ")"
 
     def due(self, tier: Tier, urgency: Urgency, at: dt.datetime) -> dt.datetime:
         """When a case taken up at ``at`` must be resolved at ``tier``.

@@ -18,11 +18,16 @@ Examples
 Traceback (most recent call last):
 ...
 govmodel.simulation.scenario.ScenarioError: satisfaction: expected a probability ... found 1.5
+>>> Scenario(days=30.5)
+Traceback (most recent call last):
+...
+govmodel.simulation.scenario.ScenarioError: days: expected a whole number (int), found 30.5 (float)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from collections.abc import Mapping
 from typing import Any
 
@@ -57,6 +62,16 @@ def _probability(_inst: object, attribute: attrs.Attribute[Any], value: float) -
 def _positive(_inst: object, attribute: attrs.Attribute[Any], value: float) -> None:
     if not value > 0:
         raise ScenarioError(f"{attribute.name}: expected a positive number, found {value}")
+
+
+def _whole(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    # A float such as 30.0 or 2.5 would pass the comparisons and then be used
+    # as a count of days or servers; bool is an int, but never a count.
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ScenarioError(
+            f"{attribute.name}: expected a whole number (int), found {value!r}"
+            f" ({type(value).__name__})"
+        )
 
 
 def _non_negative_map(
@@ -207,12 +222,12 @@ class Scenario:
     0.05
     """
 
-    days: int = attrs.field(default=365, validator=_positive)
+    days: int = attrs.field(default=365, validator=[_whole, _positive])
     start: dt.datetime = dt.datetime(2025, 1, 1)
     rates: FrozenMap[Category, float] = attrs.field(
         factory=lambda: FrozenMap(_RATES), converter=_frozen, validator=_non_negative_map
     )
-    households_if_unknown: int = attrs.field(default=1000, validator=_positive)
+    households_if_unknown: int = attrs.field(default=1000, validator=[_whole, _positive])
     scopes: FrozenMap[Category, Scope] = attrs.field(
         factory=lambda: FrozenMap(_SCOPES), converter=_frozen
     )
@@ -220,7 +235,7 @@ class Scenario:
         factory=lambda: FrozenMap(_HANDLING_HOURS), converter=_frozen
     )
     handling_sigma: float = attrs.field(default=0.6, validator=_positive)
-    capacity: int = attrs.field(default=3, validator=_positive)
+    capacity: int = attrs.field(default=3, validator=[_whole, _positive])
     response_hours: float = attrs.field(default=2.0, validator=_positive)
     response_hours_without_grid: float = attrs.field(default=30.0, validator=_positive)
     hotline: float = attrs.field(default=0.5, validator=_probability)
@@ -228,7 +243,7 @@ class Scenario:
     satisfaction: float = attrs.field(default=0.95, validator=_probability)
     revisit_hours: float = attrs.field(default=48.0, validator=_positive)
     reopen: float = attrs.field(default=0.5, validator=_probability)
-    max_reopens: int = attrs.field(default=2)
+    max_reopens: int = attrs.field(default=2, validator=_whole)
     channels: FrozenMap[Channel, float] = attrs.field(
         factory=lambda: FrozenMap(_CHANNELS), converter=_frozen, validator=_shares
     )
