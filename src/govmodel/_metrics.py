@@ -104,6 +104,7 @@ from typing import NamedTuple, TypeVar, get_args
 import attrs
 
 from govmodel._frozenmap import FrozenMap
+from govmodel._text import percent
 from govmodel.cases import (
     CaseEvent,
     CaseState,
@@ -422,7 +423,7 @@ class Metrics:
         rows.append(("resolved unrouted", "", str(self.unrouted)))
         rows.append(("latent problems found", "", f"{self.findings} / {self.revisits}"))
         cells = [("measure", "rate", "count")] + [
-            (label, rate if isinstance(rate, str) else _percent(rate), count)
+            (label, rate if isinstance(rate, str) else percent(rate), count)
             for label, rate, count in rows
         ]
         widths = [max(len(row[column]) for row in cells) for column in range(3)]
@@ -430,10 +431,6 @@ class Metrics:
             f"{label:<{widths[0]}}  {rate:>{widths[1]}}  {count:>{widths[2]}}".rstrip()
             for label, rate, count in cells
         )
-
-
-def _percent(rate: float | None) -> str:
-    return "n/a" if rate is None else f"{rate * 100:.1f}%"
 
 
 # The definitions above, case by case. ``metrics`` folds each case of a log

@@ -26,6 +26,7 @@ import json
 from typing import TextIO
 
 from govmodel import examples
+from govmodel._text import percent
 from govmodel.cli._common import Commands, add_command, save_figure, structure_from
 from govmodel.errors import MissingExtraError
 from govmodel.simulation import Scenario, SimulationResult, simulate
@@ -96,17 +97,17 @@ def demo_command(args: argparse.Namespace, *, out: TextIO) -> int:
     print("", file=out)
     rows = [
         ("requests", str(len(result.outcomes)), article.get("requests", "")),
-        ("response rate", _percent(m.response_rate), article.get("response_rate", "")),
-        ("resolution rate", _percent(m.resolution_rate), article.get("resolution_rate", "")),
-        ("revisit coverage", _percent(m.revisit_coverage), article.get("revisit_coverage", "")),
-        ("satisfaction rate", _percent(m.satisfaction_rate), ""),
-        ("on-time rate", _percent(m.on_time_rate), ""),
-        ("reopen rate", _percent(m.reopen_rate), ""),
+        ("response rate", percent(m.response_rate), article.get("response_rate", "")),
+        ("resolution rate", percent(m.resolution_rate), article.get("resolution_rate", "")),
+        ("revisit coverage", percent(m.revisit_coverage), article.get("revisit_coverage", "")),
+        ("satisfaction rate", percent(m.satisfaction_rate), ""),
+        ("on-time rate", percent(m.on_time_rate), ""),
+        ("reopen rate", percent(m.reopen_rate), ""),
         ("escaped to the 12345 hotline", str(result.hotline), ""),
     ]
     containment = m.containment or {}
     for tier, share in containment.items():
-        rows.append((f"settled at {tier.value}", _percent(share), ""))
+        rows.append((f"contained at {tier.value}", percent(share), ""))
     if args.json:
         data = {
             "structure": structure.name,
@@ -133,7 +134,3 @@ def _picture(result: SimulationResult, name: str, args: argparse.Namespace, out:
     except MissingExtraError as err:
         print(f"no picture: {err}", file=out)
     return 0
-
-
-def _percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{100 * value:.1f}%"

@@ -24,6 +24,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, TextIO
 
+from govmodel import examples
 from govmodel.cases import Case
 from govmodel.cli._common import (
     PROBLEMS,
@@ -81,10 +82,11 @@ def add_commands(commands: Commands) -> None:
         commands,
         "validate",
         help="check spec files and list every problem",
-        description="Load specs (.toml, .json, .yaml; - reads one from standard input, in the "
-        "--format given) and list every problem with its location. Exit status 0 when no "
-        "spec has an error (warnings are listed), 1 otherwise.",
+        description="Load specs (.toml, .json, .yaml, or a bundled example's name; - reads one "
+        "from standard input, in the --format given) and list every problem with its location. "
+        "Exit status 0 when no spec has an error (warnings are listed), 1 otherwise.",
         examples=[
+            "govmodel validate xinhe",
             "govmodel synth district -o district.toml",
             "govmodel validate district.toml",
             "govmodel validate district.toml --json",
@@ -94,7 +96,10 @@ def add_commands(commands: Commands) -> None:
         ],
     )
     check.add_argument(
-        "paths", metavar="PATH", nargs="+", help="a spec file, or - for standard input"
+        "paths",
+        metavar="PATH",
+        nargs="+",
+        help="a spec file, a bundled example's name, or - for standard input",
     )
     check.add_argument(
         "--format",
@@ -216,6 +221,8 @@ def _validate(path: str, *, fmt: Format) -> dict[str, Any]:
     try:
         if path == "-":
             structure = loads(sys.stdin.read(), format=fmt, where="<stdin>", validate=False)
+        elif path in examples.names() and not Path(path).exists():
+            structure = load(examples.path(path), validate=False)
         else:
             structure = load(Path(path), validate=False)
     except SpecError as err:
