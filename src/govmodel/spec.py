@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from enum import StrEnum
@@ -39,7 +40,18 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from govmodel._gc import paused
-from govmodel._strict import WrongTypeError, show, strict_date
+from govmodel._reading import ReadProblem, read_json, yaml_loader
+from govmodel._strict import (
+    MAX_INT_DIGITS,
+    MAX_SHOWN,
+    WrongTypeError,
+    digits,
+    quoted,
+    show,
+    strict_date,
+    strict_str,
+    surrogate_at,
+)
 from govmodel._strict import configure_converter as configure_strict
 from govmodel.errors import MissingExtraError, SpecError, SpecProblem
 from govmodel.model import Appointment, Body, Grid, Meeting, Person, Place, Post, Tie
@@ -212,32 +224,55 @@ def load(source: str | os.PathLike[str] | Mapping[str, Any], *, validate: bool =
     fmt = _SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         raise SpecError(
-            f"{path}: cannot load",
+            f"{_printable(str(path))}: cannot load",
             [
                 SpecProblem(
                     "",
                     "unknown-format",
-                    f"expected a file ending in .toml, .json, .yaml or .yml, found {path.name!r}",
+                    "expected a file ending in .toml, .json, .yaml or .yml, "
+                    f"found {_printable(repr(path.name))}",
                 )
             ],
         )
+    where = _printable(str(path))
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
         raise SpecError(
-            f"{path}: cannot load",
+            f"{where}: cannot load",
             [SpecProblem("", "unreadable", f"cannot read the file: {err.strerror or err}")],
         ) from None
     except UnicodeDecodeError as err:
         raise SpecError(
-            f"{path}: cannot load",
+            f"{where}: cannot load",
             [
                 SpecProblem(
                     "", "unreadable", f"expected UTF-8 text: {err.reason} at byte {err.start}"
                 )
             ],
         ) from None
-    return loads(text, format=fmt, where=str(path), validate=validate)
+    except ValueError:
+        # A NUL or a lone surrogate in the path: no file system can name it.
+        raise SpecError(
+            f"{where}: cannot load",
+            [
+                SpecProblem(
+                    "",
+                    "unreadable",
+                    "expected a path without NUL characters or lone surrogates",
+                )
+            ],
+        ) from None
+    return loads(text, format=fmt, where=where, validate=validate)
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters and lone surrogates as escapes, fit to print."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def loads(
@@ -267,7 +302,9 @@ def loads(
             f"{where}: cannot load",
             [
                 SpecProblem(
-                    "", "unknown-format", f'expected "toml", "json" or "yaml", found {format!r}'
+                    "",
+                    "unknown-format",
+                    f'expected "toml", "json" or "yaml", found {show(format)}',
                 )
             ],
         )
@@ -284,21 +321,32 @@ def loads(
 def _parse(text: str, fmt: Format, where: str) -> object:
     if fmt == "yaml":
         yaml = _yaml("reading YAML specs")
+    message: str
+    at = surrogate_at(text)
+    if at is not None:
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        message = f"a lone surrogate, which UTF-8 cannot hold (line {line}, column {column})"
+        raise SpecError(
+            f"{where}: cannot load",
+            [SpecProblem("", "syntax", f"not valid {fmt.upper()}: {message}")],
+        )
     try:
         if fmt == "toml":
             return tomllib.loads(text)
         if fmt == "json":
-            return json.loads(text)
+            return read_json(text)
         if fmt == "yaml":
-            # libyaml's loader when PyYAML was built with it: the same documents,
-            # read about three times faster than the pure-Python SafeLoader.
-            return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            return yaml.load(text, Loader=yaml_loader(yaml))
     except tomllib.TOMLDecodeError as err:
         message = str(err)
-    except json.JSONDecodeError as err:
-        message = f"{err.msg} (line {err.lineno}, column {err.colno})"
+    except ReadProblem as err:
+        message = str(err)
     except RecursionError:
         message = "nested too deeply"
+    except ValueError:
+        # tomllib turns digits into an int with int(), which refuses long ones.
+        message = f"expected integers of at most {MAX_INT_DIGITS} digits, found a longer one"
     except Exception as err:
         if fmt != "yaml" or not isinstance(err, yaml.YAMLError):
             raise
@@ -326,7 +374,7 @@ def _load_mapping(data: object, *, where: str, validate: bool) -> Structure:
         )
     for key in data:
         if key not in _TOP_KEYS:
-            problems.append(SpecProblem(str(key), "unknown-key", f'unknown key "{key}"'))
+            problems.append(_unknown_key("", key))
     schema = data.get("schema")
     if schema is None:
         problems.append(
@@ -339,12 +387,10 @@ def _load_mapping(data: object, *, where: str, validate: bool) -> Structure:
     names: dict[str, str] = {}
     for key in ("name", "name_zh"):
         value = data.get(key, "")
-        if isinstance(value, str):
-            names[key] = value
-        else:
-            problems.append(
-                SpecProblem(key, "wrong-type", f"expected a string, found {show(value)}")
-            )
+        try:
+            names[key] = strict_str(value, str)
+        except WrongTypeError as err:
+            problems.append(SpecProblem(key, err.code, str(err)))
     with paused():
         return _load_records(data, names, problems, where=where, validate=validate)
 
@@ -436,14 +482,42 @@ def _in_order(problems: list[SpecProblem]) -> list[SpecProblem]:
     order = {name: i for i, name in enumerate(_TOP_KEYS)}
 
     def key(p: SpecProblem) -> tuple[int, int, str]:
-        head, _, rest = p.location.partition("[")
-        index = rest.partition("]")[0]
-        return (order.get(head, -1), int(index) if index.isdigit() else -1, p.location)
+        match = _RECORD_AT.match(p.location)
+        if match is None:
+            return (order.get(p.location.partition(".")[0], -1), -1, p.location)
+        return (order.get(match["list"], -1), int(match["index"]), p.location)
 
     return sorted(problems, key=key)
 
 
+# A record's location, ``places[3]...``: ASCII digits only ("²".isdigit() is true).
+_RECORD_AT = re.compile(r"(?P<list>[a-z_]+)\[(?P<index>[0-9]{1,18})\]")
+
+
+def _key_label(key: object) -> str:
+    """A key as a location names it: the key itself, or what it is when not a string."""
+    if isinstance(key, str):
+        text = key if len(key) <= MAX_SHOWN else key[:MAX_SHOWN] + "…"
+        return _printable(text)
+    if type(key) is int and digits(key) <= 20:
+        return int.__repr__(key)
+    return f"<{show(key)}>"
+
+
+def _unknown_key(location: str, key: object) -> SpecProblem:
+    at = f"{location}.{_key_label(key)}" if location else _key_label(key)
+    if isinstance(key, str):
+        return SpecProblem(at, "unknown-key", f"unknown key {quoted(key)}")
+    return SpecProblem(at, "unknown-key", f"unknown key {show(key)}; keys are strings")
+
+
+def _sort_key(key: object) -> tuple[bool, str]:
+    return (not isinstance(key, str), key if isinstance(key, str) else type(key).__name__)
+
+
 _SINGULAR = {"domains": "domain"}
+# People's names are personal data: a problem with them names the kind of value only.
+_PERSONAL_AT = re.compile(r"people\[[0-9]+\]\.(name|name_zh)")
 
 
 def _field_label(name: str) -> str:
@@ -470,10 +544,7 @@ def _problems_of(err: BaseException, location: str, record_type: type[Any]) -> l
             out.extend(_problems_of(exc, item_location, record_type))
         return out
     if isinstance(err, ForbiddenExtraKeysError):
-        return [
-            SpecProblem(f"{location}.{key}", "unknown-key", f'unknown key "{key}"')
-            for key in sorted(err.extra_fields)
-        ]
+        return [_unknown_key(location, key) for key in sorted(err.extra_fields, key=_sort_key)]
     if isinstance(err, KeyError):
         # cattrs reports a missing required key as a KeyError noted with the field.
         return [
@@ -491,6 +562,8 @@ def _problems_of(err: BaseException, location: str, record_type: type[Any]) -> l
                     f"expected {err.expected}",
                 )
             ]
+        if _PERSONAL_AT.fullmatch(location):
+            return [SpecProblem(location, err.code, err.personal())]
         return [SpecProblem(location, err.code, str(err))]
     if isinstance(err, ValueError | TypeError) and attrs.has(record_type):
         # A record's own invariant ("households: expected a count of 0 or more").
