@@ -340,7 +340,7 @@ class TestNodeLinkInput:
             (lambda d: d.__setitem__("graph", []), "graph"),
             (lambda d: d["edges"][0].__setitem__("relation", ["x"]), "edges[0].relation"),
             (lambda d: d.__setitem__("multigraph", None), "multigraph"),
-            (lambda d: d["edges"][0].__setitem__("key", {"a": 1}), ""),
+            (lambda d: d["edges"][0].__setitem__("key", {"a": 1}), "edges[0].key"),
         ],
     )
     def test_bad_shapes_are_interop_errors(self, change: Any, where: str) -> None:
