@@ -91,7 +91,14 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from govmodel._reading import ReadProblem, read_json
-from govmodel._strict import digits, kind_of, quoted
+from govmodel._strict import (
+    MAX_INT_DIGITS,
+    NO_SURROGATES,
+    digits,
+    kind_of,
+    quoted,
+    surrogate_at,
+)
 from govmodel.errors import InteropError, SpecError
 from govmodel.model import (
     Appointment,
@@ -531,7 +538,7 @@ class _Object:
         value = self.get(key)
         if not isinstance(value, str):
             raise InteropError(self.at(key), f"expected a string, found {self.show(value)}")
-        return value
+        return self.text(self.at(key), value)
 
     def optional_str(self, key: str) -> str | None:
         value = self.get(key)
@@ -539,6 +546,12 @@ class _Object:
             return None
         if not isinstance(value, str):
             raise InteropError(self.at(key), f"expected a string, found {self.show(value)}")
+        return self.text(self.at(key), value)
+
+    def text(self, where: str, value: str) -> str:
+        """``value``, unless it holds a lone surrogate, which no output could write."""
+        if not value.isascii() and surrogate_at(value) is not None:
+            raise InteropError(where, f"expected {NO_SURROGATES}, found {self.show(value)}")
         return value
 
     def optional_int(self, key: str) -> int | None:
@@ -547,6 +560,11 @@ class _Object:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
             raise InteropError(self.at(key), f"expected an integer, found {self.show(value)}")
+        if digits(value) > MAX_INT_DIGITS:
+            raise InteropError(
+                self.at(key),
+                f"expected an integer of at most {MAX_INT_DIGITS} digits, found {self.show(value)}",
+            )
         return value
 
     def optional_bool(self, key: str) -> bool | None:
@@ -573,7 +591,7 @@ class _Object:
         for where, item in self.items(key):
             if not isinstance(item, str):
                 raise InteropError(where, f"expected a string, found {self.show(item)}")
-            result.append((where, item))
+            result.append((where, self.text(where, item)))
         return result
 
     def choice(self, key: str, enum: type[_E]) -> _E:
@@ -629,7 +647,7 @@ class _Object:
                 raise InteropError(
                     self.at(key),
                     f"expected only the keys {_choices(sorted(self.taken))} in {self.what}, "
-                    f'found "{key}", which govmodel cannot map',
+                    f"found {quoted(key)}, which govmodel cannot map",
                 )
 
 
