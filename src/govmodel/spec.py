@@ -44,6 +44,7 @@ from govmodel._reading import ReadProblem, read_json, yaml_loader
 from govmodel._strict import (
     MAX_INT_DIGITS,
     MAX_SHOWN,
+    NO_SURROGATES,
     WrongTypeError,
     digits,
     quoted,
@@ -646,7 +647,9 @@ def dumps(structure: Structure, *, format: Format) -> str:
     Raises
     ------
     SpecError
-        For a format other than ``"toml"``, ``"json"`` or ``"yaml"``.
+        For a format other than ``"toml"``, ``"json"`` or ``"yaml"``, or a
+        structure built in Python that holds what no UTF-8 file can (a lone
+        surrogate, an integer of more than 4300 digits), with its location.
     MissingExtraError
         For YAML when PyYAML is not installed.
 
@@ -659,27 +662,65 @@ def dumps(structure: Structure, *, format: Format) -> str:
     ...     for f in ("toml", "json", "yaml"))
     True
     """
+    if format not in ("toml", "json", "yaml"):
+        raise SpecError(
+            "spec: cannot write",
+            [
+                SpecProblem(
+                    "format",
+                    "unknown-format",
+                    f'expected "toml", "json" or "yaml", found {show(format)}',
+                )
+            ],
+        )
+    try:
+        text: str | None = _dumps(structure, format)
+    except (ValueError, UnicodeEncodeError):
+        # An integer too long to write, or a lone surrogate YAML cannot emit.
+        text = None
+    if text is None or surrogate_at(text) is not None:
+        raise SpecError("spec: cannot write", [_unwritable(to_dict(structure))])
+    return text
+
+
+def _dumps(structure: Structure, format: Format) -> str:
     if format == "toml":
         import tomli_w
 
         return tomli_w.dumps(_to_dict(structure, _converter("native")))
     if format == "json":
         return _json_text(to_dict(structure)) + "\n"
-    if format == "yaml":
-        yaml = _yaml("writing YAML specs")
-        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-        text: str = yaml.dump(
-            to_dict(structure), Dumper=dumper, allow_unicode=True, sort_keys=False
-        )
-        return text
-    raise SpecError(
-        "spec: cannot write",
-        [
-            SpecProblem(
-                "format", "unknown-format", f'expected "toml", "json" or "yaml", found {format!r}'
+    yaml = _yaml("writing YAML specs")
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text: str = yaml.dump(to_dict(structure), Dumper=dumper, allow_unicode=True, sort_keys=False)
+    return text
+
+
+def _unwritable(spec: dict[str, Any]) -> SpecProblem:
+    """The first value of a spec no UTF-8 file can hold, located.
+
+    A structure built in Python can hold what no loader would have let in:
+    a lone surrogate in a name, an integer of more than 4300 digits.
+    """
+    stack: list[tuple[str, object]] = [("", spec)]
+    while stack:
+        location, value = stack.pop(0)
+        if isinstance(value, dict):
+            stack[:0] = [(f"{location}.{k}" if location else k, v) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack[:0] = [(f"{location}[{i}]", v) for i, v in enumerate(value)]
+        elif isinstance(value, str) and surrogate_at(value) is not None:
+            personal = _PERSONAL_AT.fullmatch(location) is not None
+            found = "a string with one" if personal else show(value)
+            message = f"expected {NO_SURROGATES}, found {found}"
+            return SpecProblem(location, "invalid-value", message)
+        elif type(value) is int and digits(value) > MAX_INT_DIGITS:
+            return SpecProblem(
+                location,
+                "invalid-value",
+                f"expected an integer of at most {MAX_INT_DIGITS} digits, found {show(value)}",
             )
-        ],
-    )
+    return SpecProblem("", "invalid-value", "expected values a UTF-8 file can hold")
 
 
 # What json.dumps(ensure_ascii=False) encodes strings with: C code when available.
@@ -752,8 +793,9 @@ def dump(structure: Structure, path: str | os.PathLike[str]) -> None:
     Raises
     ------
     SpecError
-        For a path that does not end in ``.toml``, ``.json``, ``.yaml`` or ``.yml``;
-        nothing is written.
+        For a path that does not end in ``.toml``, ``.json``, ``.yaml`` or ``.yml``,
+        or a structure ``dumps`` refuses: nothing is written. For a file that
+        cannot be written (code ``unwritable``).
 
     Examples
     --------
@@ -779,4 +821,13 @@ def dump(structure: Structure, path: str | os.PathLike[str]) -> None:
                 )
             ],
         )
-    target.write_text(dumps(structure, format=fmt), encoding="utf-8")
+    text = dumps(structure, format=fmt)
+    try:
+        target.write_text(text, encoding="utf-8")
+    except (OSError, ValueError) as err:
+        # ValueError: a NUL in the path.
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else "a bad path"
+        raise SpecError(
+            f"{_printable(str(target))}: cannot write",
+            [SpecProblem("path", "unwritable", f"cannot write the file: {reason}")],
+        ) from None
