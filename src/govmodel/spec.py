@@ -267,6 +267,12 @@ def load(source: str | os.PathLike[str] | Mapping[str, Any], *, validate: bool =
     return loads(text, format=fmt, where=where, validate=validate)
 
 
+def _format_shown(value: object) -> str:
+    if isinstance(value, str) and len(value) <= MAX_SHOWN:
+        return _printable(repr(value))
+    return show(value)
+
+
 def _printable(text: str) -> str:
     """``text`` with control characters and lone surrogates as escapes, fit to print."""
     text = _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
@@ -305,7 +311,7 @@ def loads(
                 SpecProblem(
                     "",
                     "unknown-format",
-                    f'expected "toml", "json" or "yaml", found {show(format)}',
+                    f'expected "toml", "json" or "yaml", found {_format_shown(format)}',
                 )
             ],
         )
@@ -669,7 +675,7 @@ def dumps(structure: Structure, *, format: Format) -> str:
                 SpecProblem(
                     "format",
                     "unknown-format",
-                    f'expected "toml", "json" or "yaml", found {show(format)}',
+                    f'expected "toml", "json" or "yaml", found {_format_shown(format)}',
                 )
             ],
         )
