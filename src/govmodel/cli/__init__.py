@@ -38,6 +38,7 @@ from typing import TextIO
 from govmodel.cli import demo, interop, research, structure, synth
 from govmodel.cli._common import Handler, fail, option_problem, structure_from
 from govmodel.cli.structure import describe
+from govmodel.errors import GovModelError
 
 __all__ = ["describe", "fail", "main", "structure_from"]
 
@@ -84,6 +85,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except BrokenPipeError:
         # The reader went away (``govmodel ... | head``): nothing more to say.
         return 0
+    except GovModelError as err:
+        # Commands report their own errors; this keeps any other one a message.
+        return fail(str(err), stream)
     except UnicodeDecodeError as err:
         return fail(f"expected UTF-8 text: {err.reason} at byte {err.start}", stream)
     except OSError as err:

@@ -219,7 +219,15 @@ def route_command(args: argparse.Namespace, *, out: TextIO) -> int:
         domains=domains,
         receiver=args.receiver,
     )
-    routing = route(structure, case)
+    try:
+        routing = route(structure, case)
+    except OverflowError:
+        # The due time of a case reported at the very end of the calendar.
+        return fail(
+            f"--at: expected a date-time whose deadlines fall before the year 10000, "
+            f"found {args.at!r}",
+            out,
+        )
     tiers = presence(structure, args.place, at=at.date())
     if args.json:
         data = {
