@@ -198,7 +198,8 @@ def load_sweep(path: str | Path) -> tuple[list[Run], dict[str, Any]]:
     seeds = data.get("seeds", 1)
     if type(seeds) is not int or not 1 <= seeds <= MAX_SEEDS:
         raise GovModelError(
-            f"{path}: seeds: expected an integer from 1 to {MAX_SEEDS:,}, found {show(seeds)}"
+            f"{path}: seeds: expected an integer of 1 or more, at most {MAX_SEEDS:,}, "
+            f"found {show(seeds)}"
         )
     seed = data.get("seed", 0)
     if type(seed) is not int or not 0 <= seed < 2**128:
