@@ -179,10 +179,11 @@ def yaml_loader(yaml: Any) -> type[Any]:
         value: int = base.construct_yaml_int(self, node)
         return value
 
-    loader = type("_UniqueKeyLoader", (base,), {"construct_mapping": construct_mapping})
+    loader: Any = type("_UniqueKeyLoader", (base,), {"construct_mapping": construct_mapping})
     loader.add_constructor("tag:yaml.org,2002:int", construct_int)
     _YAML_LOADERS[base] = loader
-    return loader
+    made: type[Any] = loader
+    return made
 
 
 _YAML_LOADERS: dict[type[Any], type[Any]] = {}

@@ -310,8 +310,9 @@ def _refuse_unwritable(graph: nx.MultiDiGraph[str], *, personal: bool) -> None:
         where = f"nodes[{_id_text(node_id)}]"
         check(where, node_id)
         person = data.get("type") == "person"
-        for name, value in data.items():
-            check(f"{where}.{name}", value, private=person and personal)
+        # The label is derived from the names: name the record's own field first.
+        for name in sorted(data, key=lambda name: name == "label"):
+            check(f"{where}.{name}", data[name], private=person and personal)
     for source, target, data in graph.edges(data=True):
         where = f"edges[{_id_text(source)}, {_id_text(target)}, {_id_text(data['relation'])}]"
         for name, value in data.items():

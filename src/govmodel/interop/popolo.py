@@ -779,7 +779,7 @@ class _Importer:
                 raise InteropError(
                     other.at("lang"),
                     f'expected "{_LANG_ZH}" (govmodel keeps one other name, in Chinese), '
-                    f"found {_show(lang)}",
+                    f"found {other.show(lang)}",
                 )
             if index > 0:
                 raise InteropError(where, "expected one Chinese name, found a second")

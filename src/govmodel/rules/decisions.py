@@ -185,11 +185,12 @@ def _count(value: object) -> int:
             "owners",
             f"expected a whole number of owners, found {type(value).__name__} {_shown(value)}",
         )
-    if value < 1:
-        raise DecisionError("owners", f"expected 1 or more owners, found {_shown(int(value))}")
-    if value > _LARGEST:
-        raise DecisionError("owners", f"expected at most 10^15 owners, found {_shown(int(value))}")
-    return int(value)
+    count = int(value)
+    if count < 1:
+        raise DecisionError("owners", f"expected 1 or more owners, found {_shown(count)}")
+    if count > _LARGEST:
+        raise DecisionError("owners", f"expected at most 10^15 owners, found {_shown(count)}")
+    return count
 
 
 def _vote(value: Vote | str) -> Vote:
