@@ -257,18 +257,22 @@ class TestRoute:
         )
 
     @pytest.mark.parametrize(
-        ("extra", "message"),
+        ("extra", "message", "status"),
         [
-            (["--place", "nowhere"], '--place: no place "nowhere"'),
-            (["--place", "compound:wanda", "--at", "soon"], "--at: expected a date-time"),
-            (["--place", "compound:wanda", "--domains", "magic"], "--domains:"),
-            (["--place", "compound:wanda", "--receiver", "nobody"], "--receiver: no post or body"),
+            (["--place", "nowhere"], '--place: no place "nowhere"', 1),
+            (["--place", "compound:wanda", "--at", "soon"], "--at: expected a date and a time", 2),
+            (["--place", "compound:wanda", "--domains", "magic"], "--domains:", 2),
+            (
+                ["--place", "compound:wanda", "--receiver", "nobody"],
+                "--receiver: no post or body",
+                1,
+            ),
         ],
     )
-    def test_bad_arguments(self, extra: list[str], message: str) -> None:
-        """Bad arguments are one clear line and exit 1."""
-        status, text = run("route", "xinhe", "--category", "noise", *extra)
-        assert status == 1
+    def test_bad_arguments(self, extra: list[str], message: str, status: int) -> None:
+        """Bad arguments are one clear line: exit 2 when malformed, 1 when the spec lacks them."""
+        found, text = run("route", "xinhe", "--category", "noise", *extra)
+        assert found == status
         assert text.startswith("govmodel: error: " + message)
 
     def test_broken_spec(self, tmp_path: Path) -> None:
@@ -303,13 +307,19 @@ class TestSynth:
     @pytest.mark.parametrize(
         ("argv", "message"),
         [
-            (["synth", "town"], 'preset: unknown preset "town"; expected one of district, city, '),
             (["synth", "district", "--seed", "-2"], "--seed: expected 0 or more, found -2"),
-            (["synth", "district", "-o", "out.txt"], "--out: expected a file ending in .toml"),
+            (["synth", "district", "-o", "out.txt"], "-o: expected a file ending in .toml"),
         ],
     )
     def test_bad_arguments(self, argv: list[str], message: str) -> None:
-        """Bad arguments are one clear line and exit 1."""
+        """Bad arguments are one clear line and a usage error (exit 2)."""
         status, text = run(*argv)
-        assert status == 1
+        assert status == 2
         assert text.startswith("govmodel: error: " + message)
+
+    def test_unknown_preset_is_a_usage_error(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """An unknown preset exits 2, as a bad --category does (it used to exit 1)."""
+        with pytest.raises(SystemExit) as info:
+            main(["synth", "town"])
+        assert info.value.code == 2
+        assert "invalid choice: 'town'" in capsys.readouterr().err

@@ -44,7 +44,12 @@ from govmodel.interop.graph import (
     to_node_link,
     write_graphml,
 )
-from govmodel.interop.open311 import from_requests, loads_requests, to_requests
+from govmodel.interop.open311 import (
+    events_from_requests,
+    from_requests,
+    loads_requests,
+    to_requests,
+)
 from govmodel.interop.popolo import from_popolo, loads_popolo, to_popolo
 from govmodel.interop.render import to_dot, to_mermaid
 from govmodel.model import Matter, Person, Place, PlaceKind
@@ -292,8 +297,9 @@ class TestOpen311:
     @fuzz
     @given(value=json_values() | mutated(XINHE_REQUESTS), tz=st.none() | st.timezones())
     def test_from_requests(self, value: Any, tz: dt.tzinfo | None) -> None:
-        """from_requests() of any value, in any zone: cases or an InteropError."""
+        """from_requests() and events_from_requests() of any value, in any zone: no crash."""
         refuses(lambda v: from_requests(v, structure=XINHE, tz=tz), value)
+        refuses(lambda v: events_from_requests(v, structure=XINHE, tz=tz), value)
 
 
 class TestPopolo:

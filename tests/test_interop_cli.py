@@ -84,7 +84,39 @@ class TestExportImport:
         assert status == 0
         status, text = run("import", "open311", str(requests), "--spec", "xinhe")
         assert status == 0
-        assert text == f"{len(result.outcomes)} cases read\n"
+        n = len(result.outcomes)
+        assert text == f"{n} cases read ({n} reports)\n"
+
+    def test_open311_lifecycle_round_trip(self, tmp_path: Path) -> None:
+        """import --lifecycle keeps every event: the log exports back to the same requests.
+
+        Without it only the reports were kept, and a request's notes and status were lost.
+        """
+        result = simulate(examples.load("xinhe"), Scenario(days=20), seed=1)
+        log = tmp_path / "log.jsonl"
+        log.write_text(govmodel.dumps_events(result.events), encoding="utf-8")
+        first, second, back = tmp_path / "1.json", tmp_path / "2.json", tmp_path / "back.jsonl"
+        run("export", "xinhe", "--to", "open311", "--events", str(log), "-o", str(first))
+        status, text = run(
+            "import", "open311", str(first), "--spec", "xinhe", "--lifecycle", "-o", str(back)
+        )
+        assert status == 0
+        assert text.endswith(f"as {len(result.events)} events\n")
+        run("export", "xinhe", "--to", "open311", "--events", str(back), "-o", str(second))
+        assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8")
+
+    def test_open311_every_problem_listed(self, tmp_path: Path) -> None:
+        """A file with several bad requests lists each, with its index, and exits 1."""
+        path = tmp_path / "bad.json"
+        path.write_text(
+            json.dumps([{"service_request_id": "1", "service_code": "pothole"}, {"lat": 3}]),
+            encoding="utf-8",
+        )
+        status, text = run("import", "open311", str(path))
+        assert status == 1
+        assert "requests[0].service_code" in text
+        assert "requests[1].service_request_id" in text
+        assert "requests[1].lat" in text
 
     def test_open311_for_actor_keeps_personal_data_back(self, tmp_path: Path) -> None:
         """An export for a summoned unit carries no contact even with --include-personal."""

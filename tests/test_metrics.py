@@ -1,4 +1,4 @@
-"""Tests for `govmodel.metrics`: the measures of an event log at an observation time.
+"""Tests for `govmodel._metrics`: the measures of an event log at an observation time.
 
 Hand-made logs pin each definition and its edges (the response limit, the due,
 events at and after ``now``, reopenings, cases resolved without a routing);
@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from govmodel._metrics import Metrics, metrics
 from govmodel.cases import (
     Accepted,
     Case,
@@ -34,7 +35,6 @@ from govmodel.cases import (
     iter_case_events,
     replay,
 )
-from govmodel.metrics import Metrics, metrics
 from govmodel.model import Category, Domain, Procedure, Status, Tier
 from govmodel.rules.policy import DEFAULT_POLICY
 

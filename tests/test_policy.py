@@ -19,7 +19,6 @@ from govmodel import (
     Urgency,
     load_policy,
 )
-from govmodel.rules.policy import FrozenMap
 
 
 class TestDefaultPolicy:
@@ -73,6 +72,29 @@ class TestDefaultPolicy:
         del limits[Tier.STREET][Urgency.URGENT]
         with pytest.raises(ValueError, match=r"time_limits\.street: no limit for urgency urgent"):
             attrs.evolve(DEFAULT_POLICY, time_limits=limits)
+
+
+class TestRepr:
+    def test_default_is_short(self) -> None:
+        """The default policy's repr is one short word, not hundreds of entries."""
+        assert repr(DEFAULT_POLICY) == "Policy(<default>)"
+
+    def test_signatures_stay_readable(self) -> None:
+        """help() of a rule that takes policy= shows a one-line signature."""
+        import inspect
+
+        from govmodel import route
+
+        assert str(inspect.signature(route)).endswith(
+            "*, policy: 'Policy' = Policy(<default>)) -> 'Routing'"
+        )
+
+    def test_only_what_differs(self) -> None:
+        """A changed policy lists the fields that differ, long values as <changed>."""
+        changed = attrs.evolve(DEFAULT_POLICY, require_revisit=False, recurrence_threshold=4)
+        assert repr(changed) == "Policy(<default>, recurrence_threshold=4, require_revisit=False)"
+        noisy = load_policy({"time_limits_hours": {"micro_grid": {"routine": 12}}})
+        assert repr(noisy) == "Policy(<default>, time_limits=<changed>)"
 
 
 class TestLoadPolicy:
@@ -134,13 +156,3 @@ class TestLoadPolicy:
         with pytest.raises(SpecError) as info:
             load_policy(bad)
         assert info.value.problems[0].code == "syntax"
-
-
-class TestFrozenMap:
-    def test_mapping_behaviour(self) -> None:
-        """FrozenMap reads like a dict, compares with dicts and hashes by content."""
-        m = FrozenMap({"a": 1, "b": 2})
-        assert dict(m) == {"a": 1, "b": 2}
-        assert m == {"a": 1, "b": 2}
-        assert hash(m) == hash(FrozenMap({"b": 2, "a": 1}))
-        assert pickle.loads(pickle.dumps(m)) == m

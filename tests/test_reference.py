@@ -69,15 +69,43 @@ def assert_escalations_agree(
         readable = reference.escalate(
             s, check.state, now=check.now, policy=policy, recent=check.recent
         )
-        assert fast == readable, (check, fast, readable)
+        if fast != readable:
+            raise AssertionError(disagreement("escalate", s, check, fast, readable))
 
 
 def assert_routes_agree(s: Structure, case: Case, policy: Policy = DEFAULT_POLICY) -> None:
-    assert govmodel.route(s, case, policy=policy) == reference.route(s, case, policy=policy)
+    fast, readable = govmodel.route(s, case, policy=policy), reference.route(s, case, policy=policy)
+    if fast != readable:
+        raise AssertionError(disagreement("route", s, case, fast, readable))
     day = case.reported_at.date()
     assert govmodel.presence(s, case.place, at=day, policy=policy) == reference.presence(
         s, case.place, at=day, policy=policy
     )
+
+
+def disagreement(rule: str, s: Structure, subject: object, fast: object, readable: object) -> str:
+    """Where the fast path and the reference part, and the structure to rebuild it from.
+
+    A generated structure is small, so its whole spec is shown (``govmodel.loads`` reads it
+    back); a bundled or generated town is named.
+    """
+    lines = [
+        f"{rule}: the fast path (govmodel.{rule}) and the reference disagree",
+        f"on {subject!r}",
+    ]
+    if attrs.has(type(fast)) and attrs.has(type(readable)):
+        for field in attrs.fields(type(fast)):  # type: ignore[arg-type]  # attrs.has narrows the instance, not its type
+            a, b = getattr(fast, field.name), getattr(readable, field.name)
+            if a != b:
+                lines.append(f"  {field.name}: fast {a!r}, reference {b!r}")
+    else:
+        lines.append(f"  fast {fast!r}, reference {readable!r}")
+    if s.graph.number_of_nodes() <= 80:
+        lines.append("structure (govmodel.loads(text, format='json') rebuilds it):")
+        lines.append(govmodel.dumps(s, format="json"))
+    else:
+        lines.append(f"structure: {s!r}")
+    return "\n".join(lines)
 
 
 # -- the histories escalate is checked on --------------------------------------------------

@@ -23,7 +23,7 @@ class TestSimulate:
         log = tmp_path / "log.jsonl"
         png = tmp_path / "x.png"
         status, text = run(
-            "simulate", "xinhe", "--days", "60", "--seed", "3", "--out", str(log), "--png", str(png)
+            "simulate", "xinhe", "--days", "60", "--seed", "3", "-o", str(log), "--png", str(png)
         )
         assert status == 0
         assert text.startswith("Xinhe community: 60 days simulated (seed 3)")
@@ -33,9 +33,9 @@ class TestSimulate:
         assert png.read_bytes()[:4] == b"\x89PNG"
 
     def test_bad_days(self) -> None:
-        """Zero days is refused in one line."""
+        """Zero days is refused in one line, as a usage error."""
         status, text = run("simulate", "xinhe", "--days", "0")
-        assert status == 1
+        assert status == 2
         assert text.startswith("govmodel: error: --days")
 
 
@@ -82,8 +82,8 @@ class TestSweep:
         """--workers 2 writes the same rows as a serial sweep."""
         body = 'seeds = 2\nstructures = ["xinhe"]\nvariants = true\n[scenario]\ndays = 20\n'
         path = self.config(tmp_path, body)
-        run("sweep", str(path), "--out", str(tmp_path / "a.csv"))
-        run("sweep", str(path), "--workers", "2", "--out", str(tmp_path / "b.csv"))
+        run("sweep", str(path), "-o", str(tmp_path / "a.csv"))
+        run("sweep", str(path), "--workers", "2", "--output", str(tmp_path / "b.csv"))
         assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
 
     @pytest.mark.parametrize(
@@ -119,7 +119,7 @@ class TestBadPaths:
     def test_unwritable_outputs(self, tmp_path: Path) -> None:
         """Outputs that cannot be written are one error line, never a traceback."""
         missing = tmp_path / "no" / "such"
-        assert run("simulate", "xinhe", "--days", "3", "--out", str(missing / "x.jsonl"))[0] == 1
+        assert run("simulate", "xinhe", "--days", "3", "-o", str(missing / "x.jsonl"))[0] == 1
         status, text = run("simulate", "xinhe", "--days", "3", "--png", str(missing / "x.png"))
         assert status == 1
         assert text.splitlines()[-1].startswith("govmodel: error: cannot read or write")

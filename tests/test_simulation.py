@@ -10,16 +10,85 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import govmodel
-from govmodel import Accepted, Category, Structure, examples
+from govmodel import (
+    DEFAULT_POLICY,
+    Accepted,
+    CaseEvent,
+    Category,
+    Closed,
+    Domain,
+    Reopened,
+    Reported,
+    Resolved,
+    Revisited,
+    Routed,
+    Structure,
+    examples,
+)
 from govmodel.cases import iter_case_events
 from govmodel.simulation import Scenario, simulate
-from govmodel.strategies import structures
+from govmodel.simulation._books import Books
+from govmodel.strategies import event_logs, structures
 
 SHORT = Scenario(days=45)
+ONE_US = dt.timedelta(microseconds=1)
 
 
 def small_structures() -> st.SearchStrategy[Structure]:
     return structures(max_communities=2, max_compounds=2, max_buildings=2)
+
+
+@st.composite
+def varied_logs(draw: st.DrawFn) -> tuple[CaseEvent, ...]:
+    """Logs of ``event_logs`` with what the simulator never makes: findings, unrouted resolutions.
+
+    Per case, the routings are kept, all dropped (resolved unrouted), or the first
+    one dropped (unrouted until an escalation or a reopening routes it); some
+    return visits find a latent problem.
+    """
+    log = draw(event_logs(draw(small_structures()), max_cases=6))
+    drop: dict[str, str] = {}
+    first_routing_seen: set[str] = set()
+    varied: list[CaseEvent] = []
+    for original in log:
+        event = original
+        if isinstance(event, Reported):
+            drop[event.case.id] = draw(st.sampled_from(["none", "all", "first"]))
+        elif isinstance(event, Routed):
+            rule = drop[event.case_id]
+            first = event.case_id not in first_routing_seen
+            first_routing_seen.add(event.case_id)
+            if rule == "all" or (rule == "first" and first):
+                continue
+        elif isinstance(event, Revisited) and draw(st.booleans()):
+            event = attrs.evolve(event, found=(draw(st.sampled_from(list(Domain))),))
+        varied.append(event)
+    return tuple(varied)
+
+
+def book(events: list[CaseEvent], start: dt.datetime) -> Books:
+    """The simulator's books of a log, booked event by event as the engine books them."""
+    reported = [event for event in events if isinstance(event, Reported)]
+    index = {event.case.id: i for i, event in enumerate(reported)}
+    books = Books([(event.at - start) // ONE_US for event in reported])
+    for event in events:
+        t = (event.at - start) // ONE_US
+        if isinstance(event, Routed):
+            routing = event.routing
+            books.routed(index[event.case_id], routing.tier, (routing.due - start) // ONE_US)
+        elif isinstance(event, Accepted):
+            books.accepted(index[event.case_id], t)
+        elif isinstance(event, Resolved):
+            books.resolved(index[event.case_id], t)
+        elif isinstance(event, Revisited):
+            books.revisited(
+                index[event.case_id], t, satisfied=event.satisfied, found=bool(event.found)
+            )
+        elif isinstance(event, Reopened):
+            books.reopened(index[event.case_id])
+        elif isinstance(event, Closed):
+            books.closed(index[event.case_id])
+    return books
 
 
 class TestScenario:
@@ -42,6 +111,17 @@ class TestScenario:
         """Impossible assumptions are refused with the field's name."""
         with pytest.raises(ValueError, match=f"{field}.*{message}|{message}"):
             Scenario(**{field: value})  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("field", ["days", "capacity", "max_reopens", "households_if_unknown"])
+    @pytest.mark.parametrize("value", [30.0, 2.5, True])
+    def test_whole_number_fields(self, field: str, value: object) -> None:
+        """An integer field refuses a float or a bool, naming the field; it was accepted before."""
+        with pytest.raises(govmodel.GovModelError, match=f"^{field}: expected a whole number"):
+            Scenario(**{field: value})  # type: ignore[arg-type]
+
+    def test_numpy_integers_are_whole(self) -> None:
+        """A NumPy integer is a whole number."""
+        assert Scenario(days=np.int64(30)).days == 30  # type: ignore[arg-type]
 
     def test_rates_complete(self) -> None:
         """Every category needs a rate."""
@@ -204,6 +284,44 @@ class TestTheBooks:
         """result.metrics is govmodel.metrics over result.events at the end of the period."""
         result = simulate(s, scenario, seed=seed)
         assert result.metrics == govmodel.metrics(result.events, now=scenario.end)
+
+    @settings(max_examples=50, deadline=None)
+    @given(varied_logs(), st.data())
+    def test_books_of_any_log_count_as_metrics_does(
+        self, log: tuple[CaseEvent, ...], data: st.DataObject
+    ) -> None:
+        """The books of any valid log, up to any moment, count what metrics counts then.
+
+        The logs come from ``govmodel.strategies.event_logs``, with return visits
+        that find latent problems and resolutions under no routing.
+        """
+        moments = sorted({event.at for event in log})
+        now = data.draw(
+            st.sampled_from([moments[0] - dt.timedelta(minutes=1), *moments])
+            | st.just(moments[-1] + dt.timedelta(days=3)),
+            label="now",
+        )
+        start = moments[0] - dt.timedelta(hours=1)
+        books = book([event for event in log if event.at <= now], start)
+        counted = books.metrics(
+            now=(now - start) // ONE_US, response_limit=DEFAULT_POLICY.response_limit // ONE_US
+        )
+        assert counted == govmodel.metrics(log, now=now)
+
+    def test_varied_logs_vary(self) -> None:
+        """The varied logs do have findings and unrouted resolutions, which simulations lack."""
+        seen = {"findings": 0, "unrouted": 0}
+
+        @settings(max_examples=60, deadline=None)
+        @given(varied_logs())
+        def look(log: tuple[CaseEvent, ...]) -> None:
+            m = govmodel.metrics(log, now=max(event.at for event in log))
+            seen["findings"] += m.findings
+            seen["unrouted"] += m.unrouted
+
+        look()
+        assert seen["findings"] > 0
+        assert seen["unrouted"] > 0
 
     @settings(max_examples=25, deadline=None)
     @given(small_structures(), scenarios(), st.integers(0, 10**6))

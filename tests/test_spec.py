@@ -261,6 +261,14 @@ class TestFiles:
         assert isinstance(info.value, GovModelError)
 
 
+class TestDumpsDefault:
+    def test_json_without_format(self) -> None:
+        """dumps writes JSON when no format is given, and loads reads it back the same way."""
+        s = examples.load("xinhe")
+        assert govmodel.dumps(s) == govmodel.dumps(s, format="json")
+        assert govmodel.loads(govmodel.dumps(s)) == s
+
+
 class TestToDict:
     def test_plain_values(self) -> None:
         """to_dict gives JSON-ready values: strings for enums and dates, lists for tuples."""
@@ -327,7 +335,7 @@ class TestBadCalls:
         assert info.value.message == "spec: cannot write"
         assert [(p.location, p.code) for p in info.value.problems] == [("format", "unknown-format")]
         assert str(info.value.problems[0]) == (
-            "format: expected \"toml\", \"json\" or \"yaml\", found 'xml'"
+            'format: expected "toml", "json" or "yaml", found \'xml\''
         )
 
     def test_dumps_problem_caught_by_except_star(self) -> None:

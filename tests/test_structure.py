@@ -1,8 +1,10 @@
 """Tests for `govmodel.structure`: the graph and its typed queries."""
 
+import copy
 import datetime as dt
 import inspect
 import pickle
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -455,3 +457,37 @@ class TestWholeCompoundMicroGrid:
             "grid:dongbei",
             "grid:zhuanqiao",
         ]
+
+
+class TestDeepImmutability:
+    """The graph's attribute dictionaries cannot be changed by a caller."""
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            lambda g: g.nodes["pm:cxh"].__setitem__("type", "x"),
+            lambda g: g.nodes["pm:cxh"].update(obj=None),
+            lambda g: g.nodes["pm:cxh"].pop("obj"),
+            lambda g: g.edges["party:xinhe", "pm:cxh", Relation.LEADS].__setitem__("a", 1),
+            lambda g: g.edges["grid:wanda", "compound:wanda", Relation.COVERS].clear(),
+            lambda g: g.graph.__setitem__("name", "x"),
+        ],
+    )
+    def test_cached_example_refuses_changes(self, change: Callable[[Any], object]) -> None:
+        """examples.load hands out one cached structure: no caller can change its graph's data.
+
+        Before, graph.nodes[n] was a plain dict that any caller could change under
+        every other holder of the cached structure.
+        """
+        graph = examples.load("xinhe").graph
+        with pytest.raises(TypeError, match="frozen"):
+            change(graph)
+        assert examples.load("xinhe").graph.nodes["pm:cxh"]["type"] == "body"
+
+    def test_copies_are_plain(self) -> None:
+        """A copy of the graph (copy, to_undirected, deepcopy, pickle) may be changed."""
+        graph = examples.load("xinhe").graph
+        for other in (graph.copy(), graph.to_undirected(), copy.deepcopy(graph)):
+            other.nodes["pm:cxh"]["note"] = "mine"
+            assert "note" not in graph.nodes["pm:cxh"]
+        assert type(pickle.loads(pickle.dumps(graph.nodes["pm:cxh"]))) is dict

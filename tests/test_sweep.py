@@ -1,7 +1,6 @@
-"""Tests for `govmodel.simulation.sweep`: runs on any executor give the same rows."""
+"""Tests for `govmodel.simulation._sweep`: runs on any executor give the same rows."""
 
 import csv
-import importlib
 import io
 import json
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from govmodel.simulation import (
     write_csv,
     write_jsonl,
 )
+from govmodel.simulation import _sweep as sweep_module
 
 
 def runs() -> list[Run]:
@@ -134,10 +134,6 @@ class TestWriters:
         frame = rows_to_frame(serial_rows)
         assert list(frame.columns) == list(ROW_FIELDS)
         assert len(frame) == len(serial_rows)
-
-
-# govmodel.simulation.sweep is also the name of the function the package exports.
-sweep_module: Any = importlib.import_module("govmodel.simulation.sweep")
 
 
 class TestShipping:

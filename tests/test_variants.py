@@ -1,4 +1,4 @@
-"""Tests for `govmodel.simulation.variants`: each ablation, valid and doing what it says."""
+"""Tests for `govmodel.simulation._variants`: each ablation, valid and doing what it says."""
 
 import pytest
 from hypothesis import given

@@ -15,6 +15,7 @@ Examples
 """
 
 from govmodel import examples, synth
+from govmodel._metrics import Metrics, metrics
 from govmodel.cases import (
     Accepted,
     Case,
@@ -37,12 +38,12 @@ from govmodel.errors import (
     DecisionError,
     GovModelError,
     InteropError,
+    InteropErrorGroup,
     MissingExtraError,
     SpecError,
     SpecProblem,
     UnknownNodeError,
 )
-from govmodel.metrics import Metrics, metrics
 from govmodel.model import (
     Appointment,
     Body,
@@ -123,6 +124,7 @@ __all__ = [
     "Grid",
     "GridLevel",
     "InteropError",
+    "InteropErrorGroup",
     "InvalidTransition",
     "Matter",
     "Meeting",

@@ -8,11 +8,13 @@ keeps working for code that does not know govmodel.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = [
     "DecisionError",
     "GovModelError",
     "InteropError",
+    "InteropErrorGroup",
     "MissingExtraError",
     "SpecError",
     "SpecProblem",
@@ -125,6 +127,59 @@ class InteropError(_LocatedError, ValueError):
     >>> print(InteropError("requests[2].status", 'expected "open" or "closed", found "pending"'))
     requests[2].status: expected "open" or "closed", found "pending"
     """
+
+
+# ``message`` is the group's message here: ExceptionGroup makes it read-only.
+# Named as Python names its own groups (ExceptionGroup), hence N818.
+class InteropErrorGroup(ExceptionGroup[InteropError], InteropError):  # type: ignore[override]  # noqa: N818
+    """Every problem of one import, raised at once, each an ``InteropError`` at its location.
+
+    An ``ExceptionGroup``, so ``except*`` works, and itself an
+    ``InteropError`` located at the whole input (``requests``), so code that
+    catches ``InteropError`` catches it too. ``problems`` lists them in the
+    order they were found.
+
+    Examples
+    --------
+    >>> err = InteropErrorGroup("requests", [
+    ...     InteropError("requests[0].service_code", 'expected one of "repair", ...'),
+    ...     InteropError("requests[2].lat", "expected null, found 31.2")])
+    >>> print(err)
+    requests: cannot import (2 problems):
+      requests[0].service_code: expected one of "repair", ...
+      requests[2].lat: expected null, found 31.2
+    >>> isinstance(err, InteropError), [p.location for p in err.problems]
+    (True, ['requests[0].service_code', 'requests[2].lat'])
+    """
+
+    def __new__(  # noqa: D102
+        cls, location: str, problems: Sequence[InteropError]
+    ) -> InteropErrorGroup:
+        return super().__new__(cls, f"{location}: cannot import", list(problems))
+
+    def __init__(self, location: str, problems: Sequence[InteropError]) -> None:
+        super().__init__(f"{location}: cannot import", list(problems))
+        self.location = location
+
+    @property
+    def problems(self) -> tuple[InteropError, ...]:
+        """The problems, in the order they were found."""
+        return tuple(p for p in self.exceptions if isinstance(p, InteropError))
+
+    def derive(  # type: ignore[override]
+        self, excs: Sequence[InteropError]
+    ) -> InteropErrorGroup:
+        """Keep the InteropErrorGroup type when a group is split (``except*``)."""
+        return InteropErrorGroup(self.location, excs)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.location, list(self.exceptions)))
+
+    def __str__(self) -> str:
+        count = len(self.exceptions)
+        lines = [f"{self.message} ({count} problem{'s' if count != 1 else ''}):"]
+        lines += [f"  {p}" for p in self.exceptions]
+        return "\n".join(lines)
 
 
 class SpecProblem(_LocatedError, ValueError):  # noqa: N818 - one problem of a SpecError group

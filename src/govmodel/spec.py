@@ -285,11 +285,11 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def loads(
     text: str,
     *,
-    format: Format,
+    format: Format = "json",
     where: str = "spec",
     validate: bool = True,
 ) -> Structure:
-    """Load a structure from spec text in ``format`` (``"toml"``, ``"json"``, ``"yaml"``).
+    """Load a structure from spec text in ``format``: JSON (the default), TOML or YAML.
 
     Examples
     --------
@@ -647,8 +647,8 @@ def _to_dict(structure: Structure, converter: cattrs.Converter) -> dict[str, Any
     return out
 
 
-def dumps(structure: Structure, *, format: Format) -> str:
-    """The spec of ``structure`` as text in ``format``.
+def dumps(structure: Structure, *, format: Format = "json") -> str:
+    """The spec of ``structure`` as text in ``format``: JSON unless asked otherwise.
 
     Raises
     ------
@@ -664,6 +664,10 @@ def dumps(structure: Structure, *, format: Format) -> str:
     >>> import govmodel
     >>> from govmodel import examples
     >>> s = examples.load("lianhua")
+    >>> govmodel.dumps(s).splitlines()[:2]
+    ['{', '  "schema": "govmodel/1",']
+    >>> govmodel.loads(govmodel.dumps(s)) == s
+    True
     >>> all(govmodel.loads(govmodel.dumps(s, format=f), format=f) == s
     ...     for f in ("toml", "json", "yaml"))
     True

@@ -22,6 +22,7 @@ import datetime as dt
 import linecache
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from copy import deepcopy
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -917,6 +918,41 @@ def _ties_unique(records: Mapping[str, Sequence[Any]]) -> bool:
     return len({(t.source, t.target, t.kind) for t in ties}) == len(ties)
 
 
+class _SealedDict(dict[str, Any]):
+    """A dict that refuses every change: the attribute dictionaries of a structure's graph.
+
+    Still a ``dict`` for networkx, which reads them as dicts. A copy, a deep
+    copy or an unpickled one is a plain dict, so ``graph.copy()`` and
+    ``graph.to_undirected()`` give graphs their caller may change.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: object, **kwargs: object) -> Any:
+        raise TypeError(
+            "a structure's graph is frozen: its attribute dictionaries cannot be changed "
+            "(copy the graph with graph.copy() to change a copy)"
+        )
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    update = pop = popitem = clear = setdefault = _refuse
+
+    def copy(self) -> dict[str, Any]:
+        return dict(self)
+
+    def __copy__(self) -> dict[str, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return deepcopy(dict(self), memo)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self),))
+
+
+_NO_DATA: Mapping[str, Any] = _SealedDict()
+
+
 def _build_graph(records: Mapping[str, Sequence[Any]]) -> nx.MultiDiGraph[str]:
     """The frozen graph of the records.
 
@@ -927,14 +963,20 @@ def _build_graph(records: Mapping[str, Sequence[Any]]) -> nx.MultiDiGraph[str]:
     several times faster. The references were checked before, so every edge
     joins two nodes of the graph.
     """
+    # nx.freeze refuses add_node and the like, but not a change to the
+    # attribute dictionaries it hands out (graph.nodes[n], graph.edges[u, v, k],
+    # graph.graph), which every holder of the structure shares, a cached
+    # example's included: they are sealed dicts, written as such from the
+    # start, and the many edges without data share one empty one.
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    node_data: dict[str, dict[str, Any]] = graph._node
-    succ: dict[str, dict[str, dict[Relation, dict[str, Any]]]] = graph._succ
-    pred: dict[str, dict[str, dict[Relation, dict[str, Any]]]] = graph._pred
+    node_data: dict[str, Mapping[str, Any]] = graph._node
+    succ: dict[str, dict[str, dict[Relation, Mapping[str, Any]]]] = graph._succ
+    pred: dict[str, dict[str, dict[Relation, Mapping[str, Any]]]] = graph._pred
+    empty = _NO_DATA
     for list_name in _NODE_LISTS:
         node_type = _TYPE_OF_LIST[list_name]
         node_records = records[list_name]
-        node_data.update({r.id: {"obj": r, "type": node_type} for r in node_records})
+        node_data.update({r.id: _SealedDict({"obj": r, "type": node_type}) for r in node_records})
         succ.update({r.id: {} for r in node_records})
         pred.update({r.id: {} for r in node_records})
 
@@ -947,28 +989,28 @@ def _build_graph(records: Mapping[str, Sequence[Any]]) -> nx.MultiDiGraph[str]:
             pred[target][source] = keys
         existing = keys.get(key)
         if existing is None:
-            keys[key] = data
-        else:
-            existing.update(data)
+            keys[key] = _SealedDict(data) if data else empty
+        elif data:
+            keys[key] = _SealedDict({**existing, **data})
 
     # Containment, grid parents and coverage, posts and holdings join each pair
     # of nodes once at most, so their edges are written without looking first.
-    keys: dict[Relation, dict[str, Any]]
+    keys: dict[Relation, Mapping[str, Any]]
     contains, parent_of, covers = Relation.CONTAINS, Relation.PARENT_OF, Relation.COVERS
     for place in records["places"]:
         if place.parent is not None:
-            keys = {contains: {}}
+            keys = {contains: empty}
             succ[place.parent][place.id] = keys
             pred[place.id][place.parent] = keys
     for grid in records["grids"]:
         grid_id = grid.id
         if grid.parent is not None:
-            keys = {parent_of: {}}
+            keys = {parent_of: empty}
             succ[grid.parent][grid_id] = keys
             pred[grid_id][grid.parent] = keys
         grid_succ = succ[grid_id]
         for place_id in grid.covers:
-            keys = {covers: {}}
+            keys = {covers: empty}
             grid_succ[place_id] = keys
             pred[place_id][grid_id] = keys
     embedded_in, serves = Relation.EMBEDDED_IN, Relation.SERVES
@@ -977,7 +1019,7 @@ def _build_graph(records: Mapping[str, Sequence[Any]]) -> nx.MultiDiGraph[str]:
         if body.parent is not None:
             add(body.parent, body.id, parent_of, {})
         if body.grid is not None:
-            keys = {embedded_in: {}}
+            keys = {embedded_in: empty}
             succ[body.id][body.grid] = keys
             pred[body.grid][body.id] = keys
         for place_id in body.serves:
@@ -988,7 +1030,7 @@ def _build_graph(records: Mapping[str, Sequence[Any]]) -> nx.MultiDiGraph[str]:
         add(tie.source, tie.target, Relation.of_tie(tie.kind), {"obj": tie})
     post_in = Relation.POST_IN
     for post in records["posts"]:
-        keys = {post_in: {}}
+        keys = {post_in: empty}
         succ[post.id][post.within] = keys
         pred[post.within][post.id] = keys
     held: dict[tuple[str, str], list[Appointment]] = {}
@@ -1001,7 +1043,7 @@ def _build_graph(records: Mapping[str, Sequence[Any]]) -> nx.MultiDiGraph[str]:
             spans.append(appointment)
     holds = Relation.HOLDS
     for (person, post_id), appointments in held.items():
-        keys = {holds: {"appointments": tuple(appointments)}}
+        keys = {holds: _SealedDict({"appointments": tuple(appointments)})}
         succ[person][post_id] = keys
         pred[post_id][person] = keys
     convenes, member_of = Relation.CONVENES, Relation.MEMBER_OF
@@ -1011,7 +1053,8 @@ def _build_graph(records: Mapping[str, Sequence[Any]]) -> nx.MultiDiGraph[str]:
         for member in meeting.members:
             add(member, meeting_id, member_of, {})
         if meeting.place is not None:
-            keys = {answers_for: {}}
+            keys = {answers_for: empty}
             succ[meeting_id][meeting.place] = keys
             pred[meeting.place][meeting_id] = keys
+    graph.graph = _SealedDict(graph.graph)
     return nx.freeze(graph)

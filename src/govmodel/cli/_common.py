@@ -1,10 +1,25 @@
 """What every command family of ``govmodel`` shares.
 
-How a command reports an error (``fail``), how it reads its ``SPEC`` argument
-(``structure_from``), the checks of options that several commands take
-(``option_problem``), and the shape of a command handler (``Handler``). The
-command families import these from here, never from the package
-``govmodel.cli``: that imports the families, and must not be imported back.
+How a command reports an error (``fail``, ``UsageError``), how it reads its
+``SPEC``, ``LOG``, ``--policy`` and ``--at``/``--now`` arguments
+(``structure_from``, ``read_log``, ``policy_from``, ``moment``), how it adds
+a sub-parser with its examples (``add_command``), the checks of options that
+several commands take (``option_problem``), and the shape of a command handler
+(``Handler``). The command families import these from here, never from the
+package ``govmodel.cli``: that imports the families, and must not be imported
+back.
+
+The exit status of every command
+    ``0`` when the job is done and the input holds no problem; ``1`` when the
+    input has problems (a spec or log that is not valid, an id it does not
+    hold, a file that cannot be read or written); ``2`` for a usage error:
+    what was typed is wrong whatever the files say (an unknown option or
+    choice, a malformed value, a combination of options that means nothing).
+
+Dates and times
+    Every ``--at`` and ``--now`` takes a date and a time,
+    ``YYYY-MM-DDTHH:MM`` (a space for the ``T``, seconds and a UTC offset
+    are allowed). A bare date is refused: it would silently mean midnight.
 
 Examples
 --------
@@ -18,22 +33,44 @@ govmodel: error: oops
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import re
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, TextIO, TypeAlias
 
 from govmodel import examples
+from govmodel.cases import CaseEvent, loads_events
+from govmodel.errors import GovModelError
+from govmodel.rules.policy import DEFAULT_POLICY, Policy, load_policy
 from govmodel.spec import load
 from govmodel.structure import Structure
 
 __all__ = [
+    "PROBLEMS",
     "SPEC_SUFFIXES",
+    "USAGE",
     "Commands",
     "Handler",
+    "HelpFormatter",
+    "UsageError",
+    "add_command",
     "fail",
+    "moment",
     "option_problem",
+    "policy_from",
+    "read_log",
+    "refuse",
     "save_figure",
     "structure_from",
 ]
+
+PROBLEMS = 1
+"""The exit status when the input has problems."""
+
+USAGE = 2
+"""The exit status of a usage error, as argparse gives for its own."""
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 """The ``COMMAND`` sub-parsers of ``govmodel``, to which each family adds its commands."""
@@ -53,8 +90,157 @@ class Handler(Protocol):
         """Run the command, print to ``out``, return the exit status."""
 
 
-def fail(message: str, out: TextIO) -> int:
-    """Print one error line for the command and return exit status 1.
+class UsageError(GovModelError, ValueError):
+    """What was typed means nothing, whatever the files say: exit status 2.
+
+    Examples
+    --------
+    >>> raise UsageError("--events: only with --to open311")
+    Traceback (most recent call last):
+    ...
+    govmodel.cli._common.UsageError: --events: only with --to open311
+    """
+
+
+def add_command(
+    commands: Commands,
+    name: str,
+    *,
+    help: str,
+    description: str,
+    examples: Sequence[str],
+) -> argparse.ArgumentParser:
+    """Add the sub-parser of a command, with its examples as the epilog of ``--help``.
+
+    Each example is one shell line without the prompt; a line starting with
+    ``#`` is a comment. The examples are run by the test suite, in order, in
+    an empty directory, so each command's list makes the files it reads.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser(prog="govmodel")
+    >>> commands = parser.add_subparsers()
+    >>> sub = add_command(commands, "hello", help="greet", description="Greet.",
+    ...                   examples=["govmodel hello"])
+    >>> print(sub.epilog)
+    examples:
+      $ govmodel hello
+    """
+    # Abbreviated options are refused (allow_abbrev=False): an option the
+    # command does not have, such as --out, is an error, not a guess.
+    lines = ["examples:"]
+    lines += [f"  {line}" if line.startswith("#") else f"  $ {line}" for line in examples]
+    return commands.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog="\n".join(lines),
+        formatter_class=HelpFormatter,
+        allow_abbrev=False,
+    )
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Wraps one-paragraph text (a description) but keeps text of several lines as written.
+
+    So a command's description is filled to the terminal, and its examples
+    (the epilog) keep one command a line.
+    """
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+def refuse(message: str) -> UsageError:
+    """The usage error for options that mean nothing together (raise it).
+
+    Examples
+    --------
+    >>> refuse("--for-actor: only with --events")
+    UsageError('--for-actor: only with --events')
+    """
+    return UsageError(message)
+
+
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def moment(text: str, flag: str) -> dt.datetime:
+    """The date-time of an ``--at`` or ``--now`` option.
+
+    A date and a time, ``YYYY-MM-DDTHH:MM`` (a space for the ``T``; seconds
+    and a UTC offset allowed). A bare date is refused rather than read as
+    midnight.
+
+    Raises
+    ------
+    UsageError
+        For anything else, saying what was expected.
+
+    Examples
+    --------
+    >>> moment("2025-05-06T09:00", "--at")
+    datetime.datetime(2025, 5, 6, 9, 0)
+    >>> moment("2025-05-06 09:00+08:00", "--now").utcoffset()
+    datetime.timedelta(seconds=28800)
+    >>> moment("2025-05-06", "--at")
+    Traceback (most recent call last):
+    ...
+    govmodel.cli._common.UsageError: --at: expected a date and a time like 2025-05-06T09:00, \
+found the date '2025-05-06' alone; write 2025-05-06T00:00 for the start of that day
+    """
+    if _DAY.fullmatch(text):
+        raise UsageError(
+            f"{flag}: expected a date and a time like 2025-05-06T09:00, found the date "
+            f"{text!r} alone; write {text}T00:00 for the start of that day"
+        )
+    try:
+        if not _MOMENT.match(text):
+            raise ValueError(text)
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"{flag}: expected a date and a time like 2025-05-06T09:00, found {text!r}"
+        ) from None
+
+
+def read_log(path: str) -> tuple[CaseEvent, ...]:
+    """The events of a JSON Lines log file; ``-`` reads standard input.
+
+    Raises
+    ------
+    GovModelError
+        For a line that is not an event, with its line number.
+    OSError
+        When the file cannot be read.
+
+    Examples
+    --------
+    >>> read_log("no-such-log.jsonl")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: [Errno 2] No such file or directory: 'no-such-log.jsonl'
+    """
+    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    return loads_events(text)
+
+
+def policy_from(path: str | None) -> Policy:
+    """The policy of a ``--policy`` file (``govmodel.load_policy``), else the default.
+
+    Examples
+    --------
+    >>> policy_from(None) is DEFAULT_POLICY
+    True
+    """
+    return DEFAULT_POLICY if path is None else load_policy(path)
+
+
+def fail(message: str, out: TextIO, *, status: int = PROBLEMS) -> int:
+    """Print one error line for the command and return ``status`` (1: problems in the input).
 
     Examples
     --------
@@ -64,7 +250,7 @@ def fail(message: str, out: TextIO) -> int:
     1
     """
     print(f"govmodel: error: {message}", file=out)
-    return 1
+    return status
 
 
 def structure_from(spec: str) -> Structure:

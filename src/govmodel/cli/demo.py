@@ -21,12 +21,15 @@ requests                             ...   about 180
 from __future__ import annotations
 
 import argparse
+import io
+import json
 from typing import TextIO
 
 from govmodel import examples
-from govmodel.cli._common import Commands, save_figure, structure_from
+from govmodel._text import percent
+from govmodel.cli._common import Commands, add_command, save_figure, structure_from
 from govmodel.errors import MissingExtraError
-from govmodel.simulation import Scenario, simulate
+from govmodel.simulation import Scenario, SimulationResult, simulate
 
 __all__ = ["add_commands", "demo_command"]
 
@@ -50,12 +53,14 @@ def add_commands(commands: Commands) -> None:
     >>> parser.parse_args(["demo"]).png
     'govmodel-demo.png'
     """
-    demo = commands.add_parser(
+    demo = add_command(
+        commands,
         "demo",
         help="a simulated year of the bundled Xinhe community beside the article's figures",
         description="Simulate a year of the bundled Xinhe community with the default "
         "scenario, print the simulated figures beside the article's, and draw "
         "containment and time-to-resolution to a PNG.",
+        examples=["govmodel demo --png year.png", "govmodel demo --example zhuanqiao --json"],
     )
     demo.add_argument(
         "--example",
@@ -69,6 +74,9 @@ def add_commands(commands: Commands) -> None:
         default="govmodel-demo.png",
         metavar="FILE.png",
         help="where to draw the picture (default: govmodel-demo.png)",
+    )
+    demo.add_argument(
+        "--json", action="store_true", help="print the figures as JSON (the picture is drawn too)"
     )
     demo.set_defaults(run=demo_command)
 
@@ -89,31 +97,40 @@ def demo_command(args: argparse.Namespace, *, out: TextIO) -> int:
     print("", file=out)
     rows = [
         ("requests", str(len(result.outcomes)), article.get("requests", "")),
-        ("response rate", _percent(m.response_rate), article.get("response_rate", "")),
-        ("resolution rate", _percent(m.resolution_rate), article.get("resolution_rate", "")),
-        ("revisit coverage", _percent(m.revisit_coverage), article.get("revisit_coverage", "")),
-        ("satisfaction rate", _percent(m.satisfaction_rate), ""),
-        ("on-time rate", _percent(m.on_time_rate), ""),
-        ("reopen rate", _percent(m.reopen_rate), ""),
+        ("response rate", percent(m.response_rate), article.get("response_rate", "")),
+        ("resolution rate", percent(m.resolution_rate), article.get("resolution_rate", "")),
+        ("revisit coverage", percent(m.revisit_coverage), article.get("revisit_coverage", "")),
+        ("satisfaction rate", percent(m.satisfaction_rate), ""),
+        ("on-time rate", percent(m.on_time_rate), ""),
+        ("reopen rate", percent(m.reopen_rate), ""),
         ("escaped to the 12345 hotline", str(result.hotline), ""),
     ]
     containment = m.containment or {}
     for tier, share in containment.items():
-        rows.append((f"settled at {tier.value}", _percent(share), ""))
+        rows.append((f"contained at {tier.value}", percent(share), ""))
+    if args.json:
+        data = {
+            "structure": structure.name,
+            "seed": args.seed,
+            "figures": {label: simulated for label, simulated, _ in rows},
+            "article": dict(article),
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2), file=out)
+        return _picture(result, structure.name, args, io.StringIO())
     header = ("measure", "simulated", "article" if article else "")
     width = max(len(r[0]) for r in rows) + 2
     print(f"{header[0]:<{width}}{header[1]:>10}   {header[2]}".rstrip(), file=out)
     for label, simulated, reported in rows:
         print(f"{label:<{width}}{simulated:>10}   {reported}".rstrip(), file=out)
+    return _picture(result, structure.name, args, out)
+
+
+def _picture(result: SimulationResult, name: str, args: argparse.Namespace, out: TextIO) -> int:
     try:
         from govmodel.simulation.plots import overview
 
-        title = f"{structure.name}: one simulated year (seed {args.seed})"
+        title = f"{name}: one simulated year (seed {args.seed})"
         save_figure(overview(result, title=title), args.png, out)
     except MissingExtraError as err:
         print(f"no picture: {err}", file=out)
     return 0
-
-
-def _percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{100 * value:.1f}%"

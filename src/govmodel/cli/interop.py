@@ -22,7 +22,16 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from govmodel.cases import Reported, dumps_events, loads_events
-from govmodel.cli._common import SPEC_SUFFIXES, Commands, fail, structure_from
+from govmodel.cli._common import (
+    SPEC_SUFFIXES,
+    Commands,
+    add_command,
+    fail,
+    moment,
+    policy_from,
+    refuse,
+    structure_from,
+)
 from govmodel.cli.structure import describe
 from govmodel.errors import GovModelError
 from govmodel.spec import dump
@@ -42,11 +51,16 @@ def add_commands(commands: Commands) -> None:
     >>> parser.parse_args(["export", "xinhe", "--to", "popolo"]).to
     'popolo'
     """
-    render = commands.add_parser(
+    render = add_command(
+        commands,
         "render",
         help="draw the organisation chart",
         description="Draw a structure's organisation chart as Mermaid or Graphviz DOT text, "
         "or as SVG/PNG through Graphviz's dot program (Debian package: graphviz).",
+        examples=[
+            "govmodel render xinhe --layer party",
+            "govmodel render zhuanqiao --format dot --focus compound:dongbei -o dongbei.dot",
+        ],
     )
     render.add_argument("spec", metavar="SPEC", help="a spec file or a bundled example name")
     render.add_argument(
@@ -66,12 +80,23 @@ def add_commands(commands: Commands) -> None:
         "--include-personal", action="store_true", help="show people's names (personal data)"
     )
     render.set_defaults(run=render_command)
-    export = commands.add_parser(
+    export = add_command(
+        commands,
         "export",
         help="export a structure (or an event log) to another format",
         description="Export to Popolo JSON, GraphML, networkx node-link JSON, or Open311 "
         "GeoReport v2 (services, or service requests with --events). No personal data "
-        "unless --include-personal.",
+        "unless --include-personal. --events, --for-actor, --now and --policy are for "
+        "open311 service requests only, and are refused elsewhere.",
+        examples=[
+            "govmodel export xinhe --to popolo -o xinhe.popolo.json",
+            "govmodel export xinhe --to graphml -o xinhe.graphml",
+            "govmodel export xinhe --to open311",
+            "govmodel simulate xinhe --days 30 --seed 1 -o log.jsonl",
+            "govmodel export xinhe --to open311 --events log.jsonl -o requests.json",
+            "govmodel export xinhe --to open311 --events log.jsonl --for-actor pm:cxh "
+            "--now 2025-01-15T00:00",
+        ],
     )
     export.add_argument("spec", metavar="SPEC", help="a spec file or a bundled example name")
     export.add_argument(
@@ -90,21 +115,48 @@ def add_commands(commands: Commands) -> None:
         "--for-actor",
         default=None,
         metavar="ID",
-        help="for open311: only what this body, post or person may see",
+        help="for open311 --events: only what this body, post or person may see",
+    )
+    export.add_argument(
+        "--now",
+        default=None,
+        metavar="YYYY-MM-DDTHH:MM",
+        help="for open311 --events: the requests as they stood then (default: the whole log)",
+    )
+    export.add_argument(
+        "--policy",
+        default=None,
+        metavar="FILE.toml",
+        help="for open311: the policy (default: the default)",
     )
     export.add_argument(
         "--include-personal", action="store_true", help="include personal data where allowed"
     )
     export.add_argument("-o", "--output", default=None, metavar="FILE", help="where to write it")
     export.set_defaults(run=export_command)
-    importing = commands.add_parser(
+    importing = add_command(
+        commands,
         "import",
         help="import Popolo JSON or Open311 requests",
         description="Read Popolo JSON into a structure (written as a spec with -o, else "
         "summarised), or Open311 service requests into cases (written as a JSON Lines log "
-        "of reports with -o, else counted).",
+        "with -o, else counted): their reports, or with --lifecycle every event their notes "
+        "record. Exit status 1 when the file has problems: every one is listed, with its "
+        "request's index.",
+        examples=[
+            "govmodel export xinhe --to popolo -o xinhe.popolo.json",
+            "govmodel import popolo xinhe.popolo.json -o xinhe.toml",
+            "govmodel simulate xinhe --days 30 --seed 1 -o log.jsonl",
+            "govmodel export xinhe --to open311 --events log.jsonl -o requests.json",
+            "govmodel import open311 requests.json --spec xinhe -o reports.jsonl",
+            "govmodel import open311 requests.json --spec xinhe --lifecycle -o again.jsonl",
+            "govmodel check xinhe again.jsonl",
+            "govmodel import open311 requests.json --json",
+        ],
     )
-    importing.add_argument("kind", choices=["popolo", "open311"], help="what the file holds")
+    importing.add_argument(
+        "kind", metavar="KIND", choices=["popolo", "open311"], help="popolo or open311"
+    )
     importing.add_argument("file", metavar="FILE", help="the file to read")
     importing.add_argument(
         "--spec",
@@ -112,7 +164,14 @@ def add_commands(commands: Commands) -> None:
         metavar="SPEC",
         help="for open311: the structure whose places the requests name",
     )
+    importing.add_argument(
+        "--lifecycle",
+        action="store_true",
+        help="for open311: read each request's notes back as its events (status, notes "
+        "and their times), not only its report",
+    )
     importing.add_argument("-o", "--output", default=None, metavar="FILE", help="where to write")
+    importing.add_argument("--json", action="store_true", help="print the result as JSON")
     importing.set_defaults(run=import_command)
 
 
@@ -150,6 +209,17 @@ def render_command(args: argparse.Namespace, *, out: TextIO) -> int:
 
 def export_command(args: argparse.Namespace, *, out: TextIO) -> int:
     """``govmodel export SPEC --to FORMAT``: a structure or a log in another format."""
+    if args.to != "open311":
+        for flag, value in (("--events", args.events), ("--policy", args.policy)):
+            if value is not None:
+                raise refuse(f"{flag}: only with --to open311")
+    if args.events is None:
+        for flag, value in (("--for-actor", args.for_actor), ("--now", args.now)):
+            if value is not None:
+                raise refuse(f"{flag}: only with --to open311 --events LOG")
+        if args.to == "open311" and args.include_personal:
+            raise refuse("--include-personal: the services list holds no personal data")
+    now = None if args.now is None else moment(args.now, "--now")
     try:
         structure = structure_from(args.spec)
         personal = args.include_personal
@@ -171,8 +241,9 @@ def export_command(args: argparse.Namespace, *, out: TextIO) -> int:
         else:
             from govmodel.interop.open311 import dumps_requests, services, to_requests
 
+            policy = policy_from(args.policy)
             if args.events is None:
-                text = json.dumps(services(), ensure_ascii=False, indent=2)
+                text = json.dumps(services(policy=policy), ensure_ascii=False, indent=2)
                 _emit(text, args.output, out, "Open311 services")
             else:
                 try:
@@ -182,6 +253,8 @@ def export_command(args: argparse.Namespace, *, out: TextIO) -> int:
                 requests = to_requests(
                     loads_events(log_text),
                     structure=structure,
+                    now=now,
+                    policy=policy,
                     for_actor=args.for_actor,
                     include_personal=personal,
                 )
@@ -193,6 +266,12 @@ def export_command(args: argparse.Namespace, *, out: TextIO) -> int:
 
 def import_command(args: argparse.Namespace, *, out: TextIO) -> int:
     """``govmodel import KIND FILE``: Popolo into a spec, Open311 requests into cases."""
+    if args.kind == "popolo" and args.spec is not None:
+        raise refuse("--spec: only with open311 (a Popolo file holds its own structure)")
+    if args.kind == "popolo" and args.json:
+        raise refuse("--json: only with open311 (Popolo is imported as a spec or a summary)")
+    if args.kind == "popolo" and args.lifecycle:
+        raise refuse("--lifecycle: only with open311 (Popolo holds no cases)")
     try:
         text = Path(args.file).read_text(encoding="utf-8")
     except OSError as err:
@@ -222,16 +301,35 @@ def import_command(args: argparse.Namespace, *, out: TextIO) -> int:
             else:
                 print(describe(structure), file=out)
         else:
-            from govmodel.interop.open311 import from_requests, loads_requests
+            from govmodel.interop.open311 import (
+                events_from_requests,
+                from_requests,
+                loads_requests,
+            )
 
             where = structure_from(args.spec) if args.spec else None
-            cases = from_requests(loads_requests(text), structure=where)
-            if args.output:
-                log = dumps_events(Reported(case=c, at=c.reported_at) for c in cases)
-                Path(args.output).write_text(log, encoding="utf-8")
-                print(f"{len(cases)} cases written to {args.output} as reports", file=out)
+            requests = loads_requests(text)
+            if args.lifecycle:
+                events = events_from_requests(requests, structure=where)
             else:
-                print(f"{len(cases)} cases read", file=out)
+                events = tuple(
+                    Reported(case=c, at=c.reported_at)
+                    for c in from_requests(requests, structure=where)
+                )
+            cases = list(dict.fromkeys(e.case_id for e in events))
+            what = "events" if args.lifecycle else "reports"
+            if args.output:
+                Path(args.output).write_text(dumps_events(events), encoding="utf-8")
+            if args.json:
+                data = {"cases": cases, "events": len(events), "log": args.output}
+                print(json.dumps(data, ensure_ascii=False, indent=2), file=out)
+            elif args.output:
+                print(
+                    f"{len(cases)} cases written to {args.output} as {len(events)} {what}",
+                    file=out,
+                )
+            else:
+                print(f"{len(cases)} cases read ({len(events)} {what})", file=out)
     except GovModelError as err:
         return fail(str(err), out)
     return 0

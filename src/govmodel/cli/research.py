@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
+import json
 import sys
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
@@ -41,12 +43,22 @@ import attrs
 
 from govmodel._strict import MAX_INT_DIGITS, show
 from govmodel.cases import dumps_events
-from govmodel.cli._common import Commands, fail, save_figure, structure_from
+from govmodel.cli._common import (
+    Commands,
+    UsageError,
+    add_command,
+    fail,
+    policy_from,
+    refuse,
+    save_figure,
+    structure_from,
+)
 from govmodel.errors import GovModelError, MissingExtraError
 from govmodel.simulation import (
     ABLATIONS,
     Run,
     Scenario,
+    SimulationResult,
     simulate,
     sweep,
     variants,
@@ -76,25 +88,45 @@ def add_commands(commands: Commands) -> None:
     >>> parser.parse_args(["sweep", "study.toml"]).run is sweep_command
     True
     """
-    simulation = commands.add_parser(
+    simulation = add_command(
+        commands,
         "simulate",
         help="simulate a period of requests over a structure",
         description="Simulate requests over a structure with the default scenario "
-        "(calibrated to Xinhe) and print the figures.",
+        "(calibrated to Xinhe) and print the figures; -o writes the event log.",
+        examples=[
+            "govmodel simulate xinhe --days 30 --seed 1",
+            "govmodel simulate zhuanqiao --days 60 -o log.jsonl --json",
+        ],
     )
     simulation.add_argument("spec", metavar="SPEC", help="a spec file or a bundled example name")
     simulation.add_argument("--days", type=int, default=365, help="length of the period (365)")
     simulation.add_argument("--seed", type=int, default=2, help="the random seed (2)")
     simulation.add_argument(
-        "--out", default=None, metavar="FILE.jsonl", help="write the event log as JSON Lines"
+        "--policy", default=None, metavar="FILE.toml", help="the policy (default: the default)"
+    )
+    simulation.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        metavar="FILE.jsonl",
+        help="write the event log as JSON Lines",
     )
     simulation.add_argument("--png", default=None, metavar="FILE.png", help="draw the overview")
+    simulation.add_argument("--json", action="store_true", help="print the figures as JSON")
     simulation.set_defaults(run=simulate_command)
-    sweeping = commands.add_parser(
+    sweeping = add_command(
+        commands,
         "sweep",
         help="run many structures, variants and seeds",
         description="Run a sweep described by a TOML file (structures, variants, seeds, "
-        "scenario) and print a summary table; rows stream to --out (.jsonl or .csv).",
+        "scenario) and print a summary table; rows stream to -o (.jsonl or .csv), which "
+        "overrides the config's out.",
+        examples=[
+            "printf 'seeds = 2\\n[scenario]\\ndays = 30\\n' > study.toml",
+            "govmodel sweep study.toml -o rows.jsonl",
+            "govmodel sweep study.toml --workers 2 --json",
+        ],
     )
     sweeping.add_argument("config", metavar="CONFIG", help="the sweep's TOML file")
     sweeping.add_argument(
@@ -107,23 +139,43 @@ def add_commands(commands: Commands) -> None:
         "--scheduler",
         default=None,
         metavar="ADDRESS",
-        help="a Dask scheduler address, e.g. tcp://10.0.0.5:8786 (needs govmodel[dask])",
+        help="a Dask scheduler address, e.g. tcp://10.0.0.5:8786 (needs govmodel[dask]); "
+        "not with --workers",
     )
-    sweeping.add_argument("--out", default=None, help="where the rows go (.jsonl or .csv)")
+    sweeping.add_argument(
+        "-o", "--output", default=None, metavar="FILE", help="where the rows go (.jsonl or .csv)"
+    )
     sweeping.add_argument("--png", default=None, metavar="FILE.png", help="draw the comparison")
+    sweeping.add_argument("--json", action="store_true", help="print the summary as JSON")
     sweeping.set_defaults(run=sweep_command)
 
 
 def simulate_command(args: argparse.Namespace, *, out: TextIO) -> int:
     """``govmodel simulate SPEC``: one simulated period, its figures, optionally its log."""
-    try:
-        structure = structure_from(args.spec)
-        if not 1 <= args.days <= 36_500:
-            return fail(f"--days: expected 1 to 36500 (a century), found {args.days}", out)
-        result = simulate(structure, Scenario(days=args.days), seed=args.seed)
-    except GovModelError as err:
-        return fail(str(err), out)
+    if not 1 <= args.days <= 36_500:
+        raise UsageError(f"--days: expected 1 to 36500 (a century), found {args.days}")
+    structure = structure_from(args.spec)
+    policy = policy_from(args.policy)
+    result = simulate(structure, Scenario(days=args.days), seed=args.seed, policy=policy)
+    if args.output:
+        Path(args.output).write_text(dumps_events(result.events), encoding="utf-8")
     counts = result.outcome_counts
+    if args.json:
+        from govmodel.cli.logs import figures
+
+        data = {
+            "structure": structure.name,
+            "days": args.days,
+            "seed": args.seed,
+            "outcomes": dict(counts),
+            "hotline": result.hotline,
+            "figures": figures(result.metrics),
+            "log": args.output,
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2), file=out)
+        if args.png:
+            return _overview(result, structure.name, args, io.StringIO())
+        return 0
     print(f"{structure.name}: {args.days} days simulated (seed {args.seed})", file=out)
     print(
         f"cases: {len(result.outcomes)} reported, {counts['resolved']} resolved, "
@@ -131,18 +183,20 @@ def simulate_command(args: argparse.Namespace, *, out: TextIO) -> int:
         file=out,
     )
     print(result.metrics.table(), file=out)
-    if args.out:
-        Path(args.out).write_text(dumps_events(result.events), encoding="utf-8")
-        print(f"event log written to {args.out} ({len(result.events)} events)", file=out)
+    if args.output:
+        print(f"event log written to {args.output} ({len(result.events)} events)", file=out)
     if args.png:
-        try:
-            from govmodel.simulation.plots import overview
+        return _overview(result, structure.name, args, out)
+    return 0
 
-            save_figure(
-                overview(result, title=f"{structure.name}, seed {args.seed}"), args.png, out
-            )
-        except MissingExtraError as err:
-            return fail(str(err), out)
+
+def _overview(result: SimulationResult, name: str, args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        from govmodel.simulation.plots import overview
+
+        save_figure(overview(result, title=f"{name}, seed {args.seed}"), args.png, out)
+    except MissingExtraError as err:
+        return fail(str(err), out)
     return 0
 
 
@@ -293,11 +347,12 @@ def _progress(total: int, out: TextIO) -> tuple[Callable[[int], None], Callable[
 
 def sweep_command(args: argparse.Namespace, *, out: TextIO) -> int:
     """``govmodel sweep CONFIG``: run a sweep, stream its rows, print a summary."""
-    try:
-        runs, settings = load_sweep(args.config)
-    except GovModelError as err:
-        return fail(str(err), out)
-    target = args.out or settings["out"]
+    if args.scheduler and args.workers:
+        raise refuse("--workers: not with --scheduler (the cluster's workers run the sweep)")
+    if args.workers < 0:
+        raise UsageError(f"--workers: expected 0 or more, found {args.workers}")
+    runs, settings = load_sweep(args.config)
+    target = args.output or settings["out"]
     executor: Executor | None = None
     client: Any = None
     try:
@@ -332,11 +387,15 @@ def sweep_command(args: argparse.Namespace, *, out: TextIO) -> int:
             executor.shutdown()
         if client is not None:
             client.close()
-    print(
-        f"{count} runs in {seconds:.1f} s" + (f"; rows written to {target}" if target else ""),
-        file=out,
-    )
-    _print_summary(rows, out)
+    if args.json:
+        data = {"runs": count, "seconds": seconds, "rows": target, "summary": _summary(rows)}
+        print(json.dumps(data, ensure_ascii=False, indent=2), file=out)
+    else:
+        print(
+            f"{count} runs in {seconds:.1f} s" + (f"; rows written to {target}" if target else ""),
+            file=out,
+        )
+        _print_summary(rows, out)
     if args.png:
         try:
             from govmodel.simulation.plots import compare
@@ -353,6 +412,23 @@ _SUMMARY = ("resolution_rate", "on_time_rate", "mean_hours_to_resolution", "hotl
 def _summary_fields(row: Mapping[str, Any]) -> dict[str, Any]:
     # Only what the summary and the picture need is kept, so memory stays small.
     return {"label": row["label"], **{k: row[k] for k in _SUMMARY}}
+
+
+def _summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per label, the runs and each summary field's mean and half-width of the 95 % interval."""
+    found = []
+    for label in dict.fromkeys(r["label"] for r in rows):
+        group = [r for r in rows if r["label"] == label]
+        entry: dict[str, Any] = {"label": label, "runs": len(group)}
+        for field in _SUMMARY:
+            values = [float(r[field]) for r in group if r[field] is not None]
+            if values:
+                mean, half = mean_and_interval(values)
+                entry[field] = {"mean": mean, "half_width": half}
+            else:
+                entry[field] = None
+        found.append(entry)
+    return found
 
 
 def _print_summary(rows: list[dict[str, Any]], out: TextIO) -> None:

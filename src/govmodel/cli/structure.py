@@ -1,8 +1,9 @@
-"""The structure commands of ``govmodel``: ``validate``, ``route`` and ``describe``.
+"""The structure commands of ``govmodel``: ``validate``, ``describe`` and ``route``.
 
-``govmodel validate PATH`` checks a spec file and lists every problem with its
-location; ``govmodel route SPEC --place ID --category C`` routes one case and
-shows the ladder; ``govmodel describe SPEC`` summarises a structure.
+``govmodel validate PATH...`` checks spec files (``-``: standard input) and
+lists every problem with its location; ``govmodel describe SPEC`` summarises a
+structure; ``govmodel route SPEC --place ID --category C`` routes one case and
+shows the ladder.
 
 Examples
 --------
@@ -18,17 +19,30 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any, TextIO
 
+from govmodel import examples
 from govmodel.cases import Case
-from govmodel.cli._common import Commands, fail, structure_from
+from govmodel.cli._common import (
+    PROBLEMS,
+    Commands,
+    UsageError,
+    add_command,
+    fail,
+    moment,
+    policy_from,
+    refuse,
+    structure_from,
+)
 from govmodel.errors import GovModelError, SpecError
 from govmodel.model import (
     Body,
     BodyKind,
     Category,
+    Channel,
     Domain,
     GridLevel,
     Person,
@@ -39,15 +53,22 @@ from govmodel.model import (
     Urgency,
 )
 from govmodel.rules.routing import presence, route
-from govmodel.spec import load
+from govmodel.spec import Format, load, loads
 from govmodel.structure import Structure
 from govmodel.validation import Severity, locate, validate
 
-__all__ = ["add_commands", "describe", "describe_command", "route_command", "validate_command"]
+__all__ = [
+    "add_commands",
+    "describe",
+    "describe_command",
+    "route_command",
+    "summary",
+    "validate_command",
+]
 
 
 def add_commands(commands: Commands) -> None:
-    """Add ``validate``, ``route`` and ``describe`` to the ``govmodel`` parser.
+    """Add ``validate``, ``describe`` and ``route`` to the ``govmodel`` parser.
 
     Examples
     --------
@@ -57,21 +78,67 @@ def add_commands(commands: Commands) -> None:
     >>> parser.parse_args(["describe"]).run is describe_command
     True
     """
-    check = commands.add_parser(
+    check = add_command(
+        commands,
         "validate",
-        help="check a spec file and list every problem",
-        description="Load a spec (.toml, .json, .yaml) and list every problem with its "
-        "location. Exit status 0 when there is no error (warnings are listed), 1 otherwise.",
+        help="check spec files and list every problem",
+        description="Load specs (.toml, .json, .yaml, or a bundled example's name; - reads one "
+        "from standard input, in the --format given) and list every problem with its location. "
+        "Exit status 0 when no spec has an error (warnings are listed), 1 otherwise.",
+        examples=[
+            "govmodel validate xinhe",
+            "govmodel synth district -o district.toml",
+            "govmodel validate district.toml",
+            "govmodel validate district.toml --json",
+            "govmodel synth district | govmodel validate -",
+            "govmodel synth district --seed 1 -o district.json",
+            "cat district.json | govmodel validate - --format json",
+        ],
     )
-    check.add_argument("path", metavar="PATH", help="the spec file")
+    check.add_argument(
+        "paths",
+        metavar="PATH",
+        nargs="+",
+        help="a spec file, a bundled example's name, or - for standard input",
+    )
+    check.add_argument(
+        "--format",
+        choices=["toml", "json", "yaml"],
+        default=None,
+        help="the format of the spec on standard input (default: toml); only with -",
+    )
     check.add_argument("--json", action="store_true", help="print the result as JSON")
     check.set_defaults(run=validate_command)
-    routing = commands.add_parser(
+    summary = add_command(
+        commands,
+        "describe",
+        help="summarise a structure",
+        description="Print a readable summary of a structure: places, grids by level, "
+        "bodies by kind, posts, cross-appointments and standing meetings.",
+        examples=["govmodel describe", "govmodel describe zhuanqiao --json"],
+    )
+    summary.add_argument(
+        "spec",
+        metavar="SPEC",
+        nargs="?",
+        default="xinhe",
+        help="a spec file or a bundled example name (default: xinhe)",
+    )
+    summary.add_argument("--json", action="store_true", help="print the summary as JSON")
+    summary.set_defaults(run=describe_command)
+    routing = add_command(
+        commands,
         "route",
         help="route one case and show the ladder",
         description="Route one case through a structure: tier, procedure, handler, "
         "co-handlers, summoned departments, owner, due time, the reason, and the "
         "place's escalation ladder with who is present at each tier.",
+        examples=[
+            "govmodel route xinhe --place compound:wanda --category fire_lane "
+            "--scope compound --at 2025-05-06T09:00",
+            "govmodel route xinhe --place building:wanda-2 --category leak --domains "
+            "neighbour_dispute,legal --receiver rc:xinhe --at 2025-05-06T09:00 --json",
+        ],
     )
     routing.add_argument("spec", metavar="SPEC", help="a spec file, or a bundled example name")
     routing.add_argument("--place", required=True, help="the id of the place concerned")
@@ -95,45 +162,69 @@ def add_commands(commands: Commands) -> None:
         help="default: routine",
     )
     routing.add_argument(
+        "--channel",
+        default=Channel.WALK_IN.value,
+        choices=[c.value for c in Channel],
+        help="how the request came in (default: walk_in)",
+    )
+    routing.add_argument(
         "--domains",
         default=None,
         metavar="D1,D2",
-        help="override the category's domains (comma-separated)",
+        help="override the category's domains (comma-separated, at least one)",
     )
-    routing.add_argument("--receiver", default=None, help="the post or body that took the case")
+    routing.add_argument(
+        "--receiver", default=None, metavar="ID", help="the post or body that took the case"
+    )
+    routing.add_argument("--id", default="case:cli", help="the case's id (default: case:cli)")
     routing.add_argument(
         "--at",
         default=None,
         metavar="YYYY-MM-DDTHH:MM",
-        help="when it was reported (default: now)",
+        help="when it was reported, a date and a time (default: now, to the minute)",
+    )
+    routing.add_argument(
+        "--policy", default=None, metavar="FILE.toml", help="the policy (default: the default)"
     )
     routing.add_argument("--json", action="store_true", help="print the routing as JSON")
     routing.set_defaults(run=route_command)
-    summary = commands.add_parser(
-        "describe",
-        help="summarise a structure",
-        description="Print a readable summary of a structure: places, grids by level, "
-        "bodies by kind, posts, cross-appointments and standing meetings.",
-    )
-    summary.add_argument(
-        "spec",
-        metavar="SPEC",
-        nargs="?",
-        default="xinhe",
-        help="a spec file or a bundled example name (default: xinhe)",
-    )
-    summary.set_defaults(run=describe_command)
 
 
 def validate_command(args: argparse.Namespace, *, out: TextIO) -> int:
-    """``govmodel validate PATH``: every problem of a spec file; exit 1 on an error."""
-    return _validate(Path(args.path), as_json=args.json, out=out)
+    """``govmodel validate PATH...``: every problem of each spec; exit 1 on an error."""
+    if args.format is not None and "-" not in args.paths:
+        raise refuse("--format: only for a spec on standard input (PATH -)")
+    if args.paths.count("-") > 1:
+        raise refuse("PATH: standard input (-) can be read only once")
+    results = [_validate(path, fmt=args.format or "toml") for path in args.paths]
+    if args.json:
+        data: object = results[0] if len(results) == 1 else results
+        print(json.dumps(data, ensure_ascii=False, indent=2), file=out)
+    else:
+        for result in results:
+            errors, warnings = result["errors"], result["warnings"]
+            verdict = "valid" if result["valid"] else "invalid"
+            name = Path(result["path"]).name
+            print(
+                f"{name}: {verdict} ({errors} error{'s' if errors != 1 else ''}, "
+                f"{warnings} warning{'s' if warnings != 1 else ''})",
+                file=out,
+            )
+            for row in result["problems"]:
+                where = f"{row['location']}: " if row["location"] else ""
+                print(f"  {row['severity']} {row['code']} {where}{row['message']}", file=out)
+    return 0 if all(r["valid"] for r in results) else PROBLEMS
 
 
-def _validate(path: Path, *, as_json: bool, out: TextIO) -> int:
+def _validate(path: str, *, fmt: Format) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     try:
-        structure = load(path, validate=False)
+        if path == "-":
+            structure = loads(sys.stdin.read(), format=fmt, where="<stdin>", validate=False)
+        elif path in examples.names() and not Path(path).exists():
+            structure = load(examples.path(path), validate=False)
+        else:
+            structure = load(Path(path), validate=False)
     except SpecError as err:
         rows = [
             {"location": p.location, "code": p.code, "severity": "error", "message": p.message}
@@ -153,74 +244,70 @@ def _validate(path: Path, *, as_json: bool, out: TextIO) -> int:
             for v in validate(structure)
         ]
     errors = sum(1 for r in rows if r["severity"] == Severity.ERROR.value)
-    warnings = len(rows) - errors
-    if as_json:
-        print(
-            json.dumps(
-                {
-                    "path": str(path),
-                    "valid": errors == 0,
-                    "errors": errors,
-                    "warnings": warnings,
-                    "problems": rows,
-                },
-                ensure_ascii=False,
-                indent=2,
-            ),
-            file=out,
+    return {
+        "path": "<stdin>" if path == "-" else path,
+        "valid": errors == 0,
+        "errors": errors,
+        "warnings": len(rows) - errors,
+        "problems": rows,
+    }
+
+
+def _domains(text: str) -> tuple[Domain, ...]:
+    names = [d.strip() for d in text.split(",") if d.strip()]
+    choices = ", ".join(d.value for d in Domain)
+    if not names:
+        raise UsageError(f"--domains: expected one or more of {choices}, found {text!r}")
+    try:
+        return tuple(Domain(d) for d in names)
+    except ValueError as err:
+        raise UsageError(f"--domains: {err}; expected some of {choices}") from None
+
+
+def _receiver_problem(structure: Structure, receiver: str) -> str | None:
+    where = f"in {structure.name!r}"
+    if receiver not in structure:
+        return f'--receiver: no post or body "{receiver}" {where}'
+    record = structure.node(receiver)
+    if isinstance(record, Person):
+        posts = ", ".join(p.id for p in structure.posts_of(receiver)) or "none"
+        return (
+            f'--receiver: "{receiver}" is a person; expected a post or body '
+            f"(the posts this person holds: {posts})"
         )
-    else:
-        verdict = "valid" if errors == 0 else "invalid"
-        print(
-            f"{path.name}: {verdict} ({errors} error{'s' if errors != 1 else ''}, "
-            f"{warnings} warning{'s' if warnings != 1 else ''})",
-            file=out,
-        )
-        for row in rows:
-            where = f"{row['location']}: " if row["location"] else ""
-            print(f"  {row['severity']} {row['code']} {where}{row['message']}", file=out)
-    return 0 if errors == 0 else 1
+    if not isinstance(record, Body | Post):
+        return f'--receiver: "{receiver}" is not a post or body {where}'
+    return None
 
 
 def route_command(args: argparse.Namespace, *, out: TextIO) -> int:
     """``govmodel route SPEC --place ID --category C``: one case's routing and the ladder."""
-    try:
-        structure = structure_from(args.spec)
-    except SpecError as err:
-        return fail(str(err), out)
     if args.at is None:
         at = dt.datetime.now().replace(second=0, microsecond=0)
     else:
-        try:
-            at = dt.datetime.fromisoformat(args.at)
-        except ValueError:
-            return fail(f"--at: expected a date-time like 2025-05-06T09:00, found {args.at!r}", out)
-    domains: tuple[Domain, ...] | None = None
-    if args.domains:
-        try:
-            domains = tuple(Domain(d.strip()) for d in args.domains.split(",") if d.strip())
-        except ValueError as err:
-            choices = ", ".join(d.value for d in Domain)
-            return fail(f"--domains: {err}; expected some of {choices}", out)
+        at = moment(args.at, "--at")
+    domains = None if args.domains is None else _domains(args.domains)
+    structure = structure_from(args.spec)
+    policy = policy_from(args.policy)
     if args.place not in structure or not isinstance(structure.node(args.place), Place):
         return fail(f'--place: no place "{args.place}" in {structure.name!r}', out)
-    if args.receiver is not None and (
-        args.receiver not in structure
-        or not isinstance(structure.node(args.receiver), Body | Post | Person)
-    ):
-        return fail(f'--receiver: no post or body "{args.receiver}" in {structure.name!r}', out)
+    if args.receiver is not None:
+        problem = _receiver_problem(structure, args.receiver)
+        if problem is not None:
+            return fail(problem, out)
     case = Case(
-        id="case:cli",
+        id=args.id,
         category=Category(args.category),
         place=args.place,
         reported_at=at,
+        channel=Channel(args.channel),
         scope=Scope(args.scope),
         urgency=Urgency(args.urgency),
         domains=domains,
         receiver=args.receiver,
     )
     try:
-        routing = route(structure, case)
+        routing = route(structure, case, policy=policy)
     except OverflowError:
         # The due time of a case reported at the very end of the calendar.
         return fail(
@@ -228,14 +315,18 @@ def route_command(args: argparse.Namespace, *, out: TextIO) -> int:
             f"found {args.at!r}",
             out,
         )
-    tiers = presence(structure, args.place, at=at.date())
+    tiers = presence(structure, args.place, at=at.date(), policy=policy)
     if args.json:
         data = {
             "case": {
+                "id": case.id,
                 "place": case.place,
                 "category": case.category.value,
+                "channel": case.channel.value,
                 "scope": case.scope.value,
                 "urgency": case.urgency.value,
+                "domains": None if case.domains is None else [d.value for d in case.domains],
+                "receiver": case.receiver,
                 "reported_at": at.isoformat(),
             },
             "routing": {
@@ -295,12 +386,65 @@ def route_command(args: argparse.Namespace, *, out: TextIO) -> int:
 
 def describe_command(args: argparse.Namespace, *, out: TextIO) -> int:
     """``govmodel describe SPEC``: a readable summary of a structure."""
-    try:
-        structure = structure_from(args.spec)
-    except SpecError as err:
-        return fail(str(err), out)
-    print(describe(structure), file=out)
+    structure = structure_from(args.spec)
+    if args.json:
+        print(json.dumps(summary(structure), ensure_ascii=False, indent=2), file=out)
+    else:
+        print(describe(structure), file=out)
     return 0
+
+
+def summary(structure: Structure) -> dict[str, Any]:
+    """What ``describe`` says of a structure, as JSON-ready data.
+
+    Examples
+    --------
+    >>> from govmodel import examples
+    >>> data = summary(examples.load("xinhe"))
+    >>> data["places"], data["grids"]["micro"]
+    ({'street': 1, 'community': 1, 'compound': 1, 'building': 4}, ['grid:wanda-a', 'grid:wanda-b'])
+    >>> data["cross_appointments"]["person:steward-1"]
+    ['post:cxh-steward', 'post:grid-wanda-a-worker']
+    """
+    place_counts = Counter(p.kind for p in structure.places())
+    roles: dict[str, dict[str, int]] = {}
+    for post in sorted(structure.posts(), key=lambda p: p.role.value):
+        row = roles.setdefault(post.role.value, {"posts": 0, "holders": 0})
+        row["posts"] += 1
+        row["holders"] += len(structure.holders(post.id))
+    return {
+        "name": structure.name,
+        "name_zh": structure.name_zh,
+        "places": {k.value: place_counts[k] for k in PlaceKind if place_counts[k]},
+        "households": sum(p.households or 0 for p in structure.places(kind=PlaceKind.COMPOUND)),
+        "residents": sum(p.residents or 0 for p in structure.places()),
+        "grids": {
+            level.value: [g.id for g in structure.grids(level=level)]
+            for level in GridLevel
+            if structure.grids(level=level)
+        },
+        "bodies": {
+            kind.value: [b.id for b in structure.bodies(kind=kind)]
+            for kind in BodyKind
+            if structure.bodies(kind=kind)
+        },
+        "roles": roles,
+        "cross_appointments": {
+            person.id: [p.id for p in structure.posts_of(person.id)]
+            for person in structure.people()
+            if len(structure.posts_of(person.id)) > 1
+        },
+        "meetings": [
+            {
+                "id": m.id,
+                "frequency": m.frequency.value,
+                "day_of_month": m.day_of_month,
+                "convener": m.convener,
+                "members": list(m.members),
+            }
+            for m in structure.meetings()
+        ],
+    }
 
 
 def _label(record: Any) -> str:

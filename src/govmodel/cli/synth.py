@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from govmodel import synth
-from govmodel.cli._common import SPEC_SUFFIXES, Commands, fail
+from govmodel.cli._common import SPEC_SUFFIXES, Commands, UsageError, add_command
 from govmodel.spec import dump, dumps
 
 __all__ = ["add_commands", "synth_command"]
@@ -35,18 +35,28 @@ def add_commands(commands: Commands) -> None:
     >>> parser.parse_args(["synth", "city"]).seed
     0
     """
-    synthetic = commands.add_parser(
+    synthetic = add_command(
+        commands,
         "synth",
         help="write the spec of a synthetic district, city or megacity",
         description="Generate a synthetic structure of a preset size (district: about 10,000 "
         "graph nodes, city: about 100,000, megacity: about 1,000,000) and write its spec. "
         "The structure is made up: no place, body or person in it exists.",
+        examples=[
+            "govmodel synth district --seed 3 -o district.json",
+            "govmodel synth district | head -n 3",
+        ],
     )
-    synthetic.add_argument("preset", metavar="PRESET", help="the size: " + ", ".join(synth.PRESETS))
+    synthetic.add_argument(
+        "preset",
+        metavar="PRESET",
+        choices=list(synth.PRESETS),
+        help="the size: " + ", ".join(synth.PRESETS),
+    )
     synthetic.add_argument("--seed", type=int, default=0, help="the random seed (0)")
     synthetic.add_argument(
         "-o",
-        "--out",
+        "--output",
         default=None,
         metavar="FILE",
         help="where to write the spec (.toml, .json, .yaml); default: TOML to standard output",
@@ -56,19 +66,15 @@ def add_commands(commands: Commands) -> None:
 
 def synth_command(args: argparse.Namespace, *, out: TextIO) -> int:
     """``govmodel synth PRESET``: write the spec of a synthetic structure of that size."""
-    if args.out is not None and Path(args.out).suffix.lower() not in SPEC_SUFFIXES:
-        return fail(
-            f"--out: expected a file ending in .toml, .json, .yaml or .yml, found {args.out!r}",
-            out,
+    if args.output is not None and Path(args.output).suffix.lower() not in SPEC_SUFFIXES:
+        raise UsageError(
+            f"-o: expected a file ending in .toml, .json, .yaml or .yml, found {args.output!r}"
         )
-    try:
-        structure = synth.preset(args.preset, seed=args.seed)
-    except synth.SynthError as err:
-        return fail(str(err), out)
-    if args.out is None:
+    structure = synth.preset(args.preset, seed=args.seed)
+    if args.output is None:
         out.write(dumps(structure, format="toml"))
         return 0
-    dump(structure, args.out)
+    dump(structure, args.output)
     nodes = structure.graph.number_of_nodes()
-    print(f"{args.out}: wrote {structure.name}, {nodes:,} nodes", file=out)
+    print(f"{args.output}: wrote {structure.name}, {nodes:,} nodes", file=out)
     return 0

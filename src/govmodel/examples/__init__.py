@@ -69,7 +69,19 @@ def _check(name: str) -> None:
 def load(name: str) -> Structure:
     """The bundled community ``name`` as a validated ``govmodel.Structure``.
 
-    Structures are immutable, so the same object is returned on every call.
+    Structures are immutable, down to the attribute dictionaries of their
+    graph, so the same object is returned on every call and no caller can
+    change it under another.
+
+    Examples
+    --------
+    >>> from govmodel import examples
+    >>> examples.load("xinhe") is examples.load("xinhe")
+    True
+    >>> examples.load("xinhe").graph.nodes["pm:cxh"]["type"] = "changed"
+    Traceback (most recent call last):
+    ...
+    TypeError: a structure's graph is frozen: its attribute dictionaries cannot be changed ...
     """
     _check(name)
     text = resources.files(__name__).joinpath(f"{name}.toml").read_text(encoding="utf-8")

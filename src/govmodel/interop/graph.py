@@ -73,6 +73,7 @@ import io
 import json
 import os
 import re
+import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from enum import Enum
@@ -373,7 +374,15 @@ def read_graphml(path: str | os.PathLike[str], *, validate: bool = True) -> Stru
         raise InteropError("path", f"expected a path, found {show(path)}")
     where = str(path).encode("utf-8", "backslashreplace").decode("utf-8")
     try:
-        graph = nx.read_graphml(path, force_multigraph=True)
+        # networkx warns of what it guesses (an undeclared key read as a string);
+        # a file govmodel did not write is refused instead of guessed at.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            graph = nx.read_graphml(path, force_multigraph=True)
+    except Warning as err:
+        raise InteropError(
+            where, f"expected GraphML networkx reads without guessing: {err}"
+        ) from None
     except ET.ParseError as err:
         raise InteropError(where, f"expected GraphML (XML), found a parse error: {err}") from None
     except OSError as err:

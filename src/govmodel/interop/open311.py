@@ -8,8 +8,10 @@ of city 311 systems for non-emergency requests. This module speaks its JSON:
 * :func:`to_requests` — the *GET Service Requests* response: one service
   request per case of an event log, as the case stands after its events;
 * :func:`from_requests` — cases back from service requests, with an
-  :class:`govmodel.errors.InteropError` naming the place
-  (``requests[3].service_code``) of anything that cannot be mapped;
+  :class:`govmodel.errors.InteropErrorGroup` naming the place
+  (``requests[3].service_code``) of everything that cannot be mapped;
+* :func:`events_from_requests` — each request's whole lifecycle back as
+  events, from its ``notes``: what :func:`to_requests` wrote, read back;
 * :func:`dumps_requests` / :func:`loads_requests` — JSON text.
 
 Where govmodel knows more than GeoReport's fields hold, it follows the two
@@ -51,7 +53,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, Literal, Required, TypedDict, TypeVar
 
@@ -65,6 +67,7 @@ from govmodel.cases import (
     CaseEvent,
     CaseState,
     Closed,
+    InvalidTransition,
     Reopened,
     Reported,
     Resolved,
@@ -74,7 +77,7 @@ from govmodel.cases import (
     advance,
     iter_case_events,
 )
-from govmodel.errors import InteropError
+from govmodel.errors import InteropError, InteropErrorGroup
 from govmodel.model import (
     Body,
     Category,
@@ -101,6 +104,7 @@ __all__ = [
     "Service",
     "ServiceRequest",
     "dumps_requests",
+    "events_from_requests",
     "from_requests",
     "loads_requests",
     "services",
@@ -108,6 +112,7 @@ __all__ = [
 ]
 
 _E = TypeVar("_E", bound=StrEnum)
+_T = TypeVar("_T")
 
 
 # -- the JSON shapes -----------------------------------------------------------
@@ -126,13 +131,28 @@ class Service(TypedDict):
 
 
 class NoteAttributes(TypedDict, total=False):
-    """The details of one note, by event: who acted, where it was routed, the visit."""
+    """The details of one note, by event: who acted, where it was routed, the visit.
+
+    A ``routed`` note holds the whole routing (``tier``, ``procedure``,
+    ``handler``, ``due``, ``owner``, ``co_handlers``, ``summoned``,
+    ``convener``, ``ladder``, ``domains``, ``forum``, ``rule`` and its
+    ``reason``), people's ids only with personal data; a ``reopened`` note its
+    ``domains`` and, with personal data, its ``reason``. So
+    :func:`events_from_requests` can read the lifecycle back.
+    """
 
     actor: str
     tier: str
     procedure: str
     handler: str
     due: str
+    owner: str
+    co_handlers: list[str]
+    summoned: list[str]
+    convener: str
+    ladder: list[str]
+    forum: str
+    rule: str
     satisfied: bool
     found: list[str]
     domains: list[str]
@@ -173,6 +193,7 @@ class ExtendedAttributes(TypedDict, total=False):
     convener: str
     owner: str
     overdue: bool
+    revisit: str
 
 
 class ServiceRequest(TypedDict, total=False):
@@ -317,9 +338,12 @@ def _when(moment: dt.datetime, tz: dt.tzinfo | None) -> str:
 
 
 def _label(structure: Structure, node_id: str, *, personal: bool) -> str | None:
-    """A readable name for a record: ``name (name_zh)``, either, or the id.
+    """A readable name for a record: ``name (name_zh)``, either, or a readable stand-in.
 
-    People's names and ids are personal data: ``None`` unless ``personal``.
+    A record without a name is named by what it is: a post by its role and
+    the body or grid it is in (``Grid leader of Jinxiu grid``), anything else
+    by its kind and the end of its id (``Building wanda-3``), never by its raw
+    id. People's names and ids are personal data: ``None`` unless ``personal``.
     """
     if node_id not in structure:
         return node_id
@@ -329,7 +353,18 @@ def _label(structure: Structure, node_id: str, *, personal: bool) -> str | None:
     names = [n for n in (record.name, record.name_zh) if n]
     if len(names) == 2 and names[0] != names[1]:
         return f"{names[0]} ({names[1]})"
-    return names[0] if names else node_id
+    if names:
+        return names[0]
+    if isinstance(record, Post):
+        role = record.role.value.replace("_", " ").capitalize()
+        within = _label(structure, record.within, personal=personal)
+        return f"{role} of {within}" if within else role
+    kind = getattr(record, "kind", None) or getattr(record, "level", None)
+    what = str(kind.value) if kind is not None else type(record).__name__.lower()
+    if isinstance(record, Grid):
+        what = f"{what} grid"
+    local = node_id.split(":", 1)[-1]
+    return f"{what.replace('_', ' ').capitalize()} {local}"
 
 
 def _address(structure: Structure, place: Place) -> str:
@@ -341,6 +376,22 @@ def _address(structure: Structure, place: Place) -> str:
 def _open_or_closed(status: Status) -> Literal["open", "closed"]:
     # GeoReport: "open: it has been reported; closed: it has been resolved".
     return "closed" if status in (Status.RESOLVED, Status.CLOSED) else "open"
+
+
+_REVISITS = ("awaiting", "done", "skipped")
+
+
+def _revisit(state: CaseState) -> str | None:
+    """The return visit (一案一回访) of a resolved case: awaiting, done, or skipped.
+
+    GeoReport's ``closed`` means resolved, so a case resolved but not yet
+    visited is ``closed`` there: this says whether the visit is still owed.
+    """
+    if state.status not in (Status.RESOLVED, Status.CLOSED):
+        return None
+    if state.revisited_since_resolved is not None:
+        return "done"
+    return "awaiting" if state.status is Status.RESOLVED else "skipped"
 
 
 def _values(items: Iterable[StrEnum]) -> list[str]:
@@ -389,6 +440,26 @@ def _note(
         details["due"] = _when(routing.due, tz)
         if routing.handler is not None and handler is not None:
             details["handler"] = routing.handler
+        if routing.owner is not None and _shown(structure, routing.owner, personal=personal):
+            details["owner"] = routing.owner
+        co_handlers = [a for a in routing.co_handlers if _shown(structure, a, personal=personal)]
+        if co_handlers:
+            details["co_handlers"] = co_handlers
+        summoned = [a for a in routing.summoned if _shown(structure, a, personal=personal)]
+        if summoned:
+            details["summoned"] = summoned
+        if routing.convener is not None and _shown(structure, routing.convener, personal=personal):
+            details["convener"] = routing.convener
+        if routing.ladder:
+            details["ladder"] = _values(routing.ladder)
+        if routing.domains:
+            details["domains"] = _values(routing.domains)
+        if routing.forum is not None:
+            details["forum"] = routing.forum
+        if routing.rule is not None:
+            details["rule"] = routing.rule
+        if routing.reason:
+            details["reason"] = routing.reason
     elif isinstance(event, Accepted):
         summary = "accepted"
         text = "Accepted" + who(event.actor)
@@ -499,6 +570,9 @@ def _request(
         attributes["receiver"] = case.receiver
     attributes["status"] = state.status.value
     attributes["reopened"] = state.reopened
+    revisit = _revisit(state)
+    if revisit is not None:
+        attributes["revisit"] = revisit
     if routing is not None:
         _routing_attributes(structure, routing, attributes, personal=personal)
         if now is not None:
@@ -549,7 +623,10 @@ def to_requests(
     One request per case, in the order the cases first appear, each as it
     stands after its events: ``status`` is ``open`` until the case is resolved
     and ``closed`` once it is resolved or closed (GeoReport: "closed: it has
-    been resolved"), govmodel's own status is ``extended_attributes.status``;
+    been resolved"), govmodel's own status is ``extended_attributes.status``
+    and, once resolved, ``extended_attributes.revisit`` says whether its
+    return visit is ``awaiting``, ``done`` or was ``skipped`` (closed without
+    one, where the policy allows);
     ``agency_responsible`` names the handler of the routing in force,
     ``expected_datetime`` is its due time, ``service_notice`` its reason;
     ``address`` names the place and the places containing it, most specific
@@ -610,6 +687,8 @@ def to_requests(
     >>> [r] = to_requests(log, structure=s, tz=dt.timezone(dt.timedelta(hours=8)))
     >>> r["status"], r["extended_attributes"]["status"], r["updated_datetime"]
     ('closed', 'resolved', '2025-05-06T12:00:00+08:00')
+    >>> r["extended_attributes"]["revisit"]  # resolved: closed for GeoReport, visit owed
+    'awaiting'
     >>> r["address"]
     'Building 1, Wanda Huafu (万达华府), Xinhe community (新河社区), Xinhua street (新华街道)'
     >>> [(n["type"], n["description"]) for n in r["notes"]]  # doctest: +NORMALIZE_WHITESPACE
@@ -676,7 +755,7 @@ def _show(value: object) -> str:
 
 # Fields that hold personal data: who reported, how to reach them, the free
 # text. A message about them names the field and the kind of value, never the value.
-_PERSONAL = frozenset({"first_name", "last_name", "phone", "email", "description"})
+_PERSONAL = frozenset({"first_name", "last_name", "phone", "email", "description", "reason"})
 
 
 def _key(key: object) -> str:
@@ -785,6 +864,7 @@ _STATE_EXTENSIONS = frozenset(
         "convener",
         "owner",
         "overdue",
+        "revisit",
     }
 )
 
@@ -845,6 +925,10 @@ def _extensions(
     for key, enum_type in (("status", Status), ("tier", Tier), ("procedure", Procedure)):
         if raw.get(key) is not None:
             _member(enum_type, raw[key], f"{where}.{key}")
+    revisit = raw.get("revisit")
+    if revisit is not None and revisit not in _REVISITS:
+        listed = ", ".join(f'"{r}"' for r in _REVISITS)
+        raise InteropError(f"{where}.revisit", f"expected one of {listed}; found {_show(revisit)}")
     return fields
 
 
@@ -854,7 +938,8 @@ def _check_state(data: Mapping[str, object], where: str, tz: dt.tzinfo | None) -
         raise InteropError(f"{where}.status", f'expected "open" or "closed", found {_show(status)}')
     extended = data.get("extended_attributes")
     own = extended.get("status") if isinstance(extended, Mapping) else None
-    if isinstance(status, str) and isinstance(own, str):
+    # An unknown extended status is the extensions' problem, reported there.
+    if isinstance(status, str) and isinstance(own, str) and own in set(Status):
         wanted = _open_or_closed(Status(own))
         if status != wanted:
             raise InteropError(
@@ -892,56 +977,136 @@ def _contact(data: Mapping[str, object], where: str) -> str | None:
     return phone if phone is not None else email
 
 
-def _case(data: object, where: str, structure: Structure | None, tz: dt.tzinfo | None) -> Case:
+def _case(
+    data: object,
+    where: str,
+    structure: Structure | None,
+    tz: dt.tzinfo | None,
+    problems: list[InteropError],
+) -> Case | None:
+    """The case of one request, or ``None`` with every problem found added to ``problems``."""
     if not isinstance(data, Mapping):
-        raise InteropError(where, f"expected a service request object, found {_show(data)}")
+        problems.append(
+            InteropError(where, f"expected a service request object, found {_show(data)}")
+        )
+        return None
+    found = len(problems)
+
+    def attempt(check: Callable[[], _T]) -> _T | None:
+        try:
+            return check()
+        except InteropError as err:
+            problems.append(err)
+            return None
+
     for key in data:
         if key in _NO_PLACE:
             if not _empty(data[key]):
-                raise InteropError(
-                    f"{where}.{key}",
-                    f"a govmodel case has no {_NO_PLACE[key]}: expected null, "
-                    f"found {_show(data[key])}",
+                problems.append(
+                    InteropError(
+                        f"{where}.{key}",
+                        f"a govmodel case has no {_NO_PLACE[key]}: expected null, "
+                        f"found {_show(data[key])}",
+                    )
                 )
         elif key not in _CASE_FIELDS and key not in _STATE_FIELDS:
-            raise InteropError(
-                f"{where}.{_key(key)}",
-                f"expected a field of a GeoReport v2 service request, found {_show(key)}",
+            problems.append(
+                InteropError(
+                    f"{where}.{_key(key)}",
+                    f"expected a field of a GeoReport v2 service request, found {_show(key)}",
+                )
             )
-    case_id = _request_id(data, where)
-    category = _member(Category, data.get("service_code"), f"{where}.service_code")
+    case_id = attempt(lambda: _request_id(data, where))
+    category = attempt(lambda: _member(Category, data.get("service_code"), f"{where}.service_code"))
+    reported_at: dt.datetime | None = None
     if "requested_datetime" not in data:
-        raise InteropError(
-            f"{where}.requested_datetime", "expected the date-time of the report, found nothing"
+        problems.append(
+            InteropError(
+                f"{where}.requested_datetime",
+                "expected the date-time of the report, found nothing",
+            )
         )
-    reported_at = _moment(data["requested_datetime"], f"{where}.requested_datetime", tz)
+    else:
+        reported_at = attempt(
+            lambda: _moment(data["requested_datetime"], f"{where}.requested_datetime", tz)
+        )
     place = data.get("address_id")
     if not isinstance(place, str) or not place or surrogate_at(place) is not None:
-        raise InteropError(
-            f"{where}.address_id",
-            f"expected the id of a govmodel place, found "
-            f"{'nothing' if place is None else _show(place)}",
+        problems.append(
+            InteropError(
+                f"{where}.address_id",
+                f"expected the id of a govmodel place, found "
+                f"{'nothing' if place is None else _show(place)}",
+            )
         )
-    if structure is not None and not (
+    elif structure is not None and not (
         place in structure and isinstance(structure.node(place), Place)
     ):
-        raise InteropError(
-            f"{where}.address_id",
-            f'expected a place of the structure "{structure.name}", found {_show(place)}',
+        problems.append(
+            InteropError(
+                f"{where}.address_id",
+                f'expected a place of the structure "{structure.name}", found {_show(place)}',
+            )
         )
-    extensions = _extensions(data, where, structure)
-    _check_state(data, where, tz)
-    description = _text(data, "description", where)
+    extensions = attempt(lambda: _extensions(data, where, structure))
+    attempt(lambda: _check_state(data, where, tz))
+    description = attempt(lambda: _text(data, "description", where))
+    reporter = attempt(lambda: _reporter(data, where))
+    contact = attempt(lambda: _contact(data, where))
+    if len(problems) > found:
+        return None
+    assert case_id is not None
+    assert category is not None
+    assert reported_at is not None
+    assert isinstance(place, str)
     case = Case(
         id=case_id,
         category=category,
         place=place,
         reported_at=reported_at,
-        reporter=_reporter(data, where),
-        contact=_contact(data, where),
+        reporter=reporter,
+        contact=contact,
         description=description or "",
     )
     return attrs.evolve(case, **extensions) if extensions else case
+
+
+def _cases(
+    requests: Iterable[object],
+    structure: Structure | None,
+    tz: dt.tzinfo | None,
+    problems: list[InteropError],
+) -> list[tuple[int, Mapping[str, object], Case]]:
+    """Each request that maps to a case, with its index; the problems of the others."""
+    if isinstance(requests, Mapping | str | bytes) or not isinstance(requests, Iterable):
+        raise InteropErrorGroup(
+            "requests",
+            [
+                InteropError(
+                    "requests", f"expected a list of service requests, found {_show(requests)}"
+                )
+            ],
+        )
+    out: list[tuple[int, Mapping[str, object], Case]] = []
+    seen: dict[str, int] = {}
+    for index, data in enumerate(requests):
+        where = f"requests[{index}]"
+        case = _case(data, where, structure, tz, problems)
+        if case is None:
+            continue
+        assert isinstance(data, Mapping)
+        if case.id in seen:
+            problems.append(
+                InteropError(
+                    f"{where}.service_request_id",
+                    f'expected a unique id, found "{case.id}" again '
+                    f"(first at requests[{seen[case.id]}])",
+                )
+            )
+            continue
+        seen[case.id] = index
+        out.append((index, data, case))
+    return out
 
 
 def from_requests(
@@ -975,10 +1140,10 @@ def from_requests(
 
     Raises
     ------
-    InteropError
-        For the first request field that cannot be mapped, with its location
-        (``requests[3].service_code``) and what was expected and found: a
-        missing or duplicate id, an unknown service code, channel, scope,
+    InteropErrorGroup
+        Every request field that cannot be mapped, each an ``InteropError``
+        with its location (``requests[3].service_code``) and what was
+        expected and found: a missing or duplicate id, an unknown service code, channel, scope,
         urgency or domain, a date-time that is not ISO 8601, a place missing
         or not in ``structure``, both a phone and an email, a value in a field
         a case has no place for (``lat``, ``long``, ``zipcode``,
@@ -991,35 +1156,186 @@ def from_requests(
     ...                          "address_id": "building:wanda-1", "phone": "13800000000"}])
     >>> case.id, case.category.value, case.contact
     ('638344', 'leak', '13800000000')
-    >>> from_requests([{"service_request_id": "1", "service_code": "pothole"}])
-    Traceback (most recent call last):
-    ...
-    govmodel.errors.InteropError: requests[0].service_code: expected one of "repair", ...
     >>> from govmodel import examples
-    >>> from_requests([{"service_request_id": "1", "service_code": "leak",
-    ...                 "requested_datetime": "2025-06-03T08:30:00+08:00",
-    ...                 "address_id": "building:nowhere"}], structure=examples.load("xinhe"))
-    Traceback (most recent call last):
-    ...
-    govmodel.errors.InteropError: requests[0].address_id: expected a place of the structure ...
+    >>> try:
+    ...     from_requests([{"service_request_id": "1", "service_code": "pothole"},
+    ...                    {"service_request_id": "2", "service_code": "leak",
+    ...                     "requested_datetime": "2025-06-03T08:30:00+08:00",
+    ...                     "address_id": "building:nowhere"}], structure=examples.load("xinhe"))
+    ... except InteropErrorGroup as err:
+    ...     for problem in err.problems:
+    ...         print(problem)  # doctest: +ELLIPSIS
+    requests[0].service_code: expected one of "repair", ...; found "pothole"
+    requests[0].requested_datetime: expected the date-time of the report, found nothing
+    requests[0].address_id: expected the id of a govmodel place, found nothing
+    requests[1].address_id: expected a place of the structure "Xinhe community", found ...
     """
-    out: list[Case] = []
-    seen: dict[str, int] = {}
-    if isinstance(requests, Mapping | str | bytes) or not isinstance(requests, Iterable):
+    problems: list[InteropError] = []
+    cases = _cases(requests, structure, tz, problems)
+    if problems:
+        raise InteropErrorGroup("requests", problems)
+    return tuple(case for _, _, case in cases)
+
+
+def _ids(value: object, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InteropError(where, f"expected a list of ids, found {_show(value)}")
+    return tuple(value)
+
+
+def _note_event(
+    case: Case, note: Mapping[str, object], where: str, tz: dt.tzinfo | None
+) -> CaseEvent:
+    """The lifecycle event one note of :func:`to_requests` stands for."""
+    summary = note.get("summary")
+    at = _moment(note.get("datetime"), f"{where}.datetime", tz)
+    raw = note.get("extended_attributes")
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
         raise InteropError(
-            "requests", f"expected a list of service requests, found {_show(requests)}"
+            f"{where}.extended_attributes", f"expected an object, found {_show(raw)}"
         )
-    for index, data in enumerate(requests):
-        where = f"requests[{index}]"
-        case = _case(data, where, structure, tz)
-        if case.id in seen:
+    details: Mapping[str, object] = raw
+    here = f"{where}.extended_attributes"
+
+    def actor() -> str:
+        value = details.get("actor")
+        if isinstance(value, str) and value:
+            return value
+        raise InteropError(
+            f"{here}.actor",
+            "expected the id of who acted, found nothing (an export without personal data "
+            "leaves people out)",
+        )
+
+    def domains(key: str) -> tuple[Domain, ...]:
+        value = details.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise InteropError(f"{here}.{key}", f"expected a list of domains, found {_show(value)}")
+        return tuple(_member(Domain, d, f"{here}.{key}[{i}]") for i, d in enumerate(value))
+
+    if summary == "reported":
+        return Reported(case=case, at=at)
+    if summary == "routed":
+        reason = details.get("reason", "")
+        ladder = details.get("ladder") or []
+        if not isinstance(ladder, list):
+            raise InteropError(f"{here}.ladder", f"expected a list of tiers, found {_show(ladder)}")
+        routing = Routing(
+            tier=_member(Tier, details.get("tier"), f"{here}.tier"),
+            procedure=_member(Procedure, details.get("procedure"), f"{here}.procedure"),
+            handler=_text(details, "handler", here),
+            owner=_text(details, "owner", here),
+            due=_moment(details.get("due"), f"{here}.due", tz),
+            co_handlers=_ids(details.get("co_handlers"), f"{here}.co_handlers"),
+            summoned=_ids(details.get("summoned"), f"{here}.summoned"),
+            convener=_text(details, "convener", here),
+            ladder=tuple(_member(Tier, t, f"{here}.ladder[{i}]") for i, t in enumerate(ladder)),
+            reason=reason if isinstance(reason, str) else _show(reason),
+            domains=domains("domains"),
+            forum=_text(details, "forum", here),
+            rule=_text(details, "rule", here),
+        )
+        return Routed(case_id=case.id, at=at, routing=routing)
+    if summary == "accepted":
+        return Accepted(case_id=case.id, at=at, actor=actor())
+    if summary == "resolved":
+        return Resolved(case_id=case.id, at=at, actor=actor())
+    if summary == "revisited":
+        satisfied = details.get("satisfied")
+        if not isinstance(satisfied, bool):
             raise InteropError(
-                f"{where}.service_request_id",
-                f'expected a unique id, found "{case.id}" again '
-                f"(first at requests[{seen[case.id]}])",
+                f"{here}.satisfied", f"expected true or false, found {_show(satisfied)}"
             )
-        seen[case.id] = index
-        out.append(case)
+        return Revisited(
+            case_id=case.id, at=at, actor=actor(), satisfied=satisfied, found=domains("found")
+        )
+    if summary == "reopened":
+        reason = _text(details, "reason", here) or ""
+        return Reopened(case_id=case.id, at=at, reason=reason, domains=domains("domains"))
+    if summary == "closed":
+        return Closed(case_id=case.id, at=at)
+    kinds = ", ".join(f'"{k}"' for k in _EVENT_SUMMARIES)
+    raise InteropError(f"{where}.summary", f"expected one of {kinds}; found {_show(summary)}")
+
+
+_EVENT_SUMMARIES = ("reported", "routed", "accepted", "resolved", "revisited", "reopened", "closed")
+
+
+def events_from_requests(
+    requests: Iterable[object],
+    *,
+    structure: Structure | None = None,
+    policy: Policy = DEFAULT_POLICY,
+    tz: dt.tzinfo | None = None,
+) -> tuple[CaseEvent, ...]:
+    """Each request's lifecycle as events, read back from its ``notes``.
+
+    The inverse of :func:`to_requests`: every note becomes the event it was
+    written from (``reported``, ``routed``, ``accepted``, ``resolved``,
+    ``revisited``, ``reopened``, ``closed``), the case of each request is
+    read as :func:`from_requests` reads it, and the events of each case are
+    replayed with ``advance`` under ``policy``. A request without notes gives
+    its report alone. The events come request by request, each case's in
+    order. An export without personal data leaves people's ids out, so its
+    notes of what a person did cannot be read back: they are problems.
+
+    Parameters
+    ----------
+    requests, structure, tz
+        As for :func:`from_requests`.
+    policy
+        Whether closing needs a return visit (``require_revisit``).
+
+    Raises
+    ------
+    InteropErrorGroup
+        Every problem at once: those :func:`from_requests` finds, a note that
+        names no event or lacks what its event needs
+        (``requests[2].notes[3].extended_attributes.actor``), and an order of
+        notes the lifecycle refuses.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from govmodel import Accepted, Case, Category, Reported, Resolved, examples
+    >>> s = examples.load("xinhe")
+    >>> t = dt.datetime(2025, 5, 6, 9)
+    >>> case = Case(id="case:7", category=Category.REPAIR, place="building:wanda-1",
+    ...             reported_at=t)
+    >>> log = (Reported(case=case, at=t), Accepted(case_id="case:7", at=t, actor="pm:cxh"),
+    ...        Resolved(case_id="case:7", at=t + dt.timedelta(hours=3), actor="pm:cxh"))
+    >>> events_from_requests(to_requests(log, structure=s), structure=s) == log
+    True
+    """
+    problems: list[InteropError] = []
+    out: list[CaseEvent] = []
+    for index, data, case in _cases(requests, structure, tz, problems):
+        notes = data.get("notes") or []
+        assert isinstance(notes, list)
+        if not notes:
+            out.append(Reported(case=case, at=case.reported_at))
+            continue
+        state: CaseState | None = None
+        for i, note in enumerate(notes):
+            where = f"requests[{index}].notes[{i}]"
+            try:
+                event = _note_event(case, note, where, tz)
+                state = advance(state, event, require_revisit=policy.require_revisit)
+            except InteropError as err:
+                problems.append(err)
+                continue
+            except InvalidTransition as err:
+                problems.append(InteropError(where, str(err)))
+                continue
+            out.append(event)
+    if problems:
+        raise InteropErrorGroup("requests", problems)
     return tuple(out)
 
 

@@ -7,6 +7,7 @@ Routing (:mod:`govmodel.rules.routing`), escalation
 draws random numbers: time is always an argument.
 """
 
+from govmodel._frozenmap import FrozenMap
 from govmodel.rules.access import AccessDenied, Action, can, parts, redact, strip_personal
 from govmodel.rules.decisions import (
     CIVIL_CODE_278,
@@ -19,7 +20,7 @@ from govmodel.rules.decisions import (
     decide,
 )
 from govmodel.rules.escalation import escalate, recurrences
-from govmodel.rules.policy import DEFAULT_POLICY, FrozenMap, Policy, load_policy
+from govmodel.rules.policy import DEFAULT_POLICY, Policy, load_policy
 from govmodel.rules.routing import Presence, ladder, presence, required_domains, route
 
 __all__ = [

@@ -20,61 +20,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import attrs
 
+from govmodel._frozenmap import FrozenMap
 from govmodel.errors import SpecError, SpecProblem
 from govmodel.model import BodyKind, Category, Domain, Role, Tier, Urgency
 
+# FrozenMap lives in govmodel._frozenmap; the policy, which holds several, exports it too.
 __all__ = ["DEFAULT_POLICY", "FrozenMap", "Policy", "load_policy"]
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class FrozenMap(Mapping[K, V], Generic[K, V]):
-    """An immutable, hashable, picklable mapping (policies hold several).
-
-    Examples
-    --------
-    >>> m = FrozenMap({"a": 1})
-    >>> m["a"], len(m), hash(m) == hash(FrozenMap({"a": 1}))
-    (1, 1, True)
-    """
-
-    __slots__ = ("_data", "_hash")
-
-    def __init__(self, data: Mapping[K, V] | None = None) -> None:
-        self._data: dict[K, V] = dict(data or {})
-        self._hash: int | None = None
-
-    def __getitem__(self, key: K) -> V:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[K]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __hash__(self) -> int:
-        if self._hash is None:
-            self._hash = hash(frozenset(self._data.items()))
-        return self._hash
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Mapping):
-            return dict(self._data) == dict(other)
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return f"FrozenMap({self._data!r})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (FrozenMap, (self._data,))
 
 
 def _domains(*names: Domain) -> frozenset[Domain]:
@@ -189,7 +146,7 @@ def _positive(_inst: object, attribute: attrs.Attribute[Any], value: dt.timedelt
         raise ValueError(f"{attribute.name}: expected a positive duration, found {value}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Policy:
     """Every tunable of the routing, escalation and lifecycle rules.
 
@@ -263,6 +220,36 @@ class Policy:
             raise ValueError(
                 f"recurrence_threshold: expected 1 or more, found {self.recurrence_threshold}"
             )
+
+    def __repr__(self) -> str:
+        """Short: ``Policy(<default>)``, then only what differs from the default.
+
+        The whole policy is hundreds of entries; written out it would flood
+        ``help()`` and every signature that takes ``policy=``. A field that
+        differs is shown with its value when that is short, else as
+        ``<changed>``.
+
+        Examples
+        --------
+        >>> import attrs
+        >>> from govmodel import DEFAULT_POLICY, load_policy
+        >>> DEFAULT_POLICY
+        Policy(<default>)
+        >>> attrs.evolve(DEFAULT_POLICY, require_revisit=False)
+        Policy(<default>, require_revisit=False)
+        >>> load_policy({"category_domains": {"noise": ["legal"]}, "recurrence_threshold": 3})
+        Policy(<default>, category_domains=<changed>, recurrence_threshold=3)
+        """
+        default = globals().get("DEFAULT_POLICY")
+        if default is None:  # building the default itself
+            return "Policy(<default>)"
+        changed = []
+        for field in attrs.fields(Policy):
+            value = getattr(self, field.name)
+            if value != getattr(default, field.name):
+                shown = repr(value)
+                changed.append(f"{field.name}={shown if len(shown) <= 40 else '<changed>'}")
+        return "Policy(" + ", ".join(["<default>", *changed]) + ")"
 
     def due(self, tier: Tier, urgency: Urgency, at: dt.datetime) -> dt.datetime:
         """When a case taken up at ``at`` must be resolved at ``tier``.

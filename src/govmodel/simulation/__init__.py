@@ -15,9 +15,7 @@ Examples
 True
 """
 
-from govmodel.simulation.engine import CaseOutcome, SimulationResult, simulate
-from govmodel.simulation.scenario import Scenario, ScenarioError
-from govmodel.simulation.sweep import (
+from govmodel.simulation._sweep import (
     ROW_FIELDS,
     Run,
     rows_to_frame,
@@ -26,7 +24,9 @@ from govmodel.simulation.sweep import (
     write_csv,
     write_jsonl,
 )
-from govmodel.simulation.variants import ABLATIONS, variants, without_bodies
+from govmodel.simulation._variants import ABLATIONS, variants, without_bodies
+from govmodel.simulation.engine import CaseOutcome, SimulationResult, simulate
+from govmodel.simulation.scenario import Scenario, ScenarioError
 
 __all__ = [
     "ABLATIONS",

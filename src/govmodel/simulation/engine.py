@@ -33,10 +33,13 @@ How it stays fast
     ``CaseState`` s only where a rule reads them: a case's state is folded with
     ``advance`` from its own events just before ``escalate`` looks at it. The
     full event log (``SimulationResult.events``) and the per-case outcomes are
-    built from the compact log the first time they are asked for; the metrics
-    are counted from it directly and always equal
-    ``metrics(result.events, now=scenario.end)`` (a property test holds them
-    to it).
+    built from the compact log the first time they are asked for. The metrics
+    need no event objects: as it records each event, the simulator books it
+    (``simulation/_books.py``: acceptance, resolutions, visits, status in
+    ``Status`` terms), and at the end each case's books go through the very
+    ``case_facts`` and ``count`` that ``metrics`` uses, so they always equal
+    ``metrics(result.events, now=scenario.end)`` (property tests hold the books
+    to it, on simulated logs and on any valid log).
 
 Examples
 --------
@@ -63,6 +66,7 @@ import attrs
 import numpy as np
 
 from govmodel._gc import paused
+from govmodel._metrics import Metrics
 from govmodel.cases import (
     Accepted,
     Case,
@@ -78,11 +82,11 @@ from govmodel.cases import (
     advance,
 )
 from govmodel.errors import GovModelError
-from govmodel.metrics import Metrics
-from govmodel.model import Category, Channel, PlaceKind, Scope, Tier
+from govmodel.model import Category, Channel, PlaceKind, Scope, Status
 from govmodel.rules.escalation import escalate
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.rules.routing import route
+from govmodel.simulation._books import Books
 from govmodel.simulation.scenario import Scenario
 from govmodel.structure import Structure
 
@@ -96,12 +100,12 @@ _MINUTE_US = 60_000_000
 _REOPEN_REASON = "the resident was not satisfied"
 
 # Scheduled happenings (the heap); arrivals come from their own sorted list.
-_ACCEPT, _ESCAPE, _DONE, _DUE, _REVISIT = range(5)
+_ACCEPT, _ESCAPE, _HANDLED, _DUE, _REVISIT = range(5)
 # Lifecycle events of the compact log.
 _REPORTED, _ROUTED, _ACCEPTED, _RESOLVED, _REVISITED, _REOPENED, _CLOSED = range(7)
 _UNSATISFIED = 7  # a return visit that found the resident not satisfied
-# Where a case stands, as far as the simulator needs to know.
-_OPEN, _SETTLED, _AGAIN, _DONE_WITH = range(4)  # open, resolved, reopened, closed
+# Resolved or closed: no longer open (``CaseState.open``), an outcome of "resolved".
+_SETTLED = (Status.RESOLVED, Status.CLOSED)
 
 # A compact event is three entries of its case's flat log: kind, microseconds
 # from the start, payload. The payload is the Routing of a routed event and the
@@ -149,12 +153,12 @@ class _Run:
     logs: list[list[Any]]
     order: list[int]
     routing: list[Routing | None]
-    status: list[int]
+    status: list[Status]
     escaped: list[bool]
     escalations: list[int]
     reopened: list[int]
     arrived_us: list[int]
-    resolved_us: list[int]
+    resolved_us: list[int | None]
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -232,7 +236,7 @@ class SimulationResult:
             outcome = _OUTCOME_NAMES[_outcome_code(run, i)]
             hours = None
             if outcome == "resolved":
-                hours = (run.resolved_us[i] - run.arrived_us[i]) * _ONE_US / dt.timedelta(hours=1)
+                hours = _taken_us(run, i) * _ONE_US / dt.timedelta(hours=1)
             out.append(
                 CaseOutcome(
                     case_id=case.id,
@@ -265,11 +269,7 @@ class SimulationResult:
         building the outcomes.
         """
         run = self._run
-        taken = [
-            run.resolved_us[i] - run.arrived_us[i]
-            for i in range(len(run.cases))
-            if _outcome_code(run, i) == 0
-        ]
+        taken = [_taken_us(run, i) for i in range(len(run.cases)) if _outcome_code(run, i) == 0]
         # timedelta / timedelta(hours=1) divides exact microseconds; so does this.
         return np.array(taken, dtype=np.int64) / np.float64(_HOUR_US)
 
@@ -285,7 +285,14 @@ _OUTCOME_NAMES = ("resolved", "open", "escaped")
 def _outcome_code(run: _Run, i: int) -> int:
     if run.escaped[i]:
         return 2
-    return 0 if run.status[i] in (_SETTLED, _DONE_WITH) else 1
+    return 0 if run.status[i] in _SETTLED else 1
+
+
+def _taken_us(run: _Run, i: int) -> int:
+    """Microseconds from the report of a resolved case to its last resolution."""
+    resolved = run.resolved_us[i]
+    assert resolved is not None
+    return resolved - run.arrived_us[i]
 
 
 def _event(case: Case, start: dt.datetime, kind: int, t: int, payload: Any) -> CaseEvent:
@@ -502,7 +509,7 @@ class _Handler:
 
 
 class _Ledger:
-    """The simulator's books: each case's compact log and where it stands.
+    """The simulator's ledger: each case's compact log, its books and what it is waiting for.
 
     Shared by the engine's event loop and by any other scheduler of the same
     process (the SimPy model of the simulation benchmark uses it too), so that
@@ -530,21 +537,14 @@ class _Ledger:
         self.order: list[int] = []
         self.routing: list[Routing | None] = [None] * n
         self.due_us: list[int] = [0] * n
-        self.status: list[int] = [_OPEN] * n
-        self.accepted_us: list[int] = [-1] * n
-        self.resolved_us: list[int] = [-1] * n
-        self.resolved_tier: list[Tier | None] = [None] * n
-        self.resolved_due_us: list[int] = [0] * n
-        self.revisited_us: list[int] = [-1] * n
+        self.books = books = Books(arrivals.times)
+        # Where each case stands, and its reopenings, as the books keep them.
+        self.status = books.status
+        self.reopened = books.reopenings
         self.escalations: list[int] = [0] * n
-        self.reopened: list[int] = [0] * n
         self.escaped: list[bool] = [False] * n
         self.states: list[CaseState | None] = [None] * n
         self.applied: list[int] = [0] * n
-        self.resolutions = 0
-        self.revisits = 0
-        self.satisfied = 0
-        self.reopenings = 0
         self.recent: dict[tuple[str, Category], deque[tuple[int, Case]]] = {}
         grids = {g.id for g in structure.grids()}
         self.grid_posts = frozenset(p.id for p in structure.posts() if p.within in grids)
@@ -558,9 +558,8 @@ class _Ledger:
     def set_routing(self, i: int, t: int, routing: Routing) -> None:
         self.record(i, _ROUTED, t, routing)
         self.routing[i] = routing
-        self.due_us[i] = (routing.due - self.start) // _ONE_US
-        if self.status[i] == _AGAIN:
-            self.status[i] = _OPEN
+        due = self.due_us[i] = (routing.due - self.start) // _ONE_US
+        self.books.routed(i, routing.tier, due)
 
     def when(self, t: int) -> dt.datetime:
         return self.start + t * _ONE_US
@@ -630,22 +629,18 @@ class _Ledger:
         routing = self.routing[i]
         assert routing is not None
         self.record(i, _ACCEPTED, t, routing.owner or routing.handler or "street")
-        self.accepted_us[i] = t
+        self.books.accepted(i, t)
 
     def resolve(self, i: int, t: int, actor: str) -> None:
         self.record(i, _RESOLVED, t, actor)
-        routing = self.routing[i]
-        assert routing is not None
-        self.status[i] = _SETTLED
-        self.resolved_us[i] = t
-        self.resolved_tier[i] = routing.tier
-        self.resolved_due_us[i] = self.due_us[i]
-        self.resolutions += 1
+        self.books.resolved(i, t)
+
+    def is_accepted(self, i: int) -> bool:
+        return self.books.accepted_us[i] is not None
 
     def overdue(self, i: int, t: int) -> Routing | None:
         """The due check: the next routing of a case not resolved by its due time."""
-        status = self.status[i]
-        if status in (_SETTLED, _DONE_WITH):
+        if self.status[i] in _SETTLED:
             return None
         return escalate(self.structure, self.state_of(i), now=self.when(t), policy=self.policy)
 
@@ -661,73 +656,26 @@ class _Ledger:
         satisfied = draws.uniform() < scenario.satisfaction
         actor = routing.owner or routing.handler or "street"
         self.record(i, _REVISITED if satisfied else _UNSATISFIED, t, actor)
-        self.revisits += 1
-        self.satisfied += satisfied
-        self.revisited_us[i] = t
+        books = self.books
+        books.revisited(i, t, satisfied=satisfied)
         if (
             not satisfied
             and self.reopened[i] < scenario.max_reopens
             and draws.uniform() < scenario.reopen
         ):
             self.record(i, _REOPENED, t)
-            self.reopened[i] += 1
-            self.reopenings += 1
-            self.status[i] = _AGAIN
+            books.reopened(i)
             nxt = escalate(self.structure, self.state_of(i), now=self.when(t), policy=self.policy)
             return True, nxt
         self.record(i, _CLOSED, t)
-        self.status[i] = _DONE_WITH
+        books.closed(i)
         return False, None
 
     # -- the result -----------------------------------------------------------------
 
     def metrics(self) -> Metrics:
-        """The counts ``govmodel.metrics`` would make of the log at the end of the period."""
-        limit = self.response_limit_us
-        end = self.end_us
-        accepted = in_time = awaiting = settled = closed = resolved = on_time = 0
-        revisited = reopened = 0
-        contained: dict[Tier, int] = {}
-        times = self.arrivals.times
-        for i in range(len(self.cases)):
-            deadline = times[i] + limit
-            at = self.accepted_us[i]
-            if at >= 0:
-                accepted += 1
-                in_time += at <= deadline
-            elif end < deadline:
-                awaiting += 1
-            status = self.status[i]
-            if status in (_SETTLED, _DONE_WITH):
-                settled += 1
-                closed += status == _DONE_WITH
-            done = self.resolved_us[i]
-            if done < 0:
-                continue
-            resolved += 1
-            tier = self.resolved_tier[i]
-            assert tier is not None
-            contained[tier] = contained.get(tier, 0) + 1
-            on_time += done <= self.resolved_due_us[i]
-            revisited += self.revisited_us[i] >= done
-            reopened += self.reopened[i] > 0
-        return Metrics(
-            reported=len(self.cases),
-            accepted=accepted,
-            accepted_in_time=in_time,
-            awaiting_response=awaiting,
-            settled=settled,
-            closed=closed,
-            resolved=resolved,
-            resolutions=self.resolutions,
-            on_time=on_time,
-            contained=contained,
-            revisited=revisited,
-            revisits=self.revisits,
-            satisfied=self.satisfied,
-            reopened=reopened,
-            reopenings=self.reopenings,
-        )
+        """The counts ``govmodel.metrics`` makes of the log at the end of the period."""
+        return self.books.metrics(now=self.end_us, response_limit=self.response_limit_us)
 
     def result(self, key: int | tuple[int, ...]) -> SimulationResult:
         run = _Run(
@@ -741,7 +689,7 @@ class _Ledger:
             escalations=self.escalations,
             reopened=self.reopened,
             arrived_us=self.arrivals.times,
-            resolved_us=self.resolved_us,
+            resolved_us=self.books.resolved_us,
         )
         return SimulationResult(
             metrics=self.metrics(), hotline=sum(self.escaped), seed=key, run=run
@@ -832,7 +780,7 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
             finish = t + int(exp(log_mean[routing.tier] + sigma * normal()) * _HOUR_US)
             done_at[i] = finish
             seq += 1
-            push(heap, (finish, seq, _DONE, i, v))
+            push(heap, (finish, seq, _HANDLED, i, v))
 
     def enqueue(i: int, t: int) -> None:
         nonlocal seq
@@ -866,7 +814,7 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
         release(i, t)
         version[i] += 1
         ledger.escalated(i, t, routing)
-        if ledger.accepted_us[i] >= 0:
+        if ledger.is_accepted(i):
             enqueue(i, t)
 
     a = 0
@@ -897,7 +845,7 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
             continue
         if v != version[i]:
             continue  # a superseded handling, due check or visit
-        if kind == _DONE:
+        if kind == _HANDLED:
             release(i, t)
             ledger.resolve(i, t, handler_of[i])
             seq += 1
@@ -907,7 +855,7 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
             if nxt is not None:
                 reroute(i, t, nxt)
         elif kind == _REVISIT:
-            if ledger.status[i] != _SETTLED:
+            if ledger.status[i] is not Status.RESOLVED:
                 continue
             again, nxt = ledger.revisit(i, t, draws)
             if again:

@@ -18,22 +18,27 @@ Examples
 Traceback (most recent call last):
 ...
 govmodel.simulation.scenario.ScenarioError: satisfaction: expected a probability ... found 1.5
+>>> Scenario(days=30.5)
+Traceback (most recent call last):
+...
+govmodel.simulation.scenario.ScenarioError: days: expected a whole number (int), found 30.5 (float)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
 import attrs
 
+from govmodel._frozenmap import FrozenMap
 from govmodel._strict import digits, show
 from govmodel.errors import GovModelError
 from govmodel.model import Category, Channel, Scope, Tier, Urgency
-from govmodel.rules.policy import FrozenMap
 
 __all__ = ["MAX_DAYS", "Scenario", "ScenarioError"]
 
@@ -83,9 +88,15 @@ def _positive(_inst: object, attribute: attrs.Attribute[Any], value: float) -> N
 def _whole(low: int, high: int) -> Any:
     """A validator for an integer field from ``low`` to ``high``."""
 
-    def check(_inst: object, attribute: attrs.Attribute[Any], value: int) -> None:
-        if type(value) is not int:
-            raise ScenarioError(f"{attribute.name}: expected an integer, found {show(value)}")
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        # A float such as 30.0 or 2.5 would pass the comparisons and then be used
+        # as a count of days or servers; bool is an int, but never a count.
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise ScenarioError(
+                f"{attribute.name}: expected a whole number (int), found {show(value)}"
+                f" ({type(value).__name__})"
+            )
+        value = int(value)
         found = int.__repr__(value) if digits(value) <= 20 else show(value)
         if value < low:
             wanted = "a positive number" if low == 1 else f"{low} or more"
@@ -323,7 +334,8 @@ class Scenario:
             missing = [c.value for c in Category if c not in getattr(self, name)]
             if missing:
                 raise ScenarioError(f"{name}: no {what} for {', '.join(missing)}")
-        if self.start.replace(tzinfo=None) > dt.datetime.max - dt.timedelta(days=self.days + 1):
+        last = dt.datetime.max - dt.timedelta(days=int(self.days) + 1)
+        if self.start.replace(tzinfo=None) > last:
             raise ScenarioError(
                 f"start: expected a period that ends before the year 10000, "
                 f"found {self.days} days from {self.start.isoformat()}"

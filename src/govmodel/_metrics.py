@@ -95,11 +95,15 @@ visits finding a latent dispute; 3 cases are still being handled.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import get_args
+from operator import itemgetter
+from typing import NamedTuple, TypeVar, get_args
 
 import attrs
 
+from govmodel._frozenmap import FrozenMap
+from govmodel._text import percent
 from govmodel.cases import (
     CaseEvent,
     CaseState,
@@ -112,7 +116,7 @@ from govmodel.cases import (
     iter_case_events,
 )
 from govmodel.model import Status, Tier
-from govmodel.rules.policy import DEFAULT_POLICY, FrozenMap, Policy
+from govmodel.rules.policy import DEFAULT_POLICY, Policy
 
 __all__ = ["Metrics", "metrics"]
 
@@ -418,7 +422,7 @@ class Metrics:
         rows.append(("resolved unrouted", "", str(self.unrouted)))
         rows.append(("latent problems found", "", f"{self.findings} / {self.revisits}"))
         cells = [("measure", "rate", "count")] + [
-            (label, rate if isinstance(rate, str) else _percent(rate), count)
+            (label, rate if isinstance(rate, str) else percent(rate), count)
             for label, rate, count in rows
         ]
         widths = [max(len(row[column]) for row in cells) for column in range(3)]
@@ -428,19 +432,166 @@ class Metrics:
         )
 
 
-def _percent(rate: float | None) -> str:
-    return "n/a" if rate is None else f"{rate * 100:.1f}%"
+# The definitions above, case by case. ``metrics`` folds each case of a log
+# with ``advance`` and the simulator keeps its books while it runs; both hand
+# what they know of a case to ``case_facts`` and add the facts up with
+# ``count``, so there is one counting path for both.
 
 
-@attrs.define
-class _Tally:
-    """Mutable counters, private to one call of ``metrics``."""
+class CaseFacts(NamedTuple):
+    """What ``metrics`` counts of one reported case at the observation time.
 
-    counts: dict[str, int] = attrs.field(factory=dict)
-    contained: dict[Tier, int] = attrs.field(factory=dict)
+    A ``NamedTuple`` rather than an attrs class: the simulator makes one per
+    case at the end of every run (58,000 in a year of a street), and ``count``
+    adds them up column by column.
 
-    def add(self, name: str, amount: int = 1) -> None:
-        self.counts[name] = self.counts.get(name, 0) + amount
+    Examples
+    --------
+    >>> from govmodel.model import Status, Tier
+    >>> facts = case_facts(deadline=24, now=100, accepted_at=2, status=Status.CLOSED,
+    ...                    resolved_at=5, resolved_tier=Tier.COMPOUND, resolved_due=48,
+    ...                    visited_at=6, resolutions=1, revisits=1, satisfied=1, findings=0,
+    ...                    reopenings=0)
+    >>> facts.accepted_in_time, facts.on_time, facts.contained, facts.revisited
+    (True, True, <Tier.COMPOUND: 'compound'>, True)
+    """
+
+    accepted: bool
+    accepted_in_time: bool
+    awaiting_response: bool
+    settled: bool
+    closed: bool
+    resolved: bool
+    resolutions: int
+    on_time: bool
+    unrouted: bool
+    # The tier the case counts as contained at: of the routing in force at its
+    # last resolution; None when it is not resolved, or resolved unrouted.
+    contained: Tier | None
+    revisited: bool
+    revisits: int
+    satisfied: int
+    findings: int
+    reopened: bool
+    reopenings: int
+
+
+_Moment = TypeVar("_Moment", dt.datetime, int)
+# Read once: looking a member up on its enum costs more than the comparison.
+_RESOLVED, _CLOSED = Status.RESOLVED, Status.CLOSED
+_new_facts = CaseFacts._make
+_CONTAINED = CaseFacts._fields.index("contained")
+
+
+def case_facts(
+    *,
+    deadline: _Moment,
+    now: _Moment,
+    accepted_at: _Moment | None,
+    status: Status,
+    resolved_at: _Moment | None,
+    resolved_tier: Tier | None,
+    resolved_due: _Moment | None,
+    visited_at: _Moment | None,
+    resolutions: int,
+    revisits: int,
+    satisfied: int,
+    findings: int,
+    reopenings: int,
+) -> CaseFacts:
+    """The facts of one case, from where it stands at ``now`` (see the module docstring).
+
+    The moments are datetimes (``metrics``) or whole microseconds from one
+    start (the simulator's books), all of one kind. Every event of the case
+    given is at or before ``now``.
+
+    Parameters
+    ----------
+    deadline
+        The end of the case's response limit: its report plus ``policy.response_limit``.
+    now
+        The observation time.
+    accepted_at
+        When it was accepted, if it was.
+    status
+        Its status at ``now``.
+    resolved_at
+        When it was last resolved, if it was.
+    resolved_tier, resolved_due
+        The tier and due of the routing in force at its last resolution; ``None``
+        when no routing was in force (or it was never resolved).
+    visited_at
+        When it was last visited, if it was.
+    resolutions, revisits, satisfied, findings, reopenings
+        Its ``Resolved`` events, ``Revisited`` events, visits that found the
+        resident satisfied, visits that found a latent problem, ``Reopened``
+        events.
+
+    Examples
+    --------
+    A case reported at 0 and not yet answered at 10, with 24 to answer in:
+
+    >>> from govmodel.model import Status
+    >>> facts = case_facts(deadline=24, now=10, accepted_at=None, status=Status.REPORTED,
+    ...                    resolved_at=None, resolved_tier=None, resolved_due=None,
+    ...                    visited_at=None, resolutions=0, revisits=0, satisfied=0,
+    ...                    findings=0, reopenings=0)
+    >>> facts.awaiting_response, facts.resolved, facts.unrouted
+    (True, False, False)
+    """
+    accepted = accepted_at is not None
+    resolved = resolved_at is not None
+    routed = resolved_due is not None and resolved
+    # Positional, in the order of the fields: the simulator calls this once per case.
+    return _new_facts(
+        (
+            accepted,
+            accepted_at is not None and accepted_at <= deadline,  # accepted_in_time
+            not accepted and now < deadline,  # awaiting_response
+            status is _RESOLVED or status is _CLOSED,  # settled
+            status is _CLOSED,  # closed
+            resolved,
+            resolutions,
+            # on_time
+            resolved_at is not None and resolved_due is not None and resolved_at <= resolved_due,
+            resolved and not routed,  # unrouted
+            resolved_tier if routed else None,  # contained
+            # revisited
+            resolved_at is not None and visited_at is not None and visited_at >= resolved_at,
+            revisits,
+            satisfied,
+            findings,
+            resolved and reopenings > 0,  # reopened
+            reopenings,
+        )
+    )
+
+
+def count(facts: Iterable[CaseFacts]) -> Metrics:
+    """Add up the facts of distinct cases: their ``Metrics``.
+
+    Examples
+    --------
+    >>> from govmodel.model import Status
+    >>> waiting = case_facts(deadline=24, now=10, accepted_at=None, status=Status.REPORTED,
+    ...                      resolved_at=None, resolved_tier=None, resolved_due=None,
+    ...                      visited_at=None, resolutions=0, revisits=0, satisfied=0,
+    ...                      findings=0, reopenings=0)
+    >>> m = count([waiting, waiting])
+    >>> m.reported, m.awaiting_response, m.response_rate
+    (2, 2, None)
+    >>> count([]) == Metrics()
+    True
+    """
+    rows = list(facts)
+    counts = {
+        name: sum(map(itemgetter(k), rows))  # sum() of bools is an int, as Metrics wants
+        for k, name in enumerate(CaseFacts._fields)
+        if name != "contained"
+    }
+    tiers = Counter(map(itemgetter(_CONTAINED), rows))
+    contained = {tier: cases for tier, cases in tiers.items() if tier is not None}
+    return Metrics(reported=len(rows), contained=contained, **counts)
 
 
 def _observed(events: Iterable[CaseEvent], now: dt.datetime) -> list[CaseEvent]:
@@ -464,52 +615,43 @@ def _observed(events: Iterable[CaseEvent], now: dt.datetime) -> list[CaseEvent]:
     return kept
 
 
-def _count_case(
-    events: list[CaseEvent], *, now: dt.datetime, policy: Policy, tally: _Tally
-) -> None:
-    """Fold one case's events and add what they show to the tally."""
+def _facts_of_case(events: list[CaseEvent], *, now: dt.datetime, policy: Policy) -> CaseFacts:
+    """Fold one case's events with ``advance`` and say what they show."""
     state: CaseState | None = None
     reported_at: dt.datetime | None = None
     last_routing: Routing | None = None
+    resolutions = revisits = satisfied = findings = reopenings = 0
     for event in events:
         state = advance(state, event, require_revisit=policy.require_revisit)
         if isinstance(event, Reported):
             reported_at = event.at
         elif isinstance(event, Resolved):
-            tally.add("resolutions")
+            resolutions += 1
             last_routing = state.routing
         elif isinstance(event, Revisited):
-            tally.add("revisits")
-            tally.add("satisfied", int(event.satisfied))
-            tally.add("findings", int(bool(event.found)))
+            revisits += 1
+            satisfied += event.satisfied
+            findings += bool(event.found)
         elif isinstance(event, Reopened):
-            tally.add("reopenings")
+            reopenings += 1
     # advance refuses any first event but Reported, and the groups are never empty.
     assert state is not None
     assert reported_at is not None
-
-    tally.add("reported")
-    deadline = reported_at + policy.response_limit
-    if state.accepted_at is not None:
-        tally.add("accepted")
-        tally.add("accepted_in_time", int(state.accepted_at <= deadline))
-    elif now < deadline:
-        tally.add("awaiting_response")
-    if state.status in (Status.RESOLVED, Status.CLOSED):
-        tally.add("settled")
-    if state.status is Status.CLOSED:
-        tally.add("closed")
-    if state.resolved_at is None:
-        return
-    tally.add("resolved")
-    if last_routing is None:
-        tally.add("unrouted")
-    else:
-        tier = last_routing.tier
-        tally.contained[tier] = tally.contained.get(tier, 0) + 1
-        tally.add("on_time", int(state.resolved_at <= last_routing.due))
-    tally.add("revisited", int(state.revisited_since_resolved is not None))
-    tally.add("reopened", int(state.reopened > 0))
+    return case_facts(
+        deadline=reported_at + policy.response_limit,
+        now=now,
+        accepted_at=state.accepted_at,
+        status=state.status,
+        resolved_at=state.resolved_at,
+        resolved_tier=None if last_routing is None else last_routing.tier,
+        resolved_due=None if last_routing is None else last_routing.due,
+        visited_at=state.revisits[-1].at if state.revisits else None,
+        resolutions=resolutions,
+        revisits=revisits,
+        satisfied=satisfied,
+        findings=findings,
+        reopenings=reopenings,
+    )
 
 
 def metrics(
@@ -570,7 +712,7 @@ def metrics(
     """
     if not isinstance(now, dt.datetime):
         raise TypeError(f"now: expected a datetime, found {type(now).__name__}")
-    tally = _Tally()
-    for _, case_events in iter_case_events(_observed(events, now)):
-        _count_case(case_events, now=now, policy=policy, tally=tally)
-    return Metrics(contained=tally.contained, **tally.counts)
+    return count(
+        _facts_of_case(case_events, now=now, policy=policy)
+        for _, case_events in iter_case_events(_observed(events, now))
+    )

@@ -1,0 +1,258 @@
+"""Tests of the ``govmodel`` command as a user runs it: a process, its output, its exit status.
+
+Every command is driven through the installed entry point (``python -m
+govmodel.cli``, the same ``main`` as the ``govmodel`` script), every example
+of every ``--help`` runs, and each thing users found wrong is pinned here.
+"""
+
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from govmodel import examples
+from govmodel.cli import parser
+
+BIN = Path(sys.executable).parent
+PATH = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+XINHE_AT = ["--place", "compound:wanda", "--category", "noise", "--at", "2025-05-06T09:00"]
+
+
+def govmodel(
+    *argv: str, cwd: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``govmodel ARGV`` in a process, as a user does."""
+    return subprocess.run(
+        [sys.executable, "-m", "govmodel.cli", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        input=stdin,
+        env={**os.environ, "PATH": PATH},
+    )
+
+
+def _commands() -> dict[str, argparse.ArgumentParser]:
+    action = parser()._subparsers._group_actions[0]  # type: ignore[union-attr]
+    assert isinstance(action, argparse._SubParsersAction)
+    return dict(action.choices)
+
+
+COMMANDS = _commands()
+
+
+def _examples(command: argparse.ArgumentParser) -> list[str]:
+    return [
+        line.strip()[2:]
+        for line in (command.epilog or "").splitlines()
+        if line.strip().startswith("$ ")
+    ]
+
+
+class TestHelpExamples:
+    @pytest.mark.parametrize("name", sorted(COMMANDS))
+    def test_every_command_has_examples(self, name: str) -> None:
+        """Each command's --help ends with examples, each a govmodel command line."""
+        found = _examples(COMMANDS[name])
+        assert any(line.startswith(f"govmodel {name}") for line in found)
+
+    @pytest.mark.parametrize("name", sorted(COMMANDS))
+    def test_examples_run(self, name: str, tmp_path: Path) -> None:
+        """The examples of a command's --help run, in order, in an empty directory: exit 0."""
+        for line in _examples(COMMANDS[name]):
+            result = subprocess.run(
+                ["bash", "-o", "pipefail", "-c", line],
+                capture_output=True,
+                text=True,
+                check=False,
+                cwd=tmp_path,
+                env={**os.environ, "PATH": PATH, "MPLBACKEND": "Agg"},
+            )
+            assert result.returncode == 0, (line, result.stdout[-2000:], result.stderr[-2000:])
+
+
+class TestExitStatus:
+    """0 ok, 1 problems in the input, 2 usage error: for every command, through a process."""
+
+    @pytest.mark.parametrize(
+        ("argv", "status"),
+        [
+            (["--version"], 0),
+            (["frobnicate"], 2),
+            (["validate", str(examples.path("xinhe"))], 0),
+            (["validate", "no-such.toml"], 1),
+            (["validate", str(examples.path("xinhe")), "--format", "json"], 2),
+            (["describe", "xinhe", "--json"], 0),
+            (["describe", "no-such.toml"], 1),
+            (["route", "xinhe", *XINHE_AT], 0),
+            (["route", "xinhe", *XINHE_AT[:4], "--at", "2025-05-06"], 2),
+            (["route", "xinhe", "--place", "compound:nowhere", "--category", "noise"], 1),
+            (["route", "xinhe", *XINHE_AT, "--category", "gossip"], 2),
+            (["check", "xinhe", "no-such.jsonl"], 1),
+            (["check", "xinhe"], 2),
+            (["metrics", "no-such.jsonl"], 1),
+            (["metrics", "log.jsonl", "--by", "week"], 2),
+            (["can", "xinhe", "log.jsonl", "pm:cxh", "dance", "case:0"], 2),
+            (["can", "xinhe", "no-such.jsonl", "pm:cxh", "view", "case:0"], 1),
+            (["simulate", "xinhe", "--days", "0"], 2),
+            (["simulate", "no-such.toml", "--days", "3"], 1),
+            (["sweep", "no-such.toml"], 1),
+            (["sweep", "x.toml", "--workers", "2", "--scheduler", "tcp://h:1"], 2),
+            (["render", "xinhe", "--focus", "compound:nowhere"], 1),
+            (["render", "xinhe", "--format", "gif"], 2),
+            (["export", "xinhe", "--to", "node-link"], 0),
+            (["export", "xinhe", "--to", "popolo", "--events", "log.jsonl"], 2),
+            (["import", "open311", "no-such.json"], 1),
+            (["import", "popolo", "x.json", "--spec", "xinhe"], 2),
+            (["synth", "district", "-o", "x.txt"], 2),
+            (["synth", "town"], 2),
+            (["demo", "--seed", "-1"], 2),
+        ],
+    )
+    def test_status(self, argv: list[str], status: int, tmp_path: Path) -> None:
+        """The command exits with the documented status."""
+        result = govmodel(*argv, cwd=tmp_path)
+        assert result.returncode == status, result.stdout + result.stderr
+
+    def test_version_from_the_package_metadata(self) -> None:
+        """govmodel --version prints the installed distribution's version."""
+        result = govmodel("--version")
+        assert result.stdout == f"govmodel {metadata.version('govmodel')}\n"
+
+
+class TestWhatUsersFound:
+    """Each thing users found wrong with the command line, as it behaves now."""
+
+    def test_missing_jobs_exist(self) -> None:
+        """metrics, check, can and --version are commands now."""
+        assert {"metrics", "check", "can"} <= set(COMMANDS)
+        assert govmodel("--version").returncode == 0
+
+    def test_describe_json(self) -> None:
+        """describe --json prints the summary as data."""
+        data = json.loads(govmodel("describe", "zhuanqiao", "--json").stdout)
+        assert data["name_zh"] == "砖桥居民区"
+        assert "micro" in data["grids"]
+
+    def test_validate_reads_standard_input(self) -> None:
+        """validate - reads a spec on standard input (TOML unless --format says otherwise)."""
+        text = examples.path("xinhe").read_text(encoding="utf-8")
+        result = govmodel("validate", "-", stdin=text)
+        assert (result.returncode, result.stdout) == (
+            0,
+            "<stdin>: valid (0 errors, 0 warnings)\n",
+        )
+        broken = govmodel("validate", "-", "--format", "json", "--json", stdin='{"places": 1}')
+        assert broken.returncode == 1
+        assert json.loads(broken.stdout)["path"] == "<stdin>"
+
+    def test_route_at_bare_date_is_refused(self) -> None:
+        """route --at 2025-05-06 is refused with the rule, not read as midnight."""
+        result = govmodel("route", "xinhe", *XINHE_AT[:4], "--at", "2025-05-06")
+        assert result.returncode == 2
+        assert "write 2025-05-06T00:00 for the start of that day" in result.stdout
+
+    def test_empty_domains_refused(self) -> None:
+        """--domains "" is refused, not ignored."""
+        result = govmodel("route", "xinhe", *XINHE_AT, "--domains", "")
+        assert result.returncode == 2
+        assert "--domains: expected one or more of" in result.stdout
+
+    def test_receiver_person_refused(self) -> None:
+        """A person as --receiver is refused, and the message names the posts to use."""
+        result = govmodel("route", "xinhe", *XINHE_AT, "--receiver", "person:steward-1")
+        assert result.returncode == 1
+        assert result.stdout == (
+            'govmodel: error: --receiver: "person:steward-1" is a person; expected a post or '
+            "body (the posts this person holds: post:cxh-steward, post:grid-wanda-a-worker)\n"
+        )
+
+    @pytest.mark.parametrize(
+        ("argv", "message"),
+        [
+            (["--to", "popolo", "--events", "log.jsonl"], "--events: only with --to open311"),
+            (["--to", "open311", "--for-actor", "pm:cxh"], "--for-actor: only with --to open311"),
+            (["--to", "graphml", "--policy", "p.toml"], "--policy: only with --to open311"),
+            (["--to", "open311", "--now", "2025-01-01T00:00"], "--now: only with --to open311"),
+        ],
+    )
+    def test_export_refuses_meaningless_flags(self, argv: list[str], message: str) -> None:
+        """export refuses a flag that would be ignored: exit 2."""
+        result = govmodel("export", "xinhe", *argv)
+        assert result.returncode == 2
+        assert result.stdout.startswith(f"govmodel: error: {message}")
+
+    @pytest.mark.parametrize("name", sorted(COMMANDS))
+    def test_one_output_flag(self, name: str) -> None:
+        """Wherever a command writes a file, its flag is -o/--output; --out is no option."""
+        strings = {s for a in COMMANDS[name]._actions for s in a.option_strings}
+        assert "--out" not in strings
+        if "-o" in strings or "--output" in strings:
+            assert {"-o", "--output"} <= strings
+
+    def test_out_is_not_guessed(self, tmp_path: Path) -> None:
+        """--out is refused (no abbreviations), so no flag is silently taken for another."""
+        result = govmodel("synth", "district", "--out", str(tmp_path / "d.toml"))
+        assert result.returncode == 2
+
+    def test_unknown_preset_and_bad_category_agree(self) -> None:
+        """An unknown preset exits 2, as a bad --category does."""
+        assert govmodel("synth", "town").returncode == 2
+        assert govmodel("route", "xinhe", *XINHE_AT, "--category", "gossip").returncode == 2
+
+    def test_route_json_keeps_the_whole_case(self) -> None:
+        """route --json's case holds the receiver, domains, channel and id given."""
+        result = govmodel(
+            "route",
+            "xinhe",
+            *XINHE_AT,
+            "--receiver",
+            "rc:xinhe",
+            "--domains",
+            "legal",
+            "--channel",
+            "wechat",
+            "--id",
+            "case:7",
+            "--json",
+        )
+        case = json.loads(result.stdout)["case"]
+        assert (case["id"], case["receiver"], case["domains"], case["channel"]) == (
+            "case:7",
+            "rc:xinhe",
+            ["legal"],
+            "wechat",
+        )
+
+    def test_route_policy(self, tmp_path: Path) -> None:
+        """route --policy reads a policy file: a longer routine limit moves the due time."""
+        policy = tmp_path / "policy.toml"
+        policy.write_text("[time_limits_hours.compound]\nroutine = 240\n", encoding="utf-8")
+        argv = ["route", "xinhe", "--place", "building:wanda-1", "--category", "repair"]
+        argv += ["--scope", "building", "--at", "2025-05-06T09:00", "--json"]
+        plain = json.loads(govmodel(*argv).stdout)["routing"]
+        slow = json.loads(govmodel(*argv, "--policy", str(policy)).stdout)["routing"]
+        assert plain["tier"] == slow["tier"] == "compound"
+        assert slow["due"] == "2025-05-16T09:00:00" != plain["due"]
+
+    def test_bad_policy_file(self, tmp_path: Path) -> None:
+        """A policy file with problems lists them and exits 1."""
+        policy = tmp_path / "policy.toml"
+        policy.write_text("colour = 1\n", encoding="utf-8")
+        result = govmodel("route", "xinhe", *XINHE_AT, "--policy", str(policy))
+        assert result.returncode == 1
+        assert "colour" in result.stdout
+
+
+def test_examples_are_shell_lines() -> None:
+    """Each example is one shell line that shlex can split (no stray quotes)."""
+    for command in COMMANDS.values():
+        for line in _examples(command):
+            assert shlex.split(line)
