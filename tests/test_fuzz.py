@@ -81,7 +81,7 @@ def messages(err: BaseException) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def refused(kind: type[GovModelError], pattern: str) -> Iterator[None]:
+def refused(kind: type[BaseException], pattern: str) -> Iterator[None]:
     """Like ``pytest.raises(kind, match=pattern)``, matching any message of a group too."""
     with pytest.raises(kind) as info:
         yield
@@ -670,14 +670,14 @@ class TestReviewFindings:
 
     def test_open311_none_and_the_calendar_edges(self) -> None:
         """from_requests(None), and years 1 and 9999 shifted out of the calendar."""
-        with pytest.raises(InteropError, match="expected a list of service requests"):
+        with refused(InteropError, "expected a list of service requests"):
             from_requests(None)  # type: ignore[arg-type]
         utc8 = dt.timezone(dt.timedelta(hours=8))
         for moment in ("9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+05:00"):
             request = {**XINHE_REQUESTS[0], "requested_datetime": moment}
             request.pop("updated_datetime", None)
             request.pop("expected_datetime", None)
-            with pytest.raises(InteropError, match="years 1 to 9999"):
+            with refused(InteropError, "years 1 to 9999"):
                 from_requests([request], tz=utc8 if moment.startswith("9") else dt.UTC)
 
     def test_route_at_the_end_of_the_calendar(self) -> None:
@@ -706,7 +706,7 @@ class TestReviewFindings:
 
     def test_scenario_wrong_types_and_bogus_keys(self) -> None:
         """Wrong types and keys that are no category are refused when the scenario is made."""
-        with pytest.raises(GovModelError, match="days: expected an integer"):
+        with pytest.raises(GovModelError, match="days: expected a whole number"):
             Scenario(days="30")  # type: ignore[arg-type]
         with pytest.raises(GovModelError, match="rates: expected keys among"):
             Scenario(rates={"bogus": 1.0})

@@ -93,7 +93,7 @@ def _whole(low: int, high: int) -> Any:
         # as a count of days or servers; bool is an int, but never a count.
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             raise ScenarioError(
-                f"{attribute.name}: expected a whole number (int), found {show(value)}"
+                f"{attribute.name}: expected a whole number (int), found {_short(value)}"
                 f" ({type(value).__name__})"
             )
         value = int(value)
@@ -105,6 +105,12 @@ def _whole(low: int, high: int) -> Any:
             raise ScenarioError(f"{attribute.name}: expected at most {high:,}, found {found}")
 
     return check
+
+
+def _short(value: object) -> str:
+    """``repr(value)``, cut after 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 def _keys(name: str, value: object, enum: type[StrEnum]) -> Mapping[Any, Any]:
