@@ -108,7 +108,9 @@ def _whole(low: int, high: int) -> Any:
 
 
 def _short(value: object) -> str:
-    """``repr(value)``, cut after 60 characters."""
+    """``repr`` of a number or a string, cut after 60 characters; else its kind."""
+    if not isinstance(value, float | str):
+        return show(value)
     text = repr(value)
     return text if len(text) <= 60 else text[:60] + "…"
 
