@@ -680,6 +680,15 @@ class TestReviewFindings:
             with refused(InteropError, "years 1 to 9999"):
                 from_requests([request], tz=utc8 if moment.startswith("9") else dt.UTC)
 
+    def test_open311_lifecycle_mixing_offsets(self) -> None:
+        """A note with an offset after one without is a located problem, not a TypeError."""
+        request = copy.deepcopy(XINHE_REQUESTS[0])
+        request["notes"].append(
+            {"datetime": "2025-05-06T10:00:00+08:00", "summary": "closed", "type": "closed"}
+        )
+        with refused(InteropError, r"notes\[1\]\.datetime: expected the date-times"):
+            events_from_requests([request], structure=XINHE)
+
     def test_route_at_the_end_of_the_calendar(self) -> None:
         """`govmodel route --at 9999-12-31T00:00` says why, without a traceback."""
         out: list[str] = []

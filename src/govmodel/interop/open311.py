@@ -1326,12 +1326,24 @@ def events_from_requests(
             where = f"requests[{index}].notes[{i}]"
             try:
                 event = _note_event(case, note, where, tz)
-                state = advance(state, event, require_revisit=policy.require_revisit)
             except InteropError as err:
                 problems.append(err)
                 continue
+            try:
+                state = advance(state, event, require_revisit=policy.require_revisit)
             except InvalidTransition as err:
                 problems.append(InteropError(where, str(err)))
+                continue
+            except TypeError:
+                # One date-time with an offset and the one before it without:
+                # Python cannot order them.
+                problems.append(
+                    InteropError(
+                        f"{where}.datetime",
+                        "expected the date-times of one request all with an offset or all "
+                        "without, found both",
+                    )
+                )
                 continue
             out.append(event)
     if problems:
