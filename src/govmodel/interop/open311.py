@@ -42,10 +42,12 @@ Examples
 >>> log = [Reported(case=case, at=t), Routed(case_id="case:1", at=t, routing=route(s, case))]
 >>> [request] = to_requests(log, structure=s)
 >>> request["status"], request["agency_responsible"], request["expected_datetime"]
-('open', 'Fire brigade (消防队)', '2025-06-13T08:30:00')
+('open', 'Fire brigade (消防队)', '2025-06-24T17:00:00+08:00')
 >>> "Ms Li" in dumps_requests([request])
 False
->>> from_requests(to_requests(log, structure=s, include_personal=True)) == (case,)
+>>> from govmodel import DEFAULT_POLICY
+>>> shanghai = DEFAULT_POLICY.time_zone
+>>> from_requests(to_requests(log, structure=s, include_personal=True), tz=shanghai) == (case,)
 True
 """
 
@@ -337,6 +339,13 @@ def _when(moment: dt.datetime, tz: dt.tzinfo | None) -> str:
     return moment.isoformat()
 
 
+def _after(a: dt.datetime, b: dt.datetime, tz: dt.tzinfo) -> bool:
+    """``a > b``; a naive time meeting an aware one is a local time of ``tz``."""
+    if (a.tzinfo is None) is not (b.tzinfo is None):
+        a, b = (t.replace(tzinfo=tz) if t.tzinfo is None else t for t in (a, b))
+    return a > b
+
+
 def _label(structure: Structure, node_id: str, *, personal: bool) -> str | None:
     """A readable name for a record: ``name (name_zh)``, either, or a readable stand-in.
 
@@ -405,7 +414,7 @@ def _note(
     previous: CaseState | None,
     *,
     personal: bool,
-    tz: dt.tzinfo | None,
+    tz: dt.tzinfo,
 ) -> Note:
     details: NoteAttributes = {}
     kind: Literal["opened", "activity", "closed"] = "activity"
@@ -539,7 +548,7 @@ def _request(
     where: str,
     personal: bool,
     now: dt.datetime | None,
-    tz: dt.tzinfo | None,
+    tz: dt.tzinfo,
 ) -> ServiceRequest:
     notes = [
         _note(structure, event, state, states[i - 1] if i else None, personal=personal, tz=tz)
@@ -576,7 +585,7 @@ def _request(
     if routing is not None:
         _routing_attributes(structure, routing, attributes, personal=personal)
         if now is not None:
-            attributes["overdue"] = state.open and now > routing.due
+            attributes["overdue"] = state.open and _after(now, routing.due, tz)
     request: ServiceRequest = {
         "service_request_id": case.id,
         "status": _open_or_closed(state.status),
@@ -655,8 +664,10 @@ def to_requests(
         ``@``), people's names and ids, and reopening reasons. Without it,
         ``description`` is ``None`` and no personal value appears anywhere.
     tz
-        The time zone of the log's naive date-times; when given, every
-        date-time is written with its offset, as GeoReport requires.
+        The time zone of the log's naive date-times, ``policy.time_zone``
+        when not given: every date-time is written with its offset, as
+        GeoReport requires (``from_requests(..., tz=tz)`` reads them back
+        naive).
 
     Returns
     -------
@@ -706,11 +717,13 @@ def to_requests(
     '13800000000'
     """
     log = list(events)
+    if tz is None:
+        tz = policy.time_zone
     first: dict[str, int] = {}
     for index, event in enumerate(log):
         first.setdefault(event.case_id, index)
     if now is not None:
-        log = [event for event in log if event.at <= now]
+        log = [event for event in log if not _after(event.at, now, tz)]
     out: list[ServiceRequest] = []
     for case_id, case_events in iter_case_events(log):
         states = _fold(case_events, policy)
@@ -1310,7 +1323,8 @@ def events_from_requests(
     ...             reported_at=t)
     >>> log = (Reported(case=case, at=t), Accepted(case_id="case:7", at=t, actor="pm:cxh"),
     ...        Resolved(case_id="case:7", at=t + dt.timedelta(hours=3), actor="pm:cxh"))
-    >>> events_from_requests(to_requests(log, structure=s), structure=s) == log
+    >>> shanghai = dt.timezone(dt.timedelta(hours=8))   # the export's offsets, read back naive
+    >>> events_from_requests(to_requests(log, structure=s), structure=s, tz=shanghai) == log
     True
     """
     problems: list[InteropError] = []

@@ -718,15 +718,15 @@ def _routing(
     and urgency from ``at``; a deliberation's limit is at least
     ``policy.deliberation_limit``.
     """
-    limit = policy.time_limits[decision.tier][case.urgency]
+    due = policy.due(decision.tier, case.urgency, at)
     if decision.procedure is Procedure.DELIBERATION:
-        limit = max(limit, policy.deliberation_limit)
+        due = max(due, policy.deadline(at, policy.deliberation_limit))
     return Routing(
         tier=decision.tier,
         procedure=decision.procedure,
         handler=decision.handler,
         owner=owner if owner is not None else decision.handler,
-        due=at + limit,
+        due=due,
         co_handlers=decision.co_handlers,
         summoned=decision.summoned,
         convener=decision.convener,
@@ -855,7 +855,7 @@ def escalate(
     >>> later.tier.value, later.handler, later.owner
     ('street', 'so:xinhua', 'post:grid-wanda-leader')
     >>> print(later.reason)  # doctest: +NORMALIZE_WHITESPACE
-    overdue since 2025-05-16 09:00; street: no tier from street up in the community settles
+    overdue since 2025-05-27 17:00; street: no tier from street up in the community settles
     property_service, fire_safety; so:xinhua answers as the last resort (属地兜底)
     """
     # Nothing is due for a case that is resolved or closed, or that has no routing yet.
@@ -884,7 +884,7 @@ def escalate(
         if state.status is Status.REOPENED:
             reason = state.reopen_reason
             note = f"reopened ({reason}); " if reason else "reopened; "
-        elif now > routing.due:
+        elif policy.aware(now) > policy.aware(routing.due):  # naive times are local times
             note = f"overdue since {routing.due.isoformat(sep=' ', timespec='minutes')}; "
         else:
             count = _earlier_reports(case, recent, policy) if len(state.routings) == 1 else 0
@@ -900,12 +900,13 @@ def escalate(
 
 def _earlier_reports(case: Case, recent: Sequence[Case], policy: Policy) -> int:
     """The other cases of the same category and place in the window before this one."""
-    start = case.reported_at - policy.recurrence_window
+    end = policy.aware(case.reported_at)  # naive times are local times of the policy's zone
+    start = end - policy.recurrence_window
     return sum(
         1
         for other in recent
         if other.id != case.id
         and other.place == case.place
         and other.category is case.category
-        and start <= other.reported_at < case.reported_at
+        and start <= policy.aware(other.reported_at) < end
     )

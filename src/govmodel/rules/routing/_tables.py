@@ -29,6 +29,7 @@ from govmodel.model import (
     Tier,
     Urgency,
 )
+from govmodel.rules.calendar import TimeLimit
 from govmodel.rules.policy import Policy
 from govmodel.rules.routing._domains import to_mask
 from govmodel.rules.routing._places import Context, Contexts
@@ -36,6 +37,7 @@ from govmodel.rules.routing._rules import make_plan
 from govmodel.rules.routing._shapes import (
     NO_PART,
     Consts,
+    Deadline,
     Entry,
     Filled,
     Part,
@@ -72,7 +74,7 @@ class Tables:
         self.masks: dict[Hashable, int] = {}
         self.consts: list[Consts] = []
         self.filled: dict[tuple[int, int], Filled] = {}
-        self.time_limits: dict[tuple[Tier, bool], Mapping[Urgency, dt.timedelta]] = {}
+        self.time_limits: dict[tuple[Tier, bool], Mapping[Urgency, Deadline]] = {}
         self.receivers: set[str] = set()
         self.role_masks: dict[Role, int] = {}
         self.tiers = TierBuilder(structure, policy)
@@ -102,14 +104,17 @@ class Tables:
             mask = masks[domains] = to_mask(domains)
         return mask
 
-    def limits(self, tier: Tier, procedure: Procedure) -> Mapping[Urgency, dt.timedelta]:
-        """The time limits by urgency at a tier (a deliberation's at least the policy's)."""
+    def limits(self, tier: Tier, procedure: Procedure) -> Mapping[Urgency, Deadline]:
+        """The due time by urgency at a tier, as functions of the routing's time.
+
+        A deliberation gets at least the policy's ``deliberation_limit``.
+        """
         deliberation = procedure is Procedure.DELIBERATION
         limits = self.time_limits.get((tier, deliberation))
         if limits is None:
             policy = self.policy
             limits = self.time_limits[tier, deliberation] = {
-                urgency: max(policy.deliberation_limit, limit) if deliberation else limit
+                urgency: _deadline(policy, limit, deliberation)
                 for urgency, limit in policy.time_limits[tier].items()
             }
         return limits
@@ -350,6 +355,17 @@ class Tables:
 # The tables used last: route() and escalate() mostly ask for the same pair
 # again, and this spares them the look-up on the structure.
 _LAST: list[Tables] = []
+
+
+def _deadline(policy: Policy, limit: TimeLimit, deliberation: bool) -> Deadline:
+    if deliberation:
+        floor = policy.deliberation_limit
+        return lambda at: max(policy.deadline(at, limit), policy.deadline(at, floor))
+    elapsed = limit.elapsed
+    if elapsed is not None:
+        # Most limits run round the clock: a plain addition, for naive times.
+        return lambda at: at + elapsed if at.tzinfo is None else policy.deadline(at, limit)
+    return lambda at: policy.deadline(at, limit)
 
 
 def tables_for(structure: Structure, policy: Policy, *, share: bool = True) -> Tables:
