@@ -36,7 +36,9 @@ import cattrs
 from cattrs.strategies import configure_tagged_union
 
 from govmodel._fields import list_to_tuple
+from govmodel._reading import ReadProblem, read_json
 from govmodel._strict import configure_converter as configure_strict
+from govmodel._strict import show
 from govmodel.errors import GovModelError, RecordError
 from govmodel.model import (
     Category,
@@ -691,8 +693,11 @@ def _parse_datetime(value: object, _: type[Any]) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str):
-        raise TypeError(f"expected an ISO date-time string, found {value!r}")
-    return dt.datetime.fromisoformat(value)
+        raise TypeError(f"expected an ISO date-time string, found {show(value)}")
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"expected an ISO date-time string, found {show(value)}") from None
 
 
 _CONVERTER: cattrs.Converter | None = None
@@ -727,7 +732,11 @@ def loads_events(text: str) -> tuple[CaseEvent, ...]:
     Raises
     ------
     GovModelError
-        Naming the line and what is wrong with it.
+        Naming the line and what is wrong with it: text that is not JSON, a key
+        repeated in one object, an integer of more than 4300 digits, nesting
+        deeper than 100, or an object that is no event. The message never
+        quotes a personal field (a case's reporter, contact or description, a
+        reopening's reason): it names the field and what was expected.
 
     Examples
     --------
@@ -747,9 +756,9 @@ def loads_events(text: str) -> tuple[CaseEvent, ...]:
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise GovModelError(f"line {number}: not valid JSON: {err.msg}") from None
+            data = read_json(line)
+        except ReadProblem as err:
+            raise GovModelError(f"line {number}: not valid JSON: {err.message}") from None
         try:
             out.append(converter.structure(data, CaseEvent))  # type: ignore[arg-type]
         except Exception as err:  # noqa: BLE001 - any failure becomes a located message
@@ -757,12 +766,35 @@ def loads_events(text: str) -> tuple[CaseEvent, ...]:
     return tuple(out)
 
 
+def _personal_values(data: dict[Any, Any]) -> list[str]:
+    """The personal strings of one event object.
+
+    A case's reporter, contact and description, a reopening's reason.
+    """
+    found: list[object] = [data.get("reason")]
+    case = data.get("case")
+    if isinstance(case, dict):
+        found += [case.get(name) for name in PERSONAL_FIELDS]
+    return [value for value in found if isinstance(value, str) and value]
+
+
 def _describe_failure(data: object, err: Exception) -> str:
     if not isinstance(data, dict):
         return "expected a JSON object"
+    detail = _failure_detail(data, err)
+    if any(value in detail for value in _personal_values(data)):
+        # A message never quotes personal data, even where a check echoed it.
+        return f"not a valid {data.get('event')} event: a field holds a value of the wrong kind"
+    return detail
+
+
+def _failure_detail(data: dict[Any, Any], err: Exception) -> str:
     tag = data.get("event")
-    if tag not in _EVENT_NAME.values():
-        return f"unknown event {tag!r}; expected one of {', '.join(_EVENT_NAME.values())}"
+    if not isinstance(tag, str) or tag not in _EVENT_NAME.values():
+        shown = show(tag)
+        if isinstance(tag, str):
+            shown = repr(tag if len(tag) <= 60 else tag[:60] + "…")
+        return f"unknown event {shown}; expected one of {', '.join(_EVENT_NAME.values())}"
     cls = next(c for c, n in _EVENT_NAME.items() if n == tag)
     missing = [
         f.name for f in attrs.fields(cls) if f.default is attrs.NOTHING and f.name not in data

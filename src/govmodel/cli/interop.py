@@ -276,6 +276,10 @@ def import_command(args: argparse.Namespace, *, out: TextIO) -> int:
         text = Path(args.file).read_text(encoding="utf-8")
     except OSError as err:
         return fail(f"cannot read {args.file}: {err.strerror}", out)
+    except UnicodeDecodeError as err:
+        return fail(f"cannot read {args.file}: expected UTF-8 text: {err.reason}", out)
+    except ValueError:
+        return fail(f"cannot read {args.file!r}: expected a path without NUL characters", out)
     try:
         if args.kind == "popolo":
             from govmodel.interop.popolo import loads_popolo

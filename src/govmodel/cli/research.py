@@ -41,6 +41,7 @@ from typing import Any, TextIO
 
 import attrs
 
+from govmodel._strict import MAX_INT_DIGITS, show
 from govmodel.cases import dumps_events
 from govmodel.cli._common import (
     Commands,
@@ -66,7 +67,14 @@ from govmodel.simulation import (
 )
 from govmodel.simulation.plots import mean_and_interval
 
-__all__ = ["add_commands", "load_sweep", "simulate_command", "sweep_command"]
+__all__ = [
+    "MAX_RUNS",
+    "MAX_SEEDS",
+    "add_commands",
+    "load_sweep",
+    "simulate_command",
+    "sweep_command",
+]
 
 
 def add_commands(commands: Commands) -> None:
@@ -192,13 +200,22 @@ def _overview(result: SimulationResult, name: str, args: argparse.Namespace, out
     return 0
 
 
+MAX_SEEDS = 10_000
+"""The most seeds a sweep file may ask for: runs are listed before they start."""
+
+MAX_RUNS = 100_000
+"""The most runs (structures × variants × seeds) a sweep file may describe."""
+
+
 def load_sweep(path: str | Path) -> tuple[list[Run], dict[str, Any]]:
     r"""The runs of a sweep file, and its settings (``seed``, ``out``).
 
     Raises
     ------
     GovModelError
-        With the key and what was expected, for anything that cannot be read.
+        With the key and what was expected, for anything that cannot be read:
+        ``seeds`` runs from 1 to ``MAX_SEEDS`` (10,000), and the runs of the
+        file number at most ``MAX_RUNS`` (100,000).
 
     Examples
     --------
@@ -216,18 +233,33 @@ def load_sweep(path: str | Path) -> tuple[list[Run], dict[str, Any]]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise GovModelError(f"{path}: cannot read the file: {err.strerror or err}") from None
+    except UnicodeDecodeError as err:
+        raise GovModelError(f"{path}: expected UTF-8 text: {err.reason}") from None
     except tomllib.TOMLDecodeError as err:
         raise GovModelError(f"{path}: not valid TOML: {err}") from None
+    except RecursionError:
+        raise GovModelError(f"{path}: not valid TOML: nested too deeply") from None
+    except ValueError:
+        # A NUL in the path, or an integer of more than 4300 digits.
+        raise GovModelError(
+            f"{path}: cannot read: expected a path without NUL and integers of at most "
+            f"{MAX_INT_DIGITS} digits"
+        ) from None
     known = {"seed", "seeds", "structures", "variants", "out", "scenario"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise GovModelError(f'{path}: unknown key "{unknown[0]}"; expected some of {sorted(known)}')
     seeds = data.get("seeds", 1)
-    if type(seeds) is not int or seeds < 1:
-        raise GovModelError(f"{path}: seeds: expected an integer of 1 or more, found {seeds!r}")
+    if type(seeds) is not int or not 1 <= seeds <= MAX_SEEDS:
+        raise GovModelError(
+            f"{path}: seeds: expected an integer of 1 or more, at most {MAX_SEEDS:,}, "
+            f"found {show(seeds)}"
+        )
     seed = data.get("seed", 0)
-    if type(seed) is not int or seed < 0:
-        raise GovModelError(f"{path}: seed: expected an integer of 0 or more, found {seed!r}")
+    if type(seed) is not int or not 0 <= seed < 2**128:
+        raise GovModelError(
+            f"{path}: seed: expected an integer from 0 to 2**128 - 1, found {show(seed)}"
+        )
     names = data.get("structures", ["xinhe"])
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
         raise GovModelError(f"{path}: structures: expected a list of example names or spec paths")
@@ -257,19 +289,27 @@ def load_sweep(path: str | Path) -> tuple[list[Run], dict[str, Any]]:
         if key in whole and (type(value) is not int or not 0 <= value <= 10**6):
             raise GovModelError(
                 f"{path}: scenario.{key}: expected a whole number from 0 to 1000000, "
-                f"found {value!r}"
+                f"found {show(value)}"
             )
         if type(value) not in (int, float) or value != value or abs(value) > 1e9:
-            raise GovModelError(f"{path}: scenario.{key}: expected a number, found {value!r}")
+            raise GovModelError(f"{path}: scenario.{key}: expected a number, found {show(value)}")
     try:
         scenario = Scenario(**overrides)
     except (ValueError, TypeError) as err:
         raise GovModelError(f"{path}: scenario: {err}") from None
+    if len(names) * len(wanted) * seeds > MAX_RUNS:
+        raise GovModelError(
+            f"{path}: expected at most {MAX_RUNS:,} runs (structures × variants × seeds), "
+            f"found {len(names) * len(wanted) * seeds:,}"
+        )
     runs: list[Run] = []
     for name in names:
         spec = name
         if name not in ("shagangwan", "chengxi", "xinhe", "zhuanqiao", "lianhua"):
-            spec = str((path.parent / name).resolve())
+            try:
+                spec = str((path.parent / name).resolve())
+            except (OSError, ValueError):
+                raise GovModelError(f"{path}: structures: cannot find {show(name)}") from None
         structure = structure_from(spec)
         found = variants(structure)
         short = Path(name).stem
@@ -280,7 +320,7 @@ def load_sweep(path: str | Path) -> tuple[list[Run], dict[str, Any]]:
                 )
     out = data.get("out")
     if out is not None and not isinstance(out, str):
-        raise GovModelError(f"{path}: out: expected a file name, found {out!r}")
+        raise GovModelError(f"{path}: out: expected a file name, found {show(out)}")
     settings = {"seed": seed, "out": str(path.parent / out) if out else None}
     return runs, settings
 

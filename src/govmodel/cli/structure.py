@@ -306,7 +306,15 @@ def route_command(args: argparse.Namespace, *, out: TextIO) -> int:
         domains=domains,
         receiver=args.receiver,
     )
-    routing = route(structure, case, policy=policy)
+    try:
+        routing = route(structure, case, policy=policy)
+    except OverflowError:
+        # The due time of a case reported at the very end of the calendar.
+        return fail(
+            f"--at: expected a date-time whose deadlines fall before the year 10000, "
+            f"found {args.at!r}",
+            out,
+        )
     tiers = presence(structure, args.place, at=at.date(), policy=policy)
     if args.json:
         data = {

@@ -70,6 +70,7 @@ import attrs
 from govmodel.errors import GovModelError, InteropError, UnknownNodeError
 from govmodel.model import Body, BodyKind, Grid, Meeting, Person, Place, PlaceKind, Post, Role
 from govmodel.structure import NodeRecord, Relation, Structure
+from govmodel.validation import _cycles
 
 __all__ = [
     "FONT",
@@ -442,6 +443,16 @@ def _check(structure: Structure, focus: str | None, layer: str | None, people: s
         )
     if people not in _PEOPLE:
         raise InteropError("people", f'expected "cross", "all" or "none", found {people!r}')
+    # A chart is drawn by walking the place and body trees: a cycle (which
+    # govmodel.load refuses, but load(..., validate=False) lets through) has no
+    # picture, and is refused here rather than walked forever.
+    for what, records in (("places", structure.places()), ("bodies", structure.bodies())):
+        for cycle in _cycles({record.id: record.parent for record in records}):
+            raise InteropError(
+                what,
+                f"expected {what} that form a tree, found a cycle: "
+                + " → ".join([*cycle, cycle[0]]),
+            )
 
 
 def _chart(
