@@ -256,3 +256,107 @@ def test_examples_are_shell_lines() -> None:
     for command in COMMANDS.values():
         for line in _examples(command):
             assert shlex.split(line)
+
+
+def _naive_log(tmp_path: Path) -> Path:
+    """A log of Xinhe, times without a UTC offset, from ``simulate``."""
+    log = tmp_path / "log.jsonl"
+    result = govmodel("simulate", "xinhe", "--days", "30", "--seed", "1", "-o", str(log))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return log
+
+
+def _clean(result: subprocess.CompletedProcess[str], status: int) -> str:
+    """The command exited with ``status``, one error line at most, and no traceback."""
+    assert result.returncode == status, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+class TestTrial16:
+    """What a newcomer's sixteenth trial of the command line found."""
+
+    @pytest.mark.parametrize(
+        "argv",
+        [
+            ["can", "xinhe", "LOG", "pm:cxh", "view", "case:3", "--at", "2025-01-08T20:00+08:00"],
+            [
+                "export",
+                "xinhe",
+                "--to",
+                "open311",
+                "--events",
+                "LOG",
+                "--now",
+                "2025-01-10T00:00+08:00",
+            ],
+            ["metrics", "LOG", "--now", "2025-01-10T00:00+08:00"],
+        ],
+    )
+    def test_offset_against_a_naive_log(self, argv: list[str], tmp_path: Path) -> None:
+        """An --at/--now with an offset against a log of local times: one line, exit 1."""
+        log = str(_naive_log(tmp_path))
+        text = _clean(govmodel(*[log if a == "LOG" else a for a in argv]), 1)
+        assert "the log's times carry no UTC offset" in text
+
+    @pytest.mark.parametrize(
+        ("argv", "message"),
+        [
+            (
+                ["sweep", "study.toml", "--scheduler", "notanaddress"],
+                "--scheduler: expected a Dask scheduler address like tcp://10.0.0.5:8786, "
+                "found 'notanaddress'",
+            ),
+            (
+                ["sweep", "study.toml", "-o", "rows.xml"],
+                "-o: expected a file ending in .jsonl or .csv for the rows, found 'rows.xml'",
+            ),
+            (
+                ["render", "xinhe", "-o", "chart.png"],
+                "-o: expected a file ending in .mmd, .mermaid or .md for --format mermaid, "
+                "found 'chart.png'",
+            ),
+            (
+                ["synth", "district", "-o", "d.xml"],
+                "-o: expected a file ending in .toml, .json, .yaml or .yml, found 'd.xml'",
+            ),
+            (
+                ["route", "xinhe", *XINHE_AT, "--domains", "legal,bogus"],
+                "--domains: unknown domain 'bogus'; expected one of ",
+            ),
+        ],
+    )
+    def test_usage_errors_in_one_line(self, argv: list[str], message: str, tmp_path: Path) -> None:
+        """A malformed scheduler address, a wrong -o ending, an unknown domain: one line, exit 2."""
+        text = _clean(govmodel(*argv, cwd=tmp_path), 2)
+        assert text.startswith(f"govmodel: error: {message}")
+        assert text.count("\n") == 1
+
+    def test_demo_json_is_only_json(self, tmp_path: Path) -> None:
+        """demo --json prints one JSON object: numbers, rates as fractions, snake_case keys."""
+        result = govmodel("demo", "--json", "--png", str(tmp_path / "d.png"))
+        data = json.loads(_clean(result, 0))
+        figures, article = data["figures"], data["article"]
+        assert isinstance(figures["requests"], int)
+        assert all(v is None or 0 <= v <= 1 for k, v in figures.items() if k.endswith("_rate"))
+        assert article["resolution_rate"] == 0.98
+        assert all(k.isidentifier() and k.islower() for k in [*figures, *article])
+
+    def test_wrong_format_on_standard_input(self) -> None:
+        """A spec read in the wrong --format: a short excerpt of it, and a hint to --format."""
+        spec = govmodel("synth", "district").stdout
+        result = govmodel("validate", "-", "--format", "yaml", stdin=spec)
+        out = _clean(result, 1)
+        assert len(out) < 400
+        assert "…" in out
+        assert "give --format toml or json" in out
+
+    def test_for_actor_unknown(self, tmp_path: Path) -> None:
+        """export --for-actor names an actor the spec lacks: prefixed as route --receiver is."""
+        log = str(_naive_log(tmp_path))
+        argv = ["export", "xinhe", "--to", "open311", "--events", log, "--for-actor", "pm:nobody"]
+        text = _clean(govmodel(*argv), 1)
+        assert text == (
+            'govmodel: error: --for-actor: no body, post or person "pm:nobody" '
+            "in 'Xinhe community'\n"
+        )

@@ -28,12 +28,15 @@ from govmodel.cli._common import (
     add_command,
     fail,
     moment,
+    moment_for_log,
+    output_suffix,
     policy_from,
     refuse,
     structure_from,
 )
 from govmodel.cli.structure import describe
 from govmodel.errors import GovModelError
+from govmodel.model import Body, Grid, Person, Post
 from govmodel.spec import dump
 from govmodel.validation import Severity, locate, validate
 
@@ -183,10 +186,23 @@ def _emit(text: str, output: str | None, out: TextIO, what: str) -> None:
         print(f"{what} written to {output}", file=out)
 
 
+# Who --for-actor may name: whoever can be granted access to a case.
+_ACTORS = (Body, Post, Person, Grid)
+
+# What ``render -o`` may be called for each --format.
+_CHART_SUFFIXES = {
+    "mermaid": (".mmd", ".mermaid", ".md"),
+    "dot": (".dot", ".gv"),
+    "svg": (".svg",),
+    "png": (".png",),
+}
+
+
 def render_command(args: argparse.Namespace, *, out: TextIO) -> int:
     """``govmodel render SPEC``: the organisation chart as text or a picture."""
     from govmodel.interop import render as charts
 
+    output_suffix(args.output, _CHART_SUFFIXES[args.format], what=f"--format {args.format}")
     try:
         structure = structure_from(args.spec)
         options: dict[str, Any] = {
@@ -250,8 +266,19 @@ def export_command(args: argparse.Namespace, *, out: TextIO) -> int:
                     log_text = Path(args.events).read_text(encoding="utf-8")
                 except OSError as err:
                     return fail(f"--events: cannot read {args.events}: {err.strerror}", out)
+                events = loads_events(log_text)
+                actor = args.for_actor
+                if actor is not None and (
+                    actor not in structure or not isinstance(structure.node(actor), _ACTORS)
+                ):
+                    return fail(
+                        f'--for-actor: no body, post or person "{actor}" in {structure.name!r}',
+                        out,
+                    )
+                if now is not None:
+                    now = moment_for_log(now, events, "--now")
                 requests = to_requests(
-                    loads_events(log_text),
+                    events,
                     structure=structure,
                     now=now,
                     policy=policy,

@@ -48,6 +48,7 @@ from govmodel.cli._common import (
     add_command,
     fail,
     moment,
+    moment_for_log,
     policy_from,
     read_log,
     structure_from,
@@ -410,14 +411,7 @@ def metrics_command(args: argparse.Namespace, *, out: TextIO) -> int:
         if not events:
             raise UsageError("--now: the log is empty; give the observation time")
         now = max(e.at for e in events)
-    aware = [e.at.tzinfo is not None for e in events]
-    if events and (any(aware) != (now.tzinfo is not None)):
-        raise UsageError(
-            "--now: the log's times "
-            + ("carry" if any(aware) else "carry no")
-            + " UTC offset, so --now must "
-            + ("carry one too" if any(aware) else "not carry one")
-        )
+    now = moment_for_log(now, events, "--now")
     overall = govmodel.metrics(events, now=now, policy=policy)
     seen = [e for e in events if e.at <= now]
     groups: dict[str, dict[str, govmodel.Metrics]] = {}
@@ -463,6 +457,8 @@ def can_command(args: argparse.Namespace, *, out: TextIO) -> int:
     structure = structure_from(args.spec)
     policy = policy_from(args.policy)
     events = [e for e in read_log(args.log) if e.case_id == args.case]
+    if at is not None:
+        at = moment_for_log(at, events, "--at")
     if not events:
         return fail(f'CASE: no case "{args.case}" in the log', out)
     if at is not None:

@@ -31,6 +31,8 @@ from govmodel.cli._common import (
     Commands,
     UsageError,
     add_command,
+    brief,
+    excerpt,
     fail,
     moment,
     policy_from,
@@ -227,11 +229,18 @@ def _validate(path: str, *, fmt: Format) -> dict[str, Any]:
             structure = load(Path(path), validate=False)
     except SpecError as err:
         rows = [
-            {"location": p.location, "code": p.code, "severity": "error", "message": p.message}
+            {
+                "location": p.location,
+                "code": p.code,
+                "severity": "error",
+                "message": brief(p.message) + _format_hint(path, fmt, p.location, p.code),
+            }
             for p in err.problems
         ]
     except GovModelError as err:
-        rows = [{"location": "", "code": "unreadable", "severity": "error", "message": str(err)}]
+        rows = [
+            {"location": "", "code": "unreadable", "severity": "error", "message": brief(str(err))}
+        ]
     else:
         rows = [
             {
@@ -253,15 +262,27 @@ def _validate(path: str, *, fmt: Format) -> dict[str, Any]:
     }
 
 
+def _format_hint(path: str, fmt: Format, location: str, code: str) -> str:
+    # Standard input has no file ending to tell its format: when it does not
+    # read as a table of keys, the likeliest cause is the wrong --format.
+    if path != "-" or location or code not in ("syntax", "wrong-type"):
+        return ""
+    others = " or ".join(f for f in ("toml", "json", "yaml") if f != fmt)
+    return f" (standard input was read as {fmt.upper()}; if it is not, give --format {others})"
+
+
 def _domains(text: str) -> tuple[Domain, ...]:
     names = [d.strip() for d in text.split(",") if d.strip()]
     choices = ", ".join(d.value for d in Domain)
     if not names:
         raise UsageError(f"--domains: expected one or more of {choices}, found {text!r}")
-    try:
-        return tuple(Domain(d) for d in names)
-    except ValueError as err:
-        raise UsageError(f"--domains: {err}; expected some of {choices}") from None
+    known = {d.value for d in Domain}
+    for name in names:
+        if name not in known:
+            raise UsageError(
+                f"--domains: unknown domain {excerpt(name)}; expected one of {choices}"
+            )
+    return tuple(Domain(d) for d in names)
 
 
 def _receiver_problem(structure: Structure, receiver: str) -> str | None:
