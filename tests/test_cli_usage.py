@@ -360,3 +360,15 @@ class TestTrial16:
             'govmodel: error: --for-actor: no body, post or person "pm:nobody" '
             "in 'Xinhe community'\n"
         )
+
+    @pytest.mark.parametrize("argv", [["validate", "nosuch"], ["describe", "nosuch"]])
+    def test_unknown_example_name(self, argv: list[str], tmp_path: Path) -> None:
+        """A name with no spec ending that is neither a file nor an example: the examples listed."""
+        text = _clean(govmodel(*argv, cwd=tmp_path), 1)
+        assert "no file or bundled example named 'nosuch' (examples: shagangwan," in text
+
+    def test_sweep_unknown_example_name(self, tmp_path: Path) -> None:
+        """A sweep file's structures name an example that does not exist: the examples listed."""
+        (tmp_path / "study.toml").write_text('structures = ["nosuch"]\n', encoding="utf-8")
+        text = _clean(govmodel("sweep", "study.toml", cwd=tmp_path), 1)
+        assert "no file or bundled example named 'nosuch' (examples: " in text

@@ -68,6 +68,7 @@ __all__ = [
     "refuse",
     "save_figure",
     "structure_from",
+    "unknown_spec",
 ]
 
 PROBLEMS = 1
@@ -343,7 +344,34 @@ def structure_from(spec: str) -> Structure:
     """
     if spec in examples.names() and not Path(spec).exists():
         return examples.load(spec)
+    problem = unknown_spec(spec)
+    if problem is not None:
+        raise GovModelError(problem)
     return load(spec)
+
+
+def unknown_spec(spec: str) -> str | None:
+    """What to say when ``spec`` is neither a file nor an example's name, if so.
+
+    A name without a spec file's ending that is not there was most likely
+    meant as a bundled example's name, so the message lists them, rather than
+    asking for a ``.toml`` file.
+
+    Examples
+    --------
+    >>> unknown_spec("nosuch")
+    "no file or bundled example named 'nosuch' (examples: shagangwan, chengxi, xinhe, \
+zhuanqiao, lianhua)"
+    >>> unknown_spec("xinhe") is None
+    True
+    """
+    path = Path(spec)
+    if spec in examples.names() or path.suffix.lower() in SPEC_SUFFIXES or path.exists():
+        return None
+    return (
+        f"no file or bundled example named {excerpt(path.name)} "
+        f"(examples: {', '.join(examples.names())})"
+    )
 
 
 def option_problem(args: argparse.Namespace) -> str | None:

@@ -38,6 +38,7 @@ from govmodel.cli._common import (
     policy_from,
     refuse,
     structure_from,
+    unknown_spec,
 )
 from govmodel.errors import GovModelError, SpecError
 from govmodel.model import (
@@ -225,6 +226,8 @@ def _validate(path: str, *, fmt: Format) -> dict[str, Any]:
             structure = loads(sys.stdin.read(), format=fmt, where="<stdin>", validate=False)
         elif path in examples.names() and not Path(path).exists():
             structure = load(examples.path(path), validate=False)
+        elif (problem := unknown_spec(path)) is not None:
+            raise GovModelError(problem)
         else:
             structure = load(Path(path), validate=False)
     except SpecError as err:
