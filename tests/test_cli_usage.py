@@ -372,3 +372,27 @@ class TestTrial16:
         (tmp_path / "study.toml").write_text('structures = ["nosuch"]\n', encoding="utf-8")
         text = _clean(govmodel("sweep", "study.toml", cwd=tmp_path), 1)
         assert "no file or bundled example named 'nosuch' (examples: " in text
+
+    @pytest.mark.parametrize(
+        "argv",
+        [
+            ["describe", "-"],
+            ["route", "-", "--place", "compound:wanda", "--category", "noise"],
+            ["render", "-"],
+            ["export", "-", "--to", "popolo"],
+            ["simulate", "-", "--days", "3"],
+        ],
+    )
+    def test_spec_from_standard_input_only_for_validate(self, argv: list[str]) -> None:
+        """A SPEC of - outside validate: one line saying only validate reads it, exit 2."""
+        text = _clean(govmodel(*argv, stdin=""), 2)
+        assert text == (
+            "govmodel: error: SPEC: standard input (-) is read only by govmodel validate; "
+            "give a spec file or a bundled example's name\n"
+        )
+
+    def test_export_events_from_standard_input(self, tmp_path: Path) -> None:
+        """export --events - reads the log from standard input, as every LOG does."""
+        log = _naive_log(tmp_path).read_text(encoding="utf-8")
+        result = govmodel("export", "xinhe", "--to", "open311", "--events", "-", stdin=log)
+        assert json.loads(_clean(result, 0))

@@ -337,11 +337,26 @@ def fail(message: str, out: TextIO, *, status: int = PROBLEMS) -> int:
 def structure_from(spec: str) -> Structure:
     """A bundled example by name, or the structure of a spec file.
 
+    Raises
+    ------
+    UsageError
+        For ``-``: only ``validate`` reads a spec from standard input.
+    GovModelError
+        For a name that is neither a file nor a bundled example, or a spec
+        with problems.
+
     Examples
     --------
     >>> structure_from("xinhe").name
     'Xinhe community'
     """
+    if spec == "-":
+        # Only validate reads a spec from standard input: it alone has a
+        # --format to say how to read it (render's --format is its output).
+        raise UsageError(
+            "SPEC: standard input (-) is read only by govmodel validate; "
+            "give a spec file or a bundled example's name"
+        )
     if spec in examples.names() and not Path(spec).exists():
         return examples.load(spec)
     problem = unknown_spec(spec)

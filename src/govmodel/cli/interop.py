@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,6 +26,7 @@ from govmodel.cases import Reported, dumps_events, loads_events
 from govmodel.cli._common import (
     SPEC_SUFFIXES,
     Commands,
+    UsageError,
     add_command,
     fail,
     moment,
@@ -218,6 +220,8 @@ def render_command(args: argparse.Namespace, *, out: TextIO) -> int:
             target = args.output or f"{Path(args.spec).stem}-orgchart.{args.format}"
             path = charts.render(structure, target, format=args.format, **options)
             print(f"{args.format.upper()} chart written to {path}", file=out)
+    except UsageError:
+        raise
     except GovModelError as err:
         return fail(str(err), out)
     return 0
@@ -263,7 +267,10 @@ def export_command(args: argparse.Namespace, *, out: TextIO) -> int:
                 _emit(text, args.output, out, "Open311 services")
             else:
                 try:
-                    log_text = Path(args.events).read_text(encoding="utf-8")
+                    if args.events == "-":
+                        log_text = sys.stdin.read()
+                    else:
+                        log_text = Path(args.events).read_text(encoding="utf-8")
                 except OSError as err:
                     return fail(f"--events: cannot read {args.events}: {err.strerror}", out)
                 events = loads_events(log_text)
@@ -286,6 +293,8 @@ def export_command(args: argparse.Namespace, *, out: TextIO) -> int:
                     include_personal=personal,
                 )
                 _emit(dumps_requests(requests, indent=2), args.output, out, "Open311 requests")
+    except UsageError:
+        raise
     except GovModelError as err:
         return fail(str(err), out)
     return 0
@@ -353,6 +362,8 @@ def import_command(args: argparse.Namespace, *, out: TextIO) -> int:
                 )
             else:
                 print(f"{len(cases)} cases read ({len(events)} {what})", file=out)
+    except UsageError:
+        raise
     except GovModelError as err:
         return fail(str(err), out)
     return 0
