@@ -396,3 +396,34 @@ class TestTrial16:
         log = _naive_log(tmp_path).read_text(encoding="utf-8")
         result = govmodel("export", "xinhe", "--to", "open311", "--events", "-", stdin=log)
         assert json.loads(_clean(result, 0))
+
+    def test_demo_picture_not_written(self) -> None:
+        """demo --png into a folder that does not exist: one line, exit 1, as the page says."""
+        _clean(govmodel("demo", "--png", "/nonexistent/x.png"), 1)
+
+    def test_missing_argument_as_documented(self) -> None:
+        """A missing argument: argparse's usage, then one error line, exit 2, as the page says."""
+        text = _clean(govmodel("can", "xinhe"), 2)
+        assert text.startswith("usage: govmodel can")
+        assert text.splitlines()[-1].startswith("govmodel can: error: ")
+        assert "command's usage, which may take several lines, comes first" in _page()
+
+    @pytest.mark.parametrize(
+        "said",
+        [
+            "1 when the picture cannot be written",
+            "The answer is about permission only",
+            "reopen reasons are left out without it",
+            "Only `validate` reads a spec from standard input",
+            "A mismatch is a problem of the input (exit status 1)",
+        ],
+    )
+    def test_the_page_says(self, said: str) -> None:
+        """docs/cli.md states what the trial found unsaid: exits, can's scope, what export drops."""
+        assert said in _page()
+
+
+def _page() -> str:
+    """docs/cli.md with its lines joined, so a phrase can be found across a line break."""
+    text = (Path(__file__).parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    return " ".join(text.split())
