@@ -427,3 +427,11 @@ def _page() -> str:
     """docs/cli.md with its lines joined, so a phrase can be found across a line break."""
     text = (Path(__file__).parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
     return " ".join(text.split())
+
+
+def test_unreachable_scheduler(tmp_path: Path) -> None:
+    """A well-formed scheduler address nobody answers at: one line saying so, exit 1."""
+    pytest.importorskip("distributed")
+    (tmp_path / "study.toml").write_text('structures = ["xinhe"]\n', encoding="utf-8")
+    result = govmodel("sweep", "study.toml", "--scheduler", "tcp://127.0.0.1:1", cwd=tmp_path)
+    assert "--scheduler: cannot reach the Dask scheduler at tcp://127.0.0.1:1" in _clean(result, 1)
