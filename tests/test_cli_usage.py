@@ -317,6 +317,14 @@ class TestTrial16:
                 "found 'chart.png'",
             ),
             (
+                ["export", "xinhe", "--to", "graphml", "-o", "x.png"],
+                "-o: expected a file ending in .graphml or .xml for --to graphml, found 'x.png'",
+            ),
+            (
+                ["import", "open311", "requests.json", "-o", "r.txt"],
+                "-o: expected a file ending in .jsonl for the event log, found 'r.txt'",
+            ),
+            (
                 ["synth", "district", "-o", "d.xml"],
                 "-o: expected a file ending in .toml, .json, .yaml or .yml, found 'd.xml'",
             ),

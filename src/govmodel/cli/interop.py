@@ -188,6 +188,14 @@ def _emit(text: str, output: str | None, out: TextIO, what: str) -> None:
         print(f"{what} written to {output}", file=out)
 
 
+# What ``export -o`` may be called for each --to.
+_EXPORT_SUFFIXES = {
+    "popolo": (".json",),
+    "graphml": (".graphml", ".xml"),
+    "node-link": (".json",),
+    "open311": (".json",),
+}
+
 # Who --for-actor may name: whoever can be granted access to a case.
 _ACTORS = (Body, Post, Person, Grid)
 
@@ -239,6 +247,7 @@ def export_command(args: argparse.Namespace, *, out: TextIO) -> int:
                 raise refuse(f"{flag}: only with --to open311 --events LOG")
         if args.to == "open311" and args.include_personal:
             raise refuse("--include-personal: the services list holds no personal data")
+    output_suffix(args.output, _EXPORT_SUFFIXES[args.to], what=f"--to {args.to}")
     now = None if args.now is None else moment(args.now, "--now")
     try:
         structure = structure_from(args.spec)
@@ -308,6 +317,8 @@ def import_command(args: argparse.Namespace, *, out: TextIO) -> int:
         raise refuse("--json: only with open311 (Popolo is imported as a spec or a summary)")
     if args.kind == "popolo" and args.lifecycle:
         raise refuse("--lifecycle: only with open311 (Popolo holds no cases)")
+    if args.kind == "open311":
+        output_suffix(args.output, (".jsonl",), what="the event log")
     try:
         text = Path(args.file).read_text(encoding="utf-8")
     except OSError as err:
