@@ -443,3 +443,14 @@ def test_unreachable_scheduler(tmp_path: Path) -> None:
     (tmp_path / "study.toml").write_text('structures = ["xinhe"]\n', encoding="utf-8")
     result = govmodel("sweep", "study.toml", "--scheduler", "tcp://127.0.0.1:1", cwd=tmp_path)
     assert "--scheduler: cannot reach the Dask scheduler at tcp://127.0.0.1:1" in _clean(result, 1)
+
+
+def test_check_quotes_a_short_excerpt(tmp_path: Path) -> None:
+    """check names a long unknown place by its first 60 characters, not whole."""
+    event = json.loads(_naive_log(tmp_path).read_text(encoding="utf-8").splitlines()[0])
+    event["case"]["place"] = "x" * 500
+    log = tmp_path / "long.jsonl"
+    log.write_text(json.dumps(event) + "\n", encoding="utf-8")
+    text = _clean(govmodel("check", "xinhe", str(log)), 1)
+    assert f'no place "{"x" * 60}…"' in text
+    assert "x" * 61 not in text

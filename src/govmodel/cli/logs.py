@@ -46,6 +46,7 @@ from govmodel.cli._common import (
     Commands,
     UsageError,
     add_command,
+    brief,
     fail,
     moment,
     moment_for_log,
@@ -314,7 +315,8 @@ def check_command(args: argparse.Namespace, *, out: TextIO) -> int:
                 for case_id, state in states.items()
             ],
             "problems": [
-                {"location": p.location, "code": p.code, "message": p.message} for p in problems
+                {"location": p.location, "code": p.code, "message": brief(p.message)}
+                for p in problems
             ],
         }
         print(json.dumps(data, ensure_ascii=False, indent=2), file=out)
@@ -327,7 +329,7 @@ def check_command(args: argparse.Namespace, *, out: TextIO) -> int:
             file=out,
         )
         for problem in problems:
-            print(f"  {problem.code} {problem}", file=out)
+            print(f"  {problem.code} {brief(str(problem))}", file=out)
         for case_id, state in states.items():
             print(
                 f"  {case_id}: {state.status.value} since "
