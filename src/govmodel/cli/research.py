@@ -32,6 +32,7 @@ import argparse
 import datetime as dt
 import io
 import json
+import re
 import sys
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
@@ -47,7 +48,9 @@ from govmodel.cli._common import (
     Commands,
     UsageError,
     add_command,
+    excerpt,
     fail,
+    output_suffix,
     policy_from,
     refuse,
     save_figure,
@@ -345,12 +348,25 @@ def _progress(total: int, out: TextIO) -> tuple[Callable[[int], None], Callable[
     return update, bar.close
 
 
+# A scheduler address: an optional protocol, a host (or a bracketed IPv6
+# address) and a port; checked before Dask sees it, whose own parse error is
+# a traceback.
+_ADDRESS = re.compile(r"(?:[a-z]+://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}")
+_CONNECT_SECONDS = "10s"
+
+
 def sweep_command(args: argparse.Namespace, *, out: TextIO) -> int:
     """``govmodel sweep CONFIG``: run a sweep, stream its rows, print a summary."""
     if args.scheduler and args.workers:
         raise refuse("--workers: not with --scheduler (the cluster's workers run the sweep)")
     if args.workers < 0:
         raise UsageError(f"--workers: expected 0 or more, found {args.workers}")
+    if args.scheduler and not _ADDRESS.fullmatch(args.scheduler):
+        raise UsageError(
+            "--scheduler: expected a Dask scheduler address like tcp://10.0.0.5:8786, "
+            f"found {excerpt(args.scheduler)}"
+        )
+    output_suffix(args.output, (".jsonl", ".csv"), what="the rows")
     runs, settings = load_sweep(args.config)
     target = args.output or settings["out"]
     executor: Executor | None = None
@@ -361,7 +377,14 @@ def sweep_command(args: argparse.Namespace, *, out: TextIO) -> int:
                 from distributed import Client
             except ImportError:
                 return fail(str(MissingExtraError("distributed", "dask", "--scheduler")), out)
-            client = Client(args.scheduler)  # type: ignore[no-untyped-call]
+            try:
+                client = Client(args.scheduler, timeout=_CONNECT_SECONDS)  # type: ignore[no-untyped-call]
+            except (OSError, TimeoutError) as err:
+                return fail(
+                    f"--scheduler: cannot reach the Dask scheduler at {args.scheduler}: "
+                    f"{excerpt(str(err) or type(err).__name__)}",
+                    out,
+                )
             executor = client.get_executor(pure=False)
         elif args.workers > 0:
             executor = ProcessPoolExecutor(args.workers)
