@@ -248,63 +248,22 @@ def load_sweep(path: str | Path) -> tuple[list[Run], dict[str, Any]]:
             f"{path}: cannot read: expected a path without NUL and integers of at most "
             f"{MAX_INT_DIGITS} digits"
         ) from None
-    known = {"seed", "seeds", "structures", "variants", "out", "scenario"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise GovModelError(f'{path}: unknown key "{unknown[0]}"; expected some of {sorted(known)}')
+    problems = _sweep_problems(data)
+    if problems:
+        if len(problems) == 1:
+            raise GovModelError(f"{path}: {problems[0]}")
+        listed = "".join(f"\n  {problem}" for problem in problems)
+        raise GovModelError(f"{path}: {len(problems)} problems{listed}")
     seeds = data.get("seeds", 1)
-    if type(seeds) is not int or not 1 <= seeds <= MAX_SEEDS:
-        raise GovModelError(
-            f"{path}: seeds: expected an integer of 1 or more, at most {MAX_SEEDS:,}, "
-            f"found {show(seeds)}"
-        )
     seed = data.get("seed", 0)
-    if type(seed) is not int or not 0 <= seed < 2**128:
-        raise GovModelError(
-            f"{path}: seed: expected an integer from 0 to 2**128 - 1, found {show(seed)}"
-        )
     names = data.get("structures", ["xinhe"])
-    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        raise GovModelError(f"{path}: structures: expected a list of example names or spec paths")
     wanted = data.get("variants", ["baseline"])
     if wanted is True:
         wanted = ["baseline", *ABLATIONS]
-    if not isinstance(wanted, list) or not all(isinstance(v, str) for v in wanted):
-        raise GovModelError(f"{path}: variants: expected true or a list of variant names")
-    for variant in wanted:
-        if variant != "baseline" and variant not in ABLATIONS:
-            choices = ", ".join(["baseline", *ABLATIONS])
-            raise GovModelError(
-                f'{path}: variants: unknown variant "{variant}"; expected one of {choices}'
-            )
-    overrides = data.get("scenario", {})
-    if not isinstance(overrides, dict):
-        raise GovModelError(f"{path}: scenario: expected a table of Scenario fields")
-    whole = {"days", "capacity", "max_reopens", "households_if_unknown"}
-    numbers = {
-        f.name
-        for f in attrs.fields(Scenario)
-        if f.name not in ("rates", "scopes", "handling_hours", "channels", "urgency", "start")
-    }
-    for key, value in overrides.items():
-        if key not in numbers:
-            raise GovModelError(f"{path}: scenario.{key}: not a number field of Scenario")
-        if key in whole and (type(value) is not int or not 0 <= value <= 10**6):
-            raise GovModelError(
-                f"{path}: scenario.{key}: expected a whole number from 0 to 1000000, "
-                f"found {show(value)}"
-            )
-        if type(value) not in (int, float) or value != value or abs(value) > 1e9:
-            raise GovModelError(f"{path}: scenario.{key}: expected a number, found {show(value)}")
     try:
-        scenario = Scenario(**overrides)
+        scenario = Scenario(**data.get("scenario", {}))
     except (ValueError, TypeError) as err:
         raise GovModelError(f"{path}: scenario: {err}") from None
-    if len(names) * len(wanted) * seeds > MAX_RUNS:
-        raise GovModelError(
-            f"{path}: expected at most {MAX_RUNS:,} runs (structures × variants × seeds), "
-            f"found {len(names) * len(wanted) * seeds:,}"
-        )
     runs: list[Run] = []
     for name in names:
         spec = name
@@ -326,6 +285,79 @@ def load_sweep(path: str | Path) -> tuple[list[Run], dict[str, Any]]:
         raise GovModelError(f"{path}: out: expected a file name, found {show(out)}")
     settings = {"seed": seed, "out": str(path.parent / out) if out else None}
     return runs, settings
+
+
+def _sweep_problems(data: dict[str, Any]) -> list[str]:
+    """Every problem of a sweep file's keys and values, so one reading reports them all.
+
+    Examples
+    --------
+    >>> for problem in _sweep_problems({"seeds": "two", "bogus": 1}):
+    ...     print(problem)
+    unknown key "bogus"; expected some of out, scenario, seed, seeds, structures, variants
+    seeds: expected an integer of 1 or more, at most 10,000, found ...
+    """
+    problems: list[str] = []
+    known = {"seed", "seeds", "structures", "variants", "out", "scenario"}
+    problems += [
+        f'unknown key "{key}"; expected some of {", ".join(sorted(known))}'
+        for key in sorted(set(data) - known)
+    ]
+    seeds = data.get("seeds", 1)
+    if type(seeds) is not int or not 1 <= seeds <= MAX_SEEDS:
+        problems.append(
+            f"seeds: expected an integer of 1 or more, at most {MAX_SEEDS:,}, found {show(seeds)}"
+        )
+    seed = data.get("seed", 0)
+    if type(seed) is not int or not 0 <= seed < 2**128:
+        problems.append(f"seed: expected an integer from 0 to 2**128 - 1, found {show(seed)}")
+    names = data.get("structures", ["xinhe"])
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        problems.append("structures: expected a list of example names or spec paths")
+        names = None
+    wanted = data.get("variants", ["baseline"])
+    if wanted is True:
+        wanted = ["baseline", *ABLATIONS]
+    if not isinstance(wanted, list) or not all(isinstance(v, str) for v in wanted):
+        problems.append("variants: expected true or a list of variant names")
+        wanted = None
+    else:
+        choices = ", ".join(["baseline", *ABLATIONS])
+        problems += [
+            f'variants: unknown variant "{variant}"; expected one of {choices}'
+            for variant in wanted
+            if variant != "baseline" and variant not in ABLATIONS
+        ]
+    overrides = data.get("scenario", {})
+    if not isinstance(overrides, dict):
+        problems.append("scenario: expected a table of Scenario fields")
+        overrides = {}
+    whole = {"days", "capacity", "max_reopens", "households_if_unknown"}
+    numbers = {
+        f.name
+        for f in attrs.fields(Scenario)
+        if f.name not in ("rates", "scopes", "handling_hours", "channels", "urgency", "start")
+    }
+    for key, value in overrides.items():
+        if key not in numbers:
+            problems.append(f"scenario.{key}: not a number field of Scenario")
+        elif key in whole and (type(value) is not int or not 0 <= value <= 10**6):
+            problems.append(
+                f"scenario.{key}: expected a whole number from 0 to 1000000, found {show(value)}"
+            )
+        elif type(value) not in (int, float) or value != value or abs(value) > 1e9:
+            problems.append(f"scenario.{key}: expected a number, found {show(value)}")
+    if (
+        names is not None
+        and wanted is not None
+        and type(seeds) is int
+        and len(names) * len(wanted) * seeds > MAX_RUNS
+    ):
+        problems.append(
+            f"expected at most {MAX_RUNS:,} runs (structures × variants × seeds), "
+            f"found {len(names) * len(wanted) * seeds:,}"
+        )
+    return problems
 
 
 def _progress(total: int, out: TextIO) -> tuple[Callable[[int], None], Callable[[], None]]:
