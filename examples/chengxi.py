@@ -129,9 +129,9 @@ def chamber_dispute() -> Story:
         "property company; neither gives way.",
     )
     second = plot.escalate(
-        dt.datetime(2025, 6, 5, 14, 0),
-        "At the afternoon review the case is past the compound's time limit: "
-        "it goes up to the community.",
+        dt.datetime(2025, 6, 6, 9, 0),
+        "At the morning review the case is past the compound's three working days "
+        "(2 June was the Dragon Boat holiday): it goes up to the community.",
     )
     if second is None:
         raise RuntimeError("the overdue dispute should have escalated")

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 from functools import reduce
+from random import Random
 
 import attrs
 import pytest
@@ -16,19 +17,24 @@ from govmodel import (
     CaseEvent,
     CaseState,
     Category,
+    Channel,
     Closed,
+    Domain,
     GovModelError,
     InvalidTransition,
     Procedure,
+    RecordError,
     Reopened,
     Reported,
     Resolved,
     Revisited,
     Routed,
     Routing,
+    Scope,
     Status,
     Structure,
     Tier,
+    Urgency,
     advance,
     dumps_events,
     examples,
@@ -388,8 +394,119 @@ class TestRobustness:
         assert loads_events(dumps_events(log)) == log
 
     def test_case_fields_checked(self) -> None:
-        """A case with a category that is not a Category, or a date for a datetime, is refused."""
-        with pytest.raises(ValueError, match="category: expected one of"):
-            Case(id="c", category="bogus", place="p", reported_at=T)  # type: ignore[arg-type]
-        with pytest.raises(ValueError, match="reported_at: expected a datetime"):
+        """A category outside the vocabulary, or a date for a datetime, is refused."""
+        with pytest.raises(
+            RecordError, match='category: unknown category "bogus"; expected one of'
+        ):
+            Case(id="c", category="bogus", place="p", reported_at=T)
+        with pytest.raises(RecordError, match="reported_at: expected a datetime"):
             Case(id="c", category=Category.NOISE, place="p", reported_at=T.date())  # type: ignore[arg-type]
+
+
+class TestCaseConstruction:
+    """What users found: domains as a frozenset, categories as strings, empty ids."""
+
+    def test_domains_from_any_iterable(self) -> None:
+        """A frozenset, a set, a generator or a list of domains is taken, members or values."""
+        expected = (Domain.PROPERTY_SERVICE, Domain.NEIGHBOUR_DISPUTE)
+        for domains in (
+            frozenset({Domain.NEIGHBOUR_DISPUTE, Domain.PROPERTY_SERVICE}),
+            {"neighbour_dispute", Domain.PROPERTY_SERVICE},
+            (d for d in reversed(expected)),
+            ["neighbour_dispute", "property_service", "neighbour_dispute"],
+        ):
+            case = Case(id="c", category="leak", place="p", reported_at=T, domains=domains)
+            assert case.domains == expected
+
+    @given(st.sets(st.sampled_from(Domain)), st.randoms())
+    def test_domains_stored_sorted(self, domains: set[Domain], random: Random) -> None:
+        """Any order of the same domains makes equal, equally hashed cases and the same JSON."""
+        shuffled = list(domains)
+        random.shuffle(shuffled)
+        a = Case(id="c", category="leak", place="p", reported_at=T, domains=shuffled)
+        b = Case(id="c", category="leak", place="p", reported_at=T, domains=frozenset(domains))
+        assert a == b
+        assert hash(a) == hash(b)
+        assert a.domains == tuple(d for d in Domain if d in domains)
+        log = (Reported(case=a, at=T),)
+        assert dumps_events(log) == dumps_events((Reported(case=b, at=T),))
+        assert loads_events(dumps_events(log)) == log
+
+    @given(
+        st.sampled_from(Category),
+        st.sampled_from(Channel),
+        st.sampled_from(Scope),
+        st.sampled_from(Urgency),
+    )
+    def test_vocabulary_values_are_converted(
+        self, category: Category, channel: Channel, scope: Scope, urgency: Urgency
+    ) -> None:
+        """Every value of the vocabulary, given as a string, becomes its member."""
+        case = Case(
+            id="c",
+            category=category.value,
+            place="p",
+            reported_at=T,
+            channel=channel.value,
+            scope=scope.value,
+            urgency=urgency.value,
+        )
+        assert (case.category, case.channel, case.scope, case.urgency) == (
+            category,
+            channel,
+            scope,
+            urgency,
+        )
+        assert type(case.category) is Category
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [("category", "nosie"), ("channel", "fax"), ("scope", "planet"), ("urgency", 3)],
+    )
+    def test_unknown_values_name_the_field(self, field: str, value: object) -> None:
+        """An unknown value names the field and the valid values, never the value refused."""
+        fields: dict[str, object] = {"category": "noise", field: value}
+        with pytest.raises(RecordError) as info:
+            Case(id="c", place="p", reported_at=T, **fields)  # type: ignore[arg-type]
+        err = info.value
+        assert isinstance(err, GovModelError)
+        assert isinstance(err, ValueError)
+        assert err.location == field
+        choices = err.message.split("expected one of ")[1].split(", ")
+        assert str(value) not in choices
+
+    def test_unknown_domain(self) -> None:
+        """An unknown domain is named, with the domains, under the field domains."""
+        with pytest.raises(RecordError, match=r'^domains: unknown domain "quiet"; expected one of'):
+            Case(id="c", category="noise", place="p", reported_at=T, domains=["quiet"])
+        with pytest.raises(RecordError, match=r"^domains: expected an iterable of domains"):
+            Case(id="c", category="noise", place="p", reported_at=T, domains="legal")
+
+    @pytest.mark.parametrize("case_id", ["", "   ", None])
+    def test_empty_id_refused(self, case_id: object) -> None:
+        """A case needs an id: an empty or blank one is refused."""
+        with pytest.raises(RecordError, match=r"^id: expected a non-empty string"):
+            Case(id=case_id, category="noise", place="p", reported_at=T)  # type: ignore[arg-type]
+
+
+class TestTimeZones:
+    def test_mixed_times_within_a_case(self) -> None:
+        """An aware event after naive ones (or the reverse) is refused naming the event."""
+        aware = at(1).replace(tzinfo=dt.UTC)
+        with pytest.raises(InvalidTransition, match=r"accepted: its time .* has a UTC"):
+            replay([Reported(case=CASE, at=at(0)), Accepted(case_id="c", at=aware, actor="a")])
+        case = attrs.evolve(CASE, reported_at=aware)
+        with pytest.raises(InvalidTransition, match=r"cannot apply accepted: .* has no UTC offset"):
+            replay([Reported(case=case, at=aware), Accepted(case_id="c", at=at(2), actor="a")])
+
+    def test_aware_log_replays(self) -> None:
+        """A log whose times all have offsets, in different zones, replays in order."""
+        utc = at(0).replace(tzinfo=dt.UTC)
+        cst = (utc + dt.timedelta(hours=1)).astimezone(dt.timezone(dt.timedelta(hours=8)))
+        state = replay(
+            [
+                Reported(case=attrs.evolve(CASE, reported_at=utc), at=utc),
+                Accepted(case_id="c", at=cst, actor="a"),
+            ]
+        )
+        assert state.accepted_at == cst

@@ -202,7 +202,7 @@ class TestRoute:
         assert "  tier:       whistle" in text
         assert "  summoned:   dept:fire" in text
         assert "  convener:   party:xinhe" in text
-        assert "  due:        2025-05-16 09:00" in text
+        assert "  due:        2025-05-27 17:00" in text
         assert " → whistle" in text
 
     def test_json(self) -> None:

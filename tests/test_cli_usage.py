@@ -256,3 +256,201 @@ def test_examples_are_shell_lines() -> None:
     for command in COMMANDS.values():
         for line in _examples(command):
             assert shlex.split(line)
+
+
+def _naive_log(tmp_path: Path) -> Path:
+    """A log of Xinhe, times without a UTC offset, from ``simulate``."""
+    log = tmp_path / "log.jsonl"
+    result = govmodel("simulate", "xinhe", "--days", "30", "--seed", "1", "-o", str(log))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return log
+
+
+def _clean(result: subprocess.CompletedProcess[str], status: int) -> str:
+    """The command exited with ``status``, one error line at most, and no traceback."""
+    assert result.returncode == status, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+class TestTrial16:
+    """What a newcomer's sixteenth trial of the command line found."""
+
+    @pytest.mark.parametrize(
+        "argv",
+        [
+            ["can", "xinhe", "LOG", "pm:cxh", "view", "case:3", "--at", "2025-01-08T20:00+08:00"],
+            [
+                "export",
+                "xinhe",
+                "--to",
+                "open311",
+                "--events",
+                "LOG",
+                "--now",
+                "2025-01-10T00:00+08:00",
+            ],
+            ["metrics", "LOG", "--now", "2025-01-10T00:00+08:00"],
+        ],
+    )
+    def test_offset_against_a_naive_log(self, argv: list[str], tmp_path: Path) -> None:
+        """An --at/--now with an offset against a log of local times: one line, exit 1."""
+        log = str(_naive_log(tmp_path))
+        text = _clean(govmodel(*[log if a == "LOG" else a for a in argv]), 1)
+        assert "the log's times carry no UTC offset" in text
+
+    @pytest.mark.parametrize(
+        ("argv", "message"),
+        [
+            (
+                ["sweep", "study.toml", "--scheduler", "notanaddress"],
+                "--scheduler: expected a Dask scheduler address like tcp://10.0.0.5:8786, "
+                "found 'notanaddress'",
+            ),
+            (
+                ["sweep", "study.toml", "-o", "rows.xml"],
+                "-o: expected a file ending in .jsonl or .csv for the rows, found 'rows.xml'",
+            ),
+            (
+                ["render", "xinhe", "-o", "chart.png"],
+                "-o: expected a file ending in .mmd, .mermaid or .md for --format mermaid, "
+                "found 'chart.png'",
+            ),
+            (
+                ["export", "xinhe", "--to", "graphml", "-o", "x.png"],
+                "-o: expected a file ending in .graphml or .xml for --to graphml, found 'x.png'",
+            ),
+            (
+                ["import", "open311", "requests.json", "-o", "r.txt"],
+                "-o: expected a file ending in .jsonl for the event log, found 'r.txt'",
+            ),
+            (
+                ["synth", "district", "-o", "d.xml"],
+                "-o: expected a file ending in .toml, .json, .yaml or .yml, found 'd.xml'",
+            ),
+            (
+                ["route", "xinhe", *XINHE_AT, "--domains", "legal,bogus"],
+                "--domains: unknown domain 'bogus'; expected one of ",
+            ),
+        ],
+    )
+    def test_usage_errors_in_one_line(self, argv: list[str], message: str, tmp_path: Path) -> None:
+        """A malformed scheduler address, a wrong -o ending, an unknown domain: one line, exit 2."""
+        text = _clean(govmodel(*argv, cwd=tmp_path), 2)
+        assert text.startswith(f"govmodel: error: {message}")
+        assert text.count("\n") == 1
+
+    def test_demo_json_is_only_json(self, tmp_path: Path) -> None:
+        """demo --json prints one JSON object: numbers, rates as fractions, snake_case keys."""
+        result = govmodel("demo", "--json", "--png", str(tmp_path / "d.png"))
+        data = json.loads(_clean(result, 0))
+        figures, article = data["figures"], data["article"]
+        assert isinstance(figures["requests"], int)
+        assert all(v is None or 0 <= v <= 1 for k, v in figures.items() if k.endswith("_rate"))
+        assert article["resolution_rate"] == 0.98
+        assert all(k.isidentifier() and k.islower() for k in [*figures, *article])
+
+    def test_wrong_format_on_standard_input(self) -> None:
+        """A spec read in the wrong --format: a short excerpt of it, and a hint to --format."""
+        spec = govmodel("synth", "district").stdout
+        result = govmodel("validate", "-", "--format", "yaml", stdin=spec)
+        out = _clean(result, 1)
+        assert len(out) < 400
+        assert "…" in out
+        assert "give --format toml or json" in out
+
+    def test_for_actor_unknown(self, tmp_path: Path) -> None:
+        """export --for-actor names an actor the spec lacks: prefixed as route --receiver is."""
+        log = str(_naive_log(tmp_path))
+        argv = ["export", "xinhe", "--to", "open311", "--events", log, "--for-actor", "pm:nobody"]
+        text = _clean(govmodel(*argv), 1)
+        assert text == (
+            'govmodel: error: --for-actor: no body, post or person "pm:nobody" '
+            "in 'Xinhe community'\n"
+        )
+
+    @pytest.mark.parametrize("argv", [["validate", "nosuch"], ["describe", "nosuch"]])
+    def test_unknown_example_name(self, argv: list[str], tmp_path: Path) -> None:
+        """A name with no spec ending that is neither a file nor an example: the examples listed."""
+        text = _clean(govmodel(*argv, cwd=tmp_path), 1)
+        assert "no file or bundled example named 'nosuch' (examples: shagangwan," in text
+
+    def test_sweep_unknown_example_name(self, tmp_path: Path) -> None:
+        """A sweep file's structures name an example that does not exist: the examples listed."""
+        (tmp_path / "study.toml").write_text('structures = ["nosuch"]\n', encoding="utf-8")
+        text = _clean(govmodel("sweep", "study.toml", cwd=tmp_path), 1)
+        assert "no file or bundled example named 'nosuch' (examples: " in text
+
+    @pytest.mark.parametrize(
+        "argv",
+        [
+            ["describe", "-"],
+            ["route", "-", "--place", "compound:wanda", "--category", "noise"],
+            ["render", "-"],
+            ["export", "-", "--to", "popolo"],
+            ["simulate", "-", "--days", "3"],
+        ],
+    )
+    def test_spec_from_standard_input_only_for_validate(self, argv: list[str]) -> None:
+        """A SPEC of - outside validate: one line saying only validate reads it, exit 2."""
+        text = _clean(govmodel(*argv, stdin=""), 2)
+        assert text == (
+            "govmodel: error: SPEC: standard input (-) is read only by govmodel validate; "
+            "give a spec file or a bundled example's name\n"
+        )
+
+    def test_export_events_from_standard_input(self, tmp_path: Path) -> None:
+        """export --events - reads the log from standard input, as every LOG does."""
+        log = _naive_log(tmp_path).read_text(encoding="utf-8")
+        result = govmodel("export", "xinhe", "--to", "open311", "--events", "-", stdin=log)
+        assert json.loads(_clean(result, 0))
+
+    def test_demo_picture_not_written(self) -> None:
+        """demo --png into a folder that does not exist: one line, exit 1, as the page says."""
+        _clean(govmodel("demo", "--png", "/nonexistent/x.png"), 1)
+
+    def test_missing_argument_as_documented(self) -> None:
+        """A missing argument: argparse's usage, then one error line, exit 2, as the page says."""
+        text = _clean(govmodel("can", "xinhe"), 2)
+        assert text.startswith("usage: govmodel can")
+        assert text.splitlines()[-1].startswith("govmodel can: error: ")
+        assert "command's usage, which may take several lines, comes first" in _page()
+
+    @pytest.mark.parametrize(
+        "said",
+        [
+            "1 when the picture cannot be written",
+            "The answer is about permission only",
+            "reopen reasons are left out without it",
+            "Only `validate` reads a spec from standard input",
+            "A mismatch is a problem of the input (exit status 1)",
+        ],
+    )
+    def test_the_page_says(self, said: str) -> None:
+        """docs/cli.md states what the trial found unsaid: exits, can's scope, what export drops."""
+        assert said in _page()
+
+
+def _page() -> str:
+    """docs/cli.md with its lines joined, so a phrase can be found across a line break."""
+    text = (Path(__file__).parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    return " ".join(text.split())
+
+
+def test_unreachable_scheduler(tmp_path: Path) -> None:
+    """A well-formed scheduler address nobody answers at: one line saying so, exit 1."""
+    pytest.importorskip("distributed")
+    (tmp_path / "study.toml").write_text('structures = ["xinhe"]\n', encoding="utf-8")
+    result = govmodel("sweep", "study.toml", "--scheduler", "tcp://127.0.0.1:1", cwd=tmp_path)
+    assert "--scheduler: cannot reach the Dask scheduler at tcp://127.0.0.1:1" in _clean(result, 1)
+
+
+def test_check_quotes_a_short_excerpt(tmp_path: Path) -> None:
+    """check names a long unknown place by its first 60 characters, not whole."""
+    event = json.loads(_naive_log(tmp_path).read_text(encoding="utf-8").splitlines()[0])
+    event["case"]["place"] = "x" * 500
+    log = tmp_path / "long.jsonl"
+    log.write_text(json.dumps(event) + "\n", encoding="utf-8")
+    text = _clean(govmodel("check", "xinhe", str(log)), 1)
+    assert f'no place "{"x" * 60}…"' in text
+    assert "x" * 61 not in text

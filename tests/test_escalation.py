@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from govmodel import (
+    DEFAULT_POLICY,
     Accepted,
     Case,
     CaseState,
@@ -72,7 +73,11 @@ class TestTriggers:
         assert nxt.tier is Tier.COMPOUND
         assert nxt.owner == state.routing.owner
         assert nxt.reason.startswith("overdue since")
-        assert nxt.due == state.routing.due + MINUTE + dt.timedelta(days=3)
+        # Due Wednesday 17:00, escalated at 17:01: three working days from Thursday on.
+        assert (state.routing.due, nxt.due) == (
+            dt.datetime(2025, 5, 7, 17, 0),
+            dt.datetime(2025, 5, 12, 17, 0),
+        )
 
     def test_reopened(self, xinhe: Structure) -> None:
         """Reopened after an unsatisfied return visit: the next tier up takes it."""
@@ -243,3 +248,31 @@ class TestRecurrences:
             noise(at=T - dt.timedelta(days=30), case_id="edge"),
         ]
         assert recurrences(base, others) == 2
+
+
+class TestTimeZones:
+    """What users found: mixing naive and aware times raised a raw TypeError."""
+
+    def test_aware_now_against_a_naive_due(self, xinhe: Structure) -> None:
+        """A naive due time is a local time of the policy's zone when ``now`` is aware."""
+        state = routed(xinhe, noise())
+        assert state.routing is not None
+        due = state.routing.due.replace(tzinfo=DEFAULT_POLICY.time_zone)
+        assert escalate(xinhe, state, now=due.astimezone(dt.UTC)) is None
+        later = escalate(xinhe, state, now=(due + MINUTE).astimezone(dt.UTC))
+        assert later is not None
+        assert later.tier > state.routing.tier
+        assert later.due.tzinfo is dt.UTC
+
+    def test_recurrences_across_kinds(self) -> None:
+        """Earlier cases with aware times count like their local naive times."""
+        case = noise(at=T)
+        zone = DEFAULT_POLICY.time_zone
+        earlier = [
+            noise(
+                at=(T - dt.timedelta(days=d)).replace(tzinfo=zone).astimezone(dt.UTC),
+                case_id=f"e{d}",
+            )
+            for d in (1, 5, 45)
+        ]
+        assert recurrences(case, [case, *earlier]) == 2

@@ -209,9 +209,9 @@ class TestToRequests:
         assert request["service_code"] == "fire_lane"
         assert request["service_name"] == "Blocked fire lane"
         assert request["agency_responsible"] == "Fire brigade (消防队)"
-        assert request["expected_datetime"] == routing.due.isoformat()
-        assert request["requested_datetime"] == T.isoformat()
-        assert request["updated_datetime"] == log[2].at.isoformat()
+        assert request["expected_datetime"] == routing.due.replace(tzinfo=CST).isoformat()
+        assert request["requested_datetime"] == T.replace(tzinfo=CST).isoformat()
+        assert request["updated_datetime"] == log[2].at.replace(tzinfo=CST).isoformat()
         assert request["service_notice"] == routing.reason
         assert request["address_id"] == "compound:wanda"
         assert request["address"] == (
@@ -262,7 +262,7 @@ class TestToRequests:
             "activity",
             "closed",
         ]
-        assert [n["datetime"] for n in notes] == [e.at.isoformat() for e in log]
+        assert [n["datetime"] for n in notes] == [e.at.replace(tzinfo=CST).isoformat() for e in log]
         statuses = []
         state = None
         for event in log:
@@ -308,7 +308,7 @@ class TestToRequests:
         now = routing.due + dt.timedelta(hours=1)
         [request] = to_requests(log, structure=XINHE, now=now)
         assert [n["summary"] for n in request["notes"]][-1] == "resolved"
-        assert request["updated_datetime"] == log[3].at.isoformat()
+        assert request["updated_datetime"] == log[3].at.replace(tzinfo=CST).isoformat()
         before = T + dt.timedelta(hours=6)
         [early] = to_requests(log, structure=XINHE, now=before)
         assert early["extended_attributes"]["overdue"] is False
@@ -361,17 +361,17 @@ class TestRoundTrip:
         """The fire-lane case comes back whole, through JSON text too."""
         _, log = fire_lane_log()
         exported = to_requests(log, structure=XINHE, include_personal=True)
-        assert from_requests(exported, structure=XINHE) == cases_of(log)
+        assert from_requests(exported, structure=XINHE, tz=CST) == cases_of(log)
         text = dumps_requests(exported, indent=2)
-        assert from_requests(loads_requests(text), structure=XINHE) == cases_of(log)
+        assert from_requests(loads_requests(text), structure=XINHE, tz=CST) == cases_of(log)
 
     def test_simulated_log(self) -> None:
         """Every case of a 30-day Xinhe simulation comes back whole."""
         log = simulate(XINHE, Scenario(days=30), seed=1).events
         exported = to_requests(log, structure=XINHE, include_personal=True)
         assert len(exported) == len(cases_of(log)) > 0
-        assert from_requests(exported, structure=XINHE) == cases_of(log)
-        again = from_requests(loads_requests(dumps_requests(exported)), structure=XINHE)
+        assert from_requests(exported, structure=XINHE, tz=CST) == cases_of(log)
+        again = from_requests(loads_requests(dumps_requests(exported)), structure=XINHE, tz=CST)
         assert again == cases_of(log)
 
     @given(logs())
@@ -383,7 +383,7 @@ class TestRoundTrip:
         """
         s, log = drawn
         exported = to_requests(log, structure=s, include_personal=True)
-        cases = from_requests(exported, structure=s)
+        cases = from_requests(exported, structure=s, tz=CST)
         assert cases == cases_of(log)
         second = to_requests(
             [Reported(case=c, at=c.reported_at) for c in cases],
@@ -402,7 +402,7 @@ class TestRoundTrip:
     def test_without_personal_data(self, drawn: tuple[Structure, tuple[CaseEvent, ...]]) -> None:
         """Import of an export without personal data gives the cases stripped of it."""
         s, log = drawn
-        cases = from_requests(to_requests(log, structure=s), structure=s)
+        cases = from_requests(to_requests(log, structure=s, tz=CST), structure=s, tz=CST)
         assert cases == tuple(strip_personal(c) for c in cases_of(log))
 
 
@@ -417,7 +417,7 @@ class TestLifecycle:
         """The fire-lane case's six events come back equal, through JSON text too."""
         _, log = fire_lane_log()
         text = dumps_requests(to_requests(log, structure=XINHE, include_personal=True))
-        assert list(events_from_requests(loads_requests(text), structure=XINHE)) == log
+        assert list(events_from_requests(loads_requests(text), structure=XINHE, tz=CST)) == log
 
     def test_simulated_log(self) -> None:
         """A simulated month comes back event for event; its second export is the first.
@@ -427,7 +427,7 @@ class TestLifecycle:
         """
         log = simulate(XINHE, Scenario(days=30), seed=1).events
         personal = to_requests(log, structure=XINHE, include_personal=True)
-        assert list(events_from_requests(personal, structure=XINHE)) == self.grouped(log)
+        assert list(events_from_requests(personal, structure=XINHE, tz=CST)) == self.grouped(log)
         exported = to_requests(log, structure=XINHE)
         events = events_from_requests(exported, structure=XINHE)
         assert to_requests(events, structure=XINHE) == exported
@@ -437,7 +437,7 @@ class TestLifecycle:
         """Any valid log comes back event for event from its export with personal data."""
         s, log = drawn
         exported = to_requests(log, structure=s, include_personal=True)
-        assert list(events_from_requests(exported, structure=s)) == self.grouped(log)
+        assert list(events_from_requests(exported, structure=s, tz=CST)) == self.grouped(log)
 
     def test_every_problem_with_its_index(self) -> None:
         """A note that names no event and one missing its actor are both listed, located."""
@@ -545,7 +545,7 @@ class TestPersonalData:
         case = fire_lane_case(contact="li@example.org")
         [request] = to_requests([Reported(case=case, at=T)], structure=XINHE, include_personal=True)
         assert (request["email"], request["phone"]) == ("li@example.org", None)
-        assert from_requests([request]) == (case,)
+        assert from_requests([request], tz=CST) == (case,)
 
     @given(logs(), st.data())
     def test_no_personal_values_for_any_actor(
@@ -594,7 +594,7 @@ class TestPersonalData:
         [full] = to_requests(log, structure=XINHE, include_personal=True)
         assert full["extended_attributes"]["receiver"] == "person:steward-1"
         assert full["notes"][1]["extended_attributes"]["actor"] == "person:steward-1"
-        assert from_requests([full]) == (case,)
+        assert from_requests([full], tz=CST) == (case,)
 
     def test_every_personal_field_is_covered(self) -> None:
         """The fields the export withholds are exactly the case's personal fields."""
@@ -769,7 +769,7 @@ class TestFromRequests:
             request["extended_attributes"]["tier"] = "street"
             request["address"] = "elsewhere"
         _, log = fire_lane_log()
-        assert from_requests(requests)[1] == cases_of(log)[0]
+        assert from_requests(requests, tz=CST)[1] == cases_of(log)[0]
 
     def test_status_values_are_checked(self) -> None:
         """Every govmodel status maps to the GeoReport status an export writes."""

@@ -13,7 +13,7 @@ import attrs
 import pytest
 from hypothesis import given, settings
 
-from govmodel import GovModelError, Structure, UnknownNodeError, examples
+from govmodel import GovModelError, Structure, UnknownNodeError, examples, load, to_dict
 from govmodel.errors import InteropError
 from govmodel.interop.render import (
     FONT,
@@ -309,6 +309,17 @@ class TestRender:
     ) -> None:
         """Names of any text give DOT that Graphviz accepts."""
         path = render(named(s), tmp_path_factory.mktemp("svg") / "s.svg", include_personal=True)
+        ET.parse(path)
+
+    @needs_dot
+    @pytest.mark.parametrize("name", ["", " ", "\n", "A\x01B", "A\ufffeB", "\x85"])
+    def test_names_xml_cannot_hold_still_render(self, tmp_path: Path, name: str) -> None:
+        """A blank name, or one with characters XML 1.0 cannot hold, still draws."""
+        s = examples.load("xinhe")
+        spec = to_dict(s)
+        spec["name"] = name
+        spec["bodies"][0]["name"] = name
+        path = render(load(spec), tmp_path / "s.svg")
         ET.parse(path)
 
     def test_missing_dot_path(self, tmp_path: Path) -> None:

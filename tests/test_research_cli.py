@@ -61,6 +61,18 @@ class TestSweep:
         path.write_text(body, encoding="utf-8")
         return path
 
+    def test_every_problem_of_a_file_at_once(self, tmp_path: Path) -> None:
+        """A sweep file with several problems lists them all in one error, exit 1."""
+        path = self.config(
+            tmp_path,
+            'bogus = 1\nseeds = "two"\nvariants = ["nope"]\n[scenario]\ndays = 1.5\n',
+        )
+        status, text = run("sweep", str(path))
+        assert status == 1
+        assert "4 problems" in text
+        for part in ('unknown key "bogus"', "seeds:", 'unknown variant "nope"', "scenario.days"):
+            assert part in text
+
     def test_summary_and_rows(self, tmp_path: Path) -> None:
         """sweep prints a summary per variant and streams rows to the file."""
         path = self.config(

@@ -145,14 +145,16 @@ class TestRouteProperties:
         """Due comes from the policy's limit for tier and urgency; the receiver owns the case."""
         s, case = pair
         r = route(s, case)
-        limit = DEFAULT_POLICY.time_limits[r.tier][case.urgency]
+        due = DEFAULT_POLICY.due(r.tier, case.urgency, case.reported_at)
         if r.procedure is Procedure.DELIBERATION:
-            limit = max(limit, DEFAULT_POLICY.deliberation_limit)
+            floor = DEFAULT_POLICY.deadline(case.reported_at, DEFAULT_POLICY.deliberation_limit)
+            due = max(due, floor)
         elif r.procedure is Procedure.REFERRAL:
-            limit = min(limit, DEFAULT_POLICY.referral_limit)
+            cap = DEFAULT_POLICY.deadline(case.reported_at, DEFAULT_POLICY.referral_limit)
+            due = min(due, cap)
         elif r.procedure is Procedure.EMERGENCY:
-            limit = DEFAULT_POLICY.emergency_limit
-        assert r.due == DEFAULT_POLICY.deadline(case.reported_at, limit)
+            due = DEFAULT_POLICY.deadline(case.reported_at, DEFAULT_POLICY.emergency_limit)
+        assert r.due == due
         if case.receiver is not None:
             assert r.owner == case.receiver
         assert r.reason
@@ -345,3 +347,57 @@ class TestRouteInput:
         for receiver in ("nobody", "compound:wanda"):
             with pytest.raises(UnknownNodeError):
                 route(s, case_at("building:wanda-1", Category.NOISE, receiver=receiver))
+
+
+class TestDueOnTheCalendar:
+    """What users found: due times were wall-clock, landing in the National Day holiday."""
+
+    REPORTED = dt.datetime(2025, 9, 30, 17, 0)  # Tuesday, the eve of the 1–8 October holiday
+
+    def test_routine_repair_is_due_after_the_holiday(self) -> None:
+        """A compound repair is due on Saturday 11 October (worked, 调休), not 3 October."""
+        s = examples.load("xinhe")
+        door = Case(
+            id="c",
+            category=Category.REPAIR,
+            place="building:wanda-3",
+            reported_at=self.REPORTED,
+            scope=Scope.BUILDING,
+        )
+        r = route(s, door)
+        assert r.tier is Tier.COMPOUND
+        assert r.due == dt.datetime(2025, 10, 11, 17, 0)
+        assert r.due == reference.route(s, door).due
+
+    def test_every_routine_due_is_a_working_time(self) -> None:
+        """No routine due time falls on a day off (deliberations count calendar days)."""
+        s = examples.load("xinhe")
+        calendar = DEFAULT_POLICY.calendar
+        for category in Category:
+            for scope in Scope:
+                case = Case(
+                    id="c",
+                    category=category,
+                    place="building:wanda-3",
+                    reported_at=self.REPORTED,
+                    scope=scope,
+                )
+                r = route(s, case)
+                if r.procedure is Procedure.DELIBERATION:
+                    continue
+                due = r.due
+                assert calendar.is_working_day(due.date()), (category, scope, due)
+                assert due > dt.datetime(2025, 10, 8, 23, 59)
+
+    def test_emergencies_run_round_the_clock(self) -> None:
+        """An emergency keeps its hours through the holiday."""
+        s = examples.load("xinhe")
+        leak = Case(
+            id="c",
+            category=Category.LEAK,
+            place="building:wanda-3",
+            reported_at=self.REPORTED,
+            scope=Scope.BUILDING,
+            urgency="emergency",
+        )
+        assert route(s, leak).due - self.REPORTED <= dt.timedelta(hours=12)

@@ -78,7 +78,7 @@ class TestTrial:
         assert (r.tier, r.procedure, r.handler) == (Tier.WHISTLE, Procedure.EMERGENCY, "dept:power")
         assert r.co_handlers == ("post:a1-worker",)
         assert r.summoned == ("dept:power",)
-        assert r.due == T + DEFAULT_POLICY.emergency_limit == T + dt.timedelta(hours=2)
+        assert r.due == T + dt.timedelta(hours=2)
 
     def test_emergency_with_fire_dispatches_both(self) -> None:
         """With fire_safety too, fire and power are dispatched together, not whistled."""
@@ -122,7 +122,8 @@ class TestTrial:
     def test_single_department_is_referred(self) -> None:
         """A hukou transfer taken at the window is referred to the police.
 
-        The residents' committee stays owner; due in 7 days, not whistled for 10.
+        The residents' committee stays owner; due in 7 working days (Tuesday 6 May to
+        Thursday 15 May at the close), not whistled for 15.
         """
         hukou = case(
             Category.RESIDENCY, "community:heping", channel=Channel.WALK_IN, receiver="rc:heping"
@@ -135,7 +136,7 @@ class TestTrial:
             "rc:heping",
         )
         assert (r.summoned, r.convener, r.co_handlers) == ((), None, ())
-        assert r.due == T + dt.timedelta(days=7)
+        assert r.due == dt.datetime(2025, 5, 15, 17)
         power = route(TRIAL, case(Category.UTILITIES, "building:a-2"))
         assert (power.procedure, power.handler) == (Procedure.REFERRAL, "dept:power")
 

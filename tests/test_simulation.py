@@ -304,7 +304,8 @@ class TestTheBooks:
         start = moments[0] - dt.timedelta(hours=1)
         books = book([event for event in log if event.at <= now], start)
         counted = books.metrics(
-            now=(now - start) // ONE_US, response_limit=DEFAULT_POLICY.response_limit // ONE_US
+            now=(now - start) // ONE_US,
+            response_limit=dt.timedelta(hours=DEFAULT_POLICY.response_limit.amount) // ONE_US,
         )
         assert counted == govmodel.metrics(log, now=now)
 

@@ -16,9 +16,10 @@ Reading the log
 The definitions (every rate is ``None`` when its denominator is 0)
     ``response_rate`` = ``accepted_in_time / (reported - awaiting_response)``.
     A case is answered in time when its ``Accepted`` event comes at most
-    ``policy.response_limit`` after its report — exactly at the limit still
-    counts. A case not yet accepted whose limit has not run out at ``now``
-    (``now < report + limit``) is *awaiting a response*: neither answered nor
+    ``policy.response_limit`` after its report, counted by ``Policy.deadline``
+    (on the working calendar when the limit is in working time) — exactly at
+    the limit still counts. A case not yet accepted whose limit has not run out
+    at ``now`` (``now < deadline``) is *awaiting a response*: neither answered nor
     failed, it is left out of the denominator. Accepted late, or not accepted
     when the limit has run out, is a failure.
 
@@ -508,7 +509,8 @@ def case_facts(
     Parameters
     ----------
     deadline
-        The end of the case's response limit: its report plus ``policy.response_limit``.
+        The end of the case's response limit: ``policy.response_limit`` counted
+        from its report (``Policy.deadline``).
     now
         The observation time.
     accepted_at
@@ -594,7 +596,14 @@ def count(facts: Iterable[CaseFacts]) -> Metrics:
     return Metrics(reported=len(rows), contained=contained, **counts)
 
 
-def _observed(events: Iterable[CaseEvent], now: dt.datetime) -> list[CaseEvent]:
+def _before(a: dt.datetime, b: dt.datetime, policy: Policy) -> bool:
+    """``a < b``; a naive and an aware time compare as local times of the policy's zone."""
+    if (a.tzinfo is None) is not (b.tzinfo is None):
+        return policy.aware(a) < policy.aware(b)
+    return a < b
+
+
+def _observed(events: Iterable[CaseEvent], now: dt.datetime, policy: Policy) -> list[CaseEvent]:
     """The events at or before ``now``, in the order given."""
     kept: list[CaseEvent] = []
     for index, event in enumerate(events):
@@ -603,14 +612,7 @@ def _observed(events: Iterable[CaseEvent], now: dt.datetime) -> list[CaseEvent]:
                 f"events[{index}]: expected one of the CaseEvent classes, "
                 f"found {type(event).__name__}"
             )
-        try:
-            later = event.at > now
-        except TypeError:
-            raise TypeError(
-                f"events[{index}]: cannot compare its time {event.at.isoformat()} with "
-                f"now={now.isoformat()}; expected both naive or both timezone-aware"
-            ) from None
-        if not later:
+        if not _before(now, event.at, policy):
             kept.append(event)
     return kept
 
@@ -637,15 +639,28 @@ def _facts_of_case(events: list[CaseEvent], *, now: dt.datetime, policy: Policy)
     # advance refuses any first event but Reported, and the groups are never empty.
     assert state is not None
     assert reported_at is not None
+    deadline = policy.deadline(reported_at, policy.response_limit)
+    accepted_at, resolved_at = state.accepted_at, state.resolved_at
+    resolved_due = None if last_routing is None else last_routing.due
+    visited_at = state.revisits[-1].at if state.revisits else None
+    given = (accepted_at, resolved_at, resolved_due, visited_at)
+    kinds = {m.tzinfo is None for m in (deadline, now, *given) if m is not None}
+    if len(kinds) > 1:
+        # Naive and aware times meet: read the naive ones in the policy's zone.
+        aware = policy.aware
+        deadline, now = aware(deadline), aware(now)
+        accepted_at, resolved_at, resolved_due, visited_at = (
+            None if m is None else aware(m) for m in given
+        )
     return case_facts(
-        deadline=reported_at + policy.response_limit,
+        deadline=deadline,
         now=now,
-        accepted_at=state.accepted_at,
+        accepted_at=accepted_at,
         status=state.status,
-        resolved_at=state.resolved_at,
+        resolved_at=resolved_at,
         resolved_tier=None if last_routing is None else last_routing.tier,
-        resolved_due=None if last_routing is None else last_routing.due,
-        visited_at=state.revisits[-1].at if state.revisits else None,
+        resolved_due=resolved_due,
+        visited_at=visited_at,
         resolutions=resolutions,
         revisits=revisits,
         satisfied=satisfied,
@@ -683,8 +698,13 @@ def metrics(
     InvalidTransition
         When a case's events (up to ``now``) are in an impossible order.
     TypeError
-        For something that is not an event, or times that cannot be compared
-        with ``now`` (naive against timezone-aware).
+        For something that is not an event.
+
+    Notes
+    -----
+    Naive and timezone-aware times may be mixed across cases and with
+    ``now``: where they meet, a naive time is read as a local time of
+    ``policy.time_zone``.
 
     Examples
     --------
@@ -714,5 +734,5 @@ def metrics(
         raise TypeError(f"now: expected a datetime, found {type(now).__name__}")
     return count(
         _facts_of_case(case_events, now=now, policy=policy)
-        for _, case_events in iter_case_events(_observed(events, now))
+        for _, case_events in iter_case_events(_observed(events, now, policy))
     )

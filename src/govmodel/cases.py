@@ -29,15 +29,17 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import cattrs
 from cattrs.strategies import configure_tagged_union
 
 from govmodel._fields import list_to_tuple
+from govmodel._reading import ReadProblem, read_json
 from govmodel._strict import configure_converter as configure_strict
-from govmodel.errors import GovModelError
+from govmodel._strict import show
+from govmodel.errors import GovModelError, RecordError
 from govmodel.model import (
     Category,
     Channel,
@@ -71,6 +73,9 @@ __all__ = [
 ]
 
 
+E = TypeVar("E", bound=StrEnum)
+
+
 class InvalidTransition(GovModelError, ValueError):  # noqa: N818 - the design's name
     """An event that cannot follow the case's current state.
 
@@ -91,24 +96,66 @@ class InvalidTransition(GovModelError, ValueError):  # noqa: N818 - the design's
         super().__init__(f'case "{case_id}" ({state}): cannot apply {event}: {why}')
 
 
-def _member(enum: type[Any], field: str, value: object) -> None:
-    if not isinstance(value, enum):
-        choices = ", ".join(str(m.value) for m in enum)
-        raise ValueError(
-            f"{field}: expected one of {choices} (as {enum.__name__}), found {value!r}"
-        )
+def _to_member(enum: type[E], field: str, value: object) -> E:
+    """A member of ``enum`` from itself or its value, else an error naming the field."""
+    if isinstance(value, enum):
+        return value
+    if isinstance(value, str):
+        try:
+            return enum(value)
+        except ValueError:
+            pass
+    choices = ", ".join(str(m.value) for m in enum)
+    raise RecordError(
+        field, f"unknown {field.replace('_', ' ')} {_shown(value)}; expected one of {choices}"
+    )
+
+
+def _category(value: Category | str) -> Category:
+    return _to_member(Category, "category", value)
+
+
+def _channel(value: Channel | str) -> Channel:
+    return _to_member(Channel, "channel", value)
+
+
+def _scope(value: Scope | str) -> Scope:
+    return _to_member(Scope, "scope", value)
+
+
+def _urgency(value: Urgency | str) -> Urgency:
+    return _to_member(Urgency, "urgency", value)
+
+
+def _shown(value: object) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def _case_id(_inst: object, _attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise RecordError("id", f"expected a non-empty string, found {value!r}")
 
 
 def _moment(field: str, value: object) -> None:
     if not isinstance(value, dt.datetime):
-        raise ValueError(f"{field}: expected a datetime.datetime, found {value!r}")
+        raise RecordError(field, f"expected a datetime.datetime, found {value!r}")
 
 
-def _domains(value: object) -> None:
+def _domain_tuple(value: object) -> tuple[Domain, ...] | None:
+    """Any iterable of domains (members or their values), stored sorted and without repeats.
+
+    Sorted in the vocabulary's order, so that equal sets of domains make equal,
+    equally hashed cases and the same JSON.
+    """
     if value is None:
-        return
-    if not isinstance(value, tuple) or not all(isinstance(d, Domain) for d in value):
-        raise ValueError(f"domains: expected Domain members, found {value!r}")
+        return None
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise RecordError("domains", f"expected an iterable of domains, found {value!r}")
+    try:
+        members = {_to_member(Domain, "domain", item) for item in value}
+    except RecordError as err:
+        raise RecordError("domains", err.message) from None
+    return tuple(d for d in Domain if d in members)
 
 
 PERSONAL_FIELDS = ("reporter", "contact", "description")
@@ -154,22 +201,14 @@ class Case:
     (<Scope.BUILDING: 'building'>, <Urgency.ROUTINE: 'routine'>)
     """
 
-    id: str
-    category: Category = attrs.field(validator=lambda i, a, v: _member(Category, a.name, v))
+    id: str = attrs.field(validator=_case_id)
+    category: Category = attrs.field(converter=_category)
     place: str
     reported_at: dt.datetime = attrs.field(validator=lambda i, a, v: _moment(a.name, v))
-    channel: Channel = attrs.field(
-        default=Channel.WALK_IN, validator=lambda i, a, v: _member(Channel, a.name, v)
-    )
-    scope: Scope = attrs.field(
-        default=Scope.HOUSEHOLD, validator=lambda i, a, v: _member(Scope, a.name, v)
-    )
-    urgency: Urgency = attrs.field(
-        default=Urgency.ROUTINE, validator=lambda i, a, v: _member(Urgency, a.name, v)
-    )
-    domains: tuple[Domain, ...] | None = attrs.field(
-        default=None, converter=list_to_tuple, validator=lambda i, a, v: _domains(v)
-    )
+    channel: Channel = attrs.field(default=Channel.WALK_IN, converter=_channel)
+    scope: Scope = attrs.field(default=Scope.HOUSEHOLD, converter=_scope)
+    urgency: Urgency = attrs.field(default=Urgency.ROUTINE, converter=_urgency)
+    domains: tuple[Domain, ...] | None = attrs.field(default=None, converter=_domain_tuple)
     receiver: str | None = None
     reporter: str | None = None
     contact: str | None = None
@@ -510,8 +549,9 @@ def advance(
     Raises
     ------
     InvalidTransition
-        For an event of another case, an event earlier than the last one, or
-        an event the current status does not allow.
+        For an event of another case, an event earlier than the last one, an
+        event whose time has a UTC offset when the case's earlier times have
+        none (or the reverse), or an event the current status does not allow.
 
     Examples
     --------
@@ -544,6 +584,12 @@ def advance(
 
     if event.case_id != case_id:
         raise refuse(f'the event belongs to case "{event.case_id}"')
+    if (event.at.tzinfo is None) is not (state.updated_at.tzinfo is None):
+        has, lacks = ("has a", "do not") if event.at.tzinfo is not None else ("has no", "do")
+        raise refuse(
+            f"its time {event.at.isoformat()} {has} UTC offset and the case's earlier "
+            f"times {lacks}; give every time of a case with an offset, or none"
+        )
     if event.at < state.updated_at:
         raise refuse(
             f"it happens at {event.at.isoformat()}, before the last event "
@@ -653,8 +699,11 @@ def _parse_datetime(value: object, _: type[Any]) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str):
-        raise TypeError(f"expected an ISO date-time string, found {value!r}")
-    return dt.datetime.fromisoformat(value)
+        raise TypeError(f"expected an ISO date-time string, found {show(value)}")
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"expected an ISO date-time string, found {show(value)}") from None
 
 
 _CONVERTER: cattrs.Converter | None = None
@@ -689,7 +738,11 @@ def loads_events(text: str) -> tuple[CaseEvent, ...]:
     Raises
     ------
     GovModelError
-        Naming the line and what is wrong with it.
+        Naming the line and what is wrong with it: text that is not JSON, a key
+        repeated in one object, an integer of more than 4300 digits, nesting
+        deeper than 100, or an object that is no event. The message never
+        quotes a personal field (a case's reporter, contact or description, a
+        reopening's reason): it names the field and what was expected.
 
     Examples
     --------
@@ -709,9 +762,9 @@ def loads_events(text: str) -> tuple[CaseEvent, ...]:
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise GovModelError(f"line {number}: not valid JSON: {err.msg}") from None
+            data = read_json(line)
+        except ReadProblem as err:
+            raise GovModelError(f"line {number}: not valid JSON: {err.message}") from None
         try:
             out.append(converter.structure(data, CaseEvent))  # type: ignore[arg-type]
         except Exception as err:  # noqa: BLE001 - any failure becomes a located message
@@ -719,12 +772,35 @@ def loads_events(text: str) -> tuple[CaseEvent, ...]:
     return tuple(out)
 
 
+def _personal_values(data: dict[Any, Any]) -> list[str]:
+    """The personal strings of one event object.
+
+    A case's reporter, contact and description, a reopening's reason.
+    """
+    found: list[object] = [data.get("reason")]
+    case = data.get("case")
+    if isinstance(case, dict):
+        found += [case.get(name) for name in PERSONAL_FIELDS]
+    return [value for value in found if isinstance(value, str) and value]
+
+
 def _describe_failure(data: object, err: Exception) -> str:
     if not isinstance(data, dict):
         return "expected a JSON object"
+    detail = _failure_detail(data, err)
+    if any(value in detail for value in _personal_values(data)):
+        # A message never quotes personal data, even where a check echoed it.
+        return f"not a valid {data.get('event')} event: a field holds a value of the wrong kind"
+    return detail
+
+
+def _failure_detail(data: dict[Any, Any], err: Exception) -> str:
     tag = data.get("event")
-    if tag not in _EVENT_NAME.values():
-        return f"unknown event {tag!r}; expected one of {', '.join(_EVENT_NAME.values())}"
+    if not isinstance(tag, str) or tag not in _EVENT_NAME.values():
+        shown = show(tag)
+        if isinstance(tag, str):
+            shown = repr(tag if len(tag) <= 60 else tag[:60] + "…")
+        return f"unknown event {shown}; expected one of {', '.join(_EVENT_NAME.values())}"
     cls = next(c for c, n in _EVENT_NAME.items() if n == tag)
     missing = [
         f.name for f in attrs.fields(cls) if f.default is attrs.NOTHING and f.name not in data

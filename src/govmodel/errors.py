@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
+    "CalendarError",
     "DecisionError",
     "GovModelError",
     "InteropError",
     "InteropErrorGroup",
     "MissingExtraError",
+    "RecordError",
     "SpecError",
     "SpecProblem",
     "UnknownNodeError",
@@ -96,6 +98,43 @@ class DecisionError(_LocatedError, ValueError):
     >>> err = DecisionError("eligible.owners", "expected 1 or more owners, found 0")
     >>> isinstance(err, ValueError), err.location
     (True, 'eligible.owners')
+    """
+
+
+class CalendarError(GovModelError, LookupError):
+    """A working day asked of a calendar for a year it does not know.
+
+    Raised only by a calendar built with ``strict=True``; otherwise days past
+    :attr:`Calendar.years` count weekends only.
+
+    Examples
+    --------
+    >>> import attrs, datetime as dt
+    >>> from govmodel import CHINA_CALENDAR
+    >>> strict = attrs.evolve(CHINA_CALENDAR, strict=True)
+    >>> strict.is_working_day(dt.date(2031, 1, 6))
+    Traceback (most recent call last):
+    ...
+    govmodel.errors.CalendarError: 2031-01-06: the calendar knows public holidays for ...
+    >>> CHINA_CALENDAR.is_working_day(dt.date(2031, 1, 6))   # not strict: weekends only
+    True
+    """
+
+
+class RecordError(_LocatedError, ValueError):
+    """A record that cannot be built from what it was given.
+
+    ``location`` is the field; the message says what was expected and what
+    was found.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from govmodel import Case
+    >>> Case(id="c", category="nosie", place="building:1", reported_at=dt.datetime(2025, 1, 1))
+    Traceback (most recent call last):
+    ...
+    govmodel.errors.RecordError: category: unknown category "nosie"; expected one of repair, ...
     """
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from enum import StrEnum
@@ -39,7 +40,19 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from govmodel._gc import paused
-from govmodel._strict import WrongTypeError, show, strict_date
+from govmodel._reading import ReadProblem, read_json, yaml_loader
+from govmodel._strict import (
+    MAX_INT_DIGITS,
+    MAX_SHOWN,
+    NO_SURROGATES,
+    WrongTypeError,
+    digits,
+    quoted,
+    show,
+    strict_date,
+    strict_str,
+    surrogate_at,
+)
 from govmodel._strict import configure_converter as configure_strict
 from govmodel.errors import MissingExtraError, SpecError, SpecProblem
 from govmodel.model import Appointment, Body, Grid, Meeting, Person, Place, Post, Tie
@@ -212,32 +225,61 @@ def load(source: str | os.PathLike[str] | Mapping[str, Any], *, validate: bool =
     fmt = _SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         raise SpecError(
-            f"{path}: cannot load",
+            f"{_printable(str(path))}: cannot load",
             [
                 SpecProblem(
                     "",
                     "unknown-format",
-                    f"expected a file ending in .toml, .json, .yaml or .yml, found {path.name!r}",
+                    "expected a file ending in .toml, .json, .yaml or .yml, "
+                    f"found {_printable(repr(path.name))}",
                 )
             ],
         )
+    where = _printable(str(path))
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
         raise SpecError(
-            f"{path}: cannot load",
+            f"{where}: cannot load",
             [SpecProblem("", "unreadable", f"cannot read the file: {err.strerror or err}")],
         ) from None
     except UnicodeDecodeError as err:
         raise SpecError(
-            f"{path}: cannot load",
+            f"{where}: cannot load",
             [
                 SpecProblem(
                     "", "unreadable", f"expected UTF-8 text: {err.reason} at byte {err.start}"
                 )
             ],
         ) from None
-    return loads(text, format=fmt, where=str(path), validate=validate)
+    except ValueError:
+        # A NUL or a lone surrogate in the path: no file system can name it.
+        raise SpecError(
+            f"{where}: cannot load",
+            [
+                SpecProblem(
+                    "",
+                    "unreadable",
+                    "expected a path without NUL characters or lone surrogates",
+                )
+            ],
+        ) from None
+    return loads(text, format=fmt, where=where, validate=validate)
+
+
+def _format_shown(value: object) -> str:
+    if isinstance(value, str) and len(value) <= MAX_SHOWN:
+        return _printable(repr(value))
+    return show(value)
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters and lone surrogates as escapes, fit to print."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def loads(
@@ -267,7 +309,9 @@ def loads(
             f"{where}: cannot load",
             [
                 SpecProblem(
-                    "", "unknown-format", f'expected "toml", "json" or "yaml", found {format!r}'
+                    "",
+                    "unknown-format",
+                    f'expected "toml", "json" or "yaml", found {_format_shown(format)}',
                 )
             ],
         )
@@ -284,21 +328,32 @@ def loads(
 def _parse(text: str, fmt: Format, where: str) -> object:
     if fmt == "yaml":
         yaml = _yaml("reading YAML specs")
+    message: str
+    at = surrogate_at(text)
+    if at is not None:
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        message = f"a lone surrogate, which UTF-8 cannot hold (line {line}, column {column})"
+        raise SpecError(
+            f"{where}: cannot load",
+            [SpecProblem("", "syntax", f"not valid {fmt.upper()}: {message}")],
+        )
     try:
         if fmt == "toml":
             return tomllib.loads(text)
         if fmt == "json":
-            return json.loads(text)
+            return read_json(text)
         if fmt == "yaml":
-            # libyaml's loader when PyYAML was built with it: the same documents,
-            # read about three times faster than the pure-Python SafeLoader.
-            return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            return yaml.load(text, Loader=yaml_loader(yaml))
     except tomllib.TOMLDecodeError as err:
         message = str(err)
-    except json.JSONDecodeError as err:
-        message = f"{err.msg} (line {err.lineno}, column {err.colno})"
+    except ReadProblem as err:
+        message = str(err)
     except RecursionError:
         message = "nested too deeply"
+    except ValueError:
+        # tomllib turns digits into an int with int(), which refuses long ones.
+        message = f"expected integers of at most {MAX_INT_DIGITS} digits, found a longer one"
     except Exception as err:
         if fmt != "yaml" or not isinstance(err, yaml.YAMLError):
             raise
@@ -326,7 +381,7 @@ def _load_mapping(data: object, *, where: str, validate: bool) -> Structure:
         )
     for key in data:
         if key not in _TOP_KEYS:
-            problems.append(SpecProblem(str(key), "unknown-key", f'unknown key "{key}"'))
+            problems.append(_unknown_key("", key))
     schema = data.get("schema")
     if schema is None:
         problems.append(
@@ -339,12 +394,10 @@ def _load_mapping(data: object, *, where: str, validate: bool) -> Structure:
     names: dict[str, str] = {}
     for key in ("name", "name_zh"):
         value = data.get(key, "")
-        if isinstance(value, str):
-            names[key] = value
-        else:
-            problems.append(
-                SpecProblem(key, "wrong-type", f"expected a string, found {show(value)}")
-            )
+        try:
+            names[key] = strict_str(value, str)
+        except WrongTypeError as err:
+            problems.append(SpecProblem(key, err.code, str(err)))
     with paused():
         return _load_records(data, names, problems, where=where, validate=validate)
 
@@ -436,14 +489,42 @@ def _in_order(problems: list[SpecProblem]) -> list[SpecProblem]:
     order = {name: i for i, name in enumerate(_TOP_KEYS)}
 
     def key(p: SpecProblem) -> tuple[int, int, str]:
-        head, _, rest = p.location.partition("[")
-        index = rest.partition("]")[0]
-        return (order.get(head, -1), int(index) if index.isdigit() else -1, p.location)
+        match = _RECORD_AT.match(p.location)
+        if match is None:
+            return (order.get(p.location.partition(".")[0], -1), -1, p.location)
+        return (order.get(match["list"], -1), int(match["index"]), p.location)
 
     return sorted(problems, key=key)
 
 
+# A record's location, ``places[3]...``: ASCII digits only ("²".isdigit() is true).
+_RECORD_AT = re.compile(r"(?P<list>[a-z_]+)\[(?P<index>[0-9]{1,18})\]")
+
+
+def _key_label(key: object) -> str:
+    """A key as a location names it: the key itself, or what it is when not a string."""
+    if isinstance(key, str):
+        text = key if len(key) <= MAX_SHOWN else key[:MAX_SHOWN] + "…"
+        return _printable(text)
+    if type(key) is int and digits(key) <= 20:
+        return int.__repr__(key)
+    return f"<{show(key)}>"
+
+
+def _unknown_key(location: str, key: object) -> SpecProblem:
+    at = f"{location}.{_key_label(key)}" if location else _key_label(key)
+    if isinstance(key, str):
+        return SpecProblem(at, "unknown-key", f"unknown key {quoted(key)}")
+    return SpecProblem(at, "unknown-key", f"unknown key {show(key)}; keys are strings")
+
+
+def _sort_key(key: object) -> tuple[bool, str]:
+    return (not isinstance(key, str), key if isinstance(key, str) else type(key).__name__)
+
+
 _SINGULAR = {"domains": "domain"}
+# People's names are personal data: a problem with them names the kind of value only.
+_PERSONAL_AT = re.compile(r"people\[[0-9]+\]\.(name|name_zh)")
 
 
 def _field_label(name: str) -> str:
@@ -470,10 +551,7 @@ def _problems_of(err: BaseException, location: str, record_type: type[Any]) -> l
             out.extend(_problems_of(exc, item_location, record_type))
         return out
     if isinstance(err, ForbiddenExtraKeysError):
-        return [
-            SpecProblem(f"{location}.{key}", "unknown-key", f'unknown key "{key}"')
-            for key in sorted(err.extra_fields)
-        ]
+        return [_unknown_key(location, key) for key in sorted(err.extra_fields, key=_sort_key)]
     if isinstance(err, KeyError):
         # cattrs reports a missing required key as a KeyError noted with the field.
         return [
@@ -491,6 +569,8 @@ def _problems_of(err: BaseException, location: str, record_type: type[Any]) -> l
                     f"expected {err.expected}",
                 )
             ]
+        if _PERSONAL_AT.fullmatch(location):
+            return [SpecProblem(location, err.code, err.personal())]
         return [SpecProblem(location, err.code, str(err))]
     if isinstance(err, ValueError | TypeError) and attrs.has(record_type):
         # A record's own invariant ("households: expected a count of 0 or more").
@@ -573,7 +653,9 @@ def dumps(structure: Structure, *, format: Format = "json") -> str:
     Raises
     ------
     SpecError
-        For a format other than ``"toml"``, ``"json"`` or ``"yaml"``.
+        For a format other than ``"toml"``, ``"json"`` or ``"yaml"``, or a
+        structure built in Python that holds what no UTF-8 file can (a lone
+        surrogate, an integer of more than 4300 digits), with its location.
     MissingExtraError
         For YAML when PyYAML is not installed.
 
@@ -590,27 +672,65 @@ def dumps(structure: Structure, *, format: Format = "json") -> str:
     ...     for f in ("toml", "json", "yaml"))
     True
     """
+    if format not in ("toml", "json", "yaml"):
+        raise SpecError(
+            "spec: cannot write",
+            [
+                SpecProblem(
+                    "format",
+                    "unknown-format",
+                    f'expected "toml", "json" or "yaml", found {_format_shown(format)}',
+                )
+            ],
+        )
+    try:
+        text: str | None = _dumps(structure, format)
+    except (ValueError, UnicodeEncodeError):
+        # An integer too long to write, or a lone surrogate YAML cannot emit.
+        text = None
+    if text is None or surrogate_at(text) is not None:
+        raise SpecError("spec: cannot write", [_unwritable(to_dict(structure))])
+    return text
+
+
+def _dumps(structure: Structure, format: Format) -> str:
     if format == "toml":
         import tomli_w
 
         return tomli_w.dumps(_to_dict(structure, _converter("native")))
     if format == "json":
         return _json_text(to_dict(structure)) + "\n"
-    if format == "yaml":
-        yaml = _yaml("writing YAML specs")
-        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-        text: str = yaml.dump(
-            to_dict(structure), Dumper=dumper, allow_unicode=True, sort_keys=False
-        )
-        return text
-    raise SpecError(
-        "spec: cannot write",
-        [
-            SpecProblem(
-                "format", "unknown-format", f'expected "toml", "json" or "yaml", found {format!r}'
+    yaml = _yaml("writing YAML specs")
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text: str = yaml.dump(to_dict(structure), Dumper=dumper, allow_unicode=True, sort_keys=False)
+    return text
+
+
+def _unwritable(spec: dict[str, Any]) -> SpecProblem:
+    """The first value of a spec no UTF-8 file can hold, located.
+
+    A structure built in Python can hold what no loader would have let in:
+    a lone surrogate in a name, an integer of more than 4300 digits.
+    """
+    stack: list[tuple[str, object]] = [("", spec)]
+    while stack:
+        location, value = stack.pop(0)
+        if isinstance(value, dict):
+            stack[:0] = [(f"{location}.{k}" if location else k, v) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack[:0] = [(f"{location}[{i}]", v) for i, v in enumerate(value)]
+        elif isinstance(value, str) and surrogate_at(value) is not None:
+            personal = _PERSONAL_AT.fullmatch(location) is not None
+            found = "a string with one" if personal else show(value)
+            message = f"expected {NO_SURROGATES}, found {found}"
+            return SpecProblem(location, "invalid-value", message)
+        elif type(value) is int and digits(value) > MAX_INT_DIGITS:
+            return SpecProblem(
+                location,
+                "invalid-value",
+                f"expected an integer of at most {MAX_INT_DIGITS} digits, found {show(value)}",
             )
-        ],
-    )
+    return SpecProblem("", "invalid-value", "expected values a UTF-8 file can hold")
 
 
 # What json.dumps(ensure_ascii=False) encodes strings with: C code when available.
@@ -683,8 +803,9 @@ def dump(structure: Structure, path: str | os.PathLike[str]) -> None:
     Raises
     ------
     SpecError
-        For a path that does not end in ``.toml``, ``.json``, ``.yaml`` or ``.yml``;
-        nothing is written.
+        For a path that does not end in ``.toml``, ``.json``, ``.yaml`` or ``.yml``,
+        or a structure ``dumps`` refuses: nothing is written. For a file that
+        cannot be written (code ``unwritable``).
 
     Examples
     --------
@@ -710,4 +831,13 @@ def dump(structure: Structure, path: str | os.PathLike[str]) -> None:
                 )
             ],
         )
-    target.write_text(dumps(structure, format=fmt), encoding="utf-8")
+    text = dumps(structure, format=fmt)
+    try:
+        target.write_text(text, encoding="utf-8")
+    except (OSError, ValueError) as err:
+        # ValueError: a NUL in the path.
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else "a bad path"
+        raise SpecError(
+            f"{_printable(str(target))}: cannot write",
+            [SpecProblem("path", "unwritable", f"cannot write the file: {reason}")],
+        ) from None

@@ -77,13 +77,35 @@ from govmodel.rules import escalate, route
 from govmodel.spec import to_dict
 from govmodel.structure import Structure
 
-__all__ = ["CorruptedSpec", "Defect", "cases", "corrupted_specs", "event_logs", "structures"]
+__all__ = [
+    "HARD_CHARACTERS",
+    "CorruptedSpec",
+    "Defect",
+    "cases",
+    "corrupted_specs",
+    "event_logs",
+    "structures",
+]
 
-# Text that every spec format can carry: no control characters, surrogates,
-# private-use or unassigned code points, no format characters or line separators.
-_TEXT = st.text(
-    alphabet=st.characters(exclude_categories=("Cc", "Cs", "Co", "Cn", "Cf", "Zl", "Zp")),
-    max_size=12,
+# Text as residents and clerks type it, hard characters included, so the
+# formats' tests meet them: control characters (NUL, CR, DEL, NEL), line and
+# paragraph separators, format characters (BOM, zero-width joiner),
+# non-characters (U+FFFE, U+FFFF), private-use and unassigned code points.
+# Lone surrogates are left out: no format govmodel writes can hold one, and
+# every loader refuses them.
+HARD_CHARACTERS = (
+    "\x00\x01\x08\t\n\x0b\x0c\r\x1b\x1f\x7f\x85\xa0"
+    "\u2028\u2029\u200d\ufeff\ue000\ufffe\uffff\U0010ffff"
+)
+"""Characters ``structures`` mixes into names: each format must keep them or refuse them."""
+_PLAIN = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=10)
+# Half the names carry a hard character at some place: drawn on its own, so each
+# of them turns up as often as the others (an alphabet would favour the first).
+_TEXT = _PLAIN | st.builds(
+    lambda text, hard, at: text[:at] + hard + text[at:],
+    _PLAIN,
+    st.sampled_from(HARD_CHARACTERS),
+    st.integers(0, 10),
 )
 _DAYS = st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2030, 12, 31))
 _DEPARTMENT_DOMAINS = (

@@ -66,6 +66,10 @@ class Violation:
         What was expected and what was found, in plain words.
     nodes
         The ids of the records involved, the main one first.
+    record
+        Where in the spec the record that breaks the rule stands, when that
+        record has no id of its own: a tie (``ties[5]``) or an appointment
+        (``appointments[2]``); ``None`` when the first of ``nodes`` is that record.
 
     Examples
     --------
@@ -79,6 +83,7 @@ class Violation:
     severity: Severity
     message: str
     nodes: tuple[str, ...] = ()
+    record: str | None = None
 
     def __str__(self) -> str:
         return f"{self.severity.value} {self.code}: {self.message}"
@@ -249,8 +254,10 @@ def _street_only(s: Structure, places: dict[str, Place]) -> Iterator[Violation]:
             )
 
 
-def _error(code: str, message: str, *nodes: str) -> Violation:
-    return Violation(code=code, severity=Severity.ERROR, message=message, nodes=nodes)
+def _error(code: str, message: str, *nodes: str, record: str | None = None) -> Violation:
+    return Violation(
+        code=code, severity=Severity.ERROR, message=message, nodes=nodes, record=record
+    )
 
 
 def _warning(code: str, message: str, *nodes: str) -> Violation:
@@ -560,7 +567,10 @@ def _bodies(s: Structure, places: dict[str, Place], bodies: dict[str, Body]) -> 
 def _posts(s: Structure) -> Iterator[Violation]:
     by_post: dict[str, list[Appointment]] = {}
     by_pair: dict[tuple[str, str], list[Appointment]] = {}
-    for appointment in s.appointments():
+    # Equal appointments are one record to attrs; identity tells them apart.
+    index_of: dict[int, int] = {}
+    for index, appointment in enumerate(s.appointments()):
+        index_of[id(appointment)] = index
         by_post.setdefault(appointment.post, []).append(appointment)
         by_pair.setdefault((appointment.person, appointment.post), []).append(appointment)
     for post in s.posts():
@@ -572,12 +582,16 @@ def _posts(s: Structure) -> Iterator[Violation]:
             holding = [a for a in appointments if a.active(day)]
             people = ", ".join(sorted({a.person for a in holding}))
             seats = f"{post.seats} seat{'s' if post.seats != 1 else ''}"
+            # The appointment that broke the rule: the last listed of those
+            # begun that day, which took the seat that was not there.
+            breaking = max(index_of[id(a)] for a in holding if a.start == day)
             yield _error(
                 "post.over-held",
                 f'post "{post.id}" has {seats} but {len(holding)} holders on '
                 f"{day.isoformat()}: {people}",
                 post.id,
                 *sorted({a.person for a in holding}),
+                record=f"appointments[{breaking}]",
             )
     for (person_id, post_id), spans in by_pair.items():
         if len(spans) > 1 and _any_overlap(spans):
@@ -586,6 +600,7 @@ def _posts(s: Structure) -> Iterator[Violation]:
                 f'"{person_id}" is appointed to "{post_id}" twice over the same days',
                 post_id,
                 person_id,
+                record=f"appointments[{index_of[id(spans[-1])]}]",
             )
 
 
@@ -615,7 +630,7 @@ def _any_overlap(spans: list[Appointment]) -> bool:
 
 
 def _ties(s: Structure, bodies: dict[str, Body]) -> Iterator[Violation]:
-    for tie in s.ties():
+    for index, tie in enumerate(s.ties()):
         source = bodies[tie.source]
         target = bodies[tie.target]
         problem: str | None = None
@@ -634,6 +649,7 @@ def _ties(s: Structure, bodies: dict[str, Body]) -> Iterator[Violation]:
                 f'{target.kind.value} "{target.id}": {problem}',
                 source.id,
                 target.id,
+                record=f"ties[{index}]",
             )
 
 
@@ -655,6 +671,10 @@ def _meetings(s: Structure, bodies: dict[str, Body]) -> Iterator[Violation]:
 def locate(structure: Structure, violation: Violation) -> str:
     """Where in the spec a violation's main record stands, e.g. ``grids[4]``.
 
+    The record that breaks the rule: a tie or an appointment when the
+    violation names one (``Violation.record``), else the record of its first
+    node.
+
     Examples
     --------
     >>> from govmodel import examples
@@ -663,6 +683,8 @@ def locate(structure: Structure, violation: Violation) -> str:
     ...                     nodes=("community:xinhe",)))
     'places[1]'
     """
+    if violation.record is not None:
+        return violation.record
     if not violation.nodes:
         return ""
     locations = structure.memo("validation.locations", lambda: _locations(structure))

@@ -56,14 +56,19 @@ __all__ = [
     "HelpFormatter",
     "UsageError",
     "add_command",
+    "brief",
+    "excerpt",
     "fail",
     "moment",
+    "moment_for_log",
     "option_problem",
+    "output_suffix",
     "policy_from",
     "read_log",
     "refuse",
     "save_figure",
     "structure_from",
+    "unknown_spec",
 ]
 
 PROBLEMS = 1
@@ -207,6 +212,36 @@ found the date '2025-05-06' alone; write 2025-05-06T00:00 for the start of that 
         ) from None
 
 
+def moment_for_log(when: dt.datetime, events: Sequence[CaseEvent], flag: str) -> dt.datetime:
+    """``when`` if it can be compared with the times of the log ``events``.
+
+    Both must carry a UTC offset or neither: the log is read as written, so
+    a mismatch is a problem of the input (exit status 1), not of what was
+    typed.
+
+    Raises
+    ------
+    GovModelError
+        When the log's times carry an offset and ``when`` does not, or the
+        other way round.
+
+    Examples
+    --------
+    >>> moment_for_log(dt.datetime(2025, 1, 8, 20), (), "--at")
+    datetime.datetime(2025, 1, 8, 20, 0)
+    """
+    aware = any(e.at.tzinfo is not None for e in events)
+    if events and aware != (when.tzinfo is not None):
+        raise GovModelError(
+            f"{flag}: the log's times carry "
+            + ("a UTC offset" if aware else "no UTC offset")
+            + f", so {flag} must "
+            + ("carry one too" if aware else "not carry one")
+            + f"; found {when.isoformat(timespec='minutes')}"
+        )
+    return when
+
+
 def read_log(path: str) -> tuple[CaseEvent, ...]:
     """The events of a JSON Lines log file; ``-`` reads standard input.
 
@@ -239,6 +274,52 @@ def policy_from(path: str | None) -> Policy:
     return DEFAULT_POLICY if path is None else load_policy(path)
 
 
+EXCERPT_CHARS = 60
+"""The most characters of a found value that a message quotes."""
+
+
+def excerpt(value: str, *, limit: int = EXCERPT_CHARS) -> str:
+    """``value`` quoted for a message, cut to ``limit`` characters with "…".
+
+    A message says what was found, but never echoes a whole file.
+
+    Examples
+    --------
+    >>> excerpt("nosuch")
+    "'nosuch'"
+    >>> excerpt("x" * 100, limit=5)
+    "'xxxxx…'"
+    """
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
+# A double-quoted value (as ``show`` names a string), on one line. Every one
+# is matched in turn, short ones too, so the quotes stay paired; single
+# quotes are left alone, as an apostrophe would unpair them.
+_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+
+
+def brief(message: str) -> str:
+    """``message`` with each double-quoted value longer than 60 characters cut short with "…".
+
+    What a spec or log holds is named in messages, so a whole file read as
+    one string would otherwise be echoed back.
+
+    Examples
+    --------
+    >>> brief('found the string "' + "x" * 100 + '" here')
+    'found the string "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…" here'
+    >>> brief('expected one of "repair", "noise", found "x"')
+    'expected one of "repair", "noise", found "x"'
+    """
+
+    def cut(match: re.Match[str]) -> str:
+        inner = match.group(0)[1:-1]
+        return match.group(0) if len(inner) <= EXCERPT_CHARS else f'"{inner[:EXCERPT_CHARS]}…"'
+
+    return _QUOTED.sub(cut, message)
+
+
 def fail(message: str, out: TextIO, *, status: int = PROBLEMS) -> int:
     """Print one error line for the command and return ``status`` (1: problems in the input).
 
@@ -249,21 +330,63 @@ def fail(message: str, out: TextIO, *, status: int = PROBLEMS) -> int:
     govmodel: error: oops
     1
     """
-    print(f"govmodel: error: {message}", file=out)
+    print(f"govmodel: error: {brief(message)}", file=out)
     return status
 
 
 def structure_from(spec: str) -> Structure:
     """A bundled example by name, or the structure of a spec file.
 
+    Raises
+    ------
+    UsageError
+        For ``-``: only ``validate`` reads a spec from standard input.
+    GovModelError
+        For a name that is neither a file nor a bundled example, or a spec
+        with problems.
+
     Examples
     --------
     >>> structure_from("xinhe").name
     'Xinhe community'
     """
+    if spec == "-":
+        # Only validate reads a spec from standard input: it alone has a
+        # --format to say how to read it (render's --format is its output).
+        raise UsageError(
+            "SPEC: standard input (-) is read only by govmodel validate; "
+            "give a spec file or a bundled example's name"
+        )
     if spec in examples.names() and not Path(spec).exists():
         return examples.load(spec)
+    problem = unknown_spec(spec)
+    if problem is not None:
+        raise GovModelError(problem)
     return load(spec)
+
+
+def unknown_spec(spec: str) -> str | None:
+    """What to say when ``spec`` is neither a file nor an example's name, if so.
+
+    A name without a spec file's ending that is not there was most likely
+    meant as a bundled example's name, so the message lists them, rather than
+    asking for a ``.toml`` file.
+
+    Examples
+    --------
+    >>> unknown_spec("nosuch")
+    "no file or bundled example named 'nosuch' (examples: shagangwan, chengxi, xinhe, \
+zhuanqiao, lianhua)"
+    >>> unknown_spec("xinhe") is None
+    True
+    """
+    path = Path(spec)
+    if spec in examples.names() or path.suffix.lower() in SPEC_SUFFIXES or path.exists():
+        return None
+    return (
+        f"no file or bundled example named {excerpt(path.name)} "
+        f"(examples: {', '.join(examples.names())})"
+    )
 
 
 def option_problem(args: argparse.Namespace) -> str | None:
@@ -289,6 +412,28 @@ def option_problem(args: argparse.Namespace) -> str | None:
     if seed is not None and seed < 0:
         return f"--seed: expected 0 or more, found {seed}"
     return None
+
+
+def output_suffix(output: str | None, suffixes: Sequence[str], *, what: str = "") -> None:
+    """Refuse an ``-o`` file whose ending does not match what the command writes.
+
+    A usage error (exit status 2), the same for every command that writes a
+    file: ``synth -o d.xml`` and ``render --format mermaid -o chart.png`` alike.
+
+    Examples
+    --------
+    >>> output_suffix("d.toml", SPEC_SUFFIXES)
+    >>> output_suffix("chart.png", (".mmd", ".md"), what="a Mermaid chart")
+    Traceback (most recent call last):
+    ...
+    govmodel.cli._common.UsageError: -o: expected a file ending in .mmd or .md for a Mermaid \
+chart, found 'chart.png'
+    """
+    if output is None or Path(output).suffix.lower() in suffixes:
+        return
+    endings = ", ".join(suffixes[:-1]) + " or " + suffixes[-1] if len(suffixes) > 1 else suffixes[0]
+    purpose = f" for {what}" if what else ""
+    raise UsageError(f"-o: expected a file ending in {endings}{purpose}, found {excerpt(output)}")
 
 
 def save_figure(figure: Any, path: str, out: TextIO) -> None:

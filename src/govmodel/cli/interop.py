@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,15 +26,19 @@ from govmodel.cases import Reported, dumps_events, loads_events
 from govmodel.cli._common import (
     SPEC_SUFFIXES,
     Commands,
+    UsageError,
     add_command,
     fail,
     moment,
+    moment_for_log,
+    output_suffix,
     policy_from,
     refuse,
     structure_from,
 )
 from govmodel.cli.structure import describe
 from govmodel.errors import GovModelError
+from govmodel.model import Body, Grid, Person, Post
 from govmodel.spec import dump
 from govmodel.validation import Severity, locate, validate
 
@@ -183,10 +188,31 @@ def _emit(text: str, output: str | None, out: TextIO, what: str) -> None:
         print(f"{what} written to {output}", file=out)
 
 
+# What ``export -o`` may be called for each --to.
+_EXPORT_SUFFIXES = {
+    "popolo": (".json",),
+    "graphml": (".graphml", ".xml"),
+    "node-link": (".json",),
+    "open311": (".json",),
+}
+
+# Who --for-actor may name: whoever can be granted access to a case.
+_ACTORS = (Body, Post, Person, Grid)
+
+# What ``render -o`` may be called for each --format.
+_CHART_SUFFIXES = {
+    "mermaid": (".mmd", ".mermaid", ".md"),
+    "dot": (".dot", ".gv"),
+    "svg": (".svg",),
+    "png": (".png",),
+}
+
+
 def render_command(args: argparse.Namespace, *, out: TextIO) -> int:
     """``govmodel render SPEC``: the organisation chart as text or a picture."""
     from govmodel.interop import render as charts
 
+    output_suffix(args.output, _CHART_SUFFIXES[args.format], what=f"--format {args.format}")
     try:
         structure = structure_from(args.spec)
         options: dict[str, Any] = {
@@ -202,6 +228,8 @@ def render_command(args: argparse.Namespace, *, out: TextIO) -> int:
             target = args.output or f"{Path(args.spec).stem}-orgchart.{args.format}"
             path = charts.render(structure, target, format=args.format, **options)
             print(f"{args.format.upper()} chart written to {path}", file=out)
+    except UsageError:
+        raise
     except GovModelError as err:
         return fail(str(err), out)
     return 0
@@ -219,6 +247,7 @@ def export_command(args: argparse.Namespace, *, out: TextIO) -> int:
                 raise refuse(f"{flag}: only with --to open311 --events LOG")
         if args.to == "open311" and args.include_personal:
             raise refuse("--include-personal: the services list holds no personal data")
+    output_suffix(args.output, _EXPORT_SUFFIXES[args.to], what=f"--to {args.to}")
     now = None if args.now is None else moment(args.now, "--now")
     try:
         structure = structure_from(args.spec)
@@ -247,11 +276,25 @@ def export_command(args: argparse.Namespace, *, out: TextIO) -> int:
                 _emit(text, args.output, out, "Open311 services")
             else:
                 try:
-                    log_text = Path(args.events).read_text(encoding="utf-8")
+                    if args.events == "-":
+                        log_text = sys.stdin.read()
+                    else:
+                        log_text = Path(args.events).read_text(encoding="utf-8")
                 except OSError as err:
                     return fail(f"--events: cannot read {args.events}: {err.strerror}", out)
+                events = loads_events(log_text)
+                actor = args.for_actor
+                if actor is not None and (
+                    actor not in structure or not isinstance(structure.node(actor), _ACTORS)
+                ):
+                    return fail(
+                        f'--for-actor: no body, post or person "{actor}" in {structure.name!r}',
+                        out,
+                    )
+                if now is not None:
+                    now = moment_for_log(now, events, "--now")
                 requests = to_requests(
-                    loads_events(log_text),
+                    events,
                     structure=structure,
                     now=now,
                     policy=policy,
@@ -259,6 +302,8 @@ def export_command(args: argparse.Namespace, *, out: TextIO) -> int:
                     include_personal=personal,
                 )
                 _emit(dumps_requests(requests, indent=2), args.output, out, "Open311 requests")
+    except UsageError:
+        raise
     except GovModelError as err:
         return fail(str(err), out)
     return 0
@@ -272,10 +317,16 @@ def import_command(args: argparse.Namespace, *, out: TextIO) -> int:
         raise refuse("--json: only with open311 (Popolo is imported as a spec or a summary)")
     if args.kind == "popolo" and args.lifecycle:
         raise refuse("--lifecycle: only with open311 (Popolo holds no cases)")
+    if args.kind == "open311":
+        output_suffix(args.output, (".jsonl",), what="the event log")
     try:
         text = Path(args.file).read_text(encoding="utf-8")
     except OSError as err:
         return fail(f"cannot read {args.file}: {err.strerror}", out)
+    except UnicodeDecodeError as err:
+        return fail(f"cannot read {args.file}: expected UTF-8 text: {err.reason}", out)
+    except ValueError:
+        return fail(f"cannot read {args.file!r}: expected a path without NUL characters", out)
     try:
         if args.kind == "popolo":
             from govmodel.interop.popolo import loads_popolo
@@ -326,6 +377,8 @@ def import_command(args: argparse.Namespace, *, out: TextIO) -> int:
                 )
             else:
                 print(f"{len(cases)} cases read ({len(events)} {what})", file=out)
+    except UsageError:
+        raise
     except GovModelError as err:
         return fail(str(err), out)
     return 0

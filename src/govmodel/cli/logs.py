@@ -46,8 +46,10 @@ from govmodel.cli._common import (
     Commands,
     UsageError,
     add_command,
+    brief,
     fail,
     moment,
+    moment_for_log,
     policy_from,
     read_log,
     structure_from,
@@ -217,6 +219,7 @@ def _reference_problems(
         named += [(f"co_handlers[{i}]", a) for i, a in enumerate(routing.co_handlers)]
         named += [(f"summoned[{i}]", a) for i, a in enumerate(routing.summoned)]
         named.append(("convener", routing.convener))
+        named.append(("supervisor", routing.supervisor))
         for field, actor in named:
             found.append((f".routing.{field}", _unknown(structure, actor, _ACTOR_KINDS, "actor")))
     for suffix, message in found:
@@ -313,7 +316,8 @@ def check_command(args: argparse.Namespace, *, out: TextIO) -> int:
                 for case_id, state in states.items()
             ],
             "problems": [
-                {"location": p.location, "code": p.code, "message": p.message} for p in problems
+                {"location": p.location, "code": p.code, "message": brief(p.message)}
+                for p in problems
             ],
         }
         print(json.dumps(data, ensure_ascii=False, indent=2), file=out)
@@ -326,7 +330,7 @@ def check_command(args: argparse.Namespace, *, out: TextIO) -> int:
             file=out,
         )
         for problem in problems:
-            print(f"  {problem.code} {problem}", file=out)
+            print(f"  {problem.code} {brief(str(problem))}", file=out)
         for case_id, state in states.items():
             print(
                 f"  {case_id}: {state.status.value} since "
@@ -410,14 +414,7 @@ def metrics_command(args: argparse.Namespace, *, out: TextIO) -> int:
         if not events:
             raise UsageError("--now: the log is empty; give the observation time")
         now = max(e.at for e in events)
-    aware = [e.at.tzinfo is not None for e in events]
-    if events and (any(aware) != (now.tzinfo is not None)):
-        raise UsageError(
-            "--now: the log's times "
-            + ("carry" if any(aware) else "carry no")
-            + " UTC offset, so --now must "
-            + ("carry one too" if any(aware) else "not carry one")
-        )
+    now = moment_for_log(now, events, "--now")
     overall = govmodel.metrics(events, now=now, policy=policy)
     seen = [e for e in events if e.at <= now]
     groups: dict[str, dict[str, govmodel.Metrics]] = {}
@@ -463,6 +460,8 @@ def can_command(args: argparse.Namespace, *, out: TextIO) -> int:
     structure = structure_from(args.spec)
     policy = policy_from(args.policy)
     events = [e for e in read_log(args.log) if e.case_id == args.case]
+    if at is not None:
+        at = moment_for_log(at, events, "--at")
     if not events:
         return fail(f'CASE: no case "{args.case}" in the log', out)
     if at is not None:

@@ -32,6 +32,7 @@ import argparse
 import datetime as dt
 import io
 import json
+import re
 import sys
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
@@ -41,12 +42,15 @@ from typing import Any, TextIO
 
 import attrs
 
+from govmodel._strict import MAX_INT_DIGITS, show
 from govmodel.cases import dumps_events
 from govmodel.cli._common import (
     Commands,
     UsageError,
     add_command,
+    excerpt,
     fail,
+    output_suffix,
     policy_from,
     refuse,
     save_figure,
@@ -66,7 +70,14 @@ from govmodel.simulation import (
 )
 from govmodel.simulation.plots import mean_and_interval
 
-__all__ = ["add_commands", "load_sweep", "simulate_command", "sweep_command"]
+__all__ = [
+    "MAX_RUNS",
+    "MAX_SEEDS",
+    "add_commands",
+    "load_sweep",
+    "simulate_command",
+    "sweep_command",
+]
 
 
 def add_commands(commands: Commands) -> None:
@@ -192,13 +203,22 @@ def _overview(result: SimulationResult, name: str, args: argparse.Namespace, out
     return 0
 
 
+MAX_SEEDS = 10_000
+"""The most seeds a sweep file may ask for: runs are listed before they start."""
+
+MAX_RUNS = 100_000
+"""The most runs (structures × variants × seeds) a sweep file may describe."""
+
+
 def load_sweep(path: str | Path) -> tuple[list[Run], dict[str, Any]]:
     r"""The runs of a sweep file, and its settings (``seed``, ``out``).
 
     Raises
     ------
     GovModelError
-        With the key and what was expected, for anything that cannot be read.
+        With the key and what was expected, for anything that cannot be read:
+        ``seeds`` runs from 1 to ``MAX_SEEDS`` (10,000), and the runs of the
+        file number at most ``MAX_RUNS`` (100,000).
 
     Examples
     --------
@@ -216,60 +236,42 @@ def load_sweep(path: str | Path) -> tuple[list[Run], dict[str, Any]]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise GovModelError(f"{path}: cannot read the file: {err.strerror or err}") from None
+    except UnicodeDecodeError as err:
+        raise GovModelError(f"{path}: expected UTF-8 text: {err.reason}") from None
     except tomllib.TOMLDecodeError as err:
         raise GovModelError(f"{path}: not valid TOML: {err}") from None
-    known = {"seed", "seeds", "structures", "variants", "out", "scenario"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise GovModelError(f'{path}: unknown key "{unknown[0]}"; expected some of {sorted(known)}')
+    except RecursionError:
+        raise GovModelError(f"{path}: not valid TOML: nested too deeply") from None
+    except ValueError:
+        # A NUL in the path, or an integer of more than 4300 digits.
+        raise GovModelError(
+            f"{path}: cannot read: expected a path without NUL and integers of at most "
+            f"{MAX_INT_DIGITS} digits"
+        ) from None
+    problems = _sweep_problems(data)
+    if problems:
+        if len(problems) == 1:
+            raise GovModelError(f"{path}: {problems[0]}")
+        listed = "".join(f"\n  {problem}" for problem in problems)
+        raise GovModelError(f"{path}: {len(problems)} problems{listed}")
     seeds = data.get("seeds", 1)
-    if type(seeds) is not int or seeds < 1:
-        raise GovModelError(f"{path}: seeds: expected an integer of 1 or more, found {seeds!r}")
     seed = data.get("seed", 0)
-    if type(seed) is not int or seed < 0:
-        raise GovModelError(f"{path}: seed: expected an integer of 0 or more, found {seed!r}")
     names = data.get("structures", ["xinhe"])
-    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        raise GovModelError(f"{path}: structures: expected a list of example names or spec paths")
     wanted = data.get("variants", ["baseline"])
     if wanted is True:
         wanted = ["baseline", *ABLATIONS]
-    if not isinstance(wanted, list) or not all(isinstance(v, str) for v in wanted):
-        raise GovModelError(f"{path}: variants: expected true or a list of variant names")
-    for variant in wanted:
-        if variant != "baseline" and variant not in ABLATIONS:
-            choices = ", ".join(["baseline", *ABLATIONS])
-            raise GovModelError(
-                f'{path}: variants: unknown variant "{variant}"; expected one of {choices}'
-            )
-    overrides = data.get("scenario", {})
-    if not isinstance(overrides, dict):
-        raise GovModelError(f"{path}: scenario: expected a table of Scenario fields")
-    whole = {"days", "capacity", "max_reopens", "households_if_unknown"}
-    numbers = {
-        f.name
-        for f in attrs.fields(Scenario)
-        if f.name not in ("rates", "scopes", "handling_hours", "channels", "urgency", "start")
-    }
-    for key, value in overrides.items():
-        if key not in numbers:
-            raise GovModelError(f"{path}: scenario.{key}: not a number field of Scenario")
-        if key in whole and (type(value) is not int or not 0 <= value <= 10**6):
-            raise GovModelError(
-                f"{path}: scenario.{key}: expected a whole number from 0 to 1000000, "
-                f"found {value!r}"
-            )
-        if type(value) not in (int, float) or value != value or abs(value) > 1e9:
-            raise GovModelError(f"{path}: scenario.{key}: expected a number, found {value!r}")
     try:
-        scenario = Scenario(**overrides)
+        scenario = Scenario(**data.get("scenario", {}))
     except (ValueError, TypeError) as err:
         raise GovModelError(f"{path}: scenario: {err}") from None
     runs: list[Run] = []
     for name in names:
         spec = name
         if name not in ("shagangwan", "chengxi", "xinhe", "zhuanqiao", "lianhua"):
-            spec = str((path.parent / name).resolve())
+            try:
+                spec = str((path.parent / name).resolve())
+            except (OSError, ValueError):
+                raise GovModelError(f"{path}: structures: cannot find {show(name)}") from None
         structure = structure_from(spec)
         found = variants(structure)
         short = Path(name).stem
@@ -280,9 +282,82 @@ def load_sweep(path: str | Path) -> tuple[list[Run], dict[str, Any]]:
                 )
     out = data.get("out")
     if out is not None and not isinstance(out, str):
-        raise GovModelError(f"{path}: out: expected a file name, found {out!r}")
+        raise GovModelError(f"{path}: out: expected a file name, found {show(out)}")
     settings = {"seed": seed, "out": str(path.parent / out) if out else None}
     return runs, settings
+
+
+def _sweep_problems(data: dict[str, Any]) -> list[str]:
+    """Every problem of a sweep file's keys and values, so one reading reports them all.
+
+    Examples
+    --------
+    >>> for problem in _sweep_problems({"seeds": "two", "bogus": 1}):
+    ...     print(problem)
+    unknown key "bogus"; expected some of out, scenario, seed, seeds, structures, variants
+    seeds: expected an integer of 1 or more, at most 10,000, found ...
+    """
+    problems: list[str] = []
+    known = {"seed", "seeds", "structures", "variants", "out", "scenario"}
+    problems += [
+        f'unknown key "{key}"; expected some of {", ".join(sorted(known))}'
+        for key in sorted(set(data) - known)
+    ]
+    seeds = data.get("seeds", 1)
+    if type(seeds) is not int or not 1 <= seeds <= MAX_SEEDS:
+        problems.append(
+            f"seeds: expected an integer of 1 or more, at most {MAX_SEEDS:,}, found {show(seeds)}"
+        )
+    seed = data.get("seed", 0)
+    if type(seed) is not int or not 0 <= seed < 2**128:
+        problems.append(f"seed: expected an integer from 0 to 2**128 - 1, found {show(seed)}")
+    names = data.get("structures", ["xinhe"])
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        problems.append("structures: expected a list of example names or spec paths")
+        names = None
+    wanted = data.get("variants", ["baseline"])
+    if wanted is True:
+        wanted = ["baseline", *ABLATIONS]
+    if not isinstance(wanted, list) or not all(isinstance(v, str) for v in wanted):
+        problems.append("variants: expected true or a list of variant names")
+        wanted = None
+    else:
+        choices = ", ".join(["baseline", *ABLATIONS])
+        problems += [
+            f'variants: unknown variant "{variant}"; expected one of {choices}'
+            for variant in wanted
+            if variant != "baseline" and variant not in ABLATIONS
+        ]
+    overrides = data.get("scenario", {})
+    if not isinstance(overrides, dict):
+        problems.append("scenario: expected a table of Scenario fields")
+        overrides = {}
+    whole = {"days", "capacity", "max_reopens", "households_if_unknown"}
+    numbers = {
+        f.name
+        for f in attrs.fields(Scenario)
+        if f.name not in ("rates", "scopes", "handling_hours", "channels", "urgency", "start")
+    }
+    for key, value in overrides.items():
+        if key not in numbers:
+            problems.append(f"scenario.{key}: not a number field of Scenario")
+        elif key in whole and (type(value) is not int or not 0 <= value <= 10**6):
+            problems.append(
+                f"scenario.{key}: expected a whole number from 0 to 1000000, found {show(value)}"
+            )
+        elif type(value) not in (int, float) or value != value or abs(value) > 1e9:
+            problems.append(f"scenario.{key}: expected a number, found {show(value)}")
+    if (
+        names is not None
+        and wanted is not None
+        and type(seeds) is int
+        and len(names) * len(wanted) * seeds > MAX_RUNS
+    ):
+        problems.append(
+            f"expected at most {MAX_RUNS:,} runs (structures × variants × seeds), "
+            f"found {len(names) * len(wanted) * seeds:,}"
+        )
+    return problems
 
 
 def _progress(total: int, out: TextIO) -> tuple[Callable[[int], None], Callable[[], None]]:
@@ -305,12 +380,25 @@ def _progress(total: int, out: TextIO) -> tuple[Callable[[int], None], Callable[
     return update, bar.close
 
 
+# A scheduler address: an optional protocol, a host (or a bracketed IPv6
+# address) and a port; checked before Dask sees it, whose own parse error is
+# a traceback.
+_ADDRESS = re.compile(r"(?:[a-z]+://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}")
+_CONNECT_SECONDS = "10s"
+
+
 def sweep_command(args: argparse.Namespace, *, out: TextIO) -> int:
     """``govmodel sweep CONFIG``: run a sweep, stream its rows, print a summary."""
     if args.scheduler and args.workers:
         raise refuse("--workers: not with --scheduler (the cluster's workers run the sweep)")
     if args.workers < 0:
         raise UsageError(f"--workers: expected 0 or more, found {args.workers}")
+    if args.scheduler and not _ADDRESS.fullmatch(args.scheduler):
+        raise UsageError(
+            "--scheduler: expected a Dask scheduler address like tcp://10.0.0.5:8786, "
+            f"found {excerpt(args.scheduler)}"
+        )
+    output_suffix(args.output, (".jsonl", ".csv"), what="the rows")
     runs, settings = load_sweep(args.config)
     target = args.output or settings["out"]
     executor: Executor | None = None
@@ -321,7 +409,14 @@ def sweep_command(args: argparse.Namespace, *, out: TextIO) -> int:
                 from distributed import Client
             except ImportError:
                 return fail(str(MissingExtraError("distributed", "dask", "--scheduler")), out)
-            client = Client(args.scheduler)  # type: ignore[no-untyped-call]
+            try:
+                client = Client(args.scheduler, timeout=_CONNECT_SECONDS)  # type: ignore[no-untyped-call]
+            except (OSError, TimeoutError) as err:
+                return fail(
+                    f"--scheduler: cannot reach the Dask scheduler at {args.scheduler}: "
+                    f"{excerpt(str(err) or type(err).__name__)}",
+                    out,
+                )
             executor = client.get_executor(pure=False)
         elif args.workers > 0:
             executor = ProcessPoolExecutor(args.workers)

@@ -31,11 +31,14 @@ from govmodel.cli._common import (
     Commands,
     UsageError,
     add_command,
+    brief,
+    excerpt,
     fail,
     moment,
     policy_from,
     refuse,
     structure_from,
+    unknown_spec,
 )
 from govmodel.errors import GovModelError, SpecError
 from govmodel.model import (
@@ -223,15 +226,24 @@ def _validate(path: str, *, fmt: Format) -> dict[str, Any]:
             structure = loads(sys.stdin.read(), format=fmt, where="<stdin>", validate=False)
         elif path in examples.names() and not Path(path).exists():
             structure = load(examples.path(path), validate=False)
+        elif (problem := unknown_spec(path)) is not None:
+            raise GovModelError(problem)
         else:
             structure = load(Path(path), validate=False)
     except SpecError as err:
         rows = [
-            {"location": p.location, "code": p.code, "severity": "error", "message": p.message}
+            {
+                "location": p.location,
+                "code": p.code,
+                "severity": "error",
+                "message": brief(p.message) + _format_hint(path, fmt, p.location, p.code),
+            }
             for p in err.problems
         ]
     except GovModelError as err:
-        rows = [{"location": "", "code": "unreadable", "severity": "error", "message": str(err)}]
+        rows = [
+            {"location": "", "code": "unreadable", "severity": "error", "message": brief(str(err))}
+        ]
     else:
         rows = [
             {
@@ -253,15 +265,27 @@ def _validate(path: str, *, fmt: Format) -> dict[str, Any]:
     }
 
 
+def _format_hint(path: str, fmt: Format, location: str, code: str) -> str:
+    # Standard input has no file ending to tell its format: when it does not
+    # read as a table of keys, the likeliest cause is the wrong --format.
+    if path != "-" or location or code not in ("syntax", "wrong-type"):
+        return ""
+    others = " or ".join(f for f in ("toml", "json", "yaml") if f != fmt)
+    return f" (standard input was read as {fmt.upper()}; if it is not, give --format {others})"
+
+
 def _domains(text: str) -> tuple[Domain, ...]:
     names = [d.strip() for d in text.split(",") if d.strip()]
     choices = ", ".join(d.value for d in Domain)
     if not names:
         raise UsageError(f"--domains: expected one or more of {choices}, found {text!r}")
-    try:
-        return tuple(Domain(d) for d in names)
-    except ValueError as err:
-        raise UsageError(f"--domains: {err}; expected some of {choices}") from None
+    known = {d.value for d in Domain}
+    for name in names:
+        if name not in known:
+            raise UsageError(
+                f"--domains: unknown domain {excerpt(name)}; expected one of {choices}"
+            )
+    return tuple(Domain(d) for d in names)
 
 
 def _receiver_problem(structure: Structure, receiver: str) -> str | None:
@@ -306,7 +330,15 @@ def route_command(args: argparse.Namespace, *, out: TextIO) -> int:
         domains=domains,
         receiver=args.receiver,
     )
-    routing = route(structure, case, policy=policy)
+    try:
+        routing = route(structure, case, policy=policy)
+    except OverflowError:
+        # The due time of a case reported at the very end of the calendar.
+        return fail(
+            f"--at: expected a date-time whose deadlines fall before the year 10000, "
+            f"found {args.at!r}",
+            out,
+        )
     tiers = presence(structure, args.place, at=at.date(), policy=policy)
     if args.json:
         data = {
@@ -333,6 +365,7 @@ def route_command(args: argparse.Namespace, *, out: TextIO) -> int:
                 "domains": [d.value for d in routing.domains],
                 "forum": routing.forum,
                 "rule": routing.rule,
+                "supervisor": routing.supervisor,
                 "reason": routing.reason,
             },
             "ladder": [
@@ -362,6 +395,7 @@ def route_command(args: argparse.Namespace, *, out: TextIO) -> int:
         ("convener", routing.convener),
         ("forum", routing.forum),
         ("rule", routing.rule),
+        ("supervisor", routing.supervisor),
     ):
         if value:
             print(f"  {label + ':':<11} {value}", file=out)

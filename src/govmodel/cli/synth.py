@@ -14,11 +14,10 @@ Examples
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TextIO
 
 from govmodel import synth
-from govmodel.cli._common import SPEC_SUFFIXES, Commands, UsageError, add_command
+from govmodel.cli._common import SPEC_SUFFIXES, Commands, add_command, output_suffix
 from govmodel.spec import dump, dumps
 
 __all__ = ["add_commands", "synth_command"]
@@ -66,10 +65,7 @@ def add_commands(commands: Commands) -> None:
 
 def synth_command(args: argparse.Namespace, *, out: TextIO) -> int:
     """``govmodel synth PRESET``: write the spec of a synthetic structure of that size."""
-    if args.output is not None and Path(args.output).suffix.lower() not in SPEC_SUFFIXES:
-        raise UsageError(
-            f"-o: expected a file ending in .toml, .json, .yaml or .yml, found {args.output!r}"
-        )
+    output_suffix(args.output, SPEC_SUFFIXES)
     structure = synth.preset(args.preset, seed=args.seed)
     if args.output is None:
         out.write(dumps(structure, format="toml"))

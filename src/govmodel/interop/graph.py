@@ -73,6 +73,7 @@ import io
 import json
 import os
 import re
+import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from enum import Enum
@@ -81,6 +82,8 @@ from typing import Any
 import attrs
 import networkx as nx
 
+from govmodel._reading import ReadProblem, read_json
+from govmodel._strict import show
 from govmodel.errors import InteropError, SpecError
 from govmodel.model import Appointment, Person, Tie, TieKind
 from govmodel.spec import SCHEMA
@@ -270,9 +273,57 @@ def graphml_text(structure: Structure, *, include_personal: bool = False) -> str
     True
     """
     graph = _unique_edge_ids(flat_graph(structure, include_personal=include_personal))
+    _refuse_unwritable(graph, personal=include_personal)
     buffer = io.BytesIO()
     nx.write_graphml_xml(graph, buffer, encoding="utf-8", prettyprint=True)
-    return buffer.getvalue().decode("utf-8")
+    # The writer leaves a carriage return in element text as it is, and every
+    # XML reader turns it (and CR LF) into LF; as a character reference it
+    # reads back as itself. Attribute values are escaped by the writer already.
+    return buffer.getvalue().decode("utf-8").replace("\r", "&#13;")
+
+
+# What XML 1.0 cannot hold, even as a character reference: C0 controls other than
+# tab, LF and CR, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _refuse_unwritable(graph: nx.MultiDiGraph[str], *, personal: bool) -> None:
+    """Raise naming the first node or edge attribute GraphML cannot carry."""
+
+    def check(where: str, value: object, *, private: bool = False) -> None:
+        if not isinstance(value, str):
+            return
+        found = _NOT_XML.search(value)
+        if found is None:
+            return
+        character = f"U+{ord(found[0]):04X}"
+        shown = "" if private else f" at character {found.start()}"
+        raise InteropError(
+            where,
+            f"expected text XML 1.0 can hold, found the character {character}{shown}; "
+            "GraphML cannot carry control characters (other than tab, line feed and "
+            "carriage return), lone surrogates, U+FFFE or U+FFFF",
+        )
+
+    for name, value in graph.graph.items():
+        check(f"graph.{name}", value)
+    for node_id, data in graph.nodes(data=True):
+        where = f"nodes[{_id_text(node_id)}]"
+        check(where, node_id)
+        person = data.get("type") == "person"
+        # The label is derived from the names: name the record's own field first.
+        for name in sorted(data, key=lambda name: name == "label"):
+            check(f"{where}.{name}", data[name], private=person and personal)
+    for source, target, data in graph.edges(data=True):
+        where = f"edges[{_id_text(source)}, {_id_text(target)}, {_id_text(data['relation'])}]"
+        for name, value in data.items():
+            check(f"{where}.{name}", value)
+
+
+def _id_text(value: object) -> str:
+    """A node id as a location quotes it: JSON, with lone surrogates escaped."""
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else show(value)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def write_graphml(
@@ -305,7 +356,7 @@ def write_graphml(
         file.write(graphml_text(structure, include_personal=include_personal))
 
 
-def read_graphml(path: str | os.PathLike[str]) -> Structure:
+def read_graphml(path: str | os.PathLike[str], *, validate: bool = True) -> Structure:
     """Read a structure back from a GraphML file written by ``write_graphml``.
 
     People's names come back only if the file was written with
@@ -314,30 +365,45 @@ def read_graphml(path: str | os.PathLike[str]) -> Structure:
     Raises
     ------
     InteropError
-        When the file is not GraphML, or its nodes and edges do not make
-        govmodel records (with the node or edge and the attribute at fault).
-    OSError
-        When the file cannot be read.
+        When the file cannot be read or is not GraphML, when its nodes and
+        edges do not make govmodel records (with the node or edge and the
+        attribute at fault), or when the structure they make is not valid
+        (see ``from_flat_graph``).
     """
+    if not isinstance(path, str | os.PathLike):
+        raise InteropError("path", f"expected a path, found {show(path)}")
+    where = str(path).encode("utf-8", "backslashreplace").decode("utf-8")
     try:
-        graph = nx.read_graphml(path, force_multigraph=True)
-    except ET.ParseError as err:
+        # networkx warns of what it guesses (an undeclared key read as a string);
+        # a file govmodel did not write is refused instead of guessed at.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            graph = nx.read_graphml(path, force_multigraph=True)
+    except Warning as err:
         raise InteropError(
-            str(path), f"expected GraphML (XML), found a parse error: {err}"
+            where, f"expected GraphML networkx reads without guessing: {err}"
         ) from None
-    except (nx.NetworkXError, ValueError, KeyError) as err:
-        raise InteropError(str(path), f"expected GraphML networkx can read: {err}") from None
-    return from_flat_graph(graph)
+    except ET.ParseError as err:
+        raise InteropError(where, f"expected GraphML (XML), found a parse error: {err}") from None
+    except OSError as err:
+        raise InteropError(where, f"cannot read the file: {err.strerror or err}") from None
+    except RecursionError:
+        raise InteropError(where, "expected GraphML networkx can read: nested too deeply") from None
+    except (nx.NetworkXError, ValueError, KeyError, TypeError) as err:
+        message = str(err) if len(str(err)) <= 200 else str(err)[:200] + "…"
+        raise InteropError(where, f"expected GraphML networkx can read: {message}") from None
+    return from_flat_graph(graph, validate=validate)
 
 
-def from_node_link(data: Mapping[str, Any]) -> Structure:
+def from_node_link(data: Mapping[str, Any], *, validate: bool = True) -> Structure:
     """Read a structure back from node-link data made by ``to_node_link``.
 
     Raises
     ------
     InteropError
-        When ``data`` is not node-link data, or its nodes and edges do not
-        make govmodel records.
+        When ``data`` is not node-link data (node ids and edge ends are
+        strings), its nodes and edges do not make govmodel records, or the
+        structure they make is not valid (see ``from_flat_graph``).
 
     Examples
     --------
@@ -360,21 +426,42 @@ def from_node_link(data: Mapping[str, Any]) -> Structure:
             raise InteropError(
                 flag,
                 "expected true (govmodel graphs are directed multigraphs), "
-                f"found {data.get(flag)!r}",
+                f"found {show(data.get(flag))}",
             )
     if not isinstance(data.get("graph", {}), Mapping):
         raise InteropError(
-            "graph", f"expected an object of graph attributes, found {data['graph']!r}"
+            "graph", f"expected an object of graph attributes, found {show(data['graph'])}"
         )
+    # Ids are strings: networkx would turn lists into tuples (recursively, so
+    # deep ones overflow the stack), and only strings make spec ids.
+    for index, node in enumerate(data["nodes"]):
+        if not isinstance(node, Mapping):
+            raise InteropError(f"nodes[{index}]", f"expected an object, found {show(node)}")
+        if not isinstance(node.get("id"), str):
+            raise InteropError(
+                f"nodes[{index}].id", f"expected a string id, found {show(node.get('id'))}"
+            )
     for index, edge in enumerate(data["edges"]):
-        relation = edge.get("relation") if isinstance(edge, Mapping) else None
+        if not isinstance(edge, Mapping):
+            raise InteropError(f"edges[{index}]", f"expected an object, found {show(edge)}")
+        for end in ("source", "target"):
+            if not isinstance(edge.get(end), str):
+                raise InteropError(
+                    f"edges[{index}].{end}", f"expected a node id, found {show(edge.get(end))}"
+                )
+        relation = edge.get("relation")
         if relation is not None and not isinstance(relation, str):
-            raise InteropError(f"edges[{index}].relation", f"expected a string, found {relation!r}")
+            raise InteropError(
+                f"edges[{index}].relation", f"expected a string, found {show(relation)}"
+            )
+        key = edge.get("key")
+        if key is not None and not isinstance(key, str | int):
+            raise InteropError(f"edges[{index}].key", f"expected a string, found {show(key)}")
     try:
         graph = nx.node_link_graph(dict(data), directed=True, multigraph=True, edges="edges")
     except (nx.NetworkXError, KeyError, TypeError, ValueError, AttributeError) as err:
-        raise InteropError("", f"expected networkx node-link data: {err!r}") from None
-    return from_flat_graph(graph)
+        raise InteropError("", f"expected networkx node-link data: {type(err).__name__}") from None
+    return from_flat_graph(graph, validate=validate)
 
 
 def _json_list(value: object, where: str) -> list[Any]:
@@ -382,15 +469,15 @@ def _json_list(value: object, where: str) -> list[Any]:
         return value
     if isinstance(value, str):
         try:
-            decoded = json.loads(value)
-        except json.JSONDecodeError:
+            decoded = read_json(value)
+        except ReadProblem:
             decoded = None
         if isinstance(decoded, list):
             return decoded
-    raise InteropError(where, f"expected a JSON array, found {value!r}")
+    raise InteropError(where, f"expected a JSON array, found {show(value)}")
 
 
-def from_flat_graph(graph: nx.MultiDiGraph[str]) -> Structure:
+def from_flat_graph(graph: nx.MultiDiGraph[str], *, validate: bool = True) -> Structure:
     """Rebuild a structure from a flat graph (see ``flat_graph``).
 
     Records come from the node attributes, appointments from ``holds`` edges
@@ -398,6 +485,15 @@ def from_flat_graph(graph: nx.MultiDiGraph[str]) -> Structure:
     ``embedded_in`` between two bodies, ``partners``, ``paired``); the other
     edges follow from the records and are not read. An edge's relation is
     its ``relation`` attribute, else its key, so graphs read from GraphML work.
+
+    Parameters
+    ----------
+    graph
+        A flat graph: node ids are strings.
+    validate
+        Also run ``govmodel.validate`` and raise for its errors, as
+        ``govmodel.load`` does (places in a cycle are refused); ``False``
+        reads an invalid structure for inspection.
 
     Raises
     ------
@@ -423,12 +519,15 @@ def from_flat_graph(graph: nx.MultiDiGraph[str]) -> Structure:
     origins: dict[str, list[str]] = {name: [] for name in lists}
     types: dict[str, str] = {}
     for node_id, node in graph.nodes(data=True):
-        where = f"nodes[{json.dumps(node_id, ensure_ascii=False)}]"
-        list_name = _LIST_OF_TYPE.get(str(node.get("type")))
+        if not isinstance(node_id, str):
+            raise InteropError("nodes", f"expected string node ids, found {show(node_id)}")
+        where = f"nodes[{_id_text(node_id)}]"
+        node_type = node.get("type")
+        list_name = _LIST_OF_TYPE.get(node_type) if isinstance(node_type, str) else None
         if list_name is None:
             raise InteropError(
                 f"{where}.type",
-                f"expected one of {', '.join(sorted(_LIST_OF_TYPE))}, found {node.get('type')!r}",
+                f"expected one of {', '.join(sorted(_LIST_OF_TYPE))}, found {show(node_type)}",
             )
         types[node_id] = node["type"]
         record: dict[str, Any] = {"id": node_id}
@@ -440,16 +539,14 @@ def from_flat_graph(graph: nx.MultiDiGraph[str]) -> Structure:
         origins[list_name].append(where)
     for source, target, key, edge in graph.edges(keys=True, data=True):
         relation = edge.get("relation", key)
-        where = "edges[{}, {}, {}]".format(
-            *(json.dumps(x, ensure_ascii=False) for x in (source, target, relation))
-        )
+        where = "edges[{}, {}, {}]".format(*(_id_text(x) for x in (source, target, relation)))
         if relation == Relation.HOLDS:
             spans = _json_list(edge.get("appointments"), f"{where}.appointments")
             for index, span in enumerate(spans):
                 if not isinstance(span, Mapping):
                     raise InteropError(
                         f"{where}.appointments[{index}]",
-                        f'expected an object with "start" and maybe "end", found {span!r}',
+                        f'expected an object with "start" and maybe "end", found {show(span)}',
                     )
                 lists["appointments"].append({"person": source, "post": target, **span})
                 origins["appointments"].append(f"{where}.appointments[{index}]")
@@ -467,7 +564,7 @@ def from_flat_graph(graph: nx.MultiDiGraph[str]) -> Structure:
         **lists,
     }
     try:
-        return load_spec(spec, validate=False)
+        return load_spec(spec, validate=validate)
     except SpecError as err:
         problems = [f"{_origin(p.location, origins)}: {p.message}" for p in err.problems]
         if len(problems) == 1:

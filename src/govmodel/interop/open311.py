@@ -42,10 +42,12 @@ Examples
 >>> log = [Reported(case=case, at=t), Routed(case_id="case:1", at=t, routing=route(s, case))]
 >>> [request] = to_requests(log, structure=s)
 >>> request["status"], request["agency_responsible"], request["expected_datetime"]
-('open', 'Fire brigade (消防队)', '2025-06-13T08:30:00')
+('open', 'Fire brigade (消防队)', '2025-06-24T17:00:00+08:00')
 >>> "Ms Li" in dumps_requests([request])
 False
->>> from_requests(to_requests(log, structure=s, include_personal=True)) == (case,)
+>>> from govmodel import DEFAULT_POLICY
+>>> shanghai = DEFAULT_POLICY.time_zone
+>>> from_requests(to_requests(log, structure=s, include_personal=True), tz=shanghai) == (case,)
 True
 """
 
@@ -59,6 +61,8 @@ from typing import Any, Literal, Required, TypedDict, TypeVar
 
 import attrs
 
+from govmodel._reading import ReadProblem, read_json
+from govmodel._strict import NO_SURROGATES, digits, kind_of, quoted, surrogate_at
 from govmodel.cases import (
     Accepted,
     Case,
@@ -337,6 +341,13 @@ def _when(moment: dt.datetime, tz: dt.tzinfo | None) -> str:
     return moment.isoformat()
 
 
+def _after(a: dt.datetime, b: dt.datetime, tz: dt.tzinfo) -> bool:
+    """``a > b``; a naive time meeting an aware one is a local time of ``tz``."""
+    if (a.tzinfo is None) is not (b.tzinfo is None):
+        a, b = (t.replace(tzinfo=tz) if t.tzinfo is None else t for t in (a, b))
+    return a > b
+
+
 def _label(structure: Structure, node_id: str, *, personal: bool) -> str | None:
     """A readable name for a record: ``name (name_zh)``, either, or a readable stand-in.
 
@@ -405,7 +416,7 @@ def _note(
     previous: CaseState | None,
     *,
     personal: bool,
-    tz: dt.tzinfo | None,
+    tz: dt.tzinfo,
 ) -> Note:
     details: NoteAttributes = {}
     kind: Literal["opened", "activity", "closed"] = "activity"
@@ -545,7 +556,7 @@ def _request(
     where: str,
     personal: bool,
     now: dt.datetime | None,
-    tz: dt.tzinfo | None,
+    tz: dt.tzinfo,
 ) -> ServiceRequest:
     notes = [
         _note(structure, event, state, states[i - 1] if i else None, personal=personal, tz=tz)
@@ -582,7 +593,7 @@ def _request(
     if routing is not None:
         _routing_attributes(structure, routing, attributes, personal=personal)
         if now is not None:
-            attributes["overdue"] = state.open and now > routing.due
+            attributes["overdue"] = state.open and _after(now, routing.due, tz)
     request: ServiceRequest = {
         "service_request_id": case.id,
         "status": _open_or_closed(state.status),
@@ -661,8 +672,10 @@ def to_requests(
         ``@``), people's names and ids, and reopening reasons. Without it,
         ``description`` is ``None`` and no personal value appears anywhere.
     tz
-        The time zone of the log's naive date-times; when given, every
-        date-time is written with its offset, as GeoReport requires.
+        The time zone of the log's naive date-times, ``policy.time_zone``
+        when not given: every date-time is written with its offset, as
+        GeoReport requires (``from_requests(..., tz=tz)`` reads them back
+        naive).
 
     Returns
     -------
@@ -712,11 +725,13 @@ def to_requests(
     '13800000000'
     """
     log = list(events)
+    if tz is None:
+        tz = policy.time_zone
     first: dict[str, int] = {}
     for index, event in enumerate(log):
         first.setdefault(event.case_id, index)
     if now is not None:
-        log = [event for event in log if event.at <= now]
+        log = [event for event in log if not _after(event.at, now, tz)]
     out: list[ServiceRequest] = []
     for case_id, case_events in iter_case_events(log):
         states = _fold(case_events, policy)
@@ -746,10 +761,27 @@ def to_requests(
 
 
 def _show(value: object) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return repr(value)
+    """A value as a message names it: short, printable, never an unbounded number."""
+    if isinstance(value, str):
+        return quoted(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        count = digits(value)
+        return int.__repr__(value) if count <= 20 else f"an integer of {count:,} digits"
+    if value is None or isinstance(value, bool | float):
+        return json.dumps(value)
+    if isinstance(value, Mapping):
+        return "an object"
+    return "a list" if isinstance(value, list | tuple) else f"a {type(value).__name__}"
+
+
+# Fields that hold personal data: who reported, how to reach them, the free
+# text. A message about them names the field and the kind of value, never the value.
+_PERSONAL = frozenset({"first_name", "last_name", "phone", "email", "description", "reason"})
+
+
+def _key(key: object) -> str:
+    """A key as a location names it."""
+    return quoted(key)[1:-1] if isinstance(key, str) else f"<{_show(key)}>"
 
 
 def _empty(value: object) -> bool:
@@ -758,9 +790,14 @@ def _empty(value: object) -> bool:
 
 def _text(data: Mapping[str, object], key: str, where: str) -> str | None:
     value = data.get(key)
-    if value is None or isinstance(value, str):
+    shown = kind_of(value) if key in _PERSONAL else _show(value)
+    if value is None:
         return value
-    raise InteropError(f"{where}.{key}", f"expected a string or null, found {_show(value)}")
+    if isinstance(value, str):
+        if value.isascii() or surrogate_at(value) is None:
+            return value
+        raise InteropError(f"{where}.{key}", f"expected {NO_SURROGATES}, found {shown}")
+    raise InteropError(f"{where}.{key}", f"expected a string or null, found {shown}")
 
 
 def _member(enum: type[_E], value: object, where: str) -> _E:
@@ -780,7 +817,14 @@ def _moment(value: object, where: str, tz: dt.tzinfo | None) -> dt.datetime:
     except ValueError:
         raise InteropError(where, f"{expected}, found {_show(value)}") from None
     if tz is not None and moment.tzinfo is not None:
-        moment = moment.astimezone(tz).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(tz).replace(tzinfo=None)
+        except (OverflowError, ValueError):
+            raise InteropError(
+                where,
+                f"expected a date-time that stays within the years 1 to 9999 in {tz}, "
+                f"found {_show(value)}",
+            ) from None
     return moment
 
 
@@ -850,9 +894,9 @@ _STATE_EXTENSIONS = frozenset(
 def _request_id(data: Mapping[str, object], where: str) -> str:
     value = data.get("service_request_id")
     # GeoReport's own examples write ids as numbers.
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and digits(value) <= 30:
         return str(value)
-    if isinstance(value, str) and value:
+    if isinstance(value, str) and value and (value.isascii() or surrogate_at(value) is None):
         return value
     raise InteropError(
         f"{where}.service_request_id",
@@ -873,7 +917,8 @@ def _extensions(
         if key not in _CASE_EXTENSIONS and key not in _STATE_EXTENSIONS:
             known = ", ".join(sorted(_CASE_EXTENSIONS | _STATE_EXTENSIONS))
             raise InteropError(
-                f"{where}.{key}", f'expected one of the attributes {known}; found "{key}"'
+                f"{where}.{_key(key)}",
+                f"expected one of the attributes {known}; found {_show(key)}",
             )
     fields: dict[str, Any] = {}
     for key, enum in (("channel", Channel), ("scope", Scope), ("urgency", Urgency)):
@@ -949,9 +994,7 @@ def _contact(data: Mapping[str, object], where: str) -> str | None:
     email = _text(data, "email", where)
     if phone is not None and email is not None:
         raise InteropError(
-            f"{where}.email",
-            f"a case has one contact: expected a phone or an email, found both "
-            f"({_show(phone)} and {_show(email)})",
+            f"{where}.email", "a case has one contact: expected a phone or an email, found both"
         )
     return phone if phone is not None else email
 
@@ -991,8 +1034,8 @@ def _case(
         elif key not in _CASE_FIELDS and key not in _STATE_FIELDS:
             problems.append(
                 InteropError(
-                    f"{where}.{key}",
-                    f'expected a field of a GeoReport v2 service request, found "{key}"',
+                    f"{where}.{_key(key)}",
+                    f"expected a field of a GeoReport v2 service request, found {_show(key)}",
                 )
             )
     case_id = attempt(lambda: _request_id(data, where))
@@ -1010,7 +1053,7 @@ def _case(
             lambda: _moment(data["requested_datetime"], f"{where}.requested_datetime", tz)
         )
     place = data.get("address_id")
-    if not isinstance(place, str) or not place:
+    if not isinstance(place, str) or not place or surrogate_at(place) is not None:
         problems.append(
             InteropError(
                 f"{where}.address_id",
@@ -1024,7 +1067,7 @@ def _case(
         problems.append(
             InteropError(
                 f"{where}.address_id",
-                f'expected a place of the structure "{structure.name}", found "{place}"',
+                f'expected a place of the structure "{structure.name}", found {_show(place)}',
             )
         )
     extensions = attempt(lambda: _extensions(data, where, structure))
@@ -1057,7 +1100,7 @@ def _cases(
     problems: list[InteropError],
 ) -> list[tuple[int, Mapping[str, object], Case]]:
     """Each request that maps to a case, with its index; the problems of the others."""
-    if isinstance(requests, Mapping | str | bytes):
+    if isinstance(requests, Mapping | str | bytes) or not isinstance(requests, Iterable):
         raise InteropErrorGroup(
             "requests",
             [
@@ -1290,7 +1333,8 @@ def events_from_requests(
     ...             reported_at=t)
     >>> log = (Reported(case=case, at=t), Accepted(case_id="case:7", at=t, actor="pm:cxh"),
     ...        Resolved(case_id="case:7", at=t + dt.timedelta(hours=3), actor="pm:cxh"))
-    >>> events_from_requests(to_requests(log, structure=s), structure=s) == log
+    >>> shanghai = dt.timezone(dt.timedelta(hours=8))   # the export's offsets, read back naive
+    >>> events_from_requests(to_requests(log, structure=s), structure=s, tz=shanghai) == log
     True
     """
     problems: list[InteropError] = []
@@ -1306,12 +1350,24 @@ def events_from_requests(
             where = f"requests[{index}].notes[{i}]"
             try:
                 event = _note_event(case, note, where, tz)
-                state = advance(state, event, require_revisit=policy.require_revisit)
             except InteropError as err:
                 problems.append(err)
                 continue
+            try:
+                state = advance(state, event, require_revisit=policy.require_revisit)
             except InvalidTransition as err:
                 problems.append(InteropError(where, str(err)))
+                continue
+            except TypeError:
+                # One date-time with an offset and the one before it without:
+                # Python cannot order them.
+                problems.append(
+                    InteropError(
+                        f"{where}.datetime",
+                        "expected the date-times of one request all with an offset or all "
+                        "without, found both",
+                    )
+                )
                 continue
             out.append(event)
     if problems:
@@ -1341,7 +1397,9 @@ def loads_requests(text: str) -> list[dict[str, object]]:
     Raises
     ------
     InteropError
-        When the text is not JSON, or not an array of objects.
+        When the text is not JSON (a key repeated in one object, an integer
+        of more than 4300 digits and nesting deeper than 100 included), or
+        not an array of objects.
 
     Examples
     --------
@@ -1352,11 +1410,14 @@ def loads_requests(text: str) -> list[dict[str, object]]:
     ...
     govmodel.errors.InteropError: requests: expected an array of service requests, found an object
     """
+    if not isinstance(text, str):
+        raise InteropError("requests", f"expected JSON text (str), found {_show(text)}")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
+        data = read_json(text)
+    except ReadProblem as err:
+        at = "" if err.line is None else f" at line {err.line}"
         raise InteropError(
-            "requests", f"expected JSON, found an error at line {err.lineno}: {err.msg}"
+            "requests", f"expected JSON, found an error{at}: {err.message}"
         ) from None
     if not isinstance(data, list):
         found = "an object" if isinstance(data, dict) else _show(data)

@@ -4,8 +4,8 @@
 standard for people, organisations, posts and memberships. ``to_popolo``
 writes a structure as one Popolo JSON document and ``from_popolo`` reads it
 back: ``from_popolo(to_popolo(s, include_personal=True)) == s`` for every
-structure, and ``from_popolo(to_popolo(s)) == s`` for a structure whose people
-have no names.
+valid structure (every structure with ``validate=False``), and
+``from_popolo(to_popolo(s)) == s`` for one whose people have no names.
 
 Mapping
 -------
@@ -65,7 +65,9 @@ key, an unknown classification, a reference to nothing, a value of the wrong
 type or a derived field that disagrees (a membership's ``organization_id``
 that is not its post's) raises ``govmodel.errors.InteropError`` with the location
 (``organizations[3].classification``) and what was expected and found. Nothing
-is silently dropped. Popolo's ``null`` counts as absent.
+is silently dropped. Popolo's ``null`` counts as absent. The structure read is
+validated as ``govmodel.load`` validates a spec (places in a cycle are
+refused), and a person's values are never quoted in a message.
 
 Examples
 --------
@@ -88,6 +90,15 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from govmodel._reading import ReadProblem, read_json
+from govmodel._strict import (
+    MAX_INT_DIGITS,
+    NO_SURROGATES,
+    digits,
+    kind_of,
+    quoted,
+    surrogate_at,
+)
 from govmodel.errors import InteropError, SpecError
 from govmodel.model import (
     Appointment,
@@ -107,6 +118,8 @@ from govmodel.model import (
     TieKind,
 )
 from govmodel.structure import Structure
+from govmodel.validation import Severity, locate
+from govmodel.validation import validate as run_validation
 
 __all__ = ["FORMAT", "dumps_popolo", "from_popolo", "loads_popolo", "to_popolo"]
 
@@ -337,7 +350,7 @@ def _document_extension(
 # -- import ---------------------------------------------------------------------
 
 
-def from_popolo(data: Mapping[str, object]) -> Structure:
+def from_popolo(data: Mapping[str, object], *, validate: bool = True) -> Structure:
     """The structure a Popolo JSON document written by ``to_popolo`` describes.
 
     Parameters
@@ -345,6 +358,11 @@ def from_popolo(data: Mapping[str, object]) -> Structure:
     data
         A Popolo document as plain dicts and lists (``json.load`` output).
         Every top-level list may be missing (no records of that kind).
+    validate
+        Also run ``govmodel.validate`` and raise for its errors, as
+        ``govmodel.load`` does: places in a cycle, a grid gap, a tie between
+        the wrong kinds of body. Pass ``False`` to import such a structure and
+        inspect it.
 
     Returns
     -------
@@ -356,7 +374,10 @@ def from_popolo(data: Mapping[str, object]) -> Structure:
     govmodel.errors.InteropError
         For anything that cannot be mapped onto govmodel's records, with its
         location (``organizations[3].classification``) and what was expected
-        and found.
+        and found; for a structure that breaks a whole-structure rule, with
+        the record at fault (``areas[2]``). A person's name or other personal
+        value is never quoted: the message names the field and the kind of
+        value found.
 
     Examples
     --------
@@ -370,17 +391,59 @@ def from_popolo(data: Mapping[str, object]) -> Structure:
     govmodel.errors.InteropError: organizations[0].classification: expected one of \
 "party_working_committee", ..., found "charity"
     """
-    return _Importer().run(data)
+    structure = _Importer().run(data)
+    if validate:
+        _refuse_invalid(structure)
+    return structure
 
 
-def loads_popolo(text: str) -> Structure:
+_WHERE_IN_POPOLO = {
+    "bodies": "organizations",
+    "people": "persons",
+    "posts": "posts",
+    "appointments": "memberships",
+    "ties": f"{_EXT}.ties",
+    "meetings": f"{_EXT}.meetings",
+}
+
+
+def _refuse_invalid(structure: Structure) -> None:
+    """Raise for the errors of ``govmodel.validate``, located in the document."""
+    errors = [v for v in run_validation(structure) if v.severity is Severity.ERROR]
+    if not errors:
+        return
+    places = len(structure.places())
+    problems = []
+    for violation in errors:
+        location = locate(structure, violation)
+        head, _, rest = location.partition("[")
+        if head == "places":
+            location = f"areas[{rest}"
+        elif head == "grids":
+            index, _, tail = rest.partition("]")
+            location = f"areas[{int(index) + places}]{tail}"
+        elif head in _WHERE_IN_POPOLO:
+            location = f"{_WHERE_IN_POPOLO[head]}[{rest}"
+        problems.append((location, f"{violation.message} ({violation.code})"))
+    if len(problems) == 1:
+        raise InteropError(*problems[0])
+    raise InteropError(
+        "",
+        f"expected a valid structure, found {len(problems)} problems:\n  "
+        + "\n  ".join(f"{where}: {message}" for where, message in problems),
+    )
+
+
+def loads_popolo(text: str, *, validate: bool = True) -> Structure:
     """The structure of a Popolo JSON text written by ``dumps_popolo``.
 
     Raises
     ------
     govmodel.errors.InteropError
         For text that is not JSON (with line and column), a key repeated in
-        one JSON object, or anything ``from_popolo`` cannot map.
+        one JSON object, an integer of more than 4300 digits, lists and
+        objects nested more than 100 deep, or anything ``from_popolo``
+        refuses (``validate`` is passed on to it).
 
     Examples
     --------
@@ -394,36 +457,36 @@ def loads_popolo(text: str) -> Structure:
     govmodel.errors.InteropError: expected JSON text, found a syntax error at line 1 column 12: \
 Expecting value
     """
+    if not isinstance(text, str):
+        raise InteropError("", f"expected JSON text (str), found {_show(text)}")
     try:
-        data = json.loads(text, object_pairs_hook=_no_repeated_keys)
-    except json.JSONDecodeError as err:
+        data = read_json(text)
+    except ReadProblem as err:
+        if err.line is None:
+            raise InteropError("", err.message) from None
         raise InteropError(
             "",
-            f"expected JSON text, found a syntax error at line {err.lineno} column "
-            f"{err.colno}: {err.msg}",
+            f"expected JSON text, found a syntax error at line {err.line} column "
+            f"{err.column}: {err.message}",
         ) from None
     if not isinstance(data, Mapping):
         raise InteropError("", f"expected a Popolo document (a JSON object), found {_show(data)}")
-    return from_popolo(data)
+    return from_popolo(data, validate=validate)
 
 
-def _no_repeated_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    result: dict[str, object] = {}
-    for key, value in pairs:
-        if key in result:
-            raise InteropError("", f'expected each key once in a JSON object, found "{key}" twice')
-        result[key] = value
-    return result
-
-
-def _show(value: object) -> str:
+def _show(value: object, *, personal: bool = False) -> str:
+    if personal:
+        return "null" if value is None else kind_of(value)
     if value is None:
         return "null"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, int | float):
+        return quoted(value)
+    if isinstance(value, int):
+        count = digits(value)
+        return f"the number {value}" if count <= 20 else f"an integer of {count:,} digits"
+    if isinstance(value, float):
         return f"the number {value}"
     if isinstance(value, Mapping):
         return "an object"
@@ -442,19 +505,28 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 class _Object:
     """One JSON object being read: where it is and which keys were taken."""
 
-    def __init__(self, raw: object, where: str, what: str) -> None:
+    def __init__(self, raw: object, where: str, what: str, *, personal: bool = False) -> None:
         if not isinstance(raw, Mapping):
-            raise InteropError(where, f"expected {what} (an object), found {_show(raw)}")
+            raise InteropError(
+                where, f"expected {what} (an object), found {_show(raw, personal=personal)}"
+            )
         for key in raw:
             if not isinstance(key, str):
-                raise InteropError(where, f"expected string keys, found the key {_show(key)}")
+                raise InteropError(
+                    where, f"expected string keys, found the key {_show(key, personal=personal)}"
+                )
         self.raw: Mapping[str, object] = raw
         self.where = where
         self.what = what
         self.taken: set[str] = set()
+        # A person's values are personal data: messages name their kind only.
+        self.personal = personal
 
     def at(self, key: str) -> str:
         return f"{self.where}.{key}" if self.where else key
+
+    def show(self, value: object) -> str:
+        return _show(value, personal=self.personal)
 
     def get(self, key: str) -> object:
         self.taken.add(key)
@@ -465,15 +537,21 @@ class _Object:
             raise InteropError(self.at(key), f'expected a string, found no "{key}" key')
         value = self.get(key)
         if not isinstance(value, str):
-            raise InteropError(self.at(key), f"expected a string, found {_show(value)}")
-        return value
+            raise InteropError(self.at(key), f"expected a string, found {self.show(value)}")
+        return self.text(self.at(key), value)
 
     def optional_str(self, key: str) -> str | None:
         value = self.get(key)
         if value is None:
             return None
         if not isinstance(value, str):
-            raise InteropError(self.at(key), f"expected a string, found {_show(value)}")
+            raise InteropError(self.at(key), f"expected a string, found {self.show(value)}")
+        return self.text(self.at(key), value)
+
+    def text(self, where: str, value: str) -> str:
+        """``value``, unless it holds a lone surrogate, which no output could write."""
+        if not value.isascii() and surrogate_at(value) is not None:
+            raise InteropError(where, f"expected {NO_SURROGATES}, found {self.show(value)}")
         return value
 
     def optional_int(self, key: str) -> int | None:
@@ -481,7 +559,12 @@ class _Object:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InteropError(self.at(key), f"expected an integer, found {_show(value)}")
+            raise InteropError(self.at(key), f"expected an integer, found {self.show(value)}")
+        if digits(value) > MAX_INT_DIGITS:
+            raise InteropError(
+                self.at(key),
+                f"expected an integer of at most {MAX_INT_DIGITS} digits, found {self.show(value)}",
+            )
         return value
 
     def optional_bool(self, key: str) -> bool | None:
@@ -489,7 +572,7 @@ class _Object:
         if value is None:
             return None
         if not isinstance(value, bool):
-            raise InteropError(self.at(key), f"expected true or false, found {_show(value)}")
+            raise InteropError(self.at(key), f"expected true or false, found {self.show(value)}")
         return value
 
     def items(self, key: str) -> list[tuple[str, object]]:
@@ -498,7 +581,7 @@ class _Object:
         if value is None:
             return []
         if not isinstance(value, list | tuple):
-            raise InteropError(self.at(key), f"expected a list, found {_show(value)}")
+            raise InteropError(self.at(key), f"expected a list, found {self.show(value)}")
         return [(f"{self.at(key)}[{i}]", item) for i, item in enumerate(value)]
 
     def str_list(self, key: str) -> list[tuple[str, str]] | None:
@@ -507,8 +590,8 @@ class _Object:
         result: list[tuple[str, str]] = []
         for where, item in self.items(key):
             if not isinstance(item, str):
-                raise InteropError(where, f"expected a string, found {_show(item)}")
-            result.append((where, item))
+                raise InteropError(where, f"expected a string, found {self.show(item)}")
+            result.append((where, self.text(where, item)))
         return result
 
     def choice(self, key: str, enum: type[_E]) -> _E:
@@ -527,7 +610,7 @@ class _Object:
             return enum(value)
         except ValueError:
             raise InteropError(
-                self.at(key), f"expected one of {_choices(enum)}, found {_show(value)}"
+                self.at(key), f"expected one of {_choices(enum)}, found {self.show(value)}"
             ) from None
 
     def date(self, key: str) -> dt.date:
@@ -543,18 +626,19 @@ class _Object:
         if not _DATE.fullmatch(value):
             raise InteropError(
                 self.at(key),
-                f"expected a full date YYYY-MM-DD (govmodel needs the day), found {_show(value)}",
+                "expected a full date YYYY-MM-DD (govmodel needs the day), "
+                f"found {self.show(value)}",
             )
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
             raise InteropError(
-                self.at(key), f"expected a date that exists, found {_show(value)}"
+                self.at(key), f"expected a date that exists, found {self.show(value)}"
             ) from None
 
     def sub(self, key: str, what: str) -> _Object | None:
         value = self.get(key)
-        return None if value is None else _Object(value, self.at(key), what)
+        return None if value is None else _Object(value, self.at(key), what, personal=self.personal)
 
     def finish(self) -> None:
         """Raise for the first key nothing took: govmodel cannot map it."""
@@ -563,7 +647,7 @@ class _Object:
                 raise InteropError(
                     self.at(key),
                     f"expected only the keys {_choices(sorted(self.taken))} in {self.what}, "
-                    f'found "{key}", which govmodel cannot map',
+                    f"found {quoted(key)}, which govmodel cannot map",
                 )
 
 
@@ -689,13 +773,13 @@ class _Importer:
     def zh_name(self, obj: _Object) -> str:
         name_zh = ""
         for index, (where, raw) in enumerate(obj.items("other_names")):
-            other = _Object(raw, where, "an other name")
+            other = _Object(raw, where, "an other name", personal=obj.personal)
             lang = other.required_str("lang")
             if lang != _LANG_ZH:
                 raise InteropError(
                     other.at("lang"),
                     f'expected "{_LANG_ZH}" (govmodel keeps one other name, in Chinese), '
-                    f"found {_show(lang)}",
+                    f"found {other.show(lang)}",
                 )
             if index > 0:
                 raise InteropError(where, "expected one Chinese name, found a second")
@@ -813,7 +897,7 @@ class _Importer:
         )
 
     def person(self, where: str, raw: object) -> Person:
-        obj = _Object(raw, where, "a person")
+        obj = _Object(raw, where, "a person", personal=True)
         person_id = obj.required_str("id")
         name = obj.optional_str("name") or ""
         name_zh = self.zh_name(obj)

@@ -70,6 +70,7 @@ import attrs
 from govmodel.errors import GovModelError, InteropError, UnknownNodeError
 from govmodel.model import Body, BodyKind, Grid, Meeting, Person, Place, PlaceKind, Post, Role
 from govmodel.structure import NodeRecord, Relation, Structure
+from govmodel.validation import _cycles
 
 __all__ = [
     "FONT",
@@ -442,6 +443,16 @@ def _check(structure: Structure, focus: str | None, layer: str | None, people: s
         )
     if people not in _PEOPLE:
         raise InteropError("people", f'expected "cross", "all" or "none", found {people!r}')
+    # A chart is drawn by walking the place and body trees: a cycle (which
+    # govmodel.load refuses, but load(..., validate=False) lets through) has no
+    # picture, and is refused here rather than walked forever.
+    for what, records in (("places", structure.places()), ("bodies", structure.bodies())):
+        for cycle in _cycles({record.id: record.parent for record in records}):
+            raise InteropError(
+                what,
+                f"expected {what} that form a tree, found a cycle: "
+                + " → ".join([*cycle, cycle[0]]),
+            )
 
 
 def _chart(
@@ -794,17 +805,32 @@ def _dot_id(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+# Graphviz reads an HTML label as XML 1.0, which cannot hold C0 control characters
+# (but tab, LF and CR), U+FFFE, U+FFFF or lone surrogates, not even as character
+# references: a control character is drawn as its Control Pictures symbol (U+2400 + code,
+# "␁" for U+0001), the others as U+FFFD, so the name stays legible and the chart draws.
+_NOT_XML = {code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A, 0x0D)} | {
+    0xFFFE: 0xFFFD,
+    0xFFFF: 0xFFFD,
+    **dict.fromkeys(range(0xD800, 0xE000), 0xFFFD),
+}
+
+
 def _html(text: str) -> str:
     # Graphviz's HTML-label lexer trips on a bare "]" (and "[") in text: use
     # character references for them too.
+    text = text.translate(_NOT_XML)
     return html.escape(text, quote=True).replace("[", "&#91;").replace("]", "&#93;")
 
 
 def _rows(cells: Iterable[tuple[int, str, str]]) -> str:
     # One table row per line: <br/> between lines of different sizes lets
     # CJK lines overlap at small sizes.
+    # Graphviz refuses a <font> with nothing in it, and takes white space for nothing: a
+    # blank line is drawn as a no-break space.
     rows = "".join(
-        f'<tr><td><font point-size="{size}" color="{colour}">{_html(text)}</font></td></tr>'
+        f'<tr><td><font point-size="{size}" color="{colour}">'
+        f"{_html(text) if text.strip() else '&#160;'}</font></td></tr>"
         for size, colour, text in cells
     )
     return f'<table border="0" cellborder="0" cellspacing="0" cellpadding="0">{rows}</table>'

@@ -2,13 +2,15 @@
 
 Routing (:mod:`govmodel.rules.routing`), escalation
 (:mod:`govmodel.rules.escalation`), owners' collective decisions
-(:mod:`govmodel.rules.decisions`) and the policy that tunes them
-(:mod:`govmodel.rules.policy`). None of them does I/O, reads the clock or
+(:mod:`govmodel.rules.decisions`), the policy that tunes them
+(:mod:`govmodel.rules.policy`) and the working calendar its time limits count on
+(:mod:`govmodel.rules.calendar`). None of them does I/O, reads the clock or
 draws random numbers: time is always an argument.
 """
 
 from govmodel._frozenmap import FrozenMap
 from govmodel.rules.access import AccessDenied, Action, can, parts, redact, strip_personal
+from govmodel.rules.calendar import CHINA_CALENDAR, Calendar, LimitUnit, TimeLimit
 from govmodel.rules.decisions import (
     CIVIL_CODE_278,
     Ballot,
@@ -24,19 +26,23 @@ from govmodel.rules.policy import DEFAULT_POLICY, Policy, load_policy
 from govmodel.rules.routing import Presence, ladder, presence, required_domains, route
 
 __all__ = [
+    "CHINA_CALENDAR",
     "CIVIL_CODE_278",
     "DEFAULT_POLICY",
     "AccessDenied",
     "Action",
     "Ballot",
+    "Calendar",
     "CivilCode278",
     "Consultation",
     "Decision",
     "Electorate",
     "FrozenMap",
+    "LimitUnit",
     "Policy",
     "Presence",
     "Rule",
+    "TimeLimit",
     "can",
     "decide",
     "escalate",

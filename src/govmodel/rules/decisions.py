@@ -51,6 +51,7 @@ from typing import Any, ClassVar, NamedTuple, TypeAlias
 
 import attrs
 
+from govmodel._strict import digits as _digits
 from govmodel.errors import DecisionError
 from govmodel.model import Matter, Vote
 
@@ -72,15 +73,35 @@ Number: TypeAlias = int | float | Decimal | Fraction
 # -- exact numbers ---------------------------------------------------------------------
 
 
+_LARGEST = 10**15
+"""The largest area or count ``decide`` takes: 10^15 square metres is more than
+the land of the Earth, and bounds keep every number printable in a reason."""
+_MOST_PLACES = 400
+"""The most decimal places (or digits of a fraction's denominator) an area may have:
+every float (the smallest is 5e-324) is read exactly."""
+
+
+def _shown(value: object) -> str:
+    """A value as a message names it: short, and never a crash for a huge number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        count = _digits(value)
+        return repr(value) if count <= 20 else f"an integer of {count:,} digits"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ still gets a message
+        return f"a {type(value).__name__}"
+    return text if len(text) <= 80 else text[:80] + "…"
+
+
 def _exact(value: object, where: str, what: str) -> Fraction:
     """``value`` as an exact Fraction; floats through their shortest decimal string."""
     if isinstance(value, bool):
         # bool is an int to Python, but True square metres is a bug in the caller.
-        raise DecisionError(where, f"expected a number for the {what}, found {value!r}")
+        raise DecisionError(where, f"expected a number for the {what}, found {_shown(value)}")
     if isinstance(value, Fraction):
-        return value
+        return _bounded(value, value, where, what)
     if isinstance(value, numbers.Integral):
-        return Fraction(int(value))
+        return _bounded(Fraction(int(value)), value, where, what)
     decimal: Decimal | None = None
     if isinstance(value, float):
         # repr of a float is the shortest string that reads back as it, so 66.67
@@ -92,11 +113,30 @@ def _exact(value: object, where: str, what: str) -> Fraction:
         raise DecisionError(
             where,
             f"expected a number (int, Decimal, Fraction or float) for the {what}, "
-            f"found {type(value).__name__} {value!r}",
+            f"found {type(value).__name__} {_shown(value)}",
         )
     if not decimal.is_finite():
-        raise DecisionError(where, f"expected a finite {what}, found {value!r}")
-    return Fraction(decimal)
+        raise DecisionError(where, f"expected a finite {what}, found {_shown(value)}")
+    exponent = decimal.as_tuple().exponent
+    if decimal and (
+        decimal.adjusted() > 15 or (isinstance(exponent, int) and exponent < -_MOST_PLACES)
+    ):
+        raise DecisionError(
+            where,
+            f"expected at most 10^15 for the {what}, with at most {_MOST_PLACES} decimal "
+            f"places, found {_shown(value)}",
+        )
+    return _bounded(Fraction(decimal), value, where, what)
+
+
+def _bounded(exact: Fraction, value: object, where: str, what: str) -> Fraction:
+    if abs(exact) > _LARGEST or exact.denominator > 10**_MOST_PLACES:
+        raise DecisionError(
+            where,
+            f"expected at most 10^15 for the {what}, with a denominator of at most "
+            f"{_MOST_PLACES} digits, found {_shown(value)}",
+        )
+    return exact
 
 
 def _area(value: Number) -> Fraction:
@@ -142,11 +182,15 @@ def _owners(value: int) -> int:
 def _count(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise DecisionError(
-            "owners", f"expected a whole number of owners, found {type(value).__name__} {value!r}"
+            "owners",
+            f"expected a whole number of owners, found {type(value).__name__} {_shown(value)}",
         )
-    if value < 1:
-        raise DecisionError("owners", f"expected 1 or more owners, found {value}")
-    return int(value)
+    count = int(value)
+    if count < 1:
+        raise DecisionError("owners", f"expected 1 or more owners, found {_shown(count)}")
+    if count > _LARGEST:
+        raise DecisionError("owners", f"expected at most 10^15 owners, found {_shown(count)}")
+    return count
 
 
 def _vote(value: Vote | str) -> Vote:
@@ -154,12 +198,12 @@ def _vote(value: Vote | str) -> Vote:
         return Vote(value)
     except (ValueError, TypeError):
         choices = ", ".join(repr(v.value) for v in Vote)
-        raise DecisionError("vote", f"expected one of {choices}, found {value!r}") from None
+        raise DecisionError("vote", f"expected one of {choices}, found {_shown(value)}") from None
 
 
 def _owner(_inst: object, _attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise DecisionError("owner", f"expected a non-empty owner id, found {value!r}")
+        raise DecisionError("owner", f"expected a non-empty owner id, found {_shown(value)}")
 
 
 # -- records ---------------------------------------------------------------------------
@@ -563,11 +607,13 @@ def decide(
     matter = _check_matter(matter)
     if not isinstance(eligible, Electorate):
         raise DecisionError(
-            "eligible", f"expected an Electorate, found {type(eligible).__name__} {eligible!r}"
+            "eligible",
+            f"expected an Electorate, found {type(eligible).__name__} {_shown(eligible)}",
         )
     if not isinstance(rule, CivilCode278 | Consultation):
         raise DecisionError(
-            "rule", f"expected CivilCode278 or Consultation, found {type(rule).__name__} {rule!r}"
+            "rule",
+            f"expected CivilCode278 or Consultation, found {type(rule).__name__} {_shown(rule)}",
         )
     if not isinstance(motion, str):
         raise DecisionError("motion", f"expected a str, found {type(motion).__name__}")
@@ -588,7 +634,8 @@ def decide(
     for i, ballot in enumerate(given):
         if not isinstance(ballot, Ballot):
             raise DecisionError(
-                f"ballots[{i}]", f"expected a Ballot, found {type(ballot).__name__} {ballot!r}"
+                f"ballots[{i}]",
+                f"expected a Ballot, found {type(ballot).__name__} {_shown(ballot)}",
             )
         if ballot.owner in first:
             raise DecisionError(
@@ -686,7 +733,8 @@ def _check_matter(matter: object) -> Matter:
         return Matter(matter)
     choices = ", ".join(m.value for m in Matter)
     raise DecisionError(
-        "matter", f"expected one of the nine matters of art. 278 ({choices}), found {matter!r}"
+        "matter",
+        f"expected one of the nine matters of art. 278 ({choices}), found {_shown(matter)}",
     )
 
 
@@ -751,7 +799,10 @@ def _number(x: Fraction, *, exact: bool = False) -> str:
     """``x`` in decimal notation with thousands separators, exact when it terminates.
 
     Otherwise rounded to two places after ``≈``, or, if ``exact``, as a fraction.
+    A sum of many fine fractions can grow long terms; it is rounded too.
     """
+    if _digits(x.denominator) > 60 or _digits(x.numerator) > 90:
+        return f"≈{float(x):,.2f}"
     if x.denominator == 1:
         return f"{x.numerator:,}"
     rest, places = x.denominator, 0

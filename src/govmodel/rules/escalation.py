@@ -55,6 +55,13 @@ __all__ = ["escalate", "recurrences"]
 _NEXT = {tier: tuple(Tier)[tier.rank + 1] for tier in tuple(Tier)[:-1]}
 
 
+def _after(a: dt.datetime, b: dt.datetime, policy: Policy) -> bool:
+    """``a > b``; naive and aware times compare as local times of the policy's zone."""
+    if (a.tzinfo is None) is not (b.tzinfo is None):
+        return policy.aware(a) > policy.aware(b)
+    return a > b
+
+
 def recurrences(case: Case, recent: Sequence[Case], *, policy: Policy = DEFAULT_POLICY) -> int:
     """How many earlier cases of the same category and place fall in the window.
 
@@ -68,15 +75,18 @@ def recurrences(case: Case, recent: Sequence[Case], *, policy: Policy = DEFAULT_
     >>> recurrences(cases[0], cases)
     2
     """
-    start = case.reported_at - policy.recurrence_window
-    return sum(
-        1
-        for other in recent
-        if other.id != case.id
-        and other.place == case.place
-        and other.category is case.category
-        and start <= other.reported_at < case.reported_at
-    )
+    end = case.reported_at
+    start = end - policy.recurrence_window
+    count = 0
+    for other in recent:
+        if other.id == case.id or other.place != case.place or other.category is not case.category:
+            continue
+        at = other.reported_at
+        if (at.tzinfo is None) is not (end.tzinfo is None):
+            # Naive and aware times compare as local times of the policy's zone.
+            at, start, end = policy.aware(at), policy.aware(start), policy.aware(end)
+        count += start <= at < end
+    return count
 
 
 def escalate(
@@ -151,12 +161,16 @@ def escalate(
     procedure = routing.procedure
     if state.status is Status.REOPENED:
         note = f"reopened ({state.reopen_reason}); " if state.reopen_reason else "reopened; "
-    elif now > routing.due:
+    elif _after(now, routing.due, policy):
         note = f"overdue since {routing.due.isoformat(sep=' ', timespec='minutes')}; "
     elif (
         procedure is Procedure.EMERGENCY
         and state.accepted_at is None
-        and now > (report_by := policy.deadline(case.reported_at, policy.emergency_report_limit))
+        and _after(
+            now,
+            report_by := policy.deadline(case.reported_at, policy.emergency_report_limit),
+            policy,
+        )
     ):
         note = f"nobody on the spot since {report_by.isoformat(sep=' ', timespec='minutes')}; "
     else:

@@ -12,7 +12,7 @@ Examples
 >>> sorted(d.value for d in DEFAULT_POLICY.category_domains[Category.FIRE_LANE])
 ['fire_safety', 'property_service']
 >>> DEFAULT_POLICY.time_limits[Tier.MICRO_GRID][Urgency.ROUTINE]
-datetime.timedelta(days=1)
+TimeLimit(1, 'working_days')
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tomllib
+import zoneinfo
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ import attrs
 from govmodel._frozenmap import FrozenMap
 from govmodel.errors import SpecError, SpecProblem
 from govmodel.model import BodyKind, Category, Domain, Role, Tier, Urgency
+from govmodel.rules.calendar import CHINA_CALENDAR, Calendar, LimitUnit, TimeLimit, as_limit
 
 # FrozenMap lives in govmodel._frozenmap; the policy, which holds several, exports it too.
 __all__ = ["DEFAULT_POLICY", "FrozenMap", "Policy", "load_policy"]
@@ -39,8 +41,6 @@ def _domains(*names: Domain) -> frozenset[Domain]:
 
 
 D = Domain
-_MINUTE = dt.timedelta(minutes=1)
-_H = dt.timedelta(hours=1)
 _DAY = dt.timedelta(days=1)
 
 # Category -> default domains. From the matters the articles name.
@@ -110,21 +110,45 @@ _BODY_DOMAINS: dict[BodyKind, frozenset[Domain]] = {
     BodyKind.STREET_OFFICE: frozenset(Domain),
 }
 
-# Tier x urgency -> time to resolve. govmodel's modelling choice: the articles
-# give no time limits beyond "马上办" on the spot and round-the-clock answers in
-# the WeChat groups; these follow the usual ladder of city service standards
-# (a day at the building, three at the compound, five in the community, ten
-# with departments, fifteen at the street) and shorten with urgency.
-_TIME_LIMITS: dict[Tier, dict[Urgency, dt.timedelta]] = {
-    Tier.MICRO_GRID: {Urgency.ROUTINE: _DAY, Urgency.URGENT: 4 * _H, Urgency.EMERGENCY: _H},
-    Tier.COMPOUND: {Urgency.ROUTINE: 3 * _DAY, Urgency.URGENT: _DAY, Urgency.EMERGENCY: 2 * _H},
-    Tier.COMMUNITY: {
-        Urgency.ROUTINE: 5 * _DAY,
-        Urgency.URGENT: 2 * _DAY,
-        Urgency.EMERGENCY: 4 * _H,
+# Tier x urgency -> time to resolve. Routine matters count working days, as
+# 12345 practice does (deadlines in working days: a work order is signed within
+# 1 working day, general matters answered in about 7, complex ones in 15);
+# urgent and emergency matters run round the clock (12345: water, power, gas
+# and heating within 24 hours; a threat to life or property within 2 hours).
+_WD = LimitUnit.WORKING_DAYS
+_HOURS = LimitUnit.HOURS
+_TIME_LIMITS: dict[Tier, dict[Urgency, TimeLimit]] = {
+    # 马上办 at the building: by the end of the next working day, like a signed 12345 order.
+    Tier.MICRO_GRID: {
+        Urgency.ROUTINE: TimeLimit(1, _WD),
+        Urgency.URGENT: TimeLimit(4, _HOURS),
+        Urgency.EMERGENCY: TimeLimit(1, _HOURS),
     },
-    Tier.WHISTLE: {Urgency.ROUTINE: 10 * _DAY, Urgency.URGENT: 3 * _DAY, Urgency.EMERGENCY: 6 * _H},
-    Tier.STREET: {Urgency.ROUTINE: 15 * _DAY, Urgency.URGENT: 5 * _DAY, Urgency.EMERGENCY: 12 * _H},
+    # govmodel's choice between the building's one working day and the community's seven;
+    # urgent: 12345's 24 hours; emergency: 12345's 2 hours for a threat to life or property.
+    Tier.COMPOUND: {
+        Urgency.ROUTINE: TimeLimit(3, _WD),
+        Urgency.URGENT: TimeLimit(24, _HOURS),
+        Urgency.EMERGENCY: TimeLimit(2, _HOURS),
+    },
+    # 12345 general matters: about 7 (working) days.
+    Tier.COMMUNITY: {
+        Urgency.ROUTINE: TimeLimit(7, _WD),
+        Urgency.URGENT: TimeLimit(48, _HOURS),
+        Urgency.EMERGENCY: TimeLimit(4, _HOURS),
+    },
+    # 12345 complex matters: 15 working days, with departments summoned (吹哨报到) ...
+    Tier.WHISTLE: {
+        Urgency.ROUTINE: TimeLimit(15, _WD),
+        Urgency.URGENT: TimeLimit(72, _HOURS),
+        Urgency.EMERGENCY: TimeLimit(6, _HOURS),
+    },
+    # ... or at the street, the last resort (属地兜底).
+    Tier.STREET: {
+        Urgency.ROUTINE: TimeLimit(15, _WD),
+        Urgency.URGENT: TimeLimit(120, _HOURS),
+        Urgency.EMERGENCY: TimeLimit(12, _HOURS),
+    },
 }
 
 
@@ -133,18 +157,64 @@ def _frozen_sets(value: Mapping[Any, Any]) -> FrozenMap[Any, frozenset[Domain]]:
 
 
 def _frozen_limits(
-    value: Mapping[Tier, Mapping[Urgency, dt.timedelta]],
-) -> FrozenMap[Tier, FrozenMap[Urgency, dt.timedelta]]:
-    return FrozenMap({tier: FrozenMap(limits) for tier, limits in value.items()})
+    value: Mapping[Tier, Mapping[Urgency, TimeLimit | dt.timedelta]],
+) -> FrozenMap[Tier, FrozenMap[Urgency, TimeLimit]]:
+    return FrozenMap(
+        {
+            tier: FrozenMap({urgency: as_limit(limit) for urgency, limit in limits.items()})
+            for tier, limits in value.items()
+        }
+    )
+
+
+def _zone(value: str | dt.tzinfo) -> dt.tzinfo:
+    if isinstance(value, dt.tzinfo):
+        return value
+    try:
+        return zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValueError(
+            f"time_zone: expected an IANA time zone name such as Asia/Shanghai, found {value!r}"
+        ) from None
 
 
 def _domain_set(value: Iterable[Domain]) -> frozenset[Domain]:
     return frozenset(value)
 
 
+_SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
 def _positive(_inst: object, attribute: attrs.Attribute[Any], value: dt.timedelta) -> None:
     if value <= dt.timedelta(0):
         raise ValueError(f"{attribute.name}: expected a positive duration, found {value}")
+
+
+def _named_limit(field: str, value: TimeLimit | dt.timedelta) -> TimeLimit:
+    try:
+        return as_limit(value)
+    except ValueError as err:
+        raise ValueError(f"{field}: {err}") from None
+
+
+def _response_limit(value: TimeLimit | dt.timedelta) -> TimeLimit:
+    return _named_limit("response_limit", value)
+
+
+def _deliberation_limit(value: TimeLimit | dt.timedelta) -> TimeLimit:
+    return _named_limit("deliberation_limit", value)
+
+
+def _emergency_limit(value: TimeLimit | dt.timedelta) -> TimeLimit:
+    return _named_limit("emergency_limit", value)
+
+
+def _emergency_report_limit(value: TimeLimit | dt.timedelta) -> TimeLimit:
+    return _named_limit("emergency_report_limit", value)
+
+
+def _referral_limit(value: TimeLimit | dt.timedelta) -> TimeLimit:
+    return _named_limit("referral_limit", value)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -160,7 +230,9 @@ class Policy:
     body_domains
         Body kind → its default domains (a body's own ``domains`` override it).
     time_limits
-        Tier → urgency → how long a case may take at that tier.
+        Tier → urgency → how long a case may take at that tier, a
+        :class:`~govmodel.TimeLimit`; a ``timedelta`` is read as
+        round-the-clock hours.
     response_limit
         How soon a case must be accepted to count as answered.
     recurrence_window, recurrence_threshold
@@ -181,8 +253,15 @@ class Policy:
         How soon the dispatched department or service must report on the spot
         (accept the case); an emergency not accepted by then goes to the street.
     referral_limit
-        How long a ``referral`` to one department may run (at most the whistle
-        tier's limit for the urgency); past it, it becomes a whistle order.
+        How long a ``referral`` to one department may run (its due time is at
+        most the whistle tier's for the urgency); past it, it becomes a whistle
+        order.
+    calendar
+        The working calendar that limits in working days and hours count on.
+    time_zone
+        Where the community is: naive datetimes are local times there, and
+        the calendar's days and hours are read there. An IANA name or a
+        ``tzinfo``.
 
     Examples
     --------
@@ -196,20 +275,30 @@ class Policy:
     category_domains: FrozenMap[Category, frozenset[Domain]] = attrs.field(converter=_frozen_sets)
     role_domains: FrozenMap[Role, frozenset[Domain]] = attrs.field(converter=_frozen_sets)
     body_domains: FrozenMap[BodyKind, frozenset[Domain]] = attrs.field(converter=_frozen_sets)
-    time_limits: FrozenMap[Tier, FrozenMap[Urgency, dt.timedelta]] = attrs.field(
+    time_limits: FrozenMap[Tier, FrozenMap[Urgency, TimeLimit]] = attrs.field(
         converter=_frozen_limits
     )
-    response_limit: dt.timedelta = attrs.field(validator=_positive)
+    response_limit: TimeLimit = attrs.field(converter=_response_limit)
     recurrence_window: dt.timedelta = attrs.field(validator=_positive)
     recurrence_threshold: int = 2
     require_revisit: bool = True
     meeting_domains: frozenset[Domain] = attrs.field(
         default=frozenset({Domain.RESIDENT_AFFAIRS}), converter=_domain_set
     )
-    deliberation_limit: dt.timedelta = attrs.field(default=60 * _DAY, validator=_positive)
-    emergency_limit: dt.timedelta = attrs.field(default=2 * _H, validator=_positive)
-    emergency_report_limit: dt.timedelta = attrs.field(default=30 * _MINUTE, validator=_positive)
-    referral_limit: dt.timedelta = attrs.field(default=7 * _DAY, validator=_positive)
+    deliberation_limit: TimeLimit = attrs.field(
+        default=TimeLimit(60, LimitUnit.DAYS), converter=_deliberation_limit
+    )
+    emergency_limit: TimeLimit = attrs.field(
+        default=TimeLimit(2, LimitUnit.HOURS), converter=_emergency_limit
+    )
+    emergency_report_limit: TimeLimit = attrs.field(
+        default=TimeLimit(0.5, LimitUnit.HOURS), converter=_emergency_report_limit
+    )
+    referral_limit: TimeLimit = attrs.field(
+        default=TimeLimit(7, LimitUnit.WORKING_DAYS), converter=_referral_limit
+    )
+    calendar: Calendar = CHINA_CALENDAR
+    time_zone: dt.tzinfo = attrs.field(default=_SHANGHAI, converter=_zone)
 
     def __attrs_post_init__(self) -> None:
         missing = [c.value for c in Category if c not in self.category_domains]
@@ -223,11 +312,6 @@ class Policy:
                 if urgency not in limits:
                     raise ValueError(
                         f"time_limits.{tier.value}: no limit for urgency {urgency.value}"
-                    )
-                if limits[urgency] <= dt.timedelta(0):
-                    raise ValueError(
-                        f"time_limits.{tier.value}.{urgency.value}: expected a positive "
-                        f"duration, found {limits[urgency]}"
                     )
         if self.recurrence_threshold < 1:
             raise ValueError(
@@ -271,25 +355,68 @@ class Policy:
         --------
         >>> import datetime as dt
         >>> from govmodel import DEFAULT_POLICY, Tier, Urgency
-        >>> DEFAULT_POLICY.due(Tier.COMPOUND, Urgency.ROUTINE, dt.datetime(2025, 1, 1))
-        datetime.datetime(2025, 1, 4, 0, 0)
+        >>> DEFAULT_POLICY.due(Tier.COMPOUND, Urgency.ROUTINE, dt.datetime(2025, 9, 30, 17))
+        datetime.datetime(2025, 10, 11, 17, 0)
+        >>> DEFAULT_POLICY.due(Tier.COMPOUND, Urgency.EMERGENCY, dt.datetime(2025, 9, 30, 17))
+        datetime.datetime(2025, 9, 30, 19, 0)
         """
         return self.deadline(at, self.time_limits[tier][urgency])
 
-    def deadline(self, at: dt.datetime, limit: dt.timedelta) -> dt.datetime:
+    def deadline(self, at: dt.datetime, limit: TimeLimit | dt.timedelta) -> dt.datetime:
         """When a time limit that starts at ``at`` runs out.
 
         Every due time of the rules goes through this one method, so the way
-        limits are counted is decided in one place.
+        limits are counted is decided in one place: round-the-clock limits
+        add their duration, working days and hours count on ``calendar``. A
+        ``timedelta`` counts as round-the-clock hours.
+
+        A naive ``at`` is a local time in ``time_zone`` and gives a naive due
+        time; an aware one gives a due time in ``at``'s own zone, its working
+        days and hours read in ``time_zone``.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from govmodel import DEFAULT_POLICY, TimeLimit
+        >>> DEFAULT_POLICY.deadline(dt.datetime(2025, 1, 1, 9), dt.timedelta(hours=2))
+        datetime.datetime(2025, 1, 1, 11, 0)
+        >>> DEFAULT_POLICY.deadline(dt.datetime(2025, 9, 30, 17), TimeLimit(1, "working_days"))
+        datetime.datetime(2025, 10, 9, 17, 0)
+        >>> utc = dt.datetime(2025, 9, 30, 9, tzinfo=dt.timezone.utc)   # 17:00 in Shanghai
+        >>> DEFAULT_POLICY.deadline(utc, TimeLimit(1, "working_days"))
+        datetime.datetime(2025, 10, 9, 9, 0, tzinfo=datetime.timezone.utc)
+        """
+        if not isinstance(limit, TimeLimit):
+            return at + limit
+        elapsed = limit.elapsed
+        zone = at.tzinfo
+        if elapsed is not None:
+            if zone is None or zone is dt.UTC:
+                return at + elapsed
+            # Elapsed time, not wall-clock time, where a zone changes its offset.
+            return (at.astimezone(dt.UTC) + elapsed).astimezone(zone)
+        if zone is None:
+            return self.calendar.deadline(at, limit)
+        local = at.astimezone(self.time_zone).replace(tzinfo=None)
+        end = self.calendar.deadline(local, limit)
+        return end.replace(tzinfo=self.time_zone).astimezone(zone)
+
+    def aware(self, moment: dt.datetime) -> dt.datetime:
+        """``moment`` with a zone: a naive one is read as a local time in ``time_zone``.
+
+        What the rules use to compare times of different kinds, so that a log
+        mixing naive and aware times never fails on a comparison.
 
         Examples
         --------
         >>> import datetime as dt
         >>> from govmodel import DEFAULT_POLICY
-        >>> DEFAULT_POLICY.deadline(dt.datetime(2025, 1, 1, 9), dt.timedelta(hours=2))
-        datetime.datetime(2025, 1, 1, 11, 0)
+        >>> DEFAULT_POLICY.aware(dt.datetime(2025, 5, 6, 9)).isoformat()
+        '2025-05-06T09:00:00+08:00'
         """
-        return at + limit
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=self.time_zone)
+        return moment
 
 
 DEFAULT_POLICY = Policy(
@@ -297,8 +424,9 @@ DEFAULT_POLICY = Policy(
     role_domains=_ROLE_DOMAINS,
     body_domains=_BODY_DOMAINS,
     time_limits=_TIME_LIMITS,
-    # Xinhe: property staff and grid workers answer in the 49 WeChat groups "24小时在线响应".
-    response_limit=24 * _H,
+    # Xinhe: property staff and grid workers answer in the 49 WeChat groups
+    # "24小时在线响应": round the clock.
+    response_limit=TimeLimit(24, LimitUnit.HOURS),
     # govmodel's choice: three reports of one matter at one place within 30 days
     # (the case and two before it) mean the first tier is not settling it.
     recurrence_window=30 * _DAY,
@@ -311,19 +439,25 @@ DEFAULT_POLICY = Policy(
     # representatives to separate the kindergarten gate from the residents'.
     meeting_domains=frozenset({Domain.RESIDENT_AFFAIRS}),
     # govmodel's choice: research, forum and consultation take weeks (Zhuanqiao
-    # held 28 meetings for 18 problems; Lianhua's elevators took months).
-    deliberation_limit=60 * _DAY,
+    # held 28 meetings for 18 problems; Lianhua's elevators took months); they
+    # run over holidays, so calendar days.
+    deliberation_limit=TimeLimit(60, LimitUnit.DAYS),
     # Beijing 12345 practice (接诉即办): a request that threatens life or property
-    # gets its feedback within 2 hours; emergencies proper go straight to
-    # 110 / 119 / 120, and the grid worker goes at once.
-    emergency_limit=2 * _H,
+    # gets its feedback within 2 hours, round the clock; emergencies proper go
+    # straight to 110 / 119 / 120, and the grid worker goes at once.
+    emergency_limit=TimeLimit(2, LimitUnit.HOURS),
     # 吹哨报到 (Pinggu 2017, Beijing 2018): summoned departments report on the
     # spot within about 30 minutes.
-    emergency_report_limit=30 * _MINUTE,
-    # Beijing 12345 practice: general matters are answered in about 7 days
-    # (complex ones in 15). A referral (转办 / 派单) running longer is a
+    emergency_report_limit=TimeLimit(0.5, LimitUnit.HOURS),
+    # Beijing 12345 practice: general matters are answered in about 7 working
+    # days (complex ones in 15). A referral (转办 / 派单) running longer is a
     # long-running matter, which seed 002 sends to a red whistle order.
-    referral_limit=7 * _DAY,
+    referral_limit=TimeLimit(7, LimitUnit.WORKING_DAYS),
+    # The State Council's notices (调休) with a Monday-to-Friday week and the
+    # 09:00-17:00 office day; see govmodel.rules.calendar.
+    calendar=CHINA_CALENDAR,
+    # The communities of the seeds are all in mainland China (UTC+8, no summer time).
+    time_zone="Asia/Shanghai",
 )
 """The default policy; each value's source is commented where it is defined."""
 
@@ -334,17 +468,26 @@ _TOP = (
     "category_domains",
     "role_domains",
     "body_domains",
+    "time_limits",
     "time_limits_hours",
+    "response_limit",
     "response_limit_hours",
     "recurrence_window_days",
     "recurrence_threshold",
     "require_revisit",
     "meeting_domains",
+    "deliberation_limit",
     "deliberation_limit_days",
-    "emergency_limit_minutes",
+    "emergency_limit",
+    "emergency_limit_hours",
+    "emergency_report_limit",
     "emergency_report_limit_minutes",
-    "referral_limit_days",
+    "referral_limit",
+    "referral_limit_working_days",
+    "calendar",
+    "time_zone",
 )
+_CALENDAR_KEYS = ("weekend", "holidays", "workdays", "hours", "years", "strict", "name")
 
 
 def load_policy(
@@ -353,12 +496,18 @@ def load_policy(
     """A policy from a TOML file or mapping, overriding ``base`` key by key.
 
     Keys: ``category_domains`` (category → list of domains), ``role_domains``,
-    ``body_domains``, ``time_limits_hours`` (tier → urgency → hours),
-    ``response_limit_hours``, ``recurrence_window_days``,
-    ``recurrence_threshold``, ``require_revisit``, ``meeting_domains``,
-    ``deliberation_limit_days``, ``emergency_limit_minutes``,
-    ``emergency_report_limit_minutes``, ``referral_limit_days``. Every problem is reported at
-    once in a :class:`govmodel.SpecError`.
+    ``body_domains``, ``time_limits`` (tier → urgency → ``{amount, unit}``),
+    ``time_limits_hours`` (tier → urgency → hours), ``response_limit``
+    (``{amount, unit}``) or ``response_limit_hours``,
+    ``recurrence_window_days``, ``recurrence_threshold``, ``require_revisit``,
+    ``meeting_domains``, ``deliberation_limit`` or ``deliberation_limit_days``,
+    ``calendar`` (``weekend``, ``holidays``, ``workdays``, ``hours``,
+    ``years``, ``strict``, ``name``), ``time_zone``, ``emergency_limit`` or
+    ``emergency_limit_hours``, ``emergency_report_limit`` or
+    ``emergency_report_limit_minutes``, ``referral_limit`` or
+    ``referral_limit_working_days``. Every problem is
+    reported at once in a :class:`govmodel.SpecError`; ``docs/policy.md``
+    describes each key.
 
     Examples
     --------
@@ -368,7 +517,12 @@ def load_policy(
     >>> sorted(d.value for d in p.category_domains[Category.NOISE])
     ['legal', 'neighbour_dispute']
     >>> p.time_limits[Tier.MICRO_GRID][Urgency.ROUTINE]
-    datetime.timedelta(seconds=43200)
+    TimeLimit(12, 'hours')
+    >>> q = load_policy({"time_limits": {"compound": {"routine": {"amount": 2,
+    ...                                                           "unit": "working_days"}}},
+    ...                  "calendar": {"hours": ["08:30", "17:30"]}})
+    >>> q.time_limits[Tier.COMPOUND][Urgency.ROUTINE], q.calendar.hours[1]
+    (TimeLimit(2, 'working_days'), datetime.time(17, 30))
     >>> load_policy({"category_domains": {"noise": ["quiet"]}, "colour": 1})
     Traceback (most recent call last):
     ...
@@ -417,37 +571,76 @@ def load_policy(
                 if member is not None and domains is not None:
                     merged[member] = domains
             changes[key] = merged
-    if "time_limits_hours" in data:
-        limits = {tier: dict(v) for tier, v in base.time_limits.items()}
-        for tier_name, row in _table(
-            data["time_limits_hours"], "time_limits_hours", problems
-        ).items():
-            tier = _member(Tier, tier_name, f"time_limits_hours.{tier_name}", "tier", problems)
-            for urgency_name, hours in _table(
-                row, f"time_limits_hours.{tier_name}", problems
-            ).items():
-                where_u = f"time_limits_hours.{tier_name}.{urgency_name}"
+    limits = {tier: dict(v) for tier, v in base.time_limits.items()}
+    for key in ("time_limits_hours", "time_limits"):
+        if key not in data:
+            continue
+        for tier_name, row in _table(data[key], key, problems).items():
+            tier = _member(Tier, tier_name, f"{key}.{tier_name}", "tier", problems)
+            for urgency_name, value in _table(row, f"{key}.{tier_name}", problems).items():
+                where_u = f"{key}.{tier_name}.{urgency_name}"
                 urgency = _member(Urgency, urgency_name, where_u, "urgency", problems)
-                value = _positive_number(hours, where_u, problems)
-                if tier is not None and urgency is not None and value is not None:
-                    limits[tier][urgency] = dt.timedelta(hours=value)
+                if key == "time_limits":
+                    limit = _time_limit(value, where_u, problems)
+                else:
+                    hours = _positive_number(value, where_u, problems)
+                    limit = None if hours is None else TimeLimit(hours, LimitUnit.HOURS)
+                if tier is not None and urgency is not None and limit is not None:
+                    limits[tier][urgency] = limit
         changes["time_limits"] = limits
     if "meeting_domains" in data:
         domains = _domain_list(data["meeting_domains"], "meeting_domains", problems)
         if domains is not None:
             changes["meeting_domains"] = domains
     for key, field, unit in (
-        ("response_limit_hours", "response_limit", "hours"),
-        ("recurrence_window_days", "recurrence_window", "days"),
-        ("deliberation_limit_days", "deliberation_limit", "days"),
-        ("emergency_limit_minutes", "emergency_limit", "minutes"),
-        ("emergency_report_limit_minutes", "emergency_report_limit", "minutes"),
-        ("referral_limit_days", "referral_limit", "days"),
+        ("response_limit_hours", "response_limit", LimitUnit.HOURS),
+        ("deliberation_limit_days", "deliberation_limit", LimitUnit.DAYS),
+        ("emergency_limit_hours", "emergency_limit", LimitUnit.HOURS),
+        ("referral_limit_working_days", "referral_limit", LimitUnit.WORKING_DAYS),
     ):
         if key in data:
             value = _positive_number(data[key], key, problems)
             if value is not None:
-                changes[field] = dt.timedelta(**{unit: value})
+                try:
+                    changes[field] = TimeLimit(value, unit)
+                except ValueError as err:
+                    problems.append(SpecProblem(key, "invalid-value", str(err)))
+    for field in (
+        "response_limit",
+        "deliberation_limit",
+        "emergency_limit",
+        "emergency_report_limit",
+        "referral_limit",
+    ):
+        if field in data:
+            limit = _time_limit(data[field], field, problems)
+            if limit is not None:
+                changes[field] = limit
+    if "emergency_report_limit_minutes" in data:
+        key = "emergency_report_limit_minutes"
+        minutes = _positive_number(data[key], key, problems)
+        if minutes is not None:
+            changes["emergency_report_limit"] = TimeLimit(minutes / 60, LimitUnit.HOURS)
+    if "recurrence_window_days" in data:
+        value = _positive_number(data["recurrence_window_days"], "recurrence_window_days", problems)
+        if value is not None:
+            changes["recurrence_window"] = dt.timedelta(days=value)
+    if "calendar" in data:
+        calendar = _calendar(data["calendar"], base.calendar, problems)
+        if calendar is not None:
+            changes["calendar"] = calendar
+    if "time_zone" in data:
+        try:
+            changes["time_zone"] = _zone(data["time_zone"])
+        except ValueError:
+            problems.append(
+                SpecProblem(
+                    "time_zone",
+                    "unknown-value",
+                    f"expected an IANA time zone name such as Asia/Shanghai, "
+                    f"found {data['time_zone']!r}",
+                )
+            )
     if "recurrence_threshold" in data:
         value = data["recurrence_threshold"]
         if type(value) is not int or value < 1:
@@ -521,3 +714,118 @@ def _positive_number(value: object, where: str, problems: list[SpecProblem]) -> 
         )
         return None
     return float(value)  # type: ignore[arg-type]
+
+
+def _time_limit(value: object, where: str, problems: list[SpecProblem]) -> TimeLimit | None:
+    units = ", ".join(u.value for u in LimitUnit)
+    if not isinstance(value, Mapping) or set(value) != {"amount", "unit"}:
+        problems.append(
+            SpecProblem(
+                where,
+                "wrong-type",
+                f"expected a table {{amount = <number>, unit = <{units}>}}, found {value!r}",
+            )
+        )
+        return None
+    try:
+        return TimeLimit(value["amount"], value["unit"])
+    except ValueError as err:
+        problems.append(SpecProblem(where, "invalid-value", str(err)))
+        return None
+
+
+def _calendar(value: object, base: Calendar, problems: list[SpecProblem]) -> Calendar | None:
+    table = _table(value, "calendar", problems)
+    changes: dict[str, Any] = {}
+    ok = True
+    for key, item in table.items():
+        where = f"calendar.{key}"
+        if key not in _CALENDAR_KEYS:
+            problems.append(SpecProblem(where, "unknown-key", f'unknown key "{key}"'))
+            ok = False
+        elif key in ("holidays", "workdays"):
+            days = _date_list(item, where, problems)
+            ok = ok and days is not None
+            changes[key] = days
+        elif key == "hours":
+            hours = _clock_pair(item, where, problems)
+            ok = ok and hours is not None
+            changes[key] = hours
+        elif key == "strict":
+            if type(item) is not bool:
+                problems.append(
+                    SpecProblem(where, "wrong-type", f"expected true or false, found {item!r}")
+                )
+                ok = False
+            changes[key] = item
+        elif key == "name":
+            changes[key] = str(item)
+        else:  # weekend, years: the calendar checks them
+            changes[key] = item
+    if not ok:
+        return None
+    if ("holidays" in changes or "workdays" in changes) and "years" not in changes:
+        # The lists given are the calendar's: it knows the years they span.
+        listed = [*changes.get("holidays", ()), *changes.get("workdays", ())]
+        changes["years"] = (min(listed).year, max(listed).year) if listed else None
+        if "holidays" not in changes:
+            changes["holidays"] = frozenset()
+        if "workdays" not in changes:
+            changes["workdays"] = frozenset()
+    try:
+        return attrs.evolve(base, **changes)
+    except (ValueError, TypeError) as err:
+        problems.append(SpecProblem("calendar", "invalid-value", str(err)))
+        return None
+
+
+def _date_list(value: object, where: str, problems: list[SpecProblem]) -> frozenset[dt.date] | None:
+    if not isinstance(value, list):
+        problems.append(
+            SpecProblem(where, "wrong-type", f"expected a list of dates, found {value!r}")
+        )
+        return None
+    out: set[dt.date] = set()
+    for index, item in enumerate(value):
+        day: dt.date | None = None
+        if isinstance(item, dt.date) and not isinstance(item, dt.datetime):
+            day = item
+        elif isinstance(item, str):
+            try:
+                day = dt.date.fromisoformat(item)
+            except ValueError:
+                day = None
+        if day is None:
+            problems.append(
+                SpecProblem(
+                    f"{where}[{index}]", "bad-date", f"expected a date (2025-10-01), found {item!r}"
+                )
+            )
+            return None
+        out.add(day)
+    return frozenset(out)
+
+
+def _clock_pair(
+    value: object, where: str, problems: list[SpecProblem]
+) -> tuple[dt.time, dt.time] | None:
+    times: list[dt.time] = []
+    if isinstance(value, list) and len(value) == 2:
+        for item in value:
+            if isinstance(item, dt.time):
+                times.append(item)
+            elif isinstance(item, str):
+                try:
+                    times.append(dt.time.fromisoformat(item))
+                except ValueError:
+                    break
+    if len(times) != 2:
+        problems.append(
+            SpecProblem(
+                where,
+                "wrong-type",
+                f'expected ["09:00", "17:00"] (opening, closing), found {value!r}',
+            )
+        )
+        return None
+    return (times[0], times[1])

@@ -1009,19 +1009,19 @@ def _routing(
     least ``policy.deliberation_limit``, a referral's at most ``policy.referral_limit``,
     and an emergency's ``policy.emergency_limit`` at any tier.
     """
-    limit = policy.time_limits[decision.tier][case.urgency]
+    due = policy.due(decision.tier, case.urgency, at)
     if decision.procedure is Procedure.DELIBERATION:
-        limit = max(limit, policy.deliberation_limit)
+        due = max(due, policy.deadline(at, policy.deliberation_limit))
     elif decision.procedure is Procedure.REFERRAL:
-        limit = min(limit, policy.referral_limit)
+        due = min(due, policy.deadline(at, policy.referral_limit))
     elif decision.procedure is Procedure.EMERGENCY:
-        limit = policy.emergency_limit
+        due = policy.deadline(at, policy.emergency_limit)
     return Routing(
         tier=decision.tier,
         procedure=decision.procedure,
         handler=decision.handler,
         owner=owner if owner is not None else decision.handler,
-        due=policy.deadline(at, limit),
+        due=due,
         co_handlers=decision.co_handlers,
         summoned=decision.summoned,
         convener=decision.convener,
@@ -1159,7 +1159,7 @@ def escalate(
     >>> later.tier.value, later.handler, later.owner
     ('street', 'so:xinhua', 'post:grid-wanda-leader')
     >>> print(later.reason)  # doctest: +NORMALIZE_WHITESPACE
-    overdue since 2025-05-16 09:00; street: no tier from whistle up in the community settles
+    overdue since 2025-05-27 17:00; street: no tier from whistle up in the community settles
     property_service, fire_safety; so:xinhua answers as the last resort (属地兜底)
     """
     # Nothing is due for a case that is resolved or closed, or that has no routing yet.
@@ -1196,12 +1196,12 @@ def escalate(
         if state.status is Status.REOPENED:
             reason = state.reopen_reason
             note = f"reopened ({reason}); " if reason else "reopened; "
-        elif now > routing.due:
+        elif policy.aware(now) > policy.aware(routing.due):  # naive times are local times
             note = f"overdue since {routing.due.isoformat(sep=' ', timespec='minutes')}; "
         elif (
             routing.procedure is Procedure.EMERGENCY
             and state.accepted_at is None
-            and now > report_by
+            and policy.aware(now) > policy.aware(report_by)
         ):
             # Nobody reported on the spot in time (吹哨报到: within about 30 minutes).
             note = f"nobody on the spot since {report_by.isoformat(sep=' ', timespec='minutes')}; "
@@ -1221,12 +1221,13 @@ def escalate(
 
 def _earlier_reports(case: Case, recent: Sequence[Case], policy: Policy) -> int:
     """The other cases of the same category and place in the window before this one."""
-    start = case.reported_at - policy.recurrence_window
+    end = policy.aware(case.reported_at)  # naive times are local times of the policy's zone
+    start = end - policy.recurrence_window
     return sum(
         1
         for other in recent
         if other.id != case.id
         and other.place == case.place
         and other.category is case.category
-        and start <= other.reported_at < case.reported_at
+        and start <= policy.aware(other.reported_at) < end
     )

@@ -29,6 +29,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from govmodel._metrics import CaseFacts, Metrics, case_facts, count
 from govmodel.model import Status, Tier
 
@@ -125,8 +127,11 @@ class Books:
         """Case ``i`` is closed."""
         self.status[i] = _CLOSED
 
-    def facts(self, *, now: int, response_limit: int) -> list[CaseFacts]:
+    def facts(self, *, now: int, response_limit: int | Callable[[int], int]) -> list[CaseFacts]:
         """Each case's ``case_facts`` at ``now``, every booked event being at or before it.
+
+        ``response_limit`` is added to each report time, or, when the policy's
+        limit counts working time, maps a report time to its deadline.
 
         Examples
         --------
@@ -134,9 +139,11 @@ class Books:
         True
         """
         facts = case_facts
+        deadline_of = response_limit if callable(response_limit) else None
+        step = 0 if callable(response_limit) else response_limit
         return [
             facts(
-                deadline=reported + response_limit,
+                deadline=reported + step if deadline_of is None else deadline_of(reported),
                 now=now,
                 accepted_at=accepted,
                 status=status,
@@ -180,7 +187,7 @@ class Books:
             )
         ]
 
-    def metrics(self, *, now: int, response_limit: int) -> Metrics:
+    def metrics(self, *, now: int, response_limit: int | Callable[[int], int]) -> Metrics:
         """What ``govmodel.metrics`` gives of the booked events at ``now``.
 
         Examples

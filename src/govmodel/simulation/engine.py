@@ -528,7 +528,10 @@ class _Ledger:
         self.policy = policy
         self.start = scenario.start
         self.end_us = (scenario.end - scenario.start) // _ONE_US
-        self.response_limit_us = policy.response_limit // _ONE_US
+        # The response limit as microseconds when it runs round the clock (the
+        # default); a limit in working time is counted case by case.
+        elapsed = policy.response_limit.elapsed
+        self.response_limit_us = None if elapsed is None else elapsed // _ONE_US
         self.window_us = policy.recurrence_window // _ONE_US
         self.arrivals = arrivals
         n = len(arrivals.cases)
@@ -621,9 +624,18 @@ class _Ledger:
             else scenario.response_hours_without_grid
         )
         delay = int(self.arrivals.response[i] * mean * _HOUR_US)
-        if delay > self.response_limit_us and self.arrivals.hotline[i] < scenario.hotline:
-            return -1 - (t + self.response_limit_us)
+        due = self.response_due(t)
+        if t + delay > due and self.arrivals.hotline[i] < scenario.hotline:
+            return -1 - due
         return t + delay
+
+    def response_due(self, t: int) -> int:
+        """When a case reported at ``t`` must be accepted, in microseconds from the start."""
+        limit = self.response_limit_us
+        if limit is not None:
+            return t + limit
+        due = self.policy.deadline(self.start + t * _ONE_US, self.policy.response_limit)
+        return (due - self.start) // _ONE_US
 
     def accept(self, i: int, t: int) -> None:
         routing = self.routing[i]
@@ -681,7 +693,10 @@ class _Ledger:
 
     def metrics(self) -> Metrics:
         """The counts ``govmodel.metrics`` makes of the log at the end of the period."""
-        return self.books.metrics(now=self.end_us, response_limit=self.response_limit_us)
+        limit = self.response_limit_us
+        return self.books.metrics(
+            now=self.end_us, response_limit=self.response_due if limit is None else limit
+        )
 
     def result(self, key: int | tuple[int, ...]) -> SimulationResult:
         run = _Run(

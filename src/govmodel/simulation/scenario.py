@@ -27,17 +27,20 @@ govmodel.simulation.scenario.ScenarioError: days: expected a whole number (int),
 from __future__ import annotations
 
 import datetime as dt
+import math
 import numbers
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 import attrs
 
 from govmodel._frozenmap import FrozenMap
+from govmodel._strict import digits, show
 from govmodel.errors import GovModelError
 from govmodel.model import Category, Channel, Scope, Tier, Urgency
 
-__all__ = ["Scenario", "ScenarioError"]
+__all__ = ["MAX_DAYS", "Scenario", "ScenarioError"]
 
 
 class ScenarioError(GovModelError, ValueError):
@@ -52,33 +55,84 @@ class ScenarioError(GovModelError, ValueError):
     """
 
 
+MAX_DAYS = 36_500
+"""The longest period a scenario simulates: a century."""
+
+_LARGEST = 1e9
+"""The largest number a scenario's count, rate or hour field takes."""
+
+
+def _real(name: str, value: object) -> float:
+    """``value`` when it is a finite real number (not a boolean), else raise."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ScenarioError(f"{name}: expected a number, found {show(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ScenarioError(f"{name}: expected a finite number, found {show(value)}")
+    if abs(value) > _LARGEST:
+        raise ScenarioError(f"{name}: expected a number of at most 1e9, found {show(value)}")
+    return value
+
+
 def _probability(_inst: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if not 0.0 <= value <= 1.0:
+    if not 0.0 <= _real(attribute.name, value) <= 1.0:
         raise ScenarioError(
             f"{attribute.name}: expected a probability between 0 and 1, found {value}"
         )
 
 
 def _positive(_inst: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if not value > 0:
+    if not _real(attribute.name, value) > 0:
         raise ScenarioError(f"{attribute.name}: expected a positive number, found {value}")
 
 
-def _whole(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    # A float such as 30.0 or 2.5 would pass the comparisons and then be used
-    # as a count of days or servers; bool is an int, but never a count.
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ScenarioError(
-            f"{attribute.name}: expected a whole number (int), found {value!r}"
-            f" ({type(value).__name__})"
-        )
+def _whole(low: int, high: int) -> Any:
+    """A validator for an integer field from ``low`` to ``high``."""
+
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        # A float such as 30.0 or 2.5 would pass the comparisons and then be used
+        # as a count of days or servers; bool is an int, but never a count.
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise ScenarioError(
+                f"{attribute.name}: expected a whole number (int), found {_short(value)}"
+                f" ({type(value).__name__})"
+            )
+        value = int(value)
+        found = int.__repr__(value) if digits(value) <= 20 else show(value)
+        if value < low:
+            wanted = "a positive number" if low == 1 else f"{low} or more"
+            raise ScenarioError(f"{attribute.name}: expected {wanted}, found {found}")
+        if value > high:
+            raise ScenarioError(f"{attribute.name}: expected at most {high:,}, found {found}")
+
+    return check
+
+
+def _short(value: object) -> str:
+    """``repr`` of a number or a string, cut after 60 characters; else its kind."""
+    if not isinstance(value, float | str):
+        return show(value)
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
+def _keys(name: str, value: object, enum: type[StrEnum]) -> Mapping[Any, Any]:
+    """``value`` when it is a mapping keyed by members of ``enum`` (or their values)."""
+    if not isinstance(value, Mapping):
+        raise ScenarioError(f"{name}: expected a mapping by {enum.__name__}, found {show(value)}")
+    members = {member.value for member in enum}
+    for key in value:
+        if not isinstance(key, str) or key not in members:
+            choices = ", ".join(sorted(members))
+            raise ScenarioError(f"{name}: expected keys among {choices}, found {show(key)}")
+    return value
 
 
 def _non_negative_map(
     _inst: object, attribute: attrs.Attribute[Any], value: Mapping[Any, float]
 ) -> None:
-    for key, rate in value.items():
-        if not rate >= 0:
+    enum = _KEY_TYPES[attribute.name]
+    for key, rate in _keys(attribute.name, value, enum).items():
+        if not _real(f"{attribute.name}.{key}", rate) >= 0:
             raise ScenarioError(f"{attribute.name}.{key}: expected 0 or more, found {rate}")
 
 
@@ -89,8 +143,35 @@ def _shares(_inst: object, attribute: attrs.Attribute[Any], value: Mapping[Any, 
         raise ScenarioError(f"{attribute.name}: expected shares summing to 1, found {total}")
 
 
-def _frozen(value: Mapping[Any, Any]) -> FrozenMap[Any, Any]:
-    return value if isinstance(value, FrozenMap) else FrozenMap(value)
+def _scopes(_inst: object, attribute: attrs.Attribute[Any], value: Mapping[Any, Any]) -> None:
+    for key, scope in _keys(attribute.name, value, Category).items():
+        if not isinstance(scope, str) or scope not in {s.value for s in Scope}:
+            raise ScenarioError(f"{attribute.name}.{key}: expected a Scope, found {show(scope)}")
+
+
+def _hours(_inst: object, attribute: attrs.Attribute[Any], value: Mapping[Any, Any]) -> None:
+    for key, hours in _keys(attribute.name, value, Tier).items():
+        if not _real(f"{attribute.name}.{key}", hours) > 0:
+            raise ScenarioError(f"{attribute.name}.{key}: expected a positive number")
+
+
+def _moment(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, dt.datetime):
+        raise ScenarioError(f"{attribute.name}: expected a datetime, found {show(value)}")
+
+
+def _frozen(value: Any) -> Any:
+    # Anything but a mapping is left for the field's validator to name.
+    if isinstance(value, FrozenMap) or not isinstance(value, Mapping):
+        return value
+    return FrozenMap(value)
+
+
+_KEY_TYPES: dict[str, type[StrEnum]] = {
+    "rates": Category,
+    "channels": Channel,
+    "urgency": Urgency,
+}
 
 
 # Requests per household per year by category. Xinhe's article counts 180
@@ -171,16 +252,21 @@ _URGENCY: dict[Urgency, float] = {
 class Scenario:
     """The assumptions of one simulated period.
 
+    Every field is checked when the scenario is made: a value of the wrong
+    type, a key that is no category, channel, urgency or tier, or a count out
+    of range raises ``ScenarioError`` naming the field, never an error later
+    in ``simulate``.
+
     Parameters
     ----------
     days
-        Length of the period.
+        Length of the period, 1 to ``MAX_DAYS`` (36,500: a century).
     start
         When it starts.
     rates
         Category → requests per household per year.
     households_if_unknown
-        Households assumed for a residential compound whose spec gives none
+        Households (1 to 1,000,000) assumed for a residential compound whose spec gives none
         (Xinhe's article gives none: 1,000 is govmodel's assumption).
     scopes
         Category → the scope its requests usually have.
@@ -188,7 +274,7 @@ class Scenario:
         Mean hours of handling per tier, and the spread (sigma of the
         lognormal) around it.
     capacity
-        Cases one handler (a post or a body) works on at once; more wait in
+        Cases (1 to 1,000,000) one handler (a post or a body) works on at once; more wait in
         its queue.
     response_hours
         Mean time to take a case up (exponential) when a grid worker owns it:
@@ -210,7 +296,7 @@ class Scenario:
     reopen
         Probability an unsatisfied resident's case is reopened (else closed).
     max_reopens
-        How many times one case may be reopened.
+        How many times one case may be reopened (0 to 100).
     channels, urgency
         Shares of the reporting channels and urgencies.
 
@@ -222,20 +308,20 @@ class Scenario:
     0.05
     """
 
-    days: int = attrs.field(default=365, validator=[_whole, _positive])
-    start: dt.datetime = dt.datetime(2025, 1, 1)
+    days: int = attrs.field(default=365, validator=_whole(1, MAX_DAYS))
+    start: dt.datetime = attrs.field(default=dt.datetime(2025, 1, 1), validator=_moment)
     rates: FrozenMap[Category, float] = attrs.field(
         factory=lambda: FrozenMap(_RATES), converter=_frozen, validator=_non_negative_map
     )
-    households_if_unknown: int = attrs.field(default=1000, validator=[_whole, _positive])
+    households_if_unknown: int = attrs.field(default=1000, validator=_whole(1, 1_000_000))
     scopes: FrozenMap[Category, Scope] = attrs.field(
-        factory=lambda: FrozenMap(_SCOPES), converter=_frozen
+        factory=lambda: FrozenMap(_SCOPES), converter=_frozen, validator=_scopes
     )
     handling_hours: FrozenMap[Tier, float] = attrs.field(
-        factory=lambda: FrozenMap(_HANDLING_HOURS), converter=_frozen
+        factory=lambda: FrozenMap(_HANDLING_HOURS), converter=_frozen, validator=_hours
     )
     handling_sigma: float = attrs.field(default=0.6, validator=_positive)
-    capacity: int = attrs.field(default=3, validator=[_whole, _positive])
+    capacity: int = attrs.field(default=3, validator=_whole(1, 1_000_000))
     response_hours: float = attrs.field(default=2.0, validator=_positive)
     response_hours_without_grid: float = attrs.field(default=30.0, validator=_positive)
     hotline: float = attrs.field(default=0.5, validator=_probability)
@@ -243,7 +329,7 @@ class Scenario:
     satisfaction: float = attrs.field(default=0.95, validator=_probability)
     revisit_hours: float = attrs.field(default=48.0, validator=_positive)
     reopen: float = attrs.field(default=0.5, validator=_probability)
-    max_reopens: int = attrs.field(default=2, validator=_whole)
+    max_reopens: int = attrs.field(default=2, validator=_whole(0, 100))
     channels: FrozenMap[Channel, float] = attrs.field(
         factory=lambda: FrozenMap(_CHANNELS), converter=_frozen, validator=_shares
     )
@@ -252,15 +338,20 @@ class Scenario:
     )
 
     def __attrs_post_init__(self) -> None:
-        missing = [c.value for c in Category if c not in self.rates]
-        if missing:
-            raise ScenarioError(f"rates: no rate for {', '.join(missing)}")
+        for name, what in (("rates", "rate"), ("scopes", "scope")):
+            missing = [c.value for c in Category if c not in getattr(self, name)]
+            if missing:
+                raise ScenarioError(f"{name}: no {what} for {', '.join(missing)}")
+        last = dt.datetime.max - dt.timedelta(days=int(self.days) + 1)
+        if self.start.replace(tzinfo=None) > last:
+            raise ScenarioError(
+                f"start: expected a period that ends before the year 10000, "
+                f"found {self.days} days from {self.start.isoformat()}"
+            )
         for tier in Tier:
             hours = self.handling_hours.get(tier)
             if hours is None or not hours > 0:
                 raise ScenarioError(f"handling_hours.{tier.value}: expected a positive number")
-        if self.max_reopens < 0:
-            raise ScenarioError(f"max_reopens: expected 0 or more, found {self.max_reopens}")
 
     @property
     def requests_per_household(self) -> float:

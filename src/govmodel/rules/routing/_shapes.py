@@ -18,7 +18,7 @@ inside the plan's reason text too.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from govmodel.model import Domain, Procedure, Tier, Urgency
@@ -34,6 +34,7 @@ from govmodel.rules.routing._tiers import (
 __all__ = [
     "NO_PART",
     "Consts",
+    "Deadline",
     "Entry",
     "Filled",
     "Part",
@@ -236,14 +237,17 @@ class Plan:
         self.shared = split is not None and all(n >= split for n in named)
 
 
-# A plan's constants: tier, procedure, ladder, domains, rule and time limits by urgency.
+# When a routing made at a time is due (the policy's time limit, counted on its calendar).
+Deadline = Callable[[dt.datetime], dt.datetime]
+
+# A plan's constants: tier, procedure, ladder, domains, rule and due times by urgency.
 Consts = tuple[
     Tier,
     Procedure,
     tuple[Tier, ...],
     tuple[Domain, ...],
     "str | None",
-    Mapping[Urgency, dt.timedelta],
+    Mapping[Urgency, Deadline],
 ]
 
 

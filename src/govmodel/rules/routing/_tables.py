@@ -31,6 +31,7 @@ from govmodel.model import (
     Tier,
     Urgency,
 )
+from govmodel.rules.calendar import LimitUnit, TimeLimit
 from govmodel.rules.policy import Policy
 from govmodel.rules.routing._domains import SUPERVISION, to_mask
 from govmodel.rules.routing._places import Context, Contexts
@@ -38,6 +39,7 @@ from govmodel.rules.routing._rules import make_plan
 from govmodel.rules.routing._shapes import (
     NO_PART,
     Consts,
+    Deadline,
     Entry,
     Filled,
     Part,
@@ -75,8 +77,7 @@ class Tables:
         self.masks: dict[Hashable, int] = {}
         self.consts: list[Consts] = []
         self.filled: dict[tuple[int, int], Filled] = {}
-        self.time_limits: dict[tuple[Tier, Procedure], Mapping[Urgency, dt.timedelta]] = {}
-        self.deadline = policy.deadline
+        self.time_limits: dict[tuple[Tier, Procedure], Mapping[Urgency, Deadline]] = {}
         # The bodies a supervisor may be needed for: property companies and those that a
         # supervises tie names; the supervisors found, by subject and place.
         self.supervised = frozenset(
@@ -115,26 +116,19 @@ class Tables:
             mask = masks[domains] = to_mask(domains)
         return mask
 
-    def limits(self, tier: Tier, procedure: Procedure) -> Mapping[Urgency, dt.timedelta]:
-        """The time limits by urgency at a tier for a procedure.
+    def limits(self, tier: Tier, procedure: Procedure) -> Mapping[Urgency, Deadline]:
+        """The due time by urgency at a tier for a procedure, as functions of the routing's time.
 
-        A deliberation's at least ``deliberation_limit``, a referral's at most
-        ``referral_limit``, an emergency's ``emergency_limit``.
+        A deliberation's at least ``deliberation_limit`` away, a referral's at
+        most ``referral_limit``, an emergency's ``emergency_limit`` at any tier.
         """
         limits = self.time_limits.get((tier, procedure))
         if limits is None:
             policy = self.policy
-            made: dict[Urgency, dt.timedelta] = {}
-            for urgency, base in policy.time_limits[tier].items():
-                if procedure is Procedure.DELIBERATION:
-                    made[urgency] = max(policy.deliberation_limit, base)
-                elif procedure is Procedure.REFERRAL:
-                    made[urgency] = min(policy.referral_limit, base)
-                elif procedure is Procedure.EMERGENCY:
-                    made[urgency] = policy.emergency_limit
-                else:
-                    made[urgency] = base
-            limits = self.time_limits[tier, procedure] = made
+            limits = self.time_limits[tier, procedure] = {
+                urgency: _deadline(policy, limit, procedure)
+                for urgency, limit in policy.time_limits[tier].items()
+            }
         return limits
 
     def supervisor(
@@ -479,6 +473,44 @@ class Tables:
 # The tables used last: route() and escalate() mostly ask for the same pair
 # again, and this spares them the look-up on the structure.
 _LAST: list[Tables] = []
+
+
+def _deadline(policy: Policy, limit: TimeLimit, procedure: Procedure) -> Deadline:
+    """The due time of a routing made at a moment, for a tier's limit and a procedure."""
+    if procedure is Procedure.EMERGENCY:
+        return _counted(policy, policy.emergency_limit)
+    due = _counted(policy, limit)
+    if procedure is Procedure.DELIBERATION:
+        floor = _counted(policy, policy.deliberation_limit)
+        return lambda at: max(due(at), floor(at))
+    if procedure is Procedure.REFERRAL:
+        cap = _counted(policy, policy.referral_limit)
+        return lambda at: min(due(at), cap(at))
+    return due
+
+
+def _counted(policy: Policy, limit: TimeLimit) -> Deadline:
+    """``policy.deadline`` for one limit, with the answers that depend on the day kept."""
+    elapsed = limit.elapsed
+    if elapsed is not None:
+        # Most limits run round the clock: a plain addition, for naive times.
+        return lambda at: at + elapsed if at.tzinfo is None else policy.deadline(at, limit)
+    if limit.unit is not LimitUnit.WORKING_DAYS:
+        return lambda at: policy.deadline(at, limit)
+    # Working days end at the close of a day that depends only on the day a
+    # naive time falls on: one look-up per day rather than a walk on the calendar.
+    by_day: dict[dt.date, dt.datetime] = {}
+
+    def due(at: dt.datetime) -> dt.datetime:
+        if at.tzinfo is not None:
+            return policy.deadline(at, limit)
+        day = at.date()
+        found = by_day.get(day)
+        if found is None:
+            found = by_day[day] = policy.deadline(at, limit)
+        return found
+
+    return due
 
 
 def tables_for(structure: Structure, policy: Policy, *, share: bool = True) -> Tables:
