@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 
 import govmodel
 from govmodel import (
-    DEFAULT_POLICY,
     Accepted,
     Case,
     Category,
