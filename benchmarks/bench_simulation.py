@@ -156,8 +156,9 @@ class SimPyModel:
                     continue
                 yield request
             z = self.draws.normal()
-            duration = int(math.exp(self.log_mean[routing.tier] + self.scenario.handling_sigma * z)
-                           * _HOUR_US)
+            duration = int(
+                math.exp(self.log_mean[routing.tier] + self.scenario.handling_sigma * z) * _HOUR_US
+            )
             done = env.timeout(duration)
             if due_pending:
                 yield done | due
@@ -367,8 +368,7 @@ def profile_models(
         f"simpy {theirs_total:.2f} s); inclusive seconds unless marked:"
     )
     print(
-        f"{'':<46}{'govmodel calls':>15}{'s':>7}{'share':>6}"
-        f"{'simpy calls':>13}{'s':>7}{'share':>6}"
+        f"{'':<46}{'govmodel calls':>15}{'s':>7}{'share':>6}{'simpy calls':>13}{'s':>7}{'share':>6}"
     )
     for (label, calls, seconds), (_, their_calls, their_s) in zip(
         _shares(ours, ours_total), _shares(theirs, theirs_total), strict=True

@@ -37,8 +37,7 @@ def test_submodule_names_are_not_rebound(package: ModuleType) -> None:
     for name in _submodules(package):
         module = importlib.import_module(f"{package.__name__}.{name}")
         assert getattr(package, name) is module, (
-            f"{package.__name__}.{name}: expected the module, found "
-            f"{getattr(package, name)!r}"
+            f"{package.__name__}.{name}: expected the module, found {getattr(package, name)!r}"
         )
 
 

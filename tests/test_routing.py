@@ -11,6 +11,7 @@ import govmodel
 from govmodel import (
     DEFAULT_POLICY,
     Body,
+    BodyKind,
     Case,
     Category,
     Channel,
@@ -24,6 +25,7 @@ from govmodel import (
     Structure,
     Tier,
     UnknownNodeError,
+    Urgency,
     examples,
     ladder,
     presence,
@@ -40,15 +42,44 @@ def case_at(place: str, category: Category, scope: Scope = Scope.BUILDING, **kw:
     return Case(id="c", category=category, place=place, reported_at=T, scope=scope, **kw)  # type: ignore[arg-type]
 
 
-def actor_domains(s: Structure, actor: str, routing: Routing, policy: Policy) -> frozenset[Domain]:
-    """The domains an actor of a routing holds under a policy."""
+def actor_domains(
+    s: Structure, actor: str, routing: Routing, policy: Policy, place: str | None = None
+) -> frozenset[Domain]:
+    """The domains an actor of a routing holds under a policy, at ``place``.
+
+    Where no property company serves the place's compound, its self-management committee
+    organises repairs, else the residents' committee stands in; a body organising an
+    owners' decision holds it.
+    """
     record = s.node(actor)
     if isinstance(record, Post):
         return policy.role_domains.get(record.role, frozenset())
     if isinstance(record, Body):
-        if record.domains is not None:
-            return frozenset(record.domains)
-        return policy.body_domains.get(record.kind, frozenset())
+        held = (
+            frozenset(record.domains)
+            if record.domains is not None
+            else policy.body_domains.get(record.kind, frozenset())
+        )
+        compound = s.enclosing(place, "compound") if place is not None else None
+        if compound is not None:
+            own = (*s.serving(compound.id), *s.answering_for(compound.id))
+            kinds = {b.kind for b in own}
+            if BodyKind.PROPERTY_COMPANY not in kinds and (
+                record.kind is BodyKind.SELF_MANAGEMENT_COMMITTEE
+                or (
+                    record.kind is BodyKind.RESIDENTS_COMMITTEE
+                    and BodyKind.SELF_MANAGEMENT_COMMITTEE not in kinds
+                )
+            ):
+                held |= {Domain.PROPERTY_SERVICE}
+        organisers = (BodyKind.RESIDENTS_COMMITTEE, BodyKind.SELF_MANAGEMENT_COMMITTEE)
+        if routing.rule is not None and (
+            routing.handler == actor
+            or actor in routing.co_handlers[:1]
+            or record.kind in organisers
+        ):
+            held |= {Domain.OWNERS_DECISION}
+        return held
     if isinstance(record, Meeting):
         # A standing joint meeting settles residents' common affairs (难事联办);
         # the forum of a consultation stands for the households' decision.
@@ -79,11 +110,14 @@ class TestRouteProperties:
         """No tier below the chosen one reaches the scope and holds the required domains.
 
         Who is present at each tier comes from the reference rules, not from the tables
-        route itself reads.
+        route itself reads. An emergency that a department holds part of is dispatched to
+        it whatever the grid tiers hold (接诉即办).
         """
         s, case = pair
         r = route(s, case)
         need = required_domains(case)
+        if r.procedure is Procedure.EMERGENCY and r.summoned:
+            return
         for p in reference.presence(s, case.place, at=case.reported_at.date()):
             if p.tier >= r.tier or p.tier in (Tier.WHISTLE, Tier.STREET):
                 continue
@@ -100,7 +134,7 @@ class TestRouteProperties:
         held: set[Domain] = set()
         for actor in r.actors:
             assert actor in present, (actor, r)
-            held |= actor_domains(s, actor, r, DEFAULT_POLICY)
+            held |= actor_domains(s, actor, r, DEFAULT_POLICY, case.place)
         if r.rule == "consultation" and r.forum is not None:
             held.add(Domain.OWNERS_DECISION)  # the households decide, consulted in the forum
         if r.handler is not None:
@@ -115,6 +149,11 @@ class TestRouteProperties:
         if r.procedure is Procedure.DELIBERATION:
             floor = DEFAULT_POLICY.deadline(case.reported_at, DEFAULT_POLICY.deliberation_limit)
             due = max(due, floor)
+        elif r.procedure is Procedure.REFERRAL:
+            cap = DEFAULT_POLICY.deadline(case.reported_at, DEFAULT_POLICY.referral_limit)
+            due = min(due, cap)
+        elif r.procedure is Procedure.EMERGENCY:
+            due = DEFAULT_POLICY.deadline(case.reported_at, DEFAULT_POLICY.emergency_limit)
         assert r.due == due
         if case.receiver is not None:
             assert r.owner == case.receiver
@@ -122,9 +161,12 @@ class TestRouteProperties:
 
     @given(structures_with_cases())
     def test_beyond_goes_to_street(self, pair: tuple[Structure, Case]) -> None:
-        """A matter reaching beyond the community goes to the street office."""
+        """A matter reaching beyond the community goes to the street office.
+
+        Not an emergency: that is dispatched to the departments whatever its scope.
+        """
         s, case = pair
-        r = route(s, attrs.evolve(case, scope=Scope.BEYOND))
+        r = route(s, attrs.evolve(case, scope=Scope.BEYOND, urgency=Urgency.ROUTINE))
         assert r.tier is Tier.STREET
         assert r.handler == "so:s"
 

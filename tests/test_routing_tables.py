@@ -184,13 +184,18 @@ ALIKE = street_of_alike_buildings(12)
 
 class TestShapes:
     def test_alike_buildings_share_a_shape(self) -> None:
-        """Buildings that differ only in ids share one shape; each keeps its own ids."""
+        """Buildings of one compound share the part above their micro-grid; each keeps its ids.
+
+        The compound tier names every micro-grid post of the compound, so the buildings of
+        one compound differ in which of those posts is theirs, not only in ids.
+        """
         s = copy(ALIKE)
         for i in range(12):
             route(s, Case(id="c", category=Category.NOISE, place=f"building:{i}", reported_at=T))
         index = tables_for(s, DEFAULT_POLICY)
         tables = [index.places[f"building:{i}"] for i in range(12)]
-        assert len({id(t.shape) for t in tables}) == 1
+        assert len({id(t.second) for t in tables}) == 1
+        assert all(t.first.ids == (f"grid:{i}",) for i, t in enumerate(tables))
         assert len({t.ids for t in tables}) == 12
         assert index.place("unit:5-1") is tables[5]
 

@@ -297,16 +297,17 @@ class TestChengxi:
     def test_dispute_goes_up_to_the_community(self) -> None:
         """A dispute the compound cannot settle reaches the community (调解矛盾纠纷11起).
 
-        First the compound grid leader, a two-committee member (两委成员兼任网格长)
-        with the property company; overdue, it escalates to the community grid
-        leader, the party secretary who heads the chamber (社区党委为龙头).
+        First the compound grid's worker who took it (grid worker and grid leader
+        hold as much; the order of precedence puts the worker first) with the
+        property company; overdue, it escalates to the community grid leader, the
+        party secretary who heads the chamber (社区党委为龙头).
         """
         story = chengxi.chamber_dispute()
         first, second = story.routings
         assert (first.tier, first.procedure, first.handler) == (
             Tier.COMPOUND,
             Procedure.TRANSFER,
-            "post:grid-a-leader",
+            "post:grid-a-worker",
         )
         assert first.co_handlers == ("pm:a",)
         assert (second.tier, second.handler) == (Tier.COMMUNITY, "post:grid-chengxi-leader")

@@ -224,7 +224,8 @@ class Routing:
     tier
         Where the case is handled.
     procedure
-        How: on the spot, transfer, mediation, deliberation or whistle.
+        How: on the spot, transfer, mediation, deliberation, whistle,
+        emergency or referral.
     handler
         The post or body that handles it (``None`` only at street tier in a
         structure without a street office).
@@ -249,6 +250,10 @@ class Routing:
         The standing meeting that deliberates, when there is one.
     rule
         For deliberations: ``"civil_code_278"`` or ``"consultation"``.
+    supervisor
+        The body that supervises the handler (the owners' committee over the
+        property company, else the self-management committee, else the
+        residents' committee) and confirms the fix at the return visit.
 
     Examples
     --------
@@ -272,6 +277,7 @@ class Routing:
     domains: tuple[Domain, ...] = attrs.field(default=(), converter=list_to_tuple)
     forum: str | None = None
     rule: str | None = None
+    supervisor: str | None = None
 
     @property
     def actors(self) -> tuple[str, ...]:

@@ -386,6 +386,8 @@ class Procedure(StrEnum):
     MEDIATION = "mediation"  # 调解室
     DELIBERATION = "deliberation"  # 调研—座谈—征询, Civil Code art. 278
     WHISTLE = "whistle"  # 红色吹哨单: 街乡吹哨、部门报到
+    EMERGENCY = "emergency"  # 接诉即办: straight to 110/119/120, the grid worker at once
+    REFERRAL = "referral"  # 转办 / 派单: one department handles, the first contact follows up
 
 
 class Status(StrEnum):

@@ -269,7 +269,10 @@ def _community(
             id=community,
             kind=PlaceKind.COMMUNITY,
             parent=street,
-            households=draw(st.none() | st.integers(0, 20_000)),
+            # At least what its compounds can count (validation: place.households-exceed).
+            households=draw(
+                st.none() | st.integers(max_compounds * 5_000, 20_000 + max_compounds * 5_000)
+            ),
             **b.names(),
         )
     )

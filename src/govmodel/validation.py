@@ -23,7 +23,17 @@ from enum import StrEnum
 import attrs
 
 from govmodel._gc import paused
-from govmodel.model import Appointment, Body, BodyKind, GridLevel, Place, PlaceKind, TieKind
+from govmodel.model import (
+    Appointment,
+    Body,
+    BodyKind,
+    Domain,
+    GridLevel,
+    Place,
+    PlaceKind,
+    TieKind,
+    Tier,
+)
 from govmodel.structure import Structure
 
 __all__ = ["Severity", "Violation", "locate", "validate"]
@@ -143,7 +153,9 @@ def validate(structure: Structure) -> tuple[Violation, ...]:
     committee, is a warning; a property company serves at least one compound;
     a post is never held by more people at once than it has seats; ties and
     meetings refer to the right kinds of body; a body that no party
-    organisation leads or is embedded in is a warning.
+    organisation leads or is embedded in is a warning; so are children whose
+    households add up to more than their parent's, and a compound where
+    nobody below the street can act on some categories of request.
 
     Examples
     --------
@@ -166,8 +178,80 @@ def validate(structure: Structure) -> tuple[Violation, ...]:
             *_posts(structure),
             *_ties(structure, bodies),
             *_meetings(structure, bodies),
+            *_households(structure, places),
+            *_street_only(structure, places),
         ]
     return tuple(sorted(found, key=lambda v: v.severity is not Severity.ERROR))
+
+
+def _households(s: Structure, places: dict[str, Place]) -> Iterator[Violation]:
+    """Children whose household counts add up to more than their parent's."""
+    counted: dict[str, list[Place]] = defaultdict(list)
+    for place in places.values():
+        if place.parent is not None and place.households is not None:
+            counted[place.parent].append(place)
+    for parent_id, children in counted.items():
+        parent = places[parent_id]
+        total = sum(child.households or 0 for child in children)
+        if parent.households is not None and total > parent.households:
+            yield _warning(
+                "place.households-exceed",
+                f'the places inside {parent.kind.value} "{parent.id}" count {total} households; '
+                f"expected at most its own {parent.households}",
+                parent.id,
+                *(child.id for child in children),
+            )
+
+
+# The domains a compound and its community settle themselves (小事不出楼栋、大事不出社区);
+# the others belong to departments or to a mediation room, which a spec may leave out.
+_COMMUNITY_MATTERS = frozenset(
+    {
+        Domain.PROPERTY_SERVICE,
+        Domain.NEIGHBOUR_DISPUTE,
+        Domain.RESIDENT_AFFAIRS,
+        Domain.SUPERVISION,
+        Domain.OWNERS_DECISION,
+    }
+)
+
+
+def _street_only(s: Structure, places: dict[str, Place]) -> Iterator[Violation]:
+    """Compounds where only the street can act on some community matters.
+
+    The categories whose default domains are all community matters (property service,
+    neighbour disputes, resident affairs, supervision, owners' decisions), and that no one
+    below the street holds at the compound: what routing sees there under the default
+    policy, on the day the last appointment starts.
+    """
+    # Imported here: the rules sit above the spec layer that loads and validates.
+    from govmodel.rules.policy import DEFAULT_POLICY
+    from govmodel.rules.routing import Tables, presence_in
+
+    compounds = [p for p in places.values() if p.kind is PlaceKind.COMPOUND and p.residential]
+    if not compounds:
+        return
+    day = max((a.start for a in s.appointments()), default=dt.date(2000, 1, 1))
+    # Tables of validation's own: the structure keeps none from a validation.
+    tables = Tables(s, DEFAULT_POLICY)
+    for compound in compounds:
+        held: set[Domain] = set()
+        for tier in presence_in(tables, compound.id, day):
+            if tier.tier is not Tier.STREET:
+                held |= tier.domains
+        missing = [
+            category.value
+            for category, domains in DEFAULT_POLICY.category_domains.items()
+            if domains <= _COMMUNITY_MATTERS and not domains <= held
+        ]
+        if missing:
+            yield _warning(
+                "compound.street-only",
+                f'compound "{compound.id}": nobody below the street can act on '
+                f"{', '.join(missing)}; expected someone in the compound, the community or "
+                "a department to hold their domains",
+                compound.id,
+            )
 
 
 def _error(code: str, message: str, *nodes: str, record: str | None = None) -> Violation:

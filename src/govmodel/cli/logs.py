@@ -219,6 +219,7 @@ def _reference_problems(
         named += [(f"co_handlers[{i}]", a) for i, a in enumerate(routing.co_handlers)]
         named += [(f"summoned[{i}]", a) for i, a in enumerate(routing.summoned)]
         named.append(("convener", routing.convener))
+        named.append(("supervisor", routing.supervisor))
         for field, actor in named:
             found.append((f".routing.{field}", _unknown(structure, actor, _ACTOR_KINDS, "actor")))
     for suffix, message in found:

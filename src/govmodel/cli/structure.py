@@ -365,6 +365,7 @@ def route_command(args: argparse.Namespace, *, out: TextIO) -> int:
                 "domains": [d.value for d in routing.domains],
                 "forum": routing.forum,
                 "rule": routing.rule,
+                "supervisor": routing.supervisor,
                 "reason": routing.reason,
             },
             "ladder": [
@@ -394,6 +395,7 @@ def route_command(args: argparse.Namespace, *, out: TextIO) -> int:
         ("convener", routing.convener),
         ("forum", routing.forum),
         ("rule", routing.rule),
+        ("supervisor", routing.supervisor),
     ):
         if value:
             print(f"  {label + ':':<11} {value}", file=out)

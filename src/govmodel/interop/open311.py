@@ -155,6 +155,7 @@ class NoteAttributes(TypedDict, total=False):
     ladder: list[str]
     forum: str
     rule: str
+    supervisor: str
     satisfied: bool
     found: list[str]
     domains: list[str]
@@ -194,6 +195,7 @@ class ExtendedAttributes(TypedDict, total=False):
     summoned: list[str]
     convener: str
     owner: str
+    supervisor: str
     overdue: bool
     revisit: str
 
@@ -467,6 +469,10 @@ def _note(
             details["forum"] = routing.forum
         if routing.rule is not None:
             details["rule"] = routing.rule
+        if routing.supervisor is not None and _shown(
+            structure, routing.supervisor, personal=personal
+        ):
+            details["supervisor"] = routing.supervisor
         if routing.reason:
             details["reason"] = routing.reason
     elif isinstance(event, Accepted):
@@ -528,6 +534,8 @@ def _routing_attributes(
         attributes["convener"] = routing.convener
     if routing.owner is not None and _shown(structure, routing.owner, personal=personal):
         attributes["owner"] = routing.owner
+    if routing.supervisor is not None and _shown(structure, routing.supervisor, personal=personal):
+        attributes["supervisor"] = routing.supervisor
 
 
 def _fold(events: Sequence[CaseEvent], policy: Policy) -> list[CaseState]:
@@ -876,6 +884,7 @@ _STATE_EXTENSIONS = frozenset(
         "summoned",
         "convener",
         "owner",
+        "supervisor",
         "overdue",
         "revisit",
     }
@@ -1253,6 +1262,7 @@ def _note_event(
             domains=domains("domains"),
             forum=_text(details, "forum", here),
             rule=_text(details, "rule", here),
+            supervisor=_text(details, "supervisor", here),
         )
         return Routed(case_id=case.id, at=at, routing=routing)
     if summary == "accepted":

@@ -13,7 +13,11 @@
    before this case (escalated once, beyond its first routing).
 
 For 2–4 the case moves to the lowest tier above its current one that can
-settle it; the street office is the last resort. Escalation never lowers the
+settle it; the street office is the last resort. A referral becomes a whistle
+order at its own tier (a matter that recurs or runs overdue after a referral),
+and an emergency goes straight to the street, never tier by tier; an emergency
+that nobody reported on the spot for within ``policy.emergency_report_limit``
+of its report counts as overdue. Escalation never lowers the
 tier, and from any routing it reaches ``street`` in at most ``len(ladder)``
 steps; at ``street`` it returns ``None``. The first contact stays the owner
 (首接负责制).
@@ -41,7 +45,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from govmodel.cases import Case, CaseState, Routing
-from govmodel.model import Status, Tier
+from govmodel.model import Procedure, Status, Tier
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.rules.routing import domains_of, reroute, tables_for
 from govmodel.structure import Structure
@@ -154,14 +158,32 @@ def escalate(
         )
     if routing.tier is Tier.STREET:
         return None
+    procedure = routing.procedure
     if state.status is Status.REOPENED:
         note = f"reopened ({state.reopen_reason}); " if state.reopen_reason else "reopened; "
     elif _after(now, routing.due, policy):
         note = f"overdue since {routing.due.isoformat(sep=' ', timespec='minutes')}; "
+    elif (
+        procedure is Procedure.EMERGENCY
+        and state.accepted_at is None
+        and _after(
+            now,
+            report_by := policy.deadline(case.reported_at, policy.emergency_report_limit),
+            policy,
+        )
+    ):
+        note = f"nobody on the spot since {report_by.isoformat(sep=' ', timespec='minutes')}; "
     else:
         count = recurrences(case, recent, policy=policy) if len(state.routings) == 1 else 0
         if count < policy.recurrence_threshold:
             return None
         days = policy.recurrence_window.days
         note = f"reported {count} times before in {days} days at this place; "
-    return reroute(tables, case, need, min_tier=_NEXT[routing.tier], at=now, owner=owner, note=note)
+    # An emergency goes straight to the street; a referral becomes a whistle order.
+    if procedure is Procedure.EMERGENCY:
+        start = Tier.STREET
+    elif procedure is Procedure.REFERRAL:
+        start = Tier.WHISTLE
+    else:
+        start = _NEXT[routing.tier]
+    return reroute(tables, case, need, min_tier=start, at=now, owner=owner, note=note)

@@ -205,6 +205,18 @@ def _deliberation_limit(value: TimeLimit | dt.timedelta) -> TimeLimit:
     return _named_limit("deliberation_limit", value)
 
 
+def _emergency_limit(value: TimeLimit | dt.timedelta) -> TimeLimit:
+    return _named_limit("emergency_limit", value)
+
+
+def _emergency_report_limit(value: TimeLimit | dt.timedelta) -> TimeLimit:
+    return _named_limit("emergency_report_limit", value)
+
+
+def _referral_limit(value: TimeLimit | dt.timedelta) -> TimeLimit:
+    return _named_limit("referral_limit", value)
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class Policy:
     """Every tunable of the routing, escalation and lifecycle rules.
@@ -234,6 +246,16 @@ class Policy:
         (难事联办): residents' common affairs, by default.
     deliberation_limit
         How long owners' deliberations may take (调研—座谈—征询), at least.
+    emergency_limit
+        When an emergency must have its feedback: the due time of an
+        ``emergency`` routing, whatever its tier.
+    emergency_report_limit
+        How soon the dispatched department or service must report on the spot
+        (accept the case); an emergency not accepted by then goes to the street.
+    referral_limit
+        How long a ``referral`` to one department may run (its due time is at
+        most the whistle tier's for the urgency); past it, it becomes a whistle
+        order.
     calendar
         The working calendar that limits in working days and hours count on.
     time_zone
@@ -265,6 +287,15 @@ class Policy:
     )
     deliberation_limit: TimeLimit = attrs.field(
         default=TimeLimit(60, LimitUnit.DAYS), converter=_deliberation_limit
+    )
+    emergency_limit: TimeLimit = attrs.field(
+        default=TimeLimit(2, LimitUnit.HOURS), converter=_emergency_limit
+    )
+    emergency_report_limit: TimeLimit = attrs.field(
+        default=TimeLimit(0.5, LimitUnit.HOURS), converter=_emergency_report_limit
+    )
+    referral_limit: TimeLimit = attrs.field(
+        default=TimeLimit(7, LimitUnit.WORKING_DAYS), converter=_referral_limit
     )
     calendar: Calendar = CHINA_CALENDAR
     time_zone: dt.tzinfo = attrs.field(default=_SHANGHAI, converter=_zone)
@@ -411,6 +442,17 @@ DEFAULT_POLICY = Policy(
     # held 28 meetings for 18 problems; Lianhua's elevators took months); they
     # run over holidays, so calendar days.
     deliberation_limit=TimeLimit(60, LimitUnit.DAYS),
+    # Beijing 12345 practice (接诉即办): a request that threatens life or property
+    # gets its feedback within 2 hours, round the clock; emergencies proper go
+    # straight to 110 / 119 / 120, and the grid worker goes at once.
+    emergency_limit=TimeLimit(2, LimitUnit.HOURS),
+    # 吹哨报到 (Pinggu 2017, Beijing 2018): summoned departments report on the
+    # spot within about 30 minutes.
+    emergency_report_limit=TimeLimit(0.5, LimitUnit.HOURS),
+    # Beijing 12345 practice: general matters are answered in about 7 working
+    # days (complex ones in 15). A referral (转办 / 派单) running longer is a
+    # long-running matter, which seed 002 sends to a red whistle order.
+    referral_limit=TimeLimit(7, LimitUnit.WORKING_DAYS),
     # The State Council's notices (调休) with a Monday-to-Friday week and the
     # 09:00-17:00 office day; see govmodel.rules.calendar.
     calendar=CHINA_CALENDAR,
@@ -436,6 +478,12 @@ _TOP = (
     "meeting_domains",
     "deliberation_limit",
     "deliberation_limit_days",
+    "emergency_limit",
+    "emergency_limit_hours",
+    "emergency_report_limit",
+    "emergency_report_limit_minutes",
+    "referral_limit",
+    "referral_limit_working_days",
     "calendar",
     "time_zone",
 )
@@ -454,7 +502,10 @@ def load_policy(
     ``recurrence_window_days``, ``recurrence_threshold``, ``require_revisit``,
     ``meeting_domains``, ``deliberation_limit`` or ``deliberation_limit_days``,
     ``calendar`` (``weekend``, ``holidays``, ``workdays``, ``hours``,
-    ``years``, ``strict``, ``name``) and ``time_zone``. Every problem is
+    ``years``, ``strict``, ``name``), ``time_zone``, ``emergency_limit`` or
+    ``emergency_limit_hours``, ``emergency_report_limit`` or
+    ``emergency_report_limit_minutes``, ``referral_limit`` or
+    ``referral_limit_working_days``. Every problem is
     reported at once in a :class:`govmodel.SpecError`; ``docs/policy.md``
     describes each key.
 
@@ -544,16 +595,32 @@ def load_policy(
     for key, field, unit in (
         ("response_limit_hours", "response_limit", LimitUnit.HOURS),
         ("deliberation_limit_days", "deliberation_limit", LimitUnit.DAYS),
+        ("emergency_limit_hours", "emergency_limit", LimitUnit.HOURS),
+        ("referral_limit_working_days", "referral_limit", LimitUnit.WORKING_DAYS),
     ):
         if key in data:
             value = _positive_number(data[key], key, problems)
             if value is not None:
-                changes[field] = TimeLimit(value, unit)
-    for field in ("response_limit", "deliberation_limit"):
+                try:
+                    changes[field] = TimeLimit(value, unit)
+                except ValueError as err:
+                    problems.append(SpecProblem(key, "invalid-value", str(err)))
+    for field in (
+        "response_limit",
+        "deliberation_limit",
+        "emergency_limit",
+        "emergency_report_limit",
+        "referral_limit",
+    ):
         if field in data:
             limit = _time_limit(data[field], field, problems)
             if limit is not None:
                 changes[field] = limit
+    if "emergency_report_limit_minutes" in data:
+        key = "emergency_report_limit_minutes"
+        minutes = _positive_number(data[key], key, problems)
+        if minutes is not None:
+            changes["emergency_report_limit"] = TimeLimit(minutes / 60, LimitUnit.HOURS)
     if "recurrence_window_days" in data:
         value = _positive_number(data["recurrence_window_days"], "recurrence_window_days", problems)
         if value is not None:

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeVar
 
 import attrs
 
@@ -69,26 +70,24 @@ from govmodel.model import (
     PlaceKind,
     Post,
     Procedure,
-    Role,
     Scope,
     Status,
     TieKind,
     Tier,
+    Urgency,
 )
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
+from govmodel.rules.precedence import ROLE_ORDER, precedence
 from govmodel.rules.routing import Presence
 from govmodel.structure import Structure
 
 __all__ = ["escalate", "presence", "route"]
 
-# The grid posts that may own a case without a first contact, in order of preference.
-_OWNER_ROLES = (
-    Role.MICRO_GRID_WORKER,
-    Role.GRID_WORKER,
-    Role.BUILDING_GROUP_LEADER,
-    Role.PARTY_SECOND_LEADER,
-    Role.GRID_LEADER,
-)
+_Node = TypeVar("_Node", Post, Body, Meeting, Grid)
+
+# The grid posts that may own a case without a first contact, in order of preference:
+# the first five of the order of precedence.
+_OWNER_ROLES = ROLE_ORDER[:5]
 _DEPARTMENT_KINDS = (BodyKind.DEPARTMENT, BodyKind.PARTNER_UNIT)
 _PARTY_KINDS = (BodyKind.PARTY_COMMITTEE, BodyKind.PARTY_BRANCH)
 _LABEL = {Tier.MICRO_GRID: "micro-grid", Tier.COMPOUND: "compound", Tier.COMMUNITY: "community"}
@@ -145,6 +144,9 @@ class _Ladder:
     street: _Tier
     convener: str | None  # the party organisation that answers for the community
     grid_owner: str | None  # who owns a case that has no first contact
+    local_bodies: tuple[str, ...] = ()  # the compound's own bodies and the community's
+    company: str | None = None  # the compound's property company
+    fallback_supervisor: str | None = None  # who supervises it without a supervises tie
 
     @property
     def tiers(self) -> tuple[Tier, ...]:
@@ -152,25 +154,40 @@ class _Ladder:
         return (*(t.tier for t in self.grid_tiers), *whistle, Tier.STREET)
 
 
+def _ordered(nodes: Iterable[_Node]) -> list[_Node]:
+    """Posts, bodies or meetings in the order of precedence (rank, then id), each once.
+
+    Never in the order of the spec's lists: a shuffled spec routes alike.
+    """
+    unique = {node.id: node for node in nodes}
+    return sorted(unique.values(), key=precedence)
+
+
 def _is_held(structure: Structure, post: Post, day: dt.date) -> bool:
     """A post is present only on the days someone holds it."""
     return bool(structure.holders(post.id, at=day))
 
 
-def _post_actors(structure: Structure, owner_id: str, day: dt.date, policy: Policy) -> list[_Actor]:
-    """The posts of a grid or body held on the day, with their role's domains."""
+def _post_actors(
+    structure: Structure, owners: Iterable[str], day: dt.date, policy: Policy
+) -> list[_Actor]:
+    """The posts of some grids or bodies held on the day, with their role's domains."""
+    posts = _ordered(post for owner in owners for post in structure.posts_in(owner))
     return [
         _Actor(post.id, policy.role_domains.get(post.role, _NOTHING))
-        for post in structure.posts_in(owner_id)
+        for post in posts
         if _is_held(structure, post, day)
     ]
 
 
-def _body_actor(body: Body, policy: Policy) -> _Actor:
-    """A body holds the domains its record declares, else those of its kind."""
+def _body_actor(body: Body, policy: Policy, *, also: frozenset[Domain] = _NOTHING) -> _Actor:
+    """A body holds the domains its record declares, else those of its kind.
+
+    ``also``: what it holds where it stands in for someone missing.
+    """
     if body.domains is not None:
-        return _Actor(body.id, frozenset(body.domains))
-    return _Actor(body.id, policy.body_domains.get(body.kind, _NOTHING))
+        return _Actor(body.id, frozenset(body.domains) | also)
+    return _Actor(body.id, policy.body_domains.get(body.kind, _NOTHING) | also)
 
 
 def _meeting_actor(meeting: Meeting, policy: Policy, *, consults: bool = False) -> _Actor:
@@ -190,73 +207,117 @@ def _each_once(actors: Iterable[_Actor]) -> tuple[_Actor, ...]:
     return tuple(seen.values())
 
 
-def _own_bodies(structure: Structure, compound: Place) -> tuple[Body, ...]:
-    """The bodies of a compound: those serving it by contract, then those answering for it."""
-    return (*structure.serving(compound.id), *structure.answering_for(compound.id))
+def _own_bodies(structure: Structure, compound: Place) -> list[Body]:
+    """The bodies of a compound: those serving it by contract or answering for it."""
+    return _ordered((*structure.serving(compound.id), *structure.answering_for(compound.id)))
 
 
 def _first_of_kind(bodies: Iterable[Body], kind: BodyKind) -> Body | None:
-    return next((b for b in bodies if b.kind is kind), None)
+    """The first body of ``kind`` in the order of precedence."""
+    return next((b for b in _ordered(bodies) if b.kind is kind), None)
 
 
-def _meetings_with(structure: Structure, body_id: str) -> Iterator[Meeting]:
-    """The standing meetings a body convenes or sits in, in spec order."""
-    for meeting in structure.meetings():
-        if body_id == meeting.convener or body_id in meeting.members:
-            yield meeting
+def _meetings_with(structure: Structure, body_id: str) -> list[Meeting]:
+    """The standing meetings a body convenes or sits in, by id."""
+    return _ordered(
+        meeting
+        for meeting in structure.meetings()
+        if body_id == meeting.convener or body_id in meeting.members
+    )
 
 
 def _leader_of(structure: Structure, body_id: str) -> str | None:
-    """The first organisation that leads the body or is embedded in it (spec order)."""
-    for tie in structure.ties_of(body_id):
-        if tie.kind in (TieKind.LEADS, TieKind.EMBEDDED_IN) and tie.target == body_id:
-            return tie.source
-    return None
+    """The organisation that leads the body or is embedded in it (the first in precedence)."""
+    leaders = [
+        structure.body(tie.source)
+        for tie in structure.ties_of(body_id)
+        if tie.kind in (TieKind.LEADS, TieKind.EMBEDDED_IN) and tie.target == body_id
+    ]
+    return _ordered(leaders)[0].id if leaders else None
+
+
+def _supervisors_of(structure: Structure, body_id: str) -> list[str]:
+    """The bodies that a ``supervises`` tie names over ``body_id``, in precedence."""
+    return [
+        body.id
+        for body in _ordered(
+            structure.body(tie.source)
+            for tie in structure.ties_of(body_id, kind=TieKind.SUPERVISES)
+            if tie.target == body_id
+        )
+    ]
 
 
 def _consultation_forum(
-    structure: Structure, compound: Place, own: Sequence[str], *, at_compound: bool
+    structure: Structure, compound: Place, own: Sequence[Body], *, at_compound: bool
 ) -> Meeting | None:
     """The standing meeting that consults a compound's households (征询).
 
-    The first that one of the compound's own bodies sits in, held for the compound itself
-    (compound tier) or for a wider area (community tier).
+    The first (by id) that the first of the compound's own bodies sitting in one sits in,
+    held for the compound itself (compound tier) or for a wider area (community tier).
     """
-    for body_id in own:
-        for meeting in _meetings_with(structure, body_id):
+    for body in own:
+        for meeting in _meetings_with(structure, body.id):
             if (meeting.place == compound.id) is at_compound:
                 return meeting
     return None
 
 
-def _consultation(forum: Meeting, smc: Body | None, own: Sequence[str]) -> _Deliberation:
+def _consultation(forum: Meeting, smc: Body | None, own: Sequence[Body]) -> _Deliberation:
     """A consultation through ``forum``, and who organises it.
 
     The self-management committee organises it where there is one, otherwise whoever
     convenes the forum. The compound's bodies in the forum help.
     """
     handler = smc.id if smc is not None else forum.convener
-    helpers = tuple(m for m in forum.members if m in own and m != handler)
+    helpers = tuple(b.id for b in own if b.id in forum.members and b.id != handler)
     return _Deliberation(handler, _CONSULTATION, forum.id, forum.convener, helpers)
+
+
+def _has_company(bodies: Iterable[Body]) -> bool:
+    return any(b.kind is BodyKind.PROPERTY_COMPANY for b in bodies)
+
+
+def _micro_grids_of(structure: Structure, compound: Place) -> list[Grid]:
+    """The micro-grids covering the compound or places inside it."""
+    grids: list[Grid] = []
+    places = [compound]
+    while places:
+        place = places.pop()
+        places.extend(structure.children(place.id))
+        grids += [
+            grid
+            for grid in structure.grid_chain(place.id)
+            if grid.level is GridLevel.MICRO and place.id in grid.covers
+        ]
+    return _ordered(grids)
 
 
 def _micro_grid_tier(structure: Structure, grid: Grid, day: dt.date, policy: Policy) -> _Tier:
     """The posts of the micro-grid; it reaches a compound when it covers a whole one."""
     covers_compound = any(structure.place(p).kind is PlaceKind.COMPOUND for p in grid.covers)
     reach = Scope.COMPOUND if covers_compound else Scope.BUILDING
-    actors = _post_actors(structure, grid.id, day, policy)
+    actors = _post_actors(structure, [grid.id], day, policy)
     return _Tier(Tier.MICRO_GRID, reach, grid.id, _each_once(actors))
 
 
 def _compound_tier(
     structure: Structure, compound: Place, grid: Grid | None, day: dt.date, policy: Policy
 ) -> _Tier:
-    """The compound grid's posts, the compound's bodies, and its standing meetings."""
-    actors = _post_actors(structure, grid.id, day, policy) if grid is not None else []
+    """The compound tier: the same actors for the compound and every place inside it.
+
+    In order: the compound grid's posts; the compound's bodies; its standing meetings; the
+    posts of every micro-grid of the compound.
+    """
+    actors = _post_actors(structure, [grid.id], day, policy) if grid is not None else []
     bodies = _own_bodies(structure, compound)
-    actors += [_body_actor(b, policy) for b in bodies]
-    own = [b.id for b in bodies]
-    meetings = structure.meetings_for(compound.id)
+    # A compound no property company serves: its self-management committee organises the
+    # repairs (Zhuanqiao: the 自管会, with the street's subsidised company or paid repairs).
+    stands_in = frozenset() if _has_company(bodies) else frozenset({Domain.PROPERTY_SERVICE})
+    for body in bodies:
+        also = stands_in if body.kind is BodyKind.SELF_MANAGEMENT_COMMITTEE else _NOTHING
+        actors.append(_body_actor(body, policy, also=also))
+    meetings = _ordered(structure.meetings_for(compound.id))
     deliberation: _Deliberation | None = None
     owners_committee = _first_of_kind(bodies, BodyKind.OWNERS_COMMITTEE)
     if owners_committee is not None:
@@ -268,10 +329,10 @@ def _compound_tier(
         convener: str | None
         if forum is not None:
             convener = forum.convener
-            helpers = [m for m in forum.members if m in own]
+            helpers = [b.id for b in bodies if b.id in forum.members]
         else:
             convener = _leader_of(structure, owners_committee.id)
-            helpers = [b.id for b in structure.serving(compound.id)]
+            helpers = [b.id for b in bodies if b.kind is BodyKind.PROPERTY_COMPANY]
         deliberation = _Deliberation(
             owners_committee.id,
             _CIVIL_CODE_278,
@@ -282,12 +343,15 @@ def _compound_tier(
     else:
         # Without one, the households are consulted through a meeting held for the compound
         # that its own bodies sit in, which keeps the decision at compound tier.
-        forum = _consultation_forum(structure, compound, own, at_compound=True)
+        forum = _consultation_forum(structure, compound, bodies, at_compound=True)
         if forum is not None:
             smc = _first_of_kind(bodies, BodyKind.SELF_MANAGEMENT_COMMITTEE)
-            deliberation = _consultation(forum, smc, own)
+            deliberation = _consultation(forum, smc, bodies)
             actors.append(_meeting_actor(forum, policy, consults=True))
     actors += [_meeting_actor(m, policy) for m in meetings]
+    # The micro-grids' posts stand with the compound whichever of its places the case names.
+    micro = [g.id for g in _micro_grids_of(structure, compound)]
+    actors += _post_actors(structure, micro, day, policy)
     return _Tier(
         Tier.COMPOUND, Scope.COMPOUND, compound.id, _each_once(actors), deliberation=deliberation
     )
@@ -303,36 +367,57 @@ def _community_tier(
 ) -> _Tier:
     """The community tier's own actors.
 
-    The community grid's posts, the bodies answering for the community with the posts
-    inside them, and the community's standing meetings.
+    In order: the community grid's posts; the bodies answering for the community; the
+    posts inside those bodies; the standing meetings of the community.
     """
-    actors = _post_actors(structure, grid.id, day, policy) if grid is not None else []
-    room: str | None = None
-    for body in structure.answering_for(community.id):
-        actors.append(_body_actor(body, policy))
-        if body.kind is BodyKind.MEDIATION_ROOM and room is None:
-            room = body.id
-        # Mediators and legal advisers are present with their body.
-        actors += _post_actors(structure, body.id, day, policy)
+    actors = _post_actors(structure, [grid.id], day, policy) if grid is not None else []
+    bodies = _ordered(structure.answering_for(community.id))
+    rc = _first_of_kind(bodies, BodyKind.RESIDENTS_COMMITTEE)
+    room = _first_of_kind(bodies, BodyKind.MEDIATION_ROOM)
+    rc_also: set[Domain] = set()
     deliberation: _Deliberation | None = None
+    consulting: Meeting | None = None
     if compound is not None:
-        bodies = _own_bodies(structure, compound)
-        if _first_of_kind(bodies, BodyKind.OWNERS_COMMITTEE) is None:
+        own = _own_bodies(structure, compound)
+        # 社区兜底: where no property company serves the compound and no self-management
+        # committee organises its repairs, the residents' committee stands in.
+        if (
+            not _has_company(own)
+            and _first_of_kind(own, BodyKind.SELF_MANAGEMENT_COMMITTEE) is None
+        ):
+            rc_also.add(Domain.PROPERTY_SERVICE)
+        if _first_of_kind(own, BodyKind.OWNERS_COMMITTEE) is None:
             # A compound without an owners' committee may be consulted through a meeting of
             # the wider area that its own bodies sit in: the decision goes up to the community.
-            own = [b.id for b in bodies]
-            forum = _consultation_forum(structure, compound, own, at_compound=False)
-            if forum is not None:
-                smc = _first_of_kind(bodies, BodyKind.SELF_MANAGEMENT_COMMITTEE)
-                deliberation = _consultation(forum, smc, own)
-                actors.append(_meeting_actor(forum, policy, consults=True))
-    actors += [_meeting_actor(m, policy) for m in structure.meetings_for(community.id)]
+            consulting = _consultation_forum(structure, compound, own, at_compound=False)
+            smc = _first_of_kind(own, BodyKind.SELF_MANAGEMENT_COMMITTEE)
+            if consulting is not None:
+                deliberation = _consultation(consulting, smc, own)
+            elif rc is not None and (
+                _consultation_forum(structure, compound, own, at_compound=True) is None
+            ):
+                # No forum at all: the residents' committee organises the owners' decision,
+                # under art. 278 where the compound has titles, by consultation where not
+                # (Civil Code art. 277: the residents' committee guides and assists).
+                rule = _CIVIL_CODE_278 if compound.title else _CONSULTATION
+                helpers = tuple(b.id for b in own if b.kind is BodyKind.PROPERTY_COMPANY)
+                convener = _party_convener(structure, community)
+                deliberation = _Deliberation(rc.id, rule, None, convener, helpers)
+                rc_also.add(Domain.OWNERS_DECISION)
+    for body in bodies:
+        also = frozenset(rc_also) if rc is not None and body.id == rc.id else _NOTHING
+        actors.append(_body_actor(body, policy, also=also))
+    # Mediators and legal advisers are present with their body.
+    actors += _post_actors(structure, [b.id for b in bodies], day, policy)
+    if consulting is not None:
+        actors.append(_meeting_actor(consulting, policy, consults=True))
+    actors += [_meeting_actor(m, policy) for m in _ordered(structure.meetings_for(community.id))]
     return _Tier(
         Tier.COMMUNITY,
         Scope.COMMUNITY,
         community.id,
         _each_once(actors),
-        mediation_room=room,
+        mediation_room=room.id if room is not None else None,
         deliberation=deliberation,
     )
 
@@ -376,12 +461,12 @@ def _whistle_tier(
 ) -> _Tier | None:
     """The departments and partner units that answer for the place, or ``None``.
 
-    Those whose jurisdiction holds the place, the nearest place first; then partner units
+    Those whose jurisdiction holds the place or a place containing it, and partner units
     tied to a body answering for the community, directly or through a party branch
-    embedded in them.
+    embedded in them; in the order of precedence.
     """
-    actors = [
-        _body_actor(body, policy)
+    units = [
+        body
         for place in lineage
         for body in structure.answering_for(place.id)
         if body.kind in _DEPARTMENT_KINDS
@@ -392,26 +477,23 @@ def _whistle_tier(
                 for unit_id in (partner_id, *_embedding_units(structure, partner_id)):
                     unit = structure.body(unit_id)
                     if unit.kind is BodyKind.PARTNER_UNIT:
-                        actors.append(_body_actor(unit, policy))
-    if not actors:
+                        units.append(unit)
+    if not units:
         return None
-    return _Tier(Tier.WHISTLE, Scope.COMMUNITY, None, _each_once(actors))
+    actors = [_body_actor(unit, policy) for unit in _ordered(units)]
+    return _Tier(Tier.WHISTLE, Scope.COMMUNITY, None, tuple(actors))
 
 
 def _street_tier(structure: Structure, lineage: Sequence[Place]) -> _Tier:
     """The nearest street office answering for the place, holding every domain."""
-    office = next(
-        (
-            body
-            for place in lineage
-            for body in structure.answering_for(place.id)
-            if body.kind is BodyKind.STREET_OFFICE
-        ),
-        None,
-    )
-    if office is None:
-        return _Tier(Tier.STREET, Scope.BEYOND, None, ())
-    return _Tier(Tier.STREET, Scope.BEYOND, office.id, (_Actor(office.id, frozenset(Domain)),))
+    for place in lineage:
+        offices = [b for b in structure.answering_for(place.id) if b.kind is BodyKind.STREET_OFFICE]
+        if offices:
+            office = _ordered(offices)[0]
+            return _Tier(
+                Tier.STREET, Scope.BEYOND, office.id, (_Actor(office.id, frozenset(Domain)),)
+            )
+    return _Tier(Tier.STREET, Scope.BEYOND, None, ())
 
 
 def _party_convener(structure: Structure, community: Place | None) -> str | None:
@@ -419,23 +501,19 @@ def _party_convener(structure: Structure, community: Place | None) -> str | None
     if community is None:
         return None
     party = [b for b in structure.answering_for(community.id) if b.kind in _PARTY_KINDS]
-    chosen = _first_of_kind(party, BodyKind.PARTY_COMMITTEE) or next(iter(party), None)
-    return chosen.id if chosen is not None else None
+    return _ordered(party)[0].id if party else None
 
 
 def _grid_owner(structure: Structure, chain: Sequence[Grid], day: dt.date) -> str | None:
     """Who owns a case that has no first contact (首接负责制).
 
-    A post of the smallest grid held on the day, in the order of ``_OWNER_ROLES``; the
+    A post of the smallest grid held on the day, in the order of precedence (micro-grid
+    worker, grid worker, building-group leader, party second leader, grid leader); the
     next grid up when the smallest has none.
     """
     for grid in chain:
-        posts = sorted(
-            (p for p in structure.posts_in(grid.id) if p.role in _OWNER_ROLES),
-            key=lambda p: _OWNER_ROLES.index(p.role),
-        )
-        for post in posts:
-            if _is_held(structure, post, day):
+        for post in _ordered(structure.posts_in(grid.id)):
+            if post.role in _OWNER_ROLES and _is_held(structure, post, day):
                 return post.id
     return None
 
@@ -444,6 +522,27 @@ def _is_covered(structure: Structure, place: Place) -> bool:
     """Whether a grid covers the place itself, not only a place containing it."""
     grid = structure.grid_of(place.id)
     return grid is not None and place.id in grid.covers
+
+
+def _fallback_supervisor(
+    structure: Structure, compound: Place | None, community: Place | None
+) -> str | None:
+    """Who supervises a property company that no ``supervises`` tie names.
+
+    The compound's owners' committee, else its self-management committee (seed 003: it
+    scores the company each quarter), else the community's residents' committee
+    (物业服务监督).
+    """
+    own = _own_bodies(structure, compound) if compound is not None else []
+    for kind in (BodyKind.OWNERS_COMMITTEE, BodyKind.SELF_MANAGEMENT_COMMITTEE):
+        body = _first_of_kind(own, kind)
+        if body is not None:
+            return body.id
+    if community is not None:
+        rc = _first_of_kind(structure.answering_for(community.id), BodyKind.RESIDENTS_COMMITTEE)
+        if rc is not None:
+            return rc.id
+    return None
 
 
 def _ladder(structure: Structure, place_id: str, day: dt.date, policy: Policy) -> _Ladder:
@@ -477,12 +576,18 @@ def _ladder(structure: Structure, place_id: str, day: dt.date, policy: Policy) -
     if community is not None:
         community_grid = grid_at.get(GridLevel.COMMUNITY)
         own.append(_community_tier(structure, community, community_grid, compound, day, policy))
+    compound_bodies = _own_bodies(structure, compound) if compound is not None else []
+    community_bodies = structure.answering_for(community.id) if community is not None else ()
+    company = next((b for b in compound_bodies if b.kind is BodyKind.PROPERTY_COMPANY), None)
     return _Ladder(
         grid_tiers=_with_those_below(own),
         whistle=_whistle_tier(structure, lineage, community, policy),
         street=_street_tier(structure, lineage),
         convener=_party_convener(structure, community),
         grid_owner=_grid_owner(structure, chain, day),
+        local_bodies=tuple(b.id for b in (*compound_bodies, *community_bodies)),
+        company=company.id if company is not None else None,
+        fallback_supervisor=_fallback_supervisor(structure, compound, community),
     )
 
 
@@ -542,6 +647,9 @@ def _decide(
     case: Case, need: frozenset[Domain], ladder: _Ladder, *, start: Tier | None
 ) -> _Decision:
     """Steps 2 to 6: the tier, from ``start`` up when escalating, then how and by whom."""
+    # An emergency is dispatched at once to whoever holds it, never tier by tier (接诉即办).
+    if case.urgency is Urgency.EMERGENCY:
+        return _emergency(case, need, ladder, start)
     if case.scope is not Scope.BEYOND:
         # Step 2: the lowest of micro_grid < compound < community whose reach covers the
         # case's scope and whose actors together hold every required domain
@@ -552,13 +660,99 @@ def _decide(
             if tier.reach >= case.scope and need <= tier.domains:
                 return _at_grid_tier(case, need, tier)
         # Step 3: no grid tier does; the whistle tier, when the community and the
-        # departments together hold everything needed (街乡吹哨、部门报到).
+        # departments together hold everything needed (街乡吹哨、部门报到). A new case
+        # that one department settles alone is referred to it instead (转办); an
+        # escalation (overdue, reopened, recurring, a domain found) is whistled.
         if ladder.whistle is not None and (start is None or start <= Tier.WHISTLE):
-            whistle = _at_whistle_tier(need, ladder, ladder.whistle)
+            whistle = _at_whistle_tier(need, ladder, ladder.whistle, refer=start is None)
             if whistle is not None:
                 return whistle
     # Step 4: otherwise, or when the scope is beyond the community, the street (属地兜底).
     return _at_street(case, need, ladder, start)
+
+
+def _emergency(
+    case: Case, need: frozenset[Domain], ladder: _Ladder, start: Tier | None
+) -> _Decision:
+    """An emergency: dispatched at once, with the grid worker on the spot (接诉即办).
+
+    1. Departments that hold part of it are dispatched, the one holding most leading, at
+       the whistle tier, when they and the community together hold everything; the
+       community's actors cover the rest.
+    2. When no department holds any of it, the service that holds it at the lowest grid
+       tier reaching the scope (the property company's repairs, say) is dispatched.
+    3. Otherwise, and whenever it is escalated, the street office's command centre
+       dispatches, with the departments that hold part of it.
+
+    The grid worker on the spot (the post that owns a case without a first contact) is
+    the first co-handler.
+    """
+    worker = ladder.grid_owner
+    units = ladder.whistle.actors if ladder.whistle is not None else ()
+    dispatched = _cover(units, need)
+    held = frozenset().union(*(a.domains for a in dispatched))
+    top = ladder.grid_tiers[-1] if ladder.grid_tiers else None
+    top_actors = top.actors if top is not None else ()
+    top_domains = top.domains if top is not None else _NOTHING
+    beside = f", {worker} on the spot" if worker is not None else ""
+
+    def crew(
+        handler: str | None, others: Iterable[_Actor], *, on_spot: str | None = worker
+    ) -> tuple[str, ...]:
+        ids = [on_spot, *(a.id for a in others)]
+        return tuple(a for a in dict.fromkeys(ids) if a is not None and a != handler)
+
+    if dispatched and (start is None or start <= Tier.WHISTLE) and need <= held | top_domains:
+        lead = dispatched[0].id
+        rest = _cover(top_actors, need - held)
+        names = ", ".join(a.id for a in dispatched)
+        forum, convener, rule = _joint(rest, need - held, top)
+        return _Decision(
+            Tier.WHISTLE,
+            Procedure.EMERGENCY,
+            lead,
+            f"emergency: {names} dispatched at once for {_names(need)}{beside} "
+            "(接诉即办、吹哨报到)",
+            co_handlers=crew(lead, rest),
+            summoned=tuple(a.id for a in dispatched),
+            convener=convener,
+            forum=forum,
+            rule=rule,
+        )
+    if not dispatched and case.scope is not Scope.BEYOND:
+        for tier in ladder.grid_tiers:
+            if start is not None and tier.tier < start:
+                continue
+            if tier.reach >= case.scope and need <= tier.domains:
+                handler, *others = _cover(tier.actors, need)
+                where = f"{_LABEL[tier.tier]} {tier.anchor}" if tier.anchor else _LABEL[tier.tier]
+                forum, convener, rule = _joint([handler, *others], need, tier)
+                # The grid worker joins when present at the tier (a grid leader of the
+                # community is not, at the compound).
+                spot = worker if worker in {a.id for a in tier.actors} else None
+                near = f", {spot} on the spot" if spot is not None else ""
+                return _Decision(
+                    tier.tier,
+                    Procedure.EMERGENCY,
+                    handler.id,
+                    f"emergency: {handler.id} of the {where} dispatched at once for "
+                    f"{_names(need)}{near} (接诉即办)",
+                    co_handlers=crew(handler.id, others, on_spot=spot),
+                    convener=convener,
+                    forum=forum,
+                    rule=rule,
+                )
+    office = ladder.street.anchor
+    with_units = f" with {', '.join(a.id for a in dispatched)}" if dispatched else ""
+    return _Decision(
+        Tier.STREET,
+        Procedure.EMERGENCY,
+        office,
+        f"emergency: {office or 'the street'} dispatches for {_names(need)}{with_units}"
+        f"{beside} (属地兜底)",
+        co_handlers=crew(office, ()),
+        summoned=tuple(a.id for a in dispatched),
+    )
 
 
 def _at_grid_tier(case: Case, need: frozenset[Domain], tier: _Tier) -> _Decision:
@@ -652,12 +846,36 @@ def _at_grid_tier(case: Case, need: frozenset[Domain], tier: _Tier) -> _Decision
     )
 
 
-def _at_whistle_tier(need: frozenset[Domain], ladder: _Ladder, whistle: _Tier) -> _Decision | None:
-    """Step 3: the party organisation blows the whistle and the departments report.
+def _joint(
+    crew: Sequence[_Actor], need: frozenset[Domain], tier: _Tier | None
+) -> tuple[str | None, str | None, str | None]:
+    """The forum, convener and rule of an emergency's crew.
+
+    A standing meeting among them is the forum and its convener convenes; an owners'
+    decision keeps the tier's forum, convener and rule.
+    """
+    meeting = next((a for a in crew if a.convener is not None), None)
+    forum = meeting.id if meeting is not None else None
+    convener = meeting.convener if meeting is not None else None
+    deliberation = tier.deliberation if tier is not None else None
+    if Domain.OWNERS_DECISION in need and deliberation is not None:
+        return deliberation.forum, deliberation.convener, deliberation.rule
+    return forum, convener, None
+
+
+def _at_whistle_tier(
+    need: frozenset[Domain], ladder: _Ladder, whistle: _Tier, *, refer: bool
+) -> _Decision | None:
+    """Step 3: a referral to one department, or a whistle order that summons several.
 
     Only when the departments hold what the community lacks, and the two together hold
-    everything. The fewest departments that hold what is left are summoned, greedily, the one
-    holding most leading; co-handlers from the community tier cover what the departments lack.
+    everything. The fewest departments that hold what is left are chosen, greedily, the
+    one holding most leading. When ``refer`` and that one department holds everything
+    needed, the case is referred to it (转办 / 派单): no whistle, no co-handlers, and the
+    first contact stays the owner who follows it up (首接负责). Otherwise the party
+    organisation blows the whistle (红色吹哨单: several departments, or departments with
+    the community), co-handlers from the community tier cover what the departments lack,
+    and an owners' decision keeps its organiser, forum and rule.
     """
     top = ladder.grid_tiers[-1] if ladder.grid_tiers else None
     community = top if top is not None and top.tier is Tier.COMMUNITY else None
@@ -667,7 +885,39 @@ def _at_whistle_tier(need: frozenset[Domain], ladder: _Ladder, whistle: _Tier) -
     if not lacking or not need <= community_domains | whistle.domains:
         return None
     summoned = _cover(whistle.actors, lacking)
-    helpers = _cover(community_actors, need - whistle.domains)
+    lead = summoned[0]
+    if refer and len(summoned) == 1 and need <= lead.domains:
+        verb = "is" if len(need) == 1 else "are"
+        return _Decision(
+            Tier.WHISTLE,
+            Procedure.REFERRAL,
+            lead.id,
+            f"referral: {_names(need)} {verb} for {lead.id} alone: referred to it, the first "
+            "contact follows it up (转办、首接负责)",
+        )
+    left = need - whistle.domains
+    deliberation = community.deliberation if community is not None else None
+    forum: str | None = None
+    rule: str | None = None
+    if Domain.OWNERS_DECISION in left and deliberation is not None:
+        # The owners' part is decided as at the community tier: organised by the same body,
+        # in the same forum, under the same rule.
+        present = {a.id for a in community_actors}
+        helpers = [
+            deliberation.handler,
+            *(h for h in deliberation.helpers if h in present),
+        ]
+        held = {Domain.OWNERS_DECISION}
+        for helper in helpers:
+            held |= _held_by(community_actors, helper)
+        others = [a for a in community_actors if a.id not in helpers]
+        helpers += [a.id for a in _cover(others, left - held)]
+        forum, rule = deliberation.forum, deliberation.rule
+    else:
+        crew = _cover(community_actors, left)
+        helpers = [a.id for a in crew]
+        # A standing meeting among them is the forum of the joint handling (难事联办).
+        forum = next((a.id for a in crew if a.convener is not None), None)
     verb = "is" if len(lacking) == 1 else "are"
     reports = "reports" if len(summoned) == 1 else "report"
     reason = (
@@ -678,11 +928,13 @@ def _at_whistle_tier(need: frozenset[Domain], ladder: _Ladder, whistle: _Tier) -
     return _Decision(
         Tier.WHISTLE,
         Procedure.WHISTLE,
-        summoned[0].id,
+        lead.id,
         reason,
-        co_handlers=tuple(a.id for a in helpers),
+        co_handlers=tuple(helpers),
         summoned=tuple(a.id for a in summoned),
         convener=ladder.convener,
+        forum=forum,
+        rule=rule,
     )
 
 
@@ -694,14 +946,52 @@ def _at_street(
     if case.scope is Scope.BEYOND:
         why = "the matter reaches beyond the community"
     elif start is not None and start > Tier.MICRO_GRID:
-        why = f"no tier from {start.value} up in the community settles {_names(need)}"
+        # Escalated from the whistle tier or above: the whistle is the last tier tried.
+        tried = min(start, Tier.WHISTLE).value
+        why = f"no tier from {tried} up in the community settles {_names(need)}"
     else:
         why = f"no one in the community holds {_names(need)}"
     reason = f"street: {why}; {handler or 'the street'} answers as the last resort (属地兜底)"
     return _Decision(Tier.STREET, Procedure.TRANSFER, handler, reason, convener=ladder.convener)
 
 
+def _supervisor(
+    structure: Structure, ladder: _Ladder, decision: _Decision, need: frozenset[Domain]
+) -> str | None:
+    """Who supervises the handler and confirms the fix at the return visit.
+
+    The subject is the first of the handler and co-handlers that is a property company or
+    that a ``supervises`` tie names; else, for a complaint about property service (it needs
+    ``supervision``), the compound's property company. Its supervisor is the first, in
+    precedence, of its ``supervises`` ties from the compound's or community's own bodies;
+    else, for a property company, the compound's owners' committee, self-management
+    committee or the community's residents' committee; else any body a tie names.
+    """
+    subject: str | None = None
+    for actor in (decision.handler, *decision.co_handlers):
+        if actor is None:
+            continue
+        node = structure.node(actor)
+        if isinstance(node, Body) and (
+            node.kind is BodyKind.PROPERTY_COMPANY or _supervisors_of(structure, actor)
+        ):
+            subject = actor
+            break
+    if subject is None and Domain.SUPERVISION in need:
+        subject = ladder.company
+    if subject is None:
+        return None
+    tied = _supervisors_of(structure, subject)
+    local = [b for b in tied if b in ladder.local_bodies]
+    if local:
+        return local[0]
+    if structure.body(subject).kind is BodyKind.PROPERTY_COMPANY and ladder.fallback_supervisor:
+        return ladder.fallback_supervisor
+    return tied[0] if tied else None
+
+
 def _routing(
+    structure: Structure,
     case: Case,
     need: frozenset[Domain],
     ladder: _Ladder,
@@ -712,15 +1002,20 @@ def _routing(
     note: str,
     policy: Policy,
 ) -> Routing:
-    """Step 7: the routing, with its owner and due time.
+    """Step 7: the routing, with its owner, due time and supervisor.
 
     Owned by ``owner`` (else by the handler), due by the policy's time limit for the tier
-    and urgency from ``at``; a deliberation's limit is at least
-    ``policy.deliberation_limit``.
+    and urgency from ``at``, counted by ``policy.deadline``: a deliberation's limit is at
+    least ``policy.deliberation_limit``, a referral's at most ``policy.referral_limit``,
+    and an emergency's ``policy.emergency_limit`` at any tier.
     """
     due = policy.due(decision.tier, case.urgency, at)
     if decision.procedure is Procedure.DELIBERATION:
         due = max(due, policy.deadline(at, policy.deliberation_limit))
+    elif decision.procedure is Procedure.REFERRAL:
+        due = min(due, policy.deadline(at, policy.referral_limit))
+    elif decision.procedure is Procedure.EMERGENCY:
+        due = policy.deadline(at, policy.emergency_limit)
     return Routing(
         tier=decision.tier,
         procedure=decision.procedure,
@@ -735,6 +1030,7 @@ def _routing(
         domains=tuple(d for d in Domain if d in need),
         forum=decision.forum,
         rule=decision.rule,
+        supervisor=_supervisor(structure, ladder, decision, need),
     )
 
 
@@ -814,7 +1110,15 @@ def route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_POLICY) 
     # day, else the handler (首接负责制).
     owner = case.receiver if case.receiver is not None else ladder.grid_owner
     return _routing(
-        case, need, ladder, decision, at=case.reported_at, owner=owner, note="", policy=policy
+        structure,
+        case,
+        need,
+        ladder,
+        decision,
+        at=case.reported_at,
+        owner=owner,
+        note="",
+        policy=policy,
     )
 
 
@@ -855,7 +1159,7 @@ def escalate(
     >>> later.tier.value, later.handler, later.owner
     ('street', 'so:xinhua', 'post:grid-wanda-leader')
     >>> print(later.reason)  # doctest: +NORMALIZE_WHITESPACE
-    overdue since 2025-05-27 17:00; street: no tier from street up in the community settles
+    overdue since 2025-05-27 17:00; street: no tier from whistle up in the community settles
     property_service, fire_safety; so:xinhua answers as the last resort (属地兜底)
     """
     # Nothing is due for a case that is resolved or closed, or that has no routing yet.
@@ -879,13 +1183,28 @@ def escalate(
         return None
     else:
         # 2. Reopened and not routed again since; 3. overdue; 4. recurring while the case
-        #    has its first routing. Each routes the case again from the tier above.
-        start = tuple(Tier)[routing.tier.rank + 1]
+        #    has its first routing. Each routes the case again from the tier above; a
+        #    referral becomes a whistle order at its own tier (seed 002: long-running
+        #    matters), and an emergency goes straight to the street, never tier by tier.
+        if routing.procedure is Procedure.EMERGENCY:
+            start = Tier.STREET
+        elif routing.procedure is Procedure.REFERRAL:
+            start = Tier.WHISTLE
+        else:
+            start = tuple(Tier)[routing.tier.rank + 1]
+        report_by = policy.deadline(case.reported_at, policy.emergency_report_limit)
         if state.status is Status.REOPENED:
             reason = state.reopen_reason
             note = f"reopened ({reason}); " if reason else "reopened; "
         elif policy.aware(now) > policy.aware(routing.due):  # naive times are local times
             note = f"overdue since {routing.due.isoformat(sep=' ', timespec='minutes')}; "
+        elif (
+            routing.procedure is Procedure.EMERGENCY
+            and state.accepted_at is None
+            and policy.aware(now) > policy.aware(report_by)
+        ):
+            # Nobody reported on the spot in time (吹哨报到: within about 30 minutes).
+            note = f"nobody on the spot since {report_by.isoformat(sep=' ', timespec='minutes')}; "
         else:
             count = _earlier_reports(case, recent, policy) if len(state.routings) == 1 else 0
             if count < policy.recurrence_threshold:
@@ -895,7 +1214,9 @@ def escalate(
     # Routed again at ``now``, like a new case, from ``start`` up; the due time counts from now.
     ladder = _ladder(structure, case.place, now.date(), policy)
     decision = _decide(case, need, ladder, start=start)
-    return _routing(case, need, ladder, decision, at=now, owner=owner, note=note, policy=policy)
+    return _routing(
+        structure, case, need, ladder, decision, at=now, owner=owner, note=note, policy=policy
+    )
 
 
 def _earlier_reports(case: Case, recent: Sequence[Case], policy: Policy) -> int:

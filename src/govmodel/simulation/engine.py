@@ -82,7 +82,7 @@ from govmodel.cases import (
     advance,
 )
 from govmodel.errors import GovModelError
-from govmodel.model import Category, Channel, PlaceKind, Scope, Status
+from govmodel.model import Category, Channel, PlaceKind, Procedure, Scope, Status
 from govmodel.rules.escalation import escalate
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.rules.routing import route
@@ -650,6 +650,12 @@ class _Ledger:
     def is_accepted(self, i: int) -> bool:
         return self.books.accepted_us[i] is not None
 
+    def report_check(self, i: int) -> int:
+        """When to look whether anyone reported on the spot of emergency ``i`` in time."""
+        case = self.cases[i]
+        by = self.policy.deadline(case.reported_at, self.policy.emergency_report_limit)
+        return (by - self.start) // _ONE_US + _MINUTE_US
+
     def overdue(self, i: int, t: int) -> Routing | None:
         """The due check: the next routing of a case not resolved by its due time."""
         if self.status[i] in _SETTLED:
@@ -843,6 +849,12 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
                 push(heap, (-1 - taken_up, seq, _ESCAPE, i, 0))
             else:
                 push(heap, (taken_up, seq, _ACCEPT, i, 0))
+            first = ledger.routing[i]
+            if first is not None and first.procedure is Procedure.EMERGENCY:
+                # An emergency nobody is on the spot for within the report limit goes to
+                # the street (escalate decides; this is when it looks).
+                seq += 1
+                push(heap, (ledger.report_check(i), seq, _DUE, i, 0))
             continue
         if not heap:
             break

@@ -54,18 +54,18 @@ import datetime as dt
 import attrs
 
 from govmodel.cases import Case, Routing
-from govmodel.model import Domain, Scope, Tier
+from govmodel.model import Domain, Scope, Tier, Urgency
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
-from govmodel.rules.routing._domains import SCOPE_KEY, SCOPE_OF
+from govmodel.rules.routing._domains import EMERGENCY_KEY, SCOPE_KEY, SCOPE_OF
 from govmodel.rules.routing._domains import domains_of as domains_of
 from govmodel.rules.routing._fast_routing import new_routing
-from govmodel.rules.routing._tables import Tables
+from govmodel.rules.routing._tables import Tables as Tables
 from govmodel.rules.routing._tables import tables_for as tables_for
 from govmodel.structure import Structure
 
 __all__ = ["Presence", "ladder", "presence", "required_domains", "route"]
-# For the library's own use (escalation), not part of the public API:
-# reroute, tables_for and domains_of.
+# For the library's own use (escalation, validation), not part of the public API:
+# reroute, tables_for, presence_in, Tables and domains_of.
 
 
 @attrs.frozen(kw_only=True)
@@ -141,7 +141,11 @@ def presence(
     >>> tiers[0].actors, sorted(d.value for d in tiers[0].domains)
     (('post:grid-wanda-a-worker',), ['neighbour_dispute', 'resident_affairs'])
     """
-    tables = tables_for(structure, policy)
+    return presence_in(tables_for(structure, policy), place_id, at)
+
+
+def presence_in(tables: Tables, place_id: str, at: dt.date) -> tuple[Presence, ...]:
+    """:func:`presence` on tables of one's own (validation's, which keeps none)."""
     table = tables.place(place_id)
     shape = table.shape
     absent = tables.absent_on(table, at)
@@ -216,18 +220,26 @@ def route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_POLICY) 
     # the first of them was routed to, and each case adds its due time. Most
     # cases have no receiver and come when the place's posts are settled: their
     # key is one int.
+    urgency = case.urgency
+    emergency = urgency is Urgency.EMERGENCY
     key: object
     if receiver is None and day >= table.stable_from:
-        key = need | SCOPE_KEY[case.scope]
+        key = need | SCOPE_KEY[case.scope] | (EMERGENCY_KEY if emergency else 0)
     else:
         if receiver is not None and receiver not in tables.receivers:
             tables.check_receiver(receiver)
-        key = (need, SCOPE_OF[case.scope], receiver, None if day >= table.stable_from else day)
+        key = (
+            need,
+            SCOPE_OF[case.scope],
+            receiver,
+            None if day >= table.stable_from else day,
+            emergency,
+        )
     entry = table.get(key)
     if entry is None:
         scope = SCOPE_OF[case.scope]
-        entry = table[key] = tables.entry(table, need, scope, receiver, day, None)
-    number, handler, co_handlers, summoned, convener, reason, forum, owner = entry
+        entry = table[key] = tables.entry(table, need, scope, receiver, day, None, emergency)
+    number, handler, co_handlers, summoned, convener, reason, forum, owner, supervisor = entry
     tier, procedure, tiers, covered, rule, limits = tables.consts[number]
     return new_routing(
         tier,
@@ -243,6 +255,7 @@ def route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_POLICY) 
         covered,
         forum,
         rule,
+        supervisor,
     )
 
 
@@ -300,11 +313,12 @@ def reroute(
     receiver = case.receiver
     day = at.date()
     scope = SCOPE_OF[case.scope]
-    key = (need, scope, receiver, None if day >= table.stable_from else day, min_tier)
+    emergency = case.urgency is Urgency.EMERGENCY
+    key = (need, scope, receiver, None if day >= table.stable_from else day, min_tier, emergency)
     entry = table.get(key)
     if entry is None:
-        entry = table[key] = tables.entry(table, need, scope, receiver, day, min_tier)
-    number, handler, co_handlers, summoned, convener, reason, forum, _ = entry
+        entry = table[key] = tables.entry(table, need, scope, receiver, day, min_tier, emergency)
+    number, handler, co_handlers, summoned, convener, reason, forum, _, supervisor = entry
     tier, procedure, tiers, covered, rule, limits = tables.consts[number]
     return new_routing(
         tier,
@@ -320,4 +334,5 @@ def reroute(
         covered,
         forum,
         rule,
+        supervisor,
     )

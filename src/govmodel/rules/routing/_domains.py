@@ -13,10 +13,13 @@ from govmodel.model import Domain, Scope
 __all__ = [
     "ALL_DOMAINS",
     "BIT",
+    "EMERGENCY_KEY",
     "NEIGHBOUR_DISPUTE",
     "OWNERS_DECISION",
+    "PROPERTY_SERVICE",
     "SCOPE_KEY",
     "SCOPE_OF",
+    "SUPERVISION",
     "domains_of",
     "names",
     "to_mask",
@@ -25,6 +28,8 @@ __all__ = [
 BIT = {domain: 1 << i for i, domain in enumerate(Domain)}
 OWNERS_DECISION = BIT[Domain.OWNERS_DECISION]
 NEIGHBOUR_DISPUTE = BIT[Domain.NEIGHBOUR_DISPUTE]
+PROPERTY_SERVICE = BIT[Domain.PROPERTY_SERVICE]
+SUPERVISION = BIT[Domain.SUPERVISION]
 ALL_DOMAINS = frozenset(Domain)
 
 
@@ -71,3 +76,5 @@ def names(bits: int) -> str:
 # key in a place's table is one int where it can be: its domains and scope.
 SCOPE_OF = {scope: max(scope, Scope.BUILDING) for scope in Scope}
 SCOPE_KEY = {scope: (SCOPE_OF[scope].rank + 1) << len(BIT) for scope in Scope}
+# An emergency routes apart from any other case of its kind: one more bit of the key.
+EMERGENCY_KEY = 1 << (len(BIT) + 8)

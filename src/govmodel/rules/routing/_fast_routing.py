@@ -1,7 +1,7 @@
 """Building a :class:`~govmodel.cases.Routing` fast, checked against its constructor.
 
 Routing is a frozen, slotted attrs class. route() makes one per call, and its
-generated __init__ (13 fields, 4 converters) is a third of the cost of a routed
+generated __init__ (14 fields, 4 converters) is a third of the cost of a routed
 case. Every value route() passes is already in its final form (tuples, members),
 so setting the slots directly gives an equal object for half the price. The
 shortcut is taken only if Routing still has exactly these slots and no
@@ -37,6 +37,7 @@ _ROUTING_FIELDS = (
     "domains",
     "forum",
     "rule",
+    "supervisor",
 )
 
 
@@ -54,6 +55,7 @@ def routing_by_constructor(
     domains: tuple[Domain, ...],
     forum: str | None,
     rule: str | None,
+    supervisor: str | None = None,
 ) -> Routing:
     return Routing(
         tier=tier,
@@ -69,6 +71,7 @@ def routing_by_constructor(
         domains=domains,
         forum=forum,
         rule=rule,
+        supervisor=supervisor,
     )
 
 
@@ -95,6 +98,7 @@ def _routing_by_slots() -> Callable[..., Routing] | None:
         set_domains,
         set_forum,
         set_rule,
+        set_supervisor,
     ) = (d.__set__ for d in descriptors)  # type: ignore[union-attr]
     new = object.__new__
 
@@ -112,6 +116,7 @@ def _routing_by_slots() -> Callable[..., Routing] | None:
         domains: tuple[Domain, ...],
         forum: str | None,
         rule: str | None,
+        supervisor: str | None = None,
     ) -> Routing:
         r: Routing = new(Routing)
         set_tier(r, tier)
@@ -127,6 +132,7 @@ def _routing_by_slots() -> Callable[..., Routing] | None:
         set_domains(r, domains)
         set_forum(r, forum)
         set_rule(r, rule)
+        set_supervisor(r, supervisor)
         return r
 
     probe = (
@@ -143,6 +149,7 @@ def _routing_by_slots() -> Callable[..., Routing] | None:
         (Domain.OWNERS_DECISION,),
         "f",
         "civil_code_278",
+        "oc",
     )
     try:
         if make(*probe) != routing_by_constructor(*probe):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from govmodel.model import Procedure, Scope, Tier
 from govmodel.rules.routing._domains import NEIGHBOUR_DISPUTE, OWNERS_DECISION, domains_of, names
-from govmodel.rules.routing._shapes import Plan, Shape, slot_of
+from govmodel.rules.routing._shapes import Plan, Shape, slot_of, token
 from govmodel.rules.routing._tiers import Actor, TierRecord
 
 if TYPE_CHECKING:  # the tables call make_plan, which only appends to them
@@ -49,6 +49,8 @@ def make_plan(
     receiver: str | None,
     absent: int,
     min_tier: Tier | None,
+    *,
+    emergency: bool = False,
 ) -> Plan:
     """Route a kind of case on a shape's tables (ids are tokens there).
 
@@ -87,6 +89,8 @@ def make_plan(
             shape.split,
         )
 
+    if emergency:
+        return _emergency(shape, need, scope, absent, min_tier, owner, finish)
     if scope is not Scope.BEYOND:
         for tier in shape.grid_tiers:
             if min_tier is not None and tier.tier < min_tier:
@@ -101,19 +105,45 @@ def make_plan(
         whistle = shape.whistle
         if whistle is not None and (min_tier is None or min_tier <= Tier.WHISTLE):
             community = shape.grid_tiers[-1] if shape.grid_tiers else None
+            is_community = community is not None and community.tier is Tier.COMMUNITY
             community_actors, community_mask = (
-                community.actors_on(absent)
-                if community and community.tier is Tier.COMMUNITY
-                else ((), 0)
+                community.actors_on(absent) if community is not None and is_community else ((), 0)
             )
             dept_actors, dept_mask = whistle.actors_on(absent)
             dept_need = need & ~community_mask
             if dept_need and not (need & ~(community_mask | dept_mask)):
-                # The whistle summons the departments the matter needs: the
-                # fewest that together hold it, the one holding most leading.
+                # The departments the matter needs: the fewest that together
+                # hold it, the one holding most leading.
                 summoned = _cover(dept_actors, dept_need)
                 lead = summoned[0]
-                helpers = _cover(community_actors, need & ~dept_mask)
+                if min_tier is None and len(summoned) == 1 and not need & ~lead.mask:
+                    # One department settles it alone: referred (转办 / 派单).
+                    verb = "is" if need.bit_count() == 1 else "are"
+                    reason = (
+                        f"referral: {names(need)} {verb} for {lead.id} alone: referred to it, "
+                        "the first contact follows it up (转办、首接负责)"
+                    )
+                    return finish(Tier.WHISTLE, Procedure.REFERRAL, lead.id, reason)
+                left = need & ~dept_mask
+                deliberation = community.deliberation if community and is_community else None
+                forum: str | None = None
+                rule: str | None = None
+                if left & OWNERS_DECISION and deliberation is not None:
+                    present = {a.id for a in community_actors}
+                    helpers = [
+                        deliberation.handler,
+                        *(h for h in deliberation.helpers if h in present),
+                    ]
+                    held = OWNERS_DECISION
+                    for helper in helpers:
+                        held |= _mask_of(community_actors, helper)
+                    others = [a for a in community_actors if a.id not in helpers]
+                    helpers += [a.id for a in _cover(others, left & ~held)]
+                    forum, rule = deliberation.forum, deliberation.rule
+                else:
+                    crew = _cover(community_actors, left)
+                    helpers = [a.id for a in crew]
+                    forum = next((a.id for a in crew if a.id in shape.conveners), None)
                 verb = "is" if dept_need.bit_count() == 1 else "are"
                 reason = (
                     f"whistle: {names(dept_need)} {verb} held only by departments; "
@@ -126,19 +156,118 @@ def make_plan(
                     Procedure.WHISTLE,
                     lead.id,
                     reason,
-                    co_handlers=tuple(a.id for a in helpers),
+                    co_handlers=tuple(helpers),
                     summoned=tuple(a.id for a in summoned),
                     convener=shape.convener,
+                    forum=forum,
+                    rule=rule,
                 )
     handler = shape.street.anchor
     if scope is Scope.BEYOND:
         why = "the matter reaches beyond the community"
     elif min_tier is not None and min_tier > Tier.MICRO_GRID:
-        why = f"no tier from {min_tier.value} up in the community settles {names(need)}"
+        tried = min(min_tier, Tier.WHISTLE).value
+        why = f"no tier from {tried} up in the community settles {names(need)}"
     else:
         why = f"no one in the community holds {names(need)}"
     reason = f"street: {why}; {handler or 'the street'} answers as the last resort (属地兜底)"
     return finish(Tier.STREET, Procedure.TRANSFER, handler, reason, convener=shape.convener)
+
+
+def _emergency(
+    shape: Shape,
+    need: int,
+    scope: Scope,
+    absent: int,
+    min_tier: Tier | None,
+    owner: int | None,
+    finish: Callable[..., Plan],
+) -> Plan:
+    """An emergency: dispatched at once, with the grid worker on the spot (接诉即办)."""
+    worker = None if owner is None else token(owner)
+    units = shape.whistle.actors_on(absent)[0] if shape.whistle is not None else ()
+    dispatched = _cover(units, need)
+    held = 0
+    for actor in dispatched:
+        held |= actor.mask
+    top = shape.grid_tiers[-1] if shape.grid_tiers else None
+    top_actors, top_mask = top.actors_on(absent) if top is not None else ((), 0)
+    beside = f", {worker} on the spot" if worker is not None else ""
+
+    def crew(
+        handler: str | None, others: Sequence[Actor], *, on_spot: str | None = worker
+    ) -> tuple[str, ...]:
+        ids = [on_spot, *(a.id for a in others)]
+        return tuple(a for a in dict.fromkeys(ids) if a is not None and a != handler)
+
+    def joint(
+        team: Sequence[Actor], wanted: int, tier: TierRecord | None
+    ) -> tuple[str | None, str | None, str | None]:
+        forum = next((a.id for a in team if a.id in shape.conveners), None)
+        convener = shape.conveners[forum] if forum is not None else None
+        deliberation = tier.deliberation if tier is not None else None
+        if wanted & OWNERS_DECISION and deliberation is not None:
+            return deliberation.forum, deliberation.convener, deliberation.rule
+        return forum, convener, None
+
+    if (
+        dispatched
+        and (min_tier is None or min_tier <= Tier.WHISTLE)
+        and not need & ~(held | top_mask)
+    ):
+        lead = dispatched[0].id
+        rest = _cover(top_actors, need & ~held)
+        units_named = ", ".join(a.id for a in dispatched)
+        forum, convener, rule = joint(rest, need & ~held, top)
+        return finish(
+            Tier.WHISTLE,
+            Procedure.EMERGENCY,
+            lead,
+            f"emergency: {units_named} dispatched at once for {names(need)}{beside} "
+            "(接诉即办、吹哨报到)",
+            co_handlers=crew(lead, rest),
+            summoned=tuple(a.id for a in dispatched),
+            convener=convener,
+            forum=forum,
+            rule=rule,
+        )
+    if not dispatched and scope is not Scope.BEYOND:
+        for tier in shape.grid_tiers:
+            if min_tier is not None and tier.tier < min_tier:
+                continue
+            if tier.reach < scope:
+                continue
+            actors, mask = tier.actors_on(absent)
+            if need & ~mask:
+                continue
+            handler, *others = _cover(actors, need)
+            label = _LABEL[tier.tier]
+            where = f"{label} {tier.anchor}" if tier.anchor else label
+            forum, convener, rule = joint([handler, *others], need, tier)
+            spot = worker if worker in {a.id for a in actors} else None
+            near = f", {spot} on the spot" if spot is not None else ""
+            return finish(
+                tier.tier,
+                Procedure.EMERGENCY,
+                handler.id,
+                f"emergency: {handler.id} of the {where} dispatched at once for "
+                f"{names(need)}{near} (接诉即办)",
+                co_handlers=crew(handler.id, others, on_spot=spot),
+                convener=convener,
+                forum=forum,
+                rule=rule,
+            )
+    office = shape.street.anchor
+    with_units = f" with {', '.join(a.id for a in dispatched)}" if dispatched else ""
+    return finish(
+        Tier.STREET,
+        Procedure.EMERGENCY,
+        office,
+        f"emergency: {office or 'the street'} dispatches for {names(need)}{with_units}"
+        f"{beside} (属地兜底)",
+        co_handlers=crew(office, ()),
+        summoned=tuple(a.id for a in dispatched),
+    )
 
 
 _LABEL = {Tier.MICRO_GRID: "micro-grid", Tier.COMPOUND: "compound", Tier.COMMUNITY: "community"}

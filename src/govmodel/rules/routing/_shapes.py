@@ -331,7 +331,8 @@ class Shape:
 
 
 # What a place keeps per kind of case: the number of the plan's constants and
-# the fields of the Routing that name ids, with the owner route() gives. Only
+# the fields of the Routing that name ids, with the owner route() gives and the
+# supervisor. Only
 # strings, tuples of strings and an int: the garbage collector soon stops
 # tracking such tuples, however many places keep them.
 Entry = tuple[
@@ -343,10 +344,11 @@ Entry = tuple[
     str,
     "str | None",
     "str | None",
+    "str | None",
 ]
 
 
-# An entry but its owner.
+# An entry but its owner and supervisor.
 Filled = tuple[
     int, "str | None", "tuple[str, ...]", "tuple[str, ...]", "str | None", str, "str | None"
 ]
@@ -359,11 +361,19 @@ class PlaceTable(dict[object, Entry]):
     case: one object per place for the garbage collector to follow.
     """
 
-    __slots__ = ("first", "ids", "second", "shape", "stable_absent", "stable_from")
+    __slots__ = ("first", "ids", "second", "shape", "stable_absent", "stable_from", "where")
 
-    def __init__(self, shape: Shape, first: Part, second: Part | None) -> None:
+    def __init__(
+        self,
+        shape: Shape,
+        first: Part,
+        second: Part | None,
+        where: tuple[str | None, str | None] = (None, None),
+    ) -> None:
         super().__init__()
         self.shape = shape
+        # The place's compound and community (the supervisor depends on them).
+        self.where = where
         self.first = first
         self.second = second
         if second is None:

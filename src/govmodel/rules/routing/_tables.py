@@ -16,6 +16,7 @@ from typing import Any
 from govmodel.errors import UnknownNodeError
 from govmodel.model import (
     Body,
+    BodyKind,
     Category,
     Domain,
     Grid,
@@ -26,12 +27,13 @@ from govmodel.model import (
     Procedure,
     Role,
     Scope,
+    TieKind,
     Tier,
     Urgency,
 )
-from govmodel.rules.calendar import TimeLimit
+from govmodel.rules.calendar import LimitUnit, TimeLimit
 from govmodel.rules.policy import Policy
-from govmodel.rules.routing._domains import to_mask
+from govmodel.rules.routing._domains import SUPERVISION, to_mask
 from govmodel.rules.routing._places import Context, Contexts
 from govmodel.rules.routing._rules import make_plan
 from govmodel.rules.routing._shapes import (
@@ -68,13 +70,23 @@ class Tables:
         self.part_keys: dict[Hashable, int] = {}
         self.micro_parts: dict[str, Part] = {}
         self.upper_parts: dict[Hashable, Part] = {}
+        self.inner_parts: dict[tuple[str, int], tuple[Part, Part]] = {}
         self.needs: dict[Category, int] = {
             category: to_mask(domains) for category, domains in policy.category_domains.items()
         }
         self.masks: dict[Hashable, int] = {}
         self.consts: list[Consts] = []
         self.filled: dict[tuple[int, int], Filled] = {}
-        self.time_limits: dict[tuple[Tier, bool], Mapping[Urgency, Deadline]] = {}
+        self.time_limits: dict[tuple[Tier, Procedure], Mapping[Urgency, Deadline]] = {}
+        # The bodies a supervisor may be needed for: property companies and those that a
+        # supervises tie names; the supervisors found, by subject and place.
+        self.supervised = frozenset(
+            b.id for b in structure.bodies(kind=BodyKind.PROPERTY_COMPANY)
+        ) | frozenset(t.target for t in structure.ties(kind=TieKind.SUPERVISES))
+        self.supervisors: dict[tuple[str, tuple[str | None, str | None]], str | None] = {}
+        self.locals: dict[
+            tuple[str | None, str | None], tuple[frozenset[str], str | None, str | None]
+        ] = {}
         self.receivers: set[str] = set()
         self.role_masks: dict[Role, int] = {}
         self.tiers = TierBuilder(structure, policy)
@@ -105,19 +117,83 @@ class Tables:
         return mask
 
     def limits(self, tier: Tier, procedure: Procedure) -> Mapping[Urgency, Deadline]:
-        """The due time by urgency at a tier, as functions of the routing's time.
+        """The due time by urgency at a tier for a procedure, as functions of the routing's time.
 
-        A deliberation gets at least the policy's ``deliberation_limit``.
+        A deliberation's at least ``deliberation_limit`` away, a referral's at
+        most ``referral_limit``, an emergency's ``emergency_limit`` at any tier.
         """
-        deliberation = procedure is Procedure.DELIBERATION
-        limits = self.time_limits.get((tier, deliberation))
+        limits = self.time_limits.get((tier, procedure))
         if limits is None:
             policy = self.policy
-            limits = self.time_limits[tier, deliberation] = {
-                urgency: _deadline(policy, limit, deliberation)
+            limits = self.time_limits[tier, procedure] = {
+                urgency: _deadline(policy, limit, procedure)
                 for urgency, limit in policy.time_limits[tier].items()
             }
         return limits
+
+    def supervisor(
+        self, where: tuple[str | None, str | None], actors: Iterable[str | None], need: int
+    ) -> str | None:
+        """Who supervises the handler at a place and confirms the fix.
+
+        ``where`` is the place's compound and community; the rule is
+        ``govmodel.rules.reference``'s.
+        """
+        subject = None
+        for actor in actors:
+            if actor is not None and actor in self.supervised:
+                subject = actor
+                break
+        if subject is None:
+            if not need & SUPERVISION:
+                return None
+            subject = self.local(where)[1]
+            if subject is None:
+                return None
+        key = (subject, where)
+        if key in self.supervisors:
+            return self.supervisors[key]
+        local, _company, fallback = self.local(where)
+        tied = self.tiers.supervisors.get(subject, ())
+        chosen = next((b for b in tied if b in local), None)
+        if chosen is None:
+            if self.structure.body(subject).kind is BodyKind.PROPERTY_COMPANY and fallback:
+                chosen = fallback
+            elif tied:
+                chosen = tied[0]
+        self.supervisors[key] = chosen
+        return chosen
+
+    def local(
+        self, where: tuple[str | None, str | None]
+    ) -> tuple[frozenset[str], str | None, str | None]:
+        """A place's local bodies, its compound's property company, and its fallback supervisor.
+
+        The local bodies are the compound's and the community's; the fallback
+        supervises the company where no tie names a local body.
+        """
+        found = self.locals.get(where)
+        if found is None:
+            compound_id, community_id = where
+            s = self.structure
+            own = self.tiers.own_bodies(s.place(compound_id)) if compound_id else ()
+            answering = self.tiers.answering_for(community_id) if community_id else ()
+            company = next((b.id for b in own if b.kind is BodyKind.PROPERTY_COMPANY), None)
+            fallback = next(
+                (
+                    b.id
+                    for kind in (BodyKind.OWNERS_COMMITTEE, BodyKind.SELF_MANAGEMENT_COMMITTEE)
+                    for b in own
+                    if b.kind is kind
+                ),
+                None,
+            ) or next((b.id for b in answering if b.kind is BodyKind.RESIDENTS_COMMITTEE), None)
+            found = self.locals[where] = (
+                frozenset(b.id for b in (*own, *answering)),
+                company,
+                fallback,
+            )
+        return found
 
     def check_receiver(self, receiver: str) -> None:
         if not isinstance(self.structure.node(receiver), Body | Post | Person):
@@ -178,6 +254,37 @@ class Tables:
         )
         return part
 
+    def inner_micro_part(self, grid: Grid, rest: Part) -> Part:
+        """The part of a micro-grid whose posts ``rest`` names: the grid alone, at slot 0.
+
+        Its key says which of ``rest``'s slots its posts and owner candidates are at,
+        so that places of one shape find them at the same slots.
+        """
+        cached = self.inner_parts.get((grid.id, id(rest)))
+        if cached is not None and cached[0] is rest:
+            return cached[1]
+        tier = self.tiers.micro_tier(grid.id)
+        owners = self.tiers.owners_in(grid.id)
+        key = (
+            "micro-in",
+            tier.reach,
+            tuple(rest.slot(a.id) for a in tier.actors),
+            tuple(rest.slot(a.id) for a in owners),
+        )
+        part = Part(
+            self.part_keys.setdefault(key, len(self.part_keys)),
+            (grid.id,),
+            None,
+            (),
+            dt.date.min,
+            0,
+            grid.id,
+            None,
+            (),
+        )
+        self.inner_parts[grid.id, id(rest)] = (rest, part)
+        return part
+
     def source_of(self, part: Part) -> Source:
         """The tiers a part stands for, with ids."""
         if part.source is not None:
@@ -229,12 +336,16 @@ class Tables:
             rest = self.upper_parts.get(key)
             if rest is None:
                 rest = self.upper_parts[key] = self.upper_part(ctx, chain[1:])
-            if (
-                rest is not NO_PART
-                and rest.slots is not None
-                and not any(node in rest.slots for node in micro.ids)
-            ):
-                return self.store(place_id, (micro.key, rest.key), micro, rest)
+            if rest is not NO_PART and rest.slots is not None:
+                slots = rest.slots
+                if not any(node in slots for node in micro.ids):
+                    return self.store(place_id, (micro.key, rest.key), micro, rest, ctx)
+                if micro.ids[0] not in slots and all(node in slots for node in micro.ids[1:]):
+                    # The compound tier names the micro-grid's posts already (every
+                    # place of a compound sees the same compound tier): the micro-grid
+                    # part names only the grid, and its posts by their slots above.
+                    inner = self.inner_micro_part(chain[0], rest)
+                    return self.store(place_id, (inner.key, rest.key), inner, rest, ctx)
         by_level = {grid.level: grid.id for grid in chain}
         upper = self.upper_tiers(ctx, by_level)
         micro_id = by_level.get(GridLevel.MICRO)
@@ -252,7 +363,7 @@ class Tables:
             self.conveners,
             self.part_keys,
         )
-        return self.store(place_id, (whole.key,), whole, None)
+        return self.store(place_id, (whole.key,), whole, None, ctx)
 
     def upper_tiers(
         self, ctx: Context, by_level: Mapping[GridLevel, str]
@@ -289,7 +400,7 @@ class Tables:
         return numbered(source, self.conveners, self.part_keys)
 
     def store(
-        self, place_id: str, key: tuple[int, ...], first: Part, second: Part | None
+        self, place_id: str, key: tuple[int, ...], first: Part, second: Part | None, ctx: Context
     ) -> PlaceTable:
         shape_key: Hashable = key if self.share else (place_id, key)
         shape = self.shapes.get(shape_key)
@@ -298,7 +409,11 @@ class Tables:
             shape = self.shapes[shape_key] = Shape(
                 parts, [self.source_of(part) for part, _ in parts]
             )
-        table = self.places[place_id] = PlaceTable(shape, first, second)
+        where = (
+            ctx.compound.id if ctx.compound is not None else None,
+            ctx.community.id if ctx.community is not None else None,
+        )
+        table = self.places[place_id] = PlaceTable(shape, first, second, where)
         return table
 
     # -- routings ------------------------------------------------------------
@@ -311,6 +426,7 @@ class Tables:
         receiver: str | None,
         day: dt.date,
         min_tier: Tier | None,
+        emergency: bool = False,
     ) -> Entry:
         """What ``table``'s place routes a case like this to, filled with its ids."""
         absent = table.stable_absent if day >= table.stable_from else self.absent_on(table, day)
@@ -321,7 +437,7 @@ class Tables:
             slot = table.slot(receiver)
             if slot is not None and need & ~shape.masks.get(slot, 0):
                 slot = None
-        key = (need, scope, slot, absent, min_tier)
+        key = (need, scope, slot, absent, min_tier, emergency)
         plan = shape.plans.get(key)
         if plan is None:
             plan = shape.plans[key] = make_plan(
@@ -332,6 +448,7 @@ class Tables:
                 None if slot is None else token(slot),
                 absent,
                 min_tier,
+                emergency=emergency,
             )
         ids = table.ids
         if plan.shared:
@@ -349,7 +466,8 @@ class Tables:
             owner = ids[plan.owner]
         else:
             owner = filled[1]
-        return (*filled, owner)
+        supervisor = self.supervisor(table.where, (filled[1], *filled[2]), need)
+        return (*filled, owner, supervisor)
 
 
 # The tables used last: route() and escalate() mostly ask for the same pair
@@ -357,15 +475,42 @@ class Tables:
 _LAST: list[Tables] = []
 
 
-def _deadline(policy: Policy, limit: TimeLimit, deliberation: bool) -> Deadline:
-    if deliberation:
-        floor = policy.deliberation_limit
-        return lambda at: max(policy.deadline(at, limit), policy.deadline(at, floor))
+def _deadline(policy: Policy, limit: TimeLimit, procedure: Procedure) -> Deadline:
+    """The due time of a routing made at a moment, for a tier's limit and a procedure."""
+    if procedure is Procedure.EMERGENCY:
+        return _counted(policy, policy.emergency_limit)
+    due = _counted(policy, limit)
+    if procedure is Procedure.DELIBERATION:
+        floor = _counted(policy, policy.deliberation_limit)
+        return lambda at: max(due(at), floor(at))
+    if procedure is Procedure.REFERRAL:
+        cap = _counted(policy, policy.referral_limit)
+        return lambda at: min(due(at), cap(at))
+    return due
+
+
+def _counted(policy: Policy, limit: TimeLimit) -> Deadline:
+    """``policy.deadline`` for one limit, with the answers that depend on the day kept."""
     elapsed = limit.elapsed
     if elapsed is not None:
         # Most limits run round the clock: a plain addition, for naive times.
         return lambda at: at + elapsed if at.tzinfo is None else policy.deadline(at, limit)
-    return lambda at: policy.deadline(at, limit)
+    if limit.unit is not LimitUnit.WORKING_DAYS:
+        return lambda at: policy.deadline(at, limit)
+    # Working days end at the close of a day that depends only on the day a
+    # naive time falls on: one look-up per day rather than a walk on the calendar.
+    by_day: dict[dt.date, dt.datetime] = {}
+
+    def due(at: dt.datetime) -> dt.datetime:
+        if at.tzinfo is not None:
+            return policy.deadline(at, limit)
+        day = at.date()
+        found = by_day.get(day)
+        if found is None:
+            found = by_day[day] = policy.deadline(at, limit)
+        return found
+
+    return due
 
 
 def tables_for(structure: Structure, policy: Policy, *, share: bool = True) -> Tables:

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Iterable, Sequence
+from typing import TypeVar
 
 import attrs
 
 from govmodel.model import (
     Body,
     BodyKind,
+    Grid,
+    GridLevel,
     Meeting,
     Place,
     PlaceKind,
@@ -28,7 +31,8 @@ from govmodel.model import (
     Tier,
 )
 from govmodel.rules.policy import Policy
-from govmodel.rules.routing._domains import ALL_DOMAINS, OWNERS_DECISION, to_mask
+from govmodel.rules.precedence import ROLE_ORDER, precedence
+from govmodel.rules.routing._domains import ALL_DOMAINS, OWNERS_DECISION, PROPERTY_SERVICE, to_mask
 from govmodel.structure import Structure
 
 __all__ = [
@@ -40,24 +44,27 @@ __all__ = [
     "TierBuilder",
     "TierRecord",
     "cumulative",
+    "ordered",
     "settled_from",
     "tier_record",
 ]
 
-_OWNER_ROLES = (
-    Role.MICRO_GRID_WORKER,
-    Role.GRID_WORKER,
-    Role.BUILDING_GROUP_LEADER,
-    Role.PARTY_SECOND_LEADER,
-    Role.GRID_LEADER,
-)
-# The posts that may own a case (首接负责制), the first the most preferred.
-OWNER_RANK = {role: rank for rank, role in enumerate(_OWNER_ROLES)}
+# The posts that may own a case (首接负责制), the first the most preferred: the first five
+# of the order of precedence.
+OWNER_RANK: dict[Role, int] = {role: rank for rank, role in enumerate(ROLE_ORDER[:5])}
 DEPARTMENT_KINDS = (BodyKind.DEPARTMENT, BodyKind.PARTNER_UNIT)
 # The party bodies that convene a community's joint handling and blow its whistle.
 _CONVENING_PARTY_KINDS = (BodyKind.PARTY_COMMITTEE, BodyKind.PARTY_BRANCH)
 
 Periods = tuple[tuple[dt.date, dt.date | None], ...]
+
+_Node = TypeVar("_Node", Post, Body, Meeting, Grid)
+
+
+def ordered(nodes: Iterable[_Node]) -> list[_Node]:
+    """Posts, bodies, meetings or grids in the order of precedence, each once."""
+    unique = {node.id: node for node in nodes}
+    return sorted(unique.values(), key=precedence)
 
 
 @attrs.frozen
@@ -191,10 +198,32 @@ class TierBuilder:
         self.posts_in: dict[str, tuple[Post, ...]] = {}
         self.body_masks: dict[str, int] = {}
         s = structure
+        # The organisation leading a body: the first in precedence of those that lead it
+        # or are embedded in it.
         self.led_by_party: dict[str, str] = {}
+        leaders: dict[str, list[Body]] = {}
         for tie in s.ties():
             if tie.kind in (TieKind.LEADS, TieKind.EMBEDDED_IN):
-                self.led_by_party.setdefault(tie.target, tie.source)
+                leaders.setdefault(tie.target, []).append(s.body(tie.source))
+        for target, sources in leaders.items():
+            self.led_by_party[target] = min(sources, key=precedence).id
+        # Who a supervises tie names over a body, in precedence.
+        supervising: dict[str, list[Body]] = {}
+        for tie in s.ties(kind=TieKind.SUPERVISES):
+            supervising.setdefault(tie.target, []).append(s.body(tie.source))
+        self.supervisors: dict[str, tuple[str, ...]] = {
+            target: tuple(b.id for b in ordered(sources)) for target, sources in supervising.items()
+        }
+        # The micro-grids of each compound: those covering it or a place inside it.
+        self.micro_grids_of: dict[str, list[str]] = {}
+        for grid in ordered(s.grids(level=GridLevel.MICRO)):
+            compounds: set[str] = set()
+            for place_id in grid.covers:
+                compound = s.enclosing(place_id, PlaceKind.COMPOUND)
+                if compound is not None:
+                    compounds.add(compound.id)
+            for compound_id in compounds:
+                self.micro_grids_of.setdefault(compound_id, []).append(grid.id)
         self.embedded_in: dict[str, list[str]] = {}
         for tie in s.ties():
             if tie.kind is TieKind.EMBEDDED_IN:
@@ -206,15 +235,24 @@ class TierBuilder:
                 self.partners.setdefault(tie.target, []).append(tie.source)
         self.meeting_mask = to_mask(policy.meeting_domains)
         self.meetings_with: dict[str, list[Meeting]] = {}
-        for meeting in s.meetings():
-            for member in (meeting.convener, *meeting.members):
+        for meeting in ordered(s.meetings()):
+            for member in dict.fromkeys((meeting.convener, *meeting.members)):
                 self.meetings_with.setdefault(member, []).append(meeting)
 
     def answering_for(self, place_id: str) -> tuple[Body, ...]:
+        """The bodies answering for a place, in the order of precedence."""
         bodies = self.answering.get(place_id)
         if bodies is None:
-            bodies = self.answering[place_id] = self.structure.answering_for(place_id)
+            bodies = self.answering[place_id] = tuple(
+                ordered(self.structure.answering_for(place_id))
+            )
         return bodies
+
+    def own_bodies(self, compound: Place) -> tuple[Body, ...]:
+        """The bodies serving the compound or answering for it, in the order of precedence."""
+        return tuple(
+            ordered((*self.structure.serving(compound.id), *self.answering_for(compound.id)))
+        )
 
     # -- actors --------------------------------------------------------------
 
@@ -237,9 +275,10 @@ class TierBuilder:
         return actor
 
     def posts_of(self, owner: str) -> tuple[Post, ...]:
+        """The posts of a grid or body, in the order of precedence."""
         posts = self.posts_in.get(owner)
         if posts is None:
-            posts = self.structure.posts_in(owner)
+            posts = tuple(ordered(self.structure.posts_in(owner)))
             self.posts_in[owner] = posts
         return posts
 
@@ -247,10 +286,7 @@ class TierBuilder:
         """The posts of a grid that may own a case, in order of preference."""
         owners = self.owner_actors.get(grid_id)
         if owners is None:
-            posts = sorted(
-                (p for p in self.posts_of(grid_id) if p.role in OWNER_RANK),
-                key=lambda p: OWNER_RANK[p.role],
-            )
+            posts = [p for p in self.posts_of(grid_id) if p.role in OWNER_RANK]
             owners = self.owner_actors[grid_id] = tuple(self.post_actor(p) for p in posts)
         return owners
 
@@ -276,21 +312,25 @@ class TierBuilder:
         actors: list[Actor] = []
         if grid_id is not None:
             actors += [self.post_actor(p) for p in self.posts_of(grid_id)]
-        bodies = (*s.serving(compound.id), *self.answering_for(compound.id))
+        bodies = self.own_bodies(compound)
         owners_committee = next((b for b in bodies if b.kind is BodyKind.OWNERS_COMMITTEE), None)
         smc = next((b for b in bodies if b.kind is BodyKind.SELF_MANAGEMENT_COMMITTEE), None)
+        # Without a property company the self-management committee organises repairs.
+        has_company = any(b.kind is BodyKind.PROPERTY_COMPANY for b in bodies)
         for body in bodies:
-            actors.append(Actor(body.id, self.body_mask(body)))
-        meetings = list(s.meetings_for(compound.id))
+            mask = self.body_mask(body)
+            if not has_company and body.kind is BodyKind.SELF_MANAGEMENT_COMMITTEE:
+                mask |= PROPERTY_SERVICE
+            actors.append(Actor(body.id, mask))
+        meetings = ordered(s.meetings_for(compound.id))
         deliberation = None
-        own = [b.id for b in bodies]
         if owners_committee is not None:
             forum = meetings[0] if meetings else None
             convener = forum.convener if forum else self.led_by_party.get(owners_committee.id)
             helpers = (
-                [m for m in forum.members if m in own]
+                [b.id for b in bodies if b.id in forum.members]
                 if forum
-                else [b.id for b in s.serving(compound.id)]
+                else [b.id for b in bodies if b.kind is BodyKind.PROPERTY_COMPANY]
             )
             deliberation = Deliberation(
                 owners_committee.id,
@@ -300,13 +340,16 @@ class TierBuilder:
                 tuple(h for h in helpers if h != owners_committee.id),
             )
         else:
-            consulting = self.consultation_meeting(compound, own, at_compound=True)
+            consulting = self.consultation_meeting(compound, bodies, at_compound=True)
             if consulting is not None:
-                deliberation = self.consultation(consulting, smc, own)
+                deliberation = self.consultation(consulting, smc, bodies)
                 actors.append(Actor(consulting.id, OWNERS_DECISION | self.meeting_mask))
                 meetings = [m for m in meetings if m.id != consulting.id]
         for meeting in meetings:
             actors.append(Actor(meeting.id, self.meeting_mask))
+        # The posts of the compound's micro-grids, whichever of its places the case names.
+        micro = [p for g in self.micro_grids_of.get(compound.id, ()) for p in self.posts_of(g)]
+        actors += [self.post_actor(p) for p in ordered(micro)]
         tier = tier_record(
             Tier.COMPOUND, Scope.COMPOUND, compound.id, actors, deliberation=deliberation
         )
@@ -314,7 +357,7 @@ class TierBuilder:
         return tier
 
     def consultation_meeting(
-        self, compound: Place, own: Sequence[str], *, at_compound: bool
+        self, compound: Place, own: Sequence[Body], *, at_compound: bool
     ) -> Meeting | None:
         """The standing meeting that consults a compound's households (征询).
 
@@ -324,18 +367,18 @@ class TierBuilder:
         any other at community tier (Zhuanqiao's four-party meeting,
         Shagangwan's 15th-of-month meeting).
         """
-        for body_id in own:
-            for meeting in self.meetings_with.get(body_id, ()):
+        for body in own:
+            for meeting in self.meetings_with.get(body.id, ()):
                 for_compound = meeting.place == compound.id
                 if for_compound == at_compound:
                     return meeting
         return None
 
-    def consultation(self, forum: Meeting, smc: Body | None, own: Sequence[str]) -> Deliberation:
+    def consultation(self, forum: Meeting, smc: Body | None, own: Sequence[Body]) -> Deliberation:
         # The self-management committee organises it where there is one;
         # otherwise whoever convenes the forum (Shagangwan: 居委联合物业).
         handler = smc.id if smc is not None else forum.convener
-        helpers = tuple(m for m in forum.members if m in own and m != handler)
+        helpers = tuple(b.id for b in own if b.id in forum.members and b.id != handler)
         return Deliberation(handler, "consultation", forum.id, forum.convener, helpers)
 
     def community_tier(
@@ -349,27 +392,45 @@ class TierBuilder:
         actors: list[Actor] = []
         if grid_id is not None:
             actors += [self.post_actor(p) for p in self.posts_of(grid_id)]
-        room: str | None = None
-        for body in self.answering_for(community.id):
-            actors.append(Actor(body.id, self.body_mask(body)))
-            if body.kind is BodyKind.MEDIATION_ROOM and room is None:
-                room = body.id
-            # Posts inside community bodies (mediators, legal advisers) are present too.
-            actors += [self.post_actor(p) for p in self.posts_of(body.id)]
+        bodies = self.answering_for(community.id)
+        rc = next((b for b in bodies if b.kind is BodyKind.RESIDENTS_COMMITTEE), None)
+        room = next((b.id for b in bodies if b.kind is BodyKind.MEDIATION_ROOM), None)
+        rc_also = 0
         deliberation = None
         consulting: Meeting | None = None
         if compound is not None:
-            bodies = (*s.serving(compound.id), *self.answering_for(compound.id))
-            if not any(b.kind is BodyKind.OWNERS_COMMITTEE for b in bodies):
-                own = [b.id for b in bodies]
-                smc = next(
-                    (b for b in bodies if b.kind is BodyKind.SELF_MANAGEMENT_COMMITTEE), None
-                )
+            own = self.own_bodies(compound)
+            smc = next((b for b in own if b.kind is BodyKind.SELF_MANAGEMENT_COMMITTEE), None)
+            if smc is None and not any(b.kind is BodyKind.PROPERTY_COMPANY for b in own):
+                rc_also |= PROPERTY_SERVICE  # 社区兜底
+            if not any(b.kind is BodyKind.OWNERS_COMMITTEE for b in own):
                 consulting = self.consultation_meeting(compound, own, at_compound=False)
                 if consulting is not None:
                     deliberation = self.consultation(consulting, smc, own)
-                    actors.append(Actor(consulting.id, OWNERS_DECISION | self.meeting_mask))
-        for meeting in s.meetings_for(community.id):
+                elif (
+                    rc is not None
+                    and self.consultation_meeting(compound, own, at_compound=True) is None
+                ):
+                    # No forum: the residents' committee organises the owners' decision.
+                    deliberation = Deliberation(
+                        rc.id,
+                        "civil_code_278" if compound.title else "consultation",
+                        None,
+                        self.convener_of(community),
+                        tuple(b.id for b in own if b.kind is BodyKind.PROPERTY_COMPANY),
+                    )
+                    rc_also |= OWNERS_DECISION
+        for body in bodies:
+            mask = self.body_mask(body)
+            if rc is not None and body.id == rc.id:
+                mask |= rc_also
+            actors.append(Actor(body.id, mask))
+        # Posts inside community bodies (mediators, legal advisers) are present too.
+        inside = [p for body in bodies for p in self.posts_of(body.id)]
+        actors += [self.post_actor(p) for p in ordered(inside)]
+        if consulting is not None:
+            actors.append(Actor(consulting.id, OWNERS_DECISION | self.meeting_mask))
+        for meeting in ordered(s.meetings_for(community.id)):
             if consulting is None or meeting.id != consulting.id:
                 actors.append(Actor(meeting.id, self.meeting_mask))
         tier = tier_record(
@@ -396,12 +457,7 @@ class TierBuilder:
 
     def make_whistle(self, departments: Sequence[Body], community: Place | None) -> object:
         s = self.structure
-        actors: list[Actor] = []
-        seen: set[str] = set()
-        for body in departments:
-            if body.id not in seen:
-                seen.add(body.id)
-                actors.append(Actor(body.id, self.body_mask(body)))
+        units = list(departments)
         if community is not None:
             # Partner units paired with the community's bodies answer for it too.
             for body in self.answering_for(community.id):
@@ -410,9 +466,9 @@ class TierBuilder:
                     # (Zhuanqiao's pairing with the telecom company's branch).
                     for unit_id in (partner_id, *self.embedded_in.get(partner_id, ())):
                         unit = s.body(unit_id)
-                        if unit.kind is BodyKind.PARTNER_UNIT and unit.id not in seen:
-                            seen.add(unit.id)
-                            actors.append(Actor(unit.id, self.body_mask(unit)))
+                        if unit.kind is BodyKind.PARTNER_UNIT:
+                            units.append(unit)
+        actors = [Actor(unit.id, self.body_mask(unit)) for unit in ordered(units)]
         if not actors:
             return _NO_WHISTLE
         # Places under the same departments share one whistle tier.
@@ -435,9 +491,9 @@ class TierBuilder:
         if community is None:
             return None
         if community.id not in self.conveners_of:
+            # In precedence: a party committee before a party branch.
             party = [
                 b for b in self.answering_for(community.id) if b.kind in _CONVENING_PARTY_KINDS
             ]
-            party.sort(key=lambda b: b.kind is not BodyKind.PARTY_COMMITTEE)
             self.conveners_of[community.id] = party[0].id if party else None
         return self.conveners_of[community.id]
