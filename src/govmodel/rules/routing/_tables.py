@@ -77,6 +77,10 @@ class Tables:
         self.masks: dict[Hashable, int] = {}
         self.consts: list[Consts] = []
         self.filled: dict[tuple[int, int], Filled] = {}
+        # The places whose micro-grid part names only the grid (its posts are the
+        # compound's), and what the compound's places route above their micro-grid.
+        self.inner_keys: set[int] = set()
+        self.above: dict[Hashable, tuple[Part, Filled]] = {}
         self.time_limits: dict[tuple[Tier, Procedure], Mapping[Urgency, Deadline]] = {}
         # The bodies a supervisor may be needed for: property companies and those that a
         # supervises tie names; the supervisors found, by subject and place.
@@ -271,8 +275,10 @@ class Tables:
             tuple(rest.slot(a.id) for a in tier.actors),
             tuple(rest.slot(a.id) for a in owners),
         )
+        number = self.part_keys.setdefault(key, len(self.part_keys))
+        self.inner_keys.add(number)
         part = Part(
-            self.part_keys.setdefault(key, len(self.part_keys)),
+            number,
             (grid.id,),
             None,
             (),
@@ -437,6 +443,22 @@ class Tables:
             slot = table.slot(receiver)
             if slot is not None and need & ~shape.masks.get(slot, 0):
                 slot = None
+        second = table.second
+        above: Hashable = None
+        if second is not None and not emergency and table.first.key in self.inner_keys:
+            # The micro-grid's posts are the compound's: when the micro-grid does not
+            # take the case, every place of the compound routes it alike (the
+            # compound tier is the same for all of them), up to the owner.
+            micro = shape.grid_tiers[0]
+            if (
+                micro.reach < scope
+                or (min_tier is not None and min_tier > Tier.MICRO_GRID)
+                or need & ~micro.actors_on(absent)[1]
+            ):
+                above = (id(second), need, scope, receiver, absent >> 1, min_tier)
+                found = self.above.get(above)
+                if found is not None and found[0] is second:
+                    return self._owned(table, found[1], receiver, absent, need)
         key = (need, scope, slot, absent, min_tier, emergency)
         plan = shape.plans.get(key)
         if plan is None:
@@ -460,12 +482,23 @@ class Tables:
                 filled = self.filled[shared] = fill(plan, ids)
         else:
             filled = fill(plan, ids)
+        if above is not None and plan.shared:
+            self.above[above] = (second, filled)
+        return self._owned(table, filled, receiver, absent, need)
+
+    def _owned(
+        self, table: PlaceTable, filled: Filled, receiver: str | None, absent: int, need: int
+    ) -> Entry:
+        """An entry: the filled routing with its owner and supervisor.
+
+        The owner is the first contact, else the first owner candidate present (the
+        smallest grid's first), else the handler.
+        """
         if receiver is not None:
             owner: str | None = receiver
-        elif plan.owner is not None:
-            owner = ids[plan.owner]
         else:
-            owner = filled[1]
+            slot = next((n for n in table.shape.owners if not absent >> n & 1), None)
+            owner = table.ids[slot] if slot is not None else filled[1]
         supervisor = self.supervisor(table.where, (filled[1], *filled[2]), need)
         return (*filled, owner, supervisor)
 
