@@ -292,7 +292,7 @@ def export_command(args: argparse.Namespace, *, out: TextIO) -> int:
                         out,
                     )
                 if now is not None:
-                    now = moment_for_log(now, events, "--now")
+                    now = moment_for_log(now, events, "--now", policy=policy)
                 requests = to_requests(
                     events,
                     structure=structure,
