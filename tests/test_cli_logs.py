@@ -5,9 +5,8 @@ import io
 import json
 from pathlib import Path
 
-import pytest
-
 import attrs
+import pytest
 
 from govmodel import (
     DEFAULT_POLICY,

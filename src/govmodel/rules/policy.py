@@ -119,13 +119,15 @@ _WD = LimitUnit.WORKING_DAYS
 _HOURS = LimitUnit.HOURS
 _TIME_LIMITS: dict[Tier, dict[Urgency, TimeLimit]] = {
     # 马上办 at the building: by the end of the next working day, like a signed 12345 order.
+    # Emergencies, at every tier: 12345's 2 hours, round the clock, for anything that
+    # threatens life or property (emergencies proper go straight to 110 / 119 / 120).
     Tier.MICRO_GRID: {
         Urgency.ROUTINE: TimeLimit(1, _WD),
         Urgency.URGENT: TimeLimit(4, _HOURS),
-        Urgency.EMERGENCY: TimeLimit(1, _HOURS),
+        Urgency.EMERGENCY: TimeLimit(2, _HOURS),
     },
     # govmodel's choice between the building's one working day and the community's seven;
-    # urgent: 12345's 24 hours; emergency: 12345's 2 hours for a threat to life or property.
+    # urgent: 12345's 24 hours.
     Tier.COMPOUND: {
         Urgency.ROUTINE: TimeLimit(3, _WD),
         Urgency.URGENT: TimeLimit(24, _HOURS),
@@ -135,19 +137,19 @@ _TIME_LIMITS: dict[Tier, dict[Urgency, TimeLimit]] = {
     Tier.COMMUNITY: {
         Urgency.ROUTINE: TimeLimit(7, _WD),
         Urgency.URGENT: TimeLimit(48, _HOURS),
-        Urgency.EMERGENCY: TimeLimit(4, _HOURS),
+        Urgency.EMERGENCY: TimeLimit(2, _HOURS),
     },
     # 12345 complex matters: 15 working days, with departments summoned (吹哨报到) ...
     Tier.WHISTLE: {
         Urgency.ROUTINE: TimeLimit(15, _WD),
         Urgency.URGENT: TimeLimit(72, _HOURS),
-        Urgency.EMERGENCY: TimeLimit(6, _HOURS),
+        Urgency.EMERGENCY: TimeLimit(2, _HOURS),
     },
     # ... or at the street, the last resort (属地兜底).
     Tier.STREET: {
         Urgency.ROUTINE: TimeLimit(15, _WD),
         Urgency.URGENT: TimeLimit(120, _HOURS),
-        Urgency.EMERGENCY: TimeLimit(12, _HOURS),
+        Urgency.EMERGENCY: TimeLimit(2, _HOURS),
     },
 }
 
@@ -205,10 +207,6 @@ def _deliberation_limit(value: TimeLimit | dt.timedelta) -> TimeLimit:
     return _named_limit("deliberation_limit", value)
 
 
-def _emergency_limit(value: TimeLimit | dt.timedelta) -> TimeLimit:
-    return _named_limit("emergency_limit", value)
-
-
 def _emergency_report_limit(value: TimeLimit | dt.timedelta) -> TimeLimit:
     return _named_limit("emergency_report_limit", value)
 
@@ -246,9 +244,6 @@ class Policy:
         (难事联办): residents' common affairs, by default.
     deliberation_limit
         How long owners' deliberations may take (调研—座谈—征询), at least.
-    emergency_limit
-        When an emergency must have its feedback: the due time of an
-        ``emergency`` routing, whatever its tier.
     emergency_report_limit
         How soon the dispatched department or service must report on the spot
         (accept the case); an emergency not accepted by then goes to the street.
@@ -287,9 +282,6 @@ class Policy:
     )
     deliberation_limit: TimeLimit = attrs.field(
         default=TimeLimit(60, LimitUnit.DAYS), converter=_deliberation_limit
-    )
-    emergency_limit: TimeLimit = attrs.field(
-        default=TimeLimit(2, LimitUnit.HOURS), converter=_emergency_limit
     )
     emergency_report_limit: TimeLimit = attrs.field(
         default=TimeLimit(0.5, LimitUnit.HOURS), converter=_emergency_report_limit
@@ -442,10 +434,6 @@ DEFAULT_POLICY = Policy(
     # held 28 meetings for 18 problems; Lianhua's elevators took months); they
     # run over holidays, so calendar days.
     deliberation_limit=TimeLimit(60, LimitUnit.DAYS),
-    # Beijing 12345 practice (接诉即办): a request that threatens life or property
-    # gets its feedback within 2 hours, round the clock; emergencies proper go
-    # straight to 110 / 119 / 120, and the grid worker goes at once.
-    emergency_limit=TimeLimit(2, LimitUnit.HOURS),
     # 吹哨报到 (Pinggu 2017, Beijing 2018): summoned departments report on the
     # spot within about 30 minutes.
     emergency_report_limit=TimeLimit(0.5, LimitUnit.HOURS),
@@ -478,8 +466,6 @@ _TOP = (
     "meeting_domains",
     "deliberation_limit",
     "deliberation_limit_days",
-    "emergency_limit",
-    "emergency_limit_hours",
     "emergency_report_limit",
     "emergency_report_limit_minutes",
     "referral_limit",
@@ -502,8 +488,7 @@ def load_policy(
     ``recurrence_window_days``, ``recurrence_threshold``, ``require_revisit``,
     ``meeting_domains``, ``deliberation_limit`` or ``deliberation_limit_days``,
     ``calendar`` (``weekend``, ``holidays``, ``workdays``, ``hours``,
-    ``years``, ``strict``, ``name``), ``time_zone``, ``emergency_limit`` or
-    ``emergency_limit_hours``, ``emergency_report_limit`` or
+    ``years``, ``strict``, ``name``), ``time_zone``, ``emergency_report_limit`` or
     ``emergency_report_limit_minutes``, ``referral_limit`` or
     ``referral_limit_working_days``. Every problem is
     reported at once in a :class:`govmodel.SpecError`; ``docs/policy.md``
@@ -595,7 +580,6 @@ def load_policy(
     for key, field, unit in (
         ("response_limit_hours", "response_limit", LimitUnit.HOURS),
         ("deliberation_limit_days", "deliberation_limit", LimitUnit.DAYS),
-        ("emergency_limit_hours", "emergency_limit", LimitUnit.HOURS),
         ("referral_limit_working_days", "referral_limit", LimitUnit.WORKING_DAYS),
     ):
         if key in data:
@@ -608,7 +592,6 @@ def load_policy(
     for field in (
         "response_limit",
         "deliberation_limit",
-        "emergency_limit",
         "emergency_report_limit",
         "referral_limit",
     ):

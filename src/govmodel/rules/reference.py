@@ -91,6 +91,7 @@ _OWNER_ROLES = ROLE_ORDER[:5]
 _DEPARTMENT_KINDS = (BodyKind.DEPARTMENT, BodyKind.PARTNER_UNIT)
 _PARTY_KINDS = (BodyKind.PARTY_COMMITTEE, BodyKind.PARTY_BRANCH)
 _LABEL = {Tier.MICRO_GRID: "micro-grid", Tier.COMPOUND: "compound", Tier.COMMUNITY: "community"}
+_NO_FORUM_HELPERS = (BodyKind.SELF_MANAGEMENT_COMMITTEE, BodyKind.PROPERTY_COMPANY)
 _CIVIL_CODE_278 = "civil_code_278"
 _CONSULTATION = "consultation"
 _NOTHING: frozenset[Domain] = frozenset()
@@ -400,7 +401,8 @@ def _community_tier(
                 # under art. 278 where the compound has titles, by consultation where not
                 # (Civil Code art. 277: the residents' committee guides and assists).
                 rule = _CIVIL_CODE_278 if compound.title else _CONSULTATION
-                helpers = tuple(b.id for b in own if b.kind is BodyKind.PROPERTY_COMPANY)
+                # The compound's self-management committee and property company help.
+                helpers = tuple(b.id for b in own if b.kind in _NO_FORUM_HELPERS)
                 convener = _party_convener(structure, community)
                 deliberation = _Deliberation(rc.id, rule, None, convener, helpers)
                 rc_also.add(Domain.OWNERS_DECISION)
@@ -776,8 +778,13 @@ def _at_grid_tier(case: Case, need: frozenset[Domain], tier: _Tier) -> _Decision
         if deliberation.rule == _CIVIL_CODE_278:
             how = f"the owners decide under Civil Code art. 278, organised by {committee}"
         else:
+            through = (
+                f"through {deliberation.forum}"
+                if deliberation.forum
+                else "without a standing meeting"
+            )
             how = (
-                f"the households are consulted through {deliberation.forum}, "
+                f"the households are consulted {through}, "
                 f"organised by {committee} (no owners' committee)"
             )
         return _Decision(
@@ -1006,16 +1013,15 @@ def _routing(
 
     Owned by ``owner`` (else by the handler), due by the policy's time limit for the tier
     and urgency from ``at``, counted by ``policy.deadline``: a deliberation's limit is at
-    least ``policy.deliberation_limit``, a referral's at most ``policy.referral_limit``,
-    and an emergency's ``policy.emergency_limit`` at any tier.
+    least ``policy.deliberation_limit``, a referral's at most ``policy.referral_limit``.
+    An emergency's is the tier's limit for urgency ``emergency`` (2 hours at every tier,
+    by default).
     """
     due = policy.due(decision.tier, case.urgency, at)
     if decision.procedure is Procedure.DELIBERATION:
         due = max(due, policy.deadline(at, policy.deliberation_limit))
     elif decision.procedure is Procedure.REFERRAL:
         due = min(due, policy.deadline(at, policy.referral_limit))
-    elif decision.procedure is Procedure.EMERGENCY:
-        due = policy.deadline(at, policy.emergency_limit)
     return Routing(
         tier=decision.tier,
         procedure=decision.procedure,

@@ -296,8 +296,13 @@ def _at_grid_tier(
         if deliberation.rule == "civil_code_278":
             how = f"the owners decide under Civil Code art. 278, organised by {committee}"
         else:
+            through = (
+                f"through {deliberation.forum}"
+                if deliberation.forum
+                else "without a standing meeting"
+            )
             how = (
-                f"the households are consulted through {deliberation.forum}, "
+                f"the households are consulted {through}, "
                 f"organised by {committee} (no owners' committee)"
             )
         reason = f"{where}: owners_decision — {how} (调研—座谈—征询)"
