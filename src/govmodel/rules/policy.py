@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 import zoneinfo
 from collections.abc import Iterable, Mapping
@@ -473,7 +474,17 @@ _TOP = (
     "calendar",
     "time_zone",
 )
-_CALENDAR_KEYS = ("weekend", "holidays", "workdays", "hours", "years", "strict", "name")
+_CALENDAR_KEYS = (
+    "weekend",
+    "holidays",
+    "workdays",
+    "add_holidays",
+    "add_workdays",
+    "hours",
+    "years",
+    "strict",
+    "name",
+)
 
 
 def load_policy(
@@ -723,43 +734,95 @@ def _calendar(value: object, base: Calendar, problems: list[SpecProblem]) -> Cal
     ok = True
     for key, item in table.items():
         where = f"calendar.{key}"
+        found: Any = None
         if key not in _CALENDAR_KEYS:
             problems.append(SpecProblem(where, "unknown-key", f'unknown key "{key}"'))
-            ok = False
-        elif key in ("holidays", "workdays"):
-            days = _date_list(item, where, problems)
-            ok = ok and days is not None
-            changes[key] = days
+        elif key in ("holidays", "workdays", "add_holidays", "add_workdays"):
+            found = _date_list(item, where, problems)
         elif key == "hours":
-            hours = _clock_pair(item, where, problems)
-            ok = ok and hours is not None
-            changes[key] = hours
+            found = _clock_pair(item, where, problems)
+        elif key == "weekend":
+            found = _weekdays(item, where, problems)
+        elif key == "years":
+            found = _year_pair(item, where, problems)
         elif key == "strict":
-            if type(item) is not bool:
+            if type(item) is bool:
+                found = item
+            else:
                 problems.append(
                     SpecProblem(where, "wrong-type", f"expected true or false, found {item!r}")
                 )
-                ok = False
-            changes[key] = item
-        elif key == "name":
-            changes[key] = str(item)
-        else:  # weekend, years: the calendar checks them
-            changes[key] = item
+        elif type(item) is str:  # name
+            found = item
+        else:
+            problems.append(SpecProblem(where, "wrong-type", f"expected a string, found {item!r}"))
+        if found is None:
+            ok = False
+        else:
+            changes[key] = found
     if not ok:
         return None
+    added = {
+        key: changes.pop(f"add_{key}")
+        for key in ("holidays", "workdays")
+        if f"add_{key}" in changes
+    }
     if ("holidays" in changes or "workdays" in changes) and "years" not in changes:
-        # The lists given are the calendar's: it knows the years they span.
+        # The lists given replace the base calendar's: the years they span are the ones known.
         listed = [*changes.get("holidays", ()), *changes.get("workdays", ())]
         changes["years"] = (min(listed).year, max(listed).year) if listed else None
         if "holidays" not in changes:
             changes["holidays"] = frozenset()
         if "workdays" not in changes:
             changes["workdays"] = frozenset()
+    for key, days in added.items():
+        # Added days join the list in force (the file's, else the base calendar's) and
+        # leave the other: an added working day is no longer a holiday.
+        other = "workdays" if key == "holidays" else "holidays"
+        changes[key] = changes.get(key, getattr(base, key)) | days
+        changes[other] = changes.get(other, getattr(base, other)) - days
     try:
         return attrs.evolve(base, **changes)
     except (ValueError, TypeError) as err:
         problems.append(SpecProblem("calendar", "invalid-value", str(err)))
         return None
+
+
+def _weekdays(
+    value: object, where: str, problems: list[SpecProblem]
+) -> tuple[str | int, ...] | None:
+    names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    ok = isinstance(value, list) and all(
+        (isinstance(d, str) and d.lower() in names) or (type(d) is int and 0 <= d <= 6)
+        for d in value
+    )
+    if not ok or len(set(value)) == 7:  # type: ignore[arg-type]
+        problems.append(
+            SpecProblem(
+                where,
+                "wrong-type",
+                f'expected a list of day names such as ["saturday", "sunday"], '
+                f"with at least one working day, found {value!r}",
+            )
+        )
+        return None
+    return tuple(value)  # type: ignore[arg-type]
+
+
+def _year_pair(value: object, where: str, problems: list[SpecProblem]) -> tuple[int, int] | None:
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(type(y) is int and 1 <= y <= 9999 for y in value)
+        and value[0] <= value[1]
+    ):
+        return (value[0], value[1])
+    problems.append(
+        SpecProblem(
+            where, "wrong-type", f"expected [first, last] years, first <= last, found {value!r}"
+        )
+    )
+    return None
 
 
 def _date_list(value: object, where: str, problems: list[SpecProblem]) -> frozenset[dt.date] | None:
@@ -789,6 +852,9 @@ def _date_list(value: object, where: str, problems: list[SpecProblem]) -> frozen
     return frozenset(out)
 
 
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+
+
 def _clock_pair(
     value: object, where: str, problems: list[SpecProblem]
 ) -> tuple[dt.time, dt.time] | None:
@@ -797,17 +863,26 @@ def _clock_pair(
         for item in value:
             if isinstance(item, dt.time):
                 times.append(item)
-            elif isinstance(item, str):
-                try:
-                    times.append(dt.time.fromisoformat(item))
-                except ValueError:
-                    break
+            elif isinstance(item, str) and (clock := _CLOCK.fullmatch(item)):
+                hour, minute = int(clock[1]), int(clock[2])
+                if hour < 24 and minute < 60:
+                    times.append(dt.time(hour, minute))
     if len(times) != 2:
         problems.append(
             SpecProblem(
                 where,
                 "wrong-type",
                 f'expected ["09:00", "17:00"] (opening, closing), found {value!r}',
+            )
+        )
+        return None
+    if not times[0] < times[1]:
+        problems.append(
+            SpecProblem(
+                where,
+                "invalid-value",
+                "expected the opening before the closing, found "
+                f"{times[0].isoformat('minutes')} and {times[1].isoformat('minutes')}",
             )
         )
         return None
