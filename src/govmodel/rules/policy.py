@@ -63,8 +63,9 @@ _CATEGORY_DOMAINS: dict[Category, frozenset[Domain]] = {
     Category.COMMON_FACILITY: _domains(D.OWNERS_DECISION),
     # 停车收费调整 (Zhuanqiao): owners decide, by consultation where there is no committee.
     Category.PROPERTY_FEES: _domains(D.OWNERS_DECISION),
-    # Complaints about the property company: supervision (owners' or self-management committee).
-    Category.SERVICE_QUALITY: _domains(D.SUPERVISION),
+    # Complaints about the property company: its supervisor (owners' or self-management
+    # committee) takes them up, and the company puts its service right (物业服务监督, seed 003).
+    Category.SERVICE_QUALITY: _domains(D.SUPERVISION, D.PROPERTY_SERVICE),
     # 西门拥堵, 幼儿园接送 (Zhuanqiao, Lianhua): gates are the property's, people are residents.
     Category.ACCESS: _domains(D.PROPERTY_SERVICE, D.RESIDENT_AFFAIRS),
     # 占用消防通道 (Xinhe whistle orders): the fire brigade, with the property clearing it.

@@ -713,8 +713,7 @@ def _emergency(
             Tier.WHISTLE,
             Procedure.EMERGENCY,
             lead,
-            f"emergency: {names} dispatched at once for {_names(need)}{beside} "
-            "(接诉即办、吹哨报到)",
+            f"emergency ({_names(need)}): {names} dispatched at once{beside} (接诉即办、吹哨报到)",
             co_handlers=crew(lead, rest),
             summoned=tuple(a.id for a in dispatched),
             convener=convener,
@@ -737,8 +736,8 @@ def _emergency(
                     tier.tier,
                     Procedure.EMERGENCY,
                     handler.id,
-                    f"emergency: {handler.id} of the {where} dispatched at once for "
-                    f"{_names(need)}{near} (接诉即办)",
+                    f"emergency ({_names(need)}): {handler.id} of the {where} dispatched at "
+                    f"once{near} (接诉即办)",
                     co_handlers=crew(handler.id, others, on_spot=spot),
                     convener=convener,
                     forum=forum,
@@ -750,7 +749,7 @@ def _emergency(
         Tier.STREET,
         Procedure.EMERGENCY,
         office,
-        f"emergency: {office or 'the street'} dispatches for {_names(need)}{with_units}"
+        f"emergency ({_names(need)}): {office or 'the street'} dispatches{with_units}"
         f"{beside} (属地兜底)",
         co_handlers=crew(office, ()),
         summoned=tuple(a.id for a in dispatched),
@@ -1216,7 +1215,7 @@ def escalate(
             if count < policy.recurrence_threshold:
                 return None
             days = policy.recurrence_window.days
-            note = f"reported {count} times before in {days} days at this place; "
+            note = f"reported {_times(count)} before in {days} days at this place; "
     # Routed again at ``now``, like a new case, from ``start`` up; the due time counts from now.
     ladder = _ladder(structure, case.place, now.date(), policy)
     decision = _decide(case, need, ladder, start=start)
@@ -1237,3 +1236,8 @@ def _earlier_reports(case: Case, recent: Sequence[Case], policy: Policy) -> int:
         and other.category is case.category
         and start <= policy.aware(other.reported_at) < end
     )
+
+
+def _times(count: int) -> str:
+    """``once``, ``twice`` or ``N times``."""
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")

@@ -223,7 +223,7 @@ def _emergency(
             Tier.WHISTLE,
             Procedure.EMERGENCY,
             lead,
-            f"emergency: {units_named} dispatched at once for {names(need)}{beside} "
+            f"emergency ({names(need)}): {units_named} dispatched at once{beside} "
             "(接诉即办、吹哨报到)",
             co_handlers=crew(lead, rest),
             summoned=tuple(a.id for a in dispatched),
@@ -250,8 +250,8 @@ def _emergency(
                 tier.tier,
                 Procedure.EMERGENCY,
                 handler.id,
-                f"emergency: {handler.id} of the {where} dispatched at once for "
-                f"{names(need)}{near} (接诉即办)",
+                f"emergency ({names(need)}): {handler.id} of the {where} dispatched at "
+                f"once{near} (接诉即办)",
                 co_handlers=crew(handler.id, others, on_spot=spot),
                 convener=convener,
                 forum=forum,
@@ -263,7 +263,7 @@ def _emergency(
         Tier.STREET,
         Procedure.EMERGENCY,
         office,
-        f"emergency: {office or 'the street'} dispatches for {names(need)}{with_units}"
+        f"emergency ({names(need)}): {office or 'the street'} dispatches{with_units}"
         f"{beside} (属地兜底)",
         co_handlers=crew(office, ()),
         summoned=tuple(a.id for a in dispatched),
