@@ -511,7 +511,7 @@ class TestCaseConstruction:
 
     def test_blank_description(self) -> None:
         """A description of None is the empty text, so the case writes and reads back."""
-        case = Case(id="c", category="noise", place="p", reported_at=T, description=None)  # type: ignore[arg-type]
+        case = Case(id="c", category="noise", place="p", reported_at=T, description=None)
         assert case.description == ""
         log = (Reported(case=case, at=T),)
         assert loads_events(dumps_events(log)) == log

@@ -165,11 +165,11 @@ class TestMetrics:
         def moved(event: CaseEvent) -> CaseEvent:
             if event.case_id != first:
                 return event
-            changes: dict[str, object] = {"at": event.at.replace(tzinfo=zone).astimezone(dt.UTC)}
+            at = event.at.replace(tzinfo=zone).astimezone(dt.UTC)
             if isinstance(event, Reported):
                 when = event.case.reported_at.replace(tzinfo=zone).astimezone(dt.UTC)
-                changes["case"] = attrs.evolve(event.case, reported_at=when)
-            return attrs.evolve(event, **changes)
+                return attrs.evolve(event, at=at, case=attrs.evolve(event.case, reported_at=when))
+            return attrs.evolve(event, at=at)
 
         mixed = tmp_path / "mixed.jsonl"
         mixed.write_text(dumps_events([moved(e) for e in events]), encoding="utf-8")

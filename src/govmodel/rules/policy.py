@@ -793,11 +793,12 @@ def _weekdays(
     value: object, where: str, problems: list[SpecProblem]
 ) -> tuple[str | int, ...] | None:
     names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    days = value if isinstance(value, list) else []
     ok = isinstance(value, list) and all(
         (isinstance(d, str) and d.lower() in names) or (type(d) is int and 0 <= d <= 6)
-        for d in value
+        for d in days
     )
-    if not ok or len(set(value)) == 7:  # type: ignore[arg-type]
+    if not ok or len({str(d).lower() for d in days}) == 7:
         problems.append(
             SpecProblem(
                 where,
@@ -807,7 +808,7 @@ def _weekdays(
             )
         )
         return None
-    return tuple(value)  # type: ignore[arg-type]
+    return tuple(days)
 
 
 def _year_pair(value: object, where: str, problems: list[SpecProblem]) -> tuple[int, int] | None:

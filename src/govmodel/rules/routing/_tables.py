@@ -482,7 +482,7 @@ class Tables:
                 filled = self.filled[shared] = fill(plan, ids)
         else:
             filled = fill(plan, ids)
-        if above is not None and plan.shared:
+        if above is not None and second is not None and plan.shared:
             self.above[above] = (second, filled)
         return self._owned(table, filled, receiver, absent, need)
 
