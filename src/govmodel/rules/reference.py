@@ -957,8 +957,23 @@ def _at_street(
         why = f"no tier from {tried} up in the community settles {_names(need)}"
     else:
         why = f"no one in the community holds {_names(need)}"
-    reason = f"street: {why}; {handler or 'the street'} answers as the last resort (属地兜底)"
-    return _Decision(Tier.STREET, Procedure.TRANSFER, handler, reason, convener=ladder.convener)
+    # The street office coordinates the departments that hold part of the matter: they
+    # are summoned with it, as they were at the whistle (接诉即办: the street is the hub).
+    units = ladder.whistle.actors if ladder.whistle is not None else ()
+    summoned = tuple(a.id for a in _cover(units, need))
+    with_units = f", {', '.join(summoned)} summoned" if summoned else ""
+    reason = (
+        f"street: {why}; {handler or 'the street'} answers as the last resort{with_units} "
+        "(属地兜底)"
+    )
+    return _Decision(
+        Tier.STREET,
+        Procedure.TRANSFER,
+        handler,
+        reason,
+        summoned=summoned,
+        convener=ladder.convener,
+    )
 
 
 def _supervisor(

@@ -170,8 +170,22 @@ def make_plan(
         why = f"no tier from {tried} up in the community settles {names(need)}"
     else:
         why = f"no one in the community holds {names(need)}"
-    reason = f"street: {why}; {handler or 'the street'} answers as the last resort (属地兜底)"
-    return finish(Tier.STREET, Procedure.TRANSFER, handler, reason, convener=shape.convener)
+    # The departments holding part of the matter are summoned with the street office.
+    units = shape.whistle.actors_on(absent)[0] if shape.whistle is not None else ()
+    summoned = tuple(a.id for a in _cover(units, need))
+    with_units = f", {', '.join(summoned)} summoned" if summoned else ""
+    reason = (
+        f"street: {why}; {handler or 'the street'} answers as the last resort{with_units} "
+        "(属地兜底)"
+    )
+    return finish(
+        Tier.STREET,
+        Procedure.TRANSFER,
+        handler,
+        reason,
+        summoned=summoned,
+        convener=shape.convener,
+    )
 
 
 def _emergency(
