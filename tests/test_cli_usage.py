@@ -427,7 +427,7 @@ class TestTrial16:
             "The answer is about permission only",
             "reopen reasons are left out without it",
             "Only `validate` reads a spec from standard input",
-            "A mismatch is a problem of the input (exit status 1)",
+            "a time without an offset is a local time of the policy's zone",
         ],
     )
     def test_the_page_says(self, said: str) -> None:

@@ -269,7 +269,7 @@ def last_moment(events: Sequence[CaseEvent], policy: Policy) -> dt.datetime:
     ...        Accepted(case_id="d", at=dt.datetime(2025, 1, 8, 13, tzinfo=dt.timezone.utc),
     ...                 actor="rc:x")]
     >>> last_moment(log, DEFAULT_POLICY).isoformat()
-    '2025-01-08T21:00:00+08:00'
+    '2025-01-08T13:00:00+00:00'
     """
     latest = max(events, key=lambda e: policy.aware(e.at)).at
     return moment_for_log(latest, events, "--now", policy=policy)

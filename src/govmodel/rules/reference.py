@@ -1180,7 +1180,8 @@ def escalate(
     ('street', 'so:xinhua', 'post:grid-wanda-leader')
     >>> print(later.reason)  # doctest: +NORMALIZE_WHITESPACE
     overdue since 2025-05-27 17:00; street: no tier from whistle up in the community settles
-    property_service, fire_safety; so:xinhua answers as the last resort (属地兜底)
+    property_service, fire_safety; so:xinhua answers as the last resort, dept:fire summoned
+    (属地兜底)
     """
     # Nothing is due for a case that is resolved or closed, or that has no routing yet.
     routing = state.routing
