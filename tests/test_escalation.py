@@ -224,7 +224,6 @@ class TestProperties:
             assert nxt.tier >= first.tier
             assert found in nxt.domains
 
-
     @given(
         structures().flatmap(lambda s: st.tuples(st.just(s), cases(s))),
         st.text(alphabet="王李张楼室号漏水还没修好 0123456789", min_size=1, max_size=20),
@@ -240,8 +239,9 @@ class TestProperties:
         """
         s, case = pair
         state = routed(s, case)
-        assert state.routing is not None
-        handler = state.routing.handler or "x"
+        first = state.routing
+        assert first is not None
+        handler = first.handler or "x"
         secret = f"《{reason}》"  # bracketed, so it cannot be a chance substring of the text
         for event in (
             Accepted(case_id=case.id, at=case.reported_at, actor=handler),
@@ -252,7 +252,7 @@ class TestProperties:
         for rules in (escalate, reference.escalate):
             nxt = rules(s, state, now=case.reported_at)
             if nxt is None:
-                assert state.routing.tier is Tier.STREET
+                assert first.tier is Tier.STREET
                 continue
             assert secret not in nxt.reason
             assert "reopened (reason kept with the case); " in nxt.reason
