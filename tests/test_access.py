@@ -4,6 +4,8 @@ import copy
 import datetime as dt
 import json
 import pickle
+from collections.abc import Callable
+from pathlib import Path
 
 import attrs
 import pytest
@@ -321,6 +323,75 @@ class TestCheckReader:
             check_reader(s, "compound:wanda", include_personal=False)
         check_reader(s, None, include_personal=False)
         check_reader(s, "person:old", include_personal=False)
+
+
+def _structure_exports(tmp: Path) -> dict[str, Callable[..., object]]:
+    """Every exporter of a structure, each taking ``(structure, **options)``."""
+    from govmodel.interop import graph, popolo
+    from govmodel.interop import render as charts
+
+    return {
+        "to_popolo": popolo.to_popolo,
+        "dumps_popolo": popolo.dumps_popolo,
+        "flat_graph": graph.flat_graph,
+        "to_node_link": graph.to_node_link,
+        "graphml_text": graph.graphml_text,
+        "write_graphml": lambda s, **o: graph.write_graphml(s, tmp / "s.graphml", **o),
+        "to_mermaid": lambda s, **o: charts.to_mermaid(s, people="all", **o),
+        "to_dot": lambda s, **o: charts.to_dot(s, people="all", **o),
+        "render": lambda s, **o: charts.render(s, tmp / "s.svg", dot="/nonexistent/dot", **o),
+    }
+
+
+STRUCTURE_EXPORTS = list(_structure_exports(Path()))
+
+
+class TestStructureExports:
+    """People's names in a structure export go to a named reader only, as a case's data do."""
+
+    @pytest.mark.parametrize("name", STRUCTURE_EXPORTS)
+    def test_names_need_a_reader(self, name: str, tmp_path: Path) -> None:
+        """include_personal without a reader, or with a person and no moment, is refused."""
+        s = handover(examples.load("xinhe"), "post:grid-wanda-a-worker", dt.date(2025, 5, 10))
+        export = _structure_exports(tmp_path)[name]
+        with pytest.raises(ReaderRequired, match=f"^{name}: .*reader="):
+            export(s, include_personal=True)
+        with pytest.raises(ReaderRequired, match="at="):
+            export(s, include_personal=True, reader="person:old")
+        with pytest.raises(AccessDenied, match="person:old"):
+            export(s, include_personal=True, reader="person:old", at=dt.date(2025, 5, 11))
+        with pytest.raises(UnknownNodeError):
+            export(s, reader="person:nobody")
+        assert not (tmp_path / "s.graphml").exists()  # refused before any file is opened
+
+    @pytest.mark.parametrize("name", [n for n in STRUCTURE_EXPORTS if n != "render"])
+    def test_names_for_a_reader(self, name: str, tmp_path: Path) -> None:
+        """A body, a post, a current holder or BACK_OFFICE gets the names; nobody else does."""
+        s = examples.load("zhuanqiao")
+        records = s.records()
+        person = records["people"][0]
+        named = s.evolve(people=(attrs.evolve(person, name_zh="王秀英"), *records["people"][1:]))
+        post = s.posts_of(person.id)[0].id
+        holder_day = next(a.start for a in records["appointments"] if a.person == person.id)
+        export = _structure_exports(tmp_path)[name]
+
+        def text(**options: object) -> str:
+            out = export(named, **options)
+            if name == "write_graphml":
+                return (tmp_path / "s.graphml").read_text(encoding="utf-8")
+            if name == "flat_graph":
+                return json.dumps(dict(out.nodes(data=True)), ensure_ascii=False)  # type: ignore[attr-defined]
+            return out if isinstance(out, str) else json.dumps(out, ensure_ascii=False)
+
+        assert "王秀英" not in text()
+        assert "王秀英" not in text(reader=BACK_OFFICE)  # a reader alone asks for nothing
+        for reader, at in (
+            (BACK_OFFICE, None),
+            (s.bodies()[0].id, None),
+            (post, None),
+            (person.id, holder_day),
+        ):
+            assert "王秀英" in text(include_personal=True, reader=reader, at=at), reader
 
 
 class TestParts:
