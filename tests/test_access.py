@@ -31,6 +31,7 @@ from govmodel import (
     UnknownNodeError,
     advance,
     can,
+    escalate,
     examples,
     presence,
     redact,
@@ -113,6 +114,24 @@ class TestProperties:
             value = getattr(case, field)
             if value:
                 assert value not in text
+
+    @given(scenarios())
+    def test_no_personal_text_in_routings(self, triple: tuple[Structure, Case, str]) -> None:
+        """Neither route nor an escalation quotes a case's personal values in its reason."""
+        s, case, _ = triple
+        routing = route(s, case)
+        state = replay(
+            [
+                Reported(case=case, at=case.reported_at),
+                Routed(case_id=case.id, at=case.reported_at, routing=routing),
+            ]
+        )
+        later = escalate(s, state, now=routing.due + dt.timedelta(minutes=1))
+        for reason in (routing.reason, later.reason if later is not None else ""):
+            for field in PERSONAL_FIELDS:
+                value = getattr(case, field)
+                if value:
+                    assert value not in reason, field
 
     @given(scenarios())
     def test_rights_nest(self, triple: tuple[Structure, Case, str]) -> None:
