@@ -181,6 +181,23 @@ class TestWhatUsersFound:
             (["--to", "open311", "--for-actor", "pm:cxh"], "--for-actor: only with --to open311"),
             (["--to", "graphml", "--policy", "p.toml"], "--policy: only with --to open311"),
             (["--to", "open311", "--now", "2025-01-01T00:00"], "--now: only with --to open311"),
+            (
+                ["--to", "popolo", "--for-actor", "rc:xinhe"],
+                "--for-actor: with --to popolo, only with --include-personal",
+            ),
+            (["--to", "graphml", "--back-office"], "--back-office: only with --include-personal"),
+            (
+                [
+                    "--to",
+                    "popolo",
+                    "--include-personal",
+                    "--back-office",
+                    "--at",
+                    "2025-01-01T00:00",
+                ],
+                "--at: only with --for-actor",
+            ),
+            (["--to", "node-link", "--include-personal"], "--include-personal: name who reads"),
         ],
     )
     def test_export_refuses_meaningless_flags(self, argv: list[str], message: str) -> None:
@@ -188,6 +205,17 @@ class TestWhatUsersFound:
         result = govmodel("export", "xinhe", *argv)
         assert result.returncode == 2
         assert result.stdout.startswith(f"govmodel: error: {message}")
+
+    @pytest.mark.parametrize(
+        "command", [["export", "xinhe", "--to", "popolo"], ["render", "xinhe"]]
+    )
+    def test_one_reader(self, command: list[str]) -> None:
+        """--for-actor and --back-office name the reader: never both (argparse's exit 2)."""
+        result = govmodel(
+            *command, "--include-personal", "--for-actor", "rc:xinhe", "--back-office"
+        )
+        assert result.returncode == 2
+        assert "argument --back-office: not allowed with argument --for-actor" in result.stderr
 
     @pytest.mark.parametrize("name", sorted(COMMANDS))
     def test_one_output_flag(self, name: str) -> None:

@@ -29,6 +29,7 @@ from govmodel import (
     replay,
     route,
 )
+from govmodel.rules import reference
 from govmodel.rules.escalation import recurrences
 from govmodel.strategies import cases, structures
 
@@ -95,7 +96,9 @@ class TestTriggers:
         nxt = escalate(xinhe, state, now=T + dt.timedelta(days=1))
         assert nxt is not None
         assert nxt.tier is Tier.COMPOUND
-        assert nxt.reason.startswith("reopened (still noisy); ")
+        # The reopening's reason is a resident's words: the routing refers to it only.
+        assert nxt.reason.startswith("reopened (reason kept with the case); ")
+        assert "still noisy" not in nxt.reason
         # Once routed again, the reopening no longer triggers.
         state = advance(state, Routed(case_id="c", at=T + dt.timedelta(days=1), routing=nxt))
         assert escalate(xinhe, state, now=T + dt.timedelta(days=1)) is None
@@ -229,6 +232,39 @@ class TestProperties:
             assert nxt is not None
             assert nxt.tier >= first.tier
             assert found in nxt.domains
+
+    @given(
+        structures().flatmap(lambda s: st.tuples(st.just(s), cases(s))),
+        st.text(alphabet="王李张楼室号漏水还没修好 0123456789", min_size=1, max_size=20),
+    )
+    def test_reopen_reason_never_in_the_routing(
+        self, pair: tuple[Structure, Case], reason: str
+    ) -> None:
+        """A reopening's reason (personal data) never enters a routing's reason, fast or reference.
+
+        The routing's reason is shown to every party to the case, the summoned
+        departments included, and to every Open311 export: it says the case was
+        reopened and that the reason is kept with the case.
+        """
+        s, case = pair
+        state = routed(s, case)
+        first = state.routing
+        assert first is not None
+        handler = first.handler or "x"
+        secret = f"《{reason}》"  # bracketed, so it cannot be a chance substring of the text
+        for event in (
+            Accepted(case_id=case.id, at=case.reported_at, actor=handler),
+            Resolved(case_id=case.id, at=case.reported_at, actor=handler),
+            Reopened(case_id=case.id, at=case.reported_at, reason=secret),
+        ):
+            state = advance(state, event)
+        for rules in (escalate, reference.escalate):
+            nxt = rules(s, state, now=case.reported_at)
+            if nxt is None:
+                assert first.tier is Tier.STREET
+                continue
+            assert secret not in nxt.reason
+            assert "reopened (reason kept with the case); " in nxt.reason
 
 
 class TestRecurrences:

@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import govmodel
-from govmodel import GovModelError, examples
+from govmodel import BACK_OFFICE, GovModelError, examples
 from govmodel.cases import Reopened, Reported, dumps_events, loads_events
 from govmodel.cli import main
 from govmodel.cli.research import load_sweep
@@ -188,8 +188,8 @@ TEXTS = st.sampled_from(HARD_TEXTS) | TEXT | st.builds(json.dumps, json_values(h
 
 XINHE = examples.load("xinhe")
 XINHE_SPEC = govmodel.to_dict(XINHE)
-XINHE_POPOLO = to_popolo(XINHE, include_personal=True)
-XINHE_NODE_LINK = to_node_link(XINHE, include_personal=True)
+XINHE_POPOLO = to_popolo(XINHE, include_personal=True, reader=BACK_OFFICE)
+XINHE_NODE_LINK = to_node_link(XINHE, include_personal=True, reader=BACK_OFFICE)
 
 
 def _xinhe_requests() -> list[dict[str, Any]]:
@@ -203,7 +203,10 @@ def _xinhe_requests() -> list[dict[str, Any]]:
         description="3号楼：漏水",
     )
     requests = to_requests(
-        [Reported(case=case, at=case.reported_at)], structure=XINHE, include_personal=True
+        [Reported(case=case, at=case.reported_at)],
+        structure=XINHE,
+        for_actor=BACK_OFFICE,
+        include_personal=True,
     )
     plain: list[dict[str, Any]] = json.loads(json.dumps(requests))
     return plain
@@ -343,7 +346,10 @@ class TestGraphs:
     def test_write_graphml(self, scratch: Path, s: Structure) -> None:
         """Writing GraphML refuses what XML cannot hold; what it writes reads back."""
         path = scratch / "w.graphml"
-        if refuses(lambda p: write_graphml(s, p, include_personal=True), path) is None:
+        if (
+            refuses(lambda p: write_graphml(s, p, include_personal=True, reader=BACK_OFFICE), path)
+            is None
+        ):
             assert read_graphml(path) == s
 
 
@@ -573,7 +579,7 @@ class TestNoPersonalValueInErrors:
         """A person's name GraphML cannot hold is refused by field, without the name."""
         people = [Person(id="person:x", name=MARKER + "\x01")]
         s = Structure(places=[Place(id="street:a", kind=PlaceKind.STREET)], people=people)
-        err = refuses(lambda _: graphml_text(s, include_personal=True), None)
+        err = refuses(lambda _: graphml_text(s, include_personal=True, reader=BACK_OFFICE), None)
         assert isinstance(err, InteropError)
         assert err.location == 'nodes["person:x"].name'
         assert_no_marker(err)
@@ -749,8 +755,8 @@ class TestReviewFindings:
             validate=False,
         )
         with pytest.raises(InteropError, match="cycle"):
-            from_node_link(to_node_link(cyclic, include_personal=True))
-        write_graphml(cyclic, tmp_path / "c.graphml", include_personal=True)
+            from_node_link(to_node_link(cyclic, include_personal=True, reader=BACK_OFFICE))
+        write_graphml(cyclic, tmp_path / "c.graphml", include_personal=True, reader=BACK_OFFICE)
         with pytest.raises(InteropError, match="cycle"):
             read_graphml(tmp_path / "c.graphml")
         for draw in (to_mermaid, to_dot):

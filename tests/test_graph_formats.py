@@ -15,7 +15,7 @@ import networkx as nx
 import pytest
 from hypothesis import given
 
-from govmodel import Relation, Structure, examples
+from govmodel import BACK_OFFICE, Relation, Structure, examples
 from govmodel.errors import InteropError
 from govmodel.interop.graph import (
     LIST_FIELDS,
@@ -81,7 +81,7 @@ class TestFlatGraph:
     @given(structures())
     def test_every_attribute_is_a_plain_scalar(self, s: Structure) -> None:
         """Every node, edge and graph attribute is a str, int or bool, as GraphML needs."""
-        g = flat_graph(s, include_personal=True)
+        g = flat_graph(s, include_personal=True, reader=BACK_OFFICE)
         values = [v for _, d in g.nodes(data=True) for v in d.values()]
         values += [v for _, _, d in g.edges(data=True) for v in d.values()]
         values += list(g.graph.values())
@@ -90,7 +90,7 @@ class TestFlatGraph:
     @given(structures())
     def test_nodes_carry_every_field_of_their_record(self, s: Structure) -> None:
         """Each record field is a node attribute under its spec name, lists as JSON arrays."""
-        g = flat_graph(s, include_personal=True)
+        g = flat_graph(s, include_personal=True, reader=BACK_OFFICE)
         for node_id, data in g.nodes(data=True):
             record = s.node(node_id)
             assert data["type"] == s.graph.nodes[node_id]["type"]
@@ -134,7 +134,9 @@ class TestFlatGraph:
         assert "王秀英" not in json.dumps(to_node_link(xinhe), ensure_ascii=False)
         assert "王秀英" not in graphml_text(xinhe)
         assert "Resident Wang" not in graphml_text(xinhe)
-        personal = flat_graph(xinhe, include_personal=True).nodes["person:secretary"]
+        personal = flat_graph(xinhe, include_personal=True, reader=BACK_OFFICE).nodes[
+            "person:secretary"
+        ]
         assert personal["name_zh"].startswith("王秀英")
         assert personal["label"] == personal["name_zh"]
 
@@ -184,9 +186,11 @@ class TestNodeLink:
         """node_link_graph(json.loads(json.dumps(data))) equals the flat graph exactly."""
         s = named(s)
         for personal in (False, True):
-            data = json.loads(json.dumps(to_node_link(s, include_personal=personal)))
+            data = json.loads(
+                json.dumps(to_node_link(s, include_personal=personal, reader=BACK_OFFICE))
+            )
             back = nx.node_link_graph(data, edges="edges")
-            flat = flat_graph(s, include_personal=personal)
+            flat = flat_graph(s, include_personal=personal, reader=BACK_OFFICE)
             assert back.is_multigraph()
             assert back.is_directed()
             assert back.graph == flat.graph
@@ -196,7 +200,7 @@ class TestNodeLink:
     @given(structures())
     def test_structure_round_trip(self, s: Structure) -> None:
         """from_node_link(to_node_link(s, include_personal=True)) == s."""
-        data = json.loads(json.dumps(to_node_link(s, include_personal=True)))
+        data = json.loads(json.dumps(to_node_link(s, include_personal=True, reader=BACK_OFFICE)))
         assert from_node_link(data) == s
 
     @given(structures())
@@ -208,7 +212,7 @@ class TestNodeLink:
     def test_bundled_examples_round_trip(self, name: str) -> None:
         """Every bundled community comes back from node-link data unchanged."""
         s = examples.load(name)
-        assert from_node_link(to_node_link(s, include_personal=True)) == s
+        assert from_node_link(to_node_link(s, include_personal=True, reader=BACK_OFFICE)) == s
 
     def test_not_node_link_data(self) -> None:
         """Data without node and edge lists is an InteropError, not a KeyError."""
@@ -277,12 +281,12 @@ class TestGraphML:
         s = named(s)
         for personal in (False, True):
             path = tmp_path_factory.mktemp("graphml") / "s.graphml"
-            flat = flat_graph(s, include_personal=personal)
+            flat = flat_graph(s, include_personal=personal, reader=BACK_OFFICE)
             if not graphml_can_hold(flat):
                 with pytest.raises(InteropError, match=r"^(nodes|edges|graph)\b.*XML 1\.0"):
-                    write_graphml(s, path, include_personal=personal)
+                    write_graphml(s, path, include_personal=personal, reader=BACK_OFFICE)
                 continue
-            write_graphml(s, path, include_personal=personal)
+            write_graphml(s, path, include_personal=personal, reader=BACK_OFFICE)
             back = nx.read_graphml(path, force_multigraph=True)
             assert plain_graph_attributes(back) == flat.graph
             assert nodes_of(back) == nodes_of(flat)
@@ -302,18 +306,18 @@ class TestGraphML:
         when written; every other one comes back, carriage returns included.
         """
         path = tmp_path_factory.mktemp("graphml") / "s.graphml"
-        if not graphml_can_hold(flat_graph(s, include_personal=True)):
+        if not graphml_can_hold(flat_graph(s, include_personal=True, reader=BACK_OFFICE)):
             with pytest.raises(InteropError, match=r"XML 1\.0"):
-                write_graphml(s, path, include_personal=True)
+                write_graphml(s, path, include_personal=True, reader=BACK_OFFICE)
             return
-        write_graphml(s, path, include_personal=True)
+        write_graphml(s, path, include_personal=True, reader=BACK_OFFICE)
         assert read_graphml(path) == s
 
     @pytest.mark.parametrize("name", examples.names())
     def test_bundled_examples_round_trip(self, tmp_path: Path, name: str) -> None:
         """Every bundled community comes back from GraphML unchanged."""
         s = examples.load(name)
-        write_graphml(s, tmp_path / f"{name}.graphml", include_personal=True)
+        write_graphml(s, tmp_path / f"{name}.graphml", include_personal=True, reader=BACK_OFFICE)
         assert read_graphml(tmp_path / f"{name}.graphml") == s
 
     def test_edge_ids_are_unique(self) -> None:

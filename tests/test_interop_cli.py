@@ -202,3 +202,170 @@ class TestImportChecks:
         assert status == 1
         assert "building:wanda-2" in text
         assert not (tmp_path / "x.toml").exists()
+
+
+def _handed_over_spec(tmp_path: Path) -> Path:
+    """Xinhe, its people named, with steward-1 the worker of micro-grid 万达 A until 10 May."""
+    import datetime as dt
+
+    import attrs
+
+    xinhe = examples.load("xinhe")
+    records = xinhe.records()
+    people = tuple(attrs.evolve(p, name_zh=f"居民{i}号") for i, p in enumerate(records["people"]))
+    appointments = tuple(
+        attrs.evolve(a, end=dt.date(2025, 5, 10))
+        if (a.person, a.post) == ("person:steward-1", "post:grid-wanda-a-worker")
+        else a
+        for a in records["appointments"]
+    )
+    spec = tmp_path / "xinhe.toml"
+    govmodel.dump(xinhe.evolve(people=people, appointments=appointments), spec)
+    return spec
+
+
+def _noise_log(tmp_path: Path, spec: Path, *, reopened: str | None = None) -> Path:
+    """A neighbour's noise in building 1 on 6 May, settled by the micro-grid's worker.
+
+    With ``reopened``, visited unsatisfied, reopened for that reason and escalated.
+    """
+    import datetime as dt
+
+    s = govmodel.load(spec)
+    t = dt.datetime(2025, 5, 6, 9)
+    case = govmodel.Case(
+        id="c",
+        category=govmodel.Category.NOISE,
+        place="building:wanda-1",
+        scope=govmodel.Scope.BUILDING,
+        reported_at=t,
+        contact="13912345678",
+    )
+    routing = govmodel.route(s, case)
+    events: list[govmodel.CaseEvent] = [
+        govmodel.Reported(case=case, at=t),
+        govmodel.Routed(case_id="c", at=t, routing=routing),
+    ]
+    if reopened is not None:
+        handler = routing.handler or ""
+        later = t + dt.timedelta(days=1)
+        events += [
+            govmodel.Accepted(case_id="c", at=t, actor=handler),
+            govmodel.Resolved(case_id="c", at=t, actor=handler),
+            govmodel.Revisited(case_id="c", at=later, actor=handler, satisfied=False),
+            govmodel.Reopened(case_id="c", at=later, reason=reopened),
+        ]
+        again = govmodel.escalate(s, govmodel.replay(events), now=later)
+        assert again is not None
+        events.append(govmodel.Routed(case_id="c", at=later, routing=again))
+    log = tmp_path / "log.jsonl"
+    log.write_text(govmodel.dumps_events(events), encoding="utf-8")
+    return log
+
+
+class TestReaders:
+    """Personal data leave the command line only for a named reader, judged at a moment."""
+
+    def test_reopen_reason_only_for_view_personal(self, tmp_path: Path) -> None:
+        """export --to open311 writes a reopening's reason for no one who may only view it.
+
+        It used to reach service_notice through the escalated routing's reason.
+        """
+        spec = _handed_over_spec(tmp_path)
+        reason = "3号楼302室又吵到半夜"
+        log = _noise_log(tmp_path, spec, reopened=reason)
+        export = ["export", str(spec), "--to", "open311", "--events", str(log)]
+        for extra in ([], ["--for-actor", "pm:cxh", "--include-personal"]):
+            status, text = run(*export, *extra)
+            assert status == 0
+            assert '"c"' in text
+            assert reason not in text
+            assert "reopened (reason kept with the case)" in text
+        status, text = run(*export, "--back-office", "--include-personal")
+        assert status == 0
+        assert reason in text
+
+    def test_former_holder_with_at(self, tmp_path: Path) -> None:
+        """--at judges --for-actor: steward-1, grid worker until 10 May, sees no contact in June."""
+        spec = _handed_over_spec(tmp_path)
+        log = _noise_log(tmp_path, spec)
+        export = [
+            "export",
+            str(spec),
+            "--to",
+            "open311",
+            "--events",
+            str(log),
+            "--include-personal",
+        ]
+        reader = ["--for-actor", "person:steward-1"]
+        status, text = run(*export, *reader)  # at the log's last event, 6 May
+        assert status == 0
+        assert "13912345678" in text
+        status, text = run(*export, *reader, "--at", "2025-06-01T09:00")
+        assert status == 0
+        assert '"c"' in text  # still a steward of the company serving the compound
+        assert "13912345678" not in text
+        status, text = run(*export, *reader, "--at", "2025-05-10T23:59")
+        assert "13912345678" in text
+
+    def test_personal_data_need_a_reader(self, tmp_path: Path) -> None:
+        """--include-personal alone is a usage error, for every export and the charts."""
+        log = _noise_log(tmp_path, _handed_over_spec(tmp_path))
+        for argv in (
+            ["export", "xinhe", "--to", "open311", "--events", str(log), "--include-personal"],
+            ["export", "xinhe", "--to", "popolo", "--include-personal"],
+            ["render", "xinhe", "--include-personal"],
+        ):
+            status, text = run(*argv)
+            assert status == 2, argv
+            assert text.startswith("govmodel: error: --include-personal: name who reads"), text
+
+    def test_names_for_a_reader(self, tmp_path: Path) -> None:
+        """People's names go to a body, a current holder or the back office; not otherwise."""
+        spec = str(_handed_over_spec(tmp_path))
+        name = "居民2号"  # person:steward-1
+        for argv in (["export", spec, "--to", "node-link"], ["render", spec]):
+            status, text = run(*argv)
+            assert (status, name in text) == (0, False)
+            for reader in (
+                ["--for-actor", "rc:xinhe"],
+                ["--back-office"],
+                ["--for-actor", "person:steward-1", "--at", "2025-05-10T09:00"],
+            ):
+                status, text = run(*argv, "--include-personal", *reader)
+                assert status == 0, (argv, reader)
+                assert "居民" in text, (argv, reader)
+            status, text = run(*argv, "--include-personal", "--for-actor", "person:steward-1")
+            assert status == 1
+            assert "give --at" in text
+            status, text = run(
+                *argv,
+                "--include-personal",
+                "--for-actor",
+                "person:adviser-3",
+                "--at",
+                "2025-05-10T09:00",
+            )
+            assert status == 1
+            assert '--for-actor: no body, post or person "person:adviser-3"' in text
+
+    def test_person_without_a_post_then(self, tmp_path: Path) -> None:
+        """A person who holds no post at --at reads no names: one line, exit 1."""
+        spec = str(_handed_over_spec(tmp_path))
+        status, text = run(
+            "export",
+            spec,
+            "--to",
+            "popolo",
+            "--include-personal",
+            "--for-actor",
+            "person:pm-party-member",
+            "--at",
+            "2025-03-01T09:00",
+        )
+        assert status == 1
+        assert text == (
+            'govmodel: error: --for-actor: "person:pm-party-member" holds no post on '
+            "2025-03-01, so may not read personal data\n"
+        )

@@ -5,20 +5,25 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from govmodel import (
+    BACK_OFFICE,
     DEFAULT_POLICY,
     Accepted,
+    Appointment,
     Case,
     CaseEvent,
     Category,
     Channel,
     Closed,
     InvalidTransition,
+    Person,
     Procedure,
+    ReaderRequired,
     Reopened,
     Reported,
     Resolved,
@@ -29,6 +34,7 @@ from govmodel import (
     Status,
     Structure,
     Tier,
+    UnknownNodeError,
     Urgency,
     can,
     escalate,
@@ -139,14 +145,21 @@ def cases_of(log: Sequence[CaseEvent]) -> tuple[Case, ...]:
 
 
 def without_personal(log: Sequence[CaseEvent]) -> list[CaseEvent]:
+    """The log with no personal data: cases stripped, reopenings without their reasons."""
     return [
-        Reported(case=strip_personal(e.case), at=e.at) if isinstance(e, Reported) else e
+        Reported(case=strip_personal(e.case), at=e.at)
+        if isinstance(e, Reported)
+        else attrs.evolve(e, reason="")
+        if isinstance(e, Reopened)
+        else e
         for e in log
     ]
 
 
 def personal_values(log: Sequence[CaseEvent]) -> set[str]:
-    return {
+    """The cases' reporters, contacts and descriptions, and the reasons of their reopenings."""
+    reasons = {e.reason for e in log if isinstance(e, Reopened) and e.reason}
+    return reasons | {
         value
         for case in cases_of(log)
         for value in (case.reporter, case.contact, case.description)
@@ -297,7 +310,7 @@ class TestToRequests:
         assert plain["status"] == "open"
         assert plain["extended_attributes"]["reopened"] == 1
         assert "住户说又漏了" not in dumps_requests([plain])
-        [full] = to_requests(log, structure=XINHE, include_personal=True)
+        [full] = to_requests(log, structure=XINHE, for_actor=BACK_OFFICE, include_personal=True)
         assert full["notes"][-1]["extended_attributes"]["reason"] == "住户说又漏了"
 
     def test_now_cuts_the_log(self) -> None:
@@ -319,7 +332,9 @@ class TestToRequests:
     def test_time_zone(self) -> None:
         """With ``tz`` date-times carry their offset; import with it gives the naive times."""
         _, log = fire_lane_log()
-        [request] = to_requests(log, structure=XINHE, tz=CST, include_personal=True)
+        [request] = to_requests(
+            log, structure=XINHE, tz=CST, for_actor=BACK_OFFICE, include_personal=True
+        )
         assert request["requested_datetime"] == "2025-06-03T08:30:00+08:00"
         assert all(n["datetime"].endswith("+08:00") for n in request["notes"])
         assert from_requests([request], tz=CST) == cases_of(log)
@@ -360,7 +375,7 @@ class TestRoundTrip:
     def test_hand_made_log(self) -> None:
         """The fire-lane case comes back whole, through JSON text too."""
         _, log = fire_lane_log()
-        exported = to_requests(log, structure=XINHE, include_personal=True)
+        exported = to_requests(log, structure=XINHE, for_actor=BACK_OFFICE, include_personal=True)
         assert from_requests(exported, structure=XINHE, tz=CST) == cases_of(log)
         text = dumps_requests(exported, indent=2)
         assert from_requests(loads_requests(text), structure=XINHE, tz=CST) == cases_of(log)
@@ -368,7 +383,7 @@ class TestRoundTrip:
     def test_simulated_log(self) -> None:
         """Every case of a 30-day Xinhe simulation comes back whole."""
         log = simulate(XINHE, Scenario(days=30), seed=1).events
-        exported = to_requests(log, structure=XINHE, include_personal=True)
+        exported = to_requests(log, structure=XINHE, for_actor=BACK_OFFICE, include_personal=True)
         assert len(exported) == len(cases_of(log)) > 0
         assert from_requests(exported, structure=XINHE, tz=CST) == cases_of(log)
         again = from_requests(loads_requests(dumps_requests(exported)), structure=XINHE, tz=CST)
@@ -382,12 +397,13 @@ class TestRoundTrip:
         export takes from the case (``CASE_FIELDS`` and ``CASE_EXTENSIONS``).
         """
         s, log = drawn
-        exported = to_requests(log, structure=s, include_personal=True)
+        exported = to_requests(log, structure=s, for_actor=BACK_OFFICE, include_personal=True)
         cases = from_requests(exported, structure=s, tz=CST)
         assert cases == cases_of(log)
         second = to_requests(
             [Reported(case=c, at=c.reported_at) for c in cases],
             structure=s,
+            for_actor=BACK_OFFICE,
             include_personal=True,
         )
         for first, again in zip(exported, second, strict=True):
@@ -416,7 +432,9 @@ class TestLifecycle:
     def test_hand_made_log(self) -> None:
         """The fire-lane case's six events come back equal, through JSON text too."""
         _, log = fire_lane_log()
-        text = dumps_requests(to_requests(log, structure=XINHE, include_personal=True))
+        text = dumps_requests(
+            to_requests(log, structure=XINHE, for_actor=BACK_OFFICE, include_personal=True)
+        )
         assert list(events_from_requests(loads_requests(text), structure=XINHE, tz=CST)) == log
 
     def test_simulated_log(self) -> None:
@@ -426,7 +444,7 @@ class TestLifecycle:
         only the export with it gives back the very events.
         """
         log = simulate(XINHE, Scenario(days=30), seed=1).events
-        personal = to_requests(log, structure=XINHE, include_personal=True)
+        personal = to_requests(log, structure=XINHE, for_actor=BACK_OFFICE, include_personal=True)
         assert list(events_from_requests(personal, structure=XINHE, tz=CST)) == self.grouped(log)
         exported = to_requests(log, structure=XINHE)
         events = events_from_requests(exported, structure=XINHE)
@@ -436,7 +454,7 @@ class TestLifecycle:
     def test_any_log(self, drawn: tuple[Structure, tuple[CaseEvent, ...]]) -> None:
         """Any valid log comes back event for event from its export with personal data."""
         s, log = drawn
-        exported = to_requests(log, structure=s, include_personal=True)
+        exported = to_requests(log, structure=s, for_actor=BACK_OFFICE, include_personal=True)
         assert list(events_from_requests(exported, structure=s, tz=CST)) == self.grouped(log)
 
     def test_every_problem_with_its_index(self) -> None:
@@ -532,9 +550,9 @@ class TestPersonalData:
         assert not POST_FIELDS & set(exported[0])
 
     def test_included_when_asked(self) -> None:
-        """With include_personal and no actor, every personal value is exported."""
+        """With include_personal for the back office, every personal value is exported."""
         _, log = fire_lane_log()
-        [request] = to_requests(log, structure=XINHE, include_personal=True)
+        [request] = to_requests(log, structure=XINHE, for_actor=BACK_OFFICE, include_personal=True)
         assert request["last_name"] == "居民王"
         assert request["phone"] == "13912345678"
         assert request["description"] == "万达华府3号楼门前消防通道被占"
@@ -543,7 +561,12 @@ class TestPersonalData:
     def test_email_contact(self) -> None:
         """A contact with an @ is an email and comes back as the contact."""
         case = fire_lane_case(contact="li@example.org")
-        [request] = to_requests([Reported(case=case, at=T)], structure=XINHE, include_personal=True)
+        [request] = to_requests(
+            [Reported(case=case, at=T)],
+            structure=XINHE,
+            for_actor=BACK_OFFICE,
+            include_personal=True,
+        )
         assert (request["email"], request["phone"]) == ("li@example.org", None)
         assert from_requests([request], tz=CST) == (case,)
 
@@ -566,12 +589,18 @@ class TestPersonalData:
             texts = [dumps_requests(plain)]
             asked = to_requests(log, structure=s, for_actor=actor, include_personal=True)
             states = {cid: replay(events) for cid, events in iter_case_events(log)}
+            # The export judges every case at one moment: the log's latest event.
+            moment = max(event.at for event in log)
             allowed = {
-                cid for cid, state in states.items() if can(s, actor, "view_personal", state)
+                cid
+                for cid, state in states.items()
+                if can(s, actor, "view_personal", state, at=moment)
             }
             denied = [r for r in asked if r["service_request_id"] not in allowed]
             texts.append(dumps_requests(denied))
-            baseline = dumps_requests(to_requests(stripped, structure=s, include_personal=True))
+            baseline = dumps_requests(
+                to_requests(stripped, structure=s, for_actor=BACK_OFFICE, include_personal=True)
+            )
             for text in texts:
                 for value in values:
                     # A value that the structure's own names happen to contain is not a leak.
@@ -591,7 +620,7 @@ class TestPersonalData:
         [plain] = to_requests(log, structure=XINHE)
         assert "person:" not in dumps_requests([plain])
         assert plain["notes"][1]["description"] == "Accepted"
-        [full] = to_requests(log, structure=XINHE, include_personal=True)
+        [full] = to_requests(log, structure=XINHE, for_actor=BACK_OFFICE, include_personal=True)
         assert full["extended_attributes"]["receiver"] == "person:steward-1"
         assert full["notes"][1]["extended_attributes"]["actor"] == "person:steward-1"
         assert from_requests([full], tz=CST) == (case,)
@@ -599,6 +628,167 @@ class TestPersonalData:
     def test_every_personal_field_is_covered(self) -> None:
         """The fields the export withholds are exactly the case's personal fields."""
         assert PERSONAL_FIELDS == ("reporter", "contact", "description")
+
+    def test_reopen_reason_only_for_view_personal(self) -> None:
+        """A reopening's reason is in no default export, and only for readers with view_personal.
+
+        It used to be copied by escalate into the new routing's reason, which the export
+        writes as service_notice for everyone, a serving company that may only view
+        included.
+        """
+        case = fire_lane_case()
+        reason = "3号楼张先生：车还停在通道上"
+        log: list[CaseEvent] = fire_lane_log()[1][:-1]  # up to the visit, not closed
+        visit = log[-1]
+        assert isinstance(visit, Revisited)
+        log[-1] = attrs.evolve(visit, satisfied=False)
+        log.append(Reopened(case_id=case.id, at=dt.datetime(2025, 6, 11, 9), reason=reason))
+        again = escalate(XINHE, replay(log), now=dt.datetime(2025, 6, 11, 9))
+        assert again is not None
+        log.append(Routed(case_id=case.id, at=dt.datetime(2025, 6, 11, 9), routing=again))
+        state = replay(log)
+        assert can(XINHE, "pm:cxh", "view", state)
+        assert not can(XINHE, "pm:cxh", "view_personal", state)
+        for exported in (
+            to_requests(log, structure=XINHE),
+            to_requests(log, structure=XINHE, for_actor="pm:cxh", include_personal=True),
+        ):
+            [request] = exported
+            assert reason not in dumps_requests(exported)
+            assert request["service_notice"] is not None
+            assert request["service_notice"].startswith("reopened (reason kept with the case)")
+        for reader in (BACK_OFFICE, "post:grid-wanda-a-worker"):
+            [full] = to_requests(log, structure=XINHE, for_actor=reader, include_personal=True)
+            [reopened] = [n for n in full["notes"] if n["summary"] == "reopened"]
+            assert reopened["extended_attributes"]["reason"] == reason
+
+    def test_old_routing_reason_withheld(self) -> None:
+        """A routing recorded before 0.2, quoting a reopening's reason, is exported without it."""
+        routing, log = fire_lane_log()
+        reason = "张先生说还是被占"
+        case_id = log[0].case_id
+        visit = log[-2]
+        assert isinstance(visit, Revisited)
+        log = [*log[:-2], attrs.evolve(visit, satisfied=False)]
+        log.append(Reopened(case_id=case_id, at=dt.datetime(2025, 6, 11, 9), reason=reason))
+        quoting = attrs.evolve(
+            routing,
+            tier=Tier.STREET,
+            reason=f"reopened ({reason}); street answers (居民王, 13912345678)",
+        )
+        log.append(Routed(case_id=case_id, at=dt.datetime(2025, 6, 11, 9), routing=quoting))
+        [plain] = to_requests(log, structure=XINHE)
+        text = dumps_requests([plain])
+        for value in (reason, "居民王", "13912345678"):
+            assert value not in text
+        assert plain["service_notice"] == (
+            "reopened (reason kept with the case); street answers "
+            "((personal data withheld), (personal data withheld))"
+        )
+        [full] = to_requests(log, structure=XINHE, for_actor=BACK_OFFICE, include_personal=True)
+        assert full["service_notice"] == quoting.reason
+
+    def test_personal_data_need_a_reader(self) -> None:
+        """include_personal without for_actor is refused, not answered with every contact."""
+        _, log = fire_lane_log()
+        with pytest.raises(ReaderRequired, match="for_actor"):
+            to_requests(log, structure=XINHE, include_personal=True)
+        with pytest.raises(UnknownNodeError):
+            to_requests(log, structure=XINHE, for_actor="person:nobody")
+        assert to_requests(log, structure=XINHE, for_actor=BACK_OFFICE) == to_requests(
+            log, structure=XINHE
+        )
+
+
+def handed_over(day: dt.date) -> Structure:
+    """Xinhe whose micro-grid worker of 万达 A is steward-1 until ``day``, then steward-3."""
+    records = XINHE.records()
+    appointments = [
+        attrs.evolve(a, end=day)
+        if (a.person, a.post) == ("person:steward-1", "post:grid-wanda-a-worker")
+        else a
+        for a in records["appointments"]
+    ]
+    appointments.append(
+        Appointment(
+            person="person:steward-3",
+            post="post:grid-wanda-a-worker",
+            start=day + dt.timedelta(days=1),
+        )
+    )
+    return XINHE.evolve(
+        people=(*records["people"], Person(id="person:steward-3")),
+        appointments=tuple(appointments),
+    )
+
+
+def noise_log(s: Structure) -> list[CaseEvent]:
+    """A neighbour's noise in building 1 of 万达, on 6 May: settled in its micro-grid."""
+    case = fire_lane_case(
+        id="c",
+        category=Category.NOISE,
+        place="building:wanda-1",
+        scope=Scope.BUILDING,
+        urgency=Urgency.ROUTINE,
+        receiver=None,
+        reported_at=dt.datetime(2025, 5, 6, 9),
+    )
+    routing = route(s, case)
+    assert routing.handler == routing.owner == "post:grid-wanda-a-worker"
+    return [
+        Reported(case=case, at=case.reported_at),
+        Routed(case_id="c", at=case.reported_at, routing=routing),
+    ]
+
+
+class TestAccessInTime:
+    def test_former_holder_loses_contacts(self) -> None:
+        """A grid worker whose appointment ended on 10 May sees no contact in June.
+
+        The export used to judge access on the case's report day and ignore ``now``.
+        """
+        s = handed_over(dt.date(2025, 5, 10))
+        log = noise_log(s)
+        june = dt.datetime(2025, 6, 1, 9)
+        for now in (june, None):  # at 1 June; at the log's last event (6 May)
+            old = to_requests(
+                log, structure=s, for_actor="person:steward-1", include_personal=True, now=now
+            )
+            new = to_requests(
+                log, structure=s, for_actor="person:steward-3", include_personal=True, now=now
+            )
+            if now is None:  # 6 May: steward-1 is still the grid worker
+                assert old[0]["phone"] == "13912345678"
+                assert new == []
+                continue
+            # steward-1 is still a steward of the property company, which serves the compound:
+            # the case without its personal data.
+            assert [r["service_request_id"] for r in old] == ["c"]
+            assert "13912345678" not in dumps_requests(old)
+            assert new[0]["phone"] == "13912345678"
+
+    @pytest.mark.parametrize(
+        ("at", "old_sees", "new_sees"),
+        [
+            (dt.datetime(2025, 5, 10, 23, 59), True, False),  # the end day is inclusive
+            (dt.datetime(2025, 5, 11, 0, 0), False, True),
+            (dt.date(2025, 5, 10), True, False),  # a day still works
+            # 16:00 UTC on 10 May is midnight of 11 May in Shanghai, the policy's zone
+            (dt.datetime(2025, 5, 10, 15, 59, tzinfo=dt.UTC), True, False),
+            (dt.datetime(2025, 5, 10, 16, 0, tzinfo=dt.UTC), False, True),
+        ],
+    )
+    def test_at_the_handover(
+        self, at: dt.datetime | dt.date, old_sees: bool, new_sees: bool
+    ) -> None:
+        """``at`` judges access for the export, whatever moment the log stands at."""
+        s = handed_over(dt.date(2025, 5, 10))
+        log = noise_log(s)
+        for reader, sees in (("person:steward-1", old_sees), ("person:steward-3", new_sees)):
+            text = dumps_requests(
+                to_requests(log, structure=s, for_actor=reader, include_personal=True, at=at)
+            )
+            assert ("13912345678" in text) is sees, reader
 
 
 def _set(path: str, value: object) -> Callable[[dict[str, Any]], None]:
@@ -667,7 +857,10 @@ class TestFromRequests:
         _, log = fire_lane_log()
         other = fire_lane_case(id="other")
         requests = to_requests(
-            [Reported(case=other, at=T), *log], structure=XINHE, include_personal=True
+            [Reported(case=other, at=T), *log],
+            structure=XINHE,
+            for_actor=BACK_OFFICE,
+            include_personal=True,
         )
         loaded: list[dict[str, Any]] = json.loads(dumps_requests(requests))
         return loaded

@@ -13,7 +13,15 @@ import attrs
 import pytest
 from hypothesis import given, settings
 
-from govmodel import GovModelError, Structure, UnknownNodeError, examples, load, to_dict
+from govmodel import (
+    BACK_OFFICE,
+    GovModelError,
+    Structure,
+    UnknownNodeError,
+    examples,
+    load,
+    to_dict,
+)
 from govmodel.errors import InteropError
 from govmodel.interop.render import (
     FONT,
@@ -98,7 +106,7 @@ class TestToMermaid:
             assert "王秀英" not in text
             assert "Resident Wang" not in text
             assert "person:secretary" in text
-        assert "王秀英" in to_mermaid(s, include_personal=True)
+        assert "王秀英" in to_mermaid(s, include_personal=True, reader=BACK_OFFICE)
 
     def test_names_are_escaped(self) -> None:
         """Quotes, brackets and # in names cannot break out of a Mermaid label."""
@@ -147,7 +155,7 @@ class TestToDot:
         assert "王秀英" not in text
         assert "Resident Wang" not in text
         assert {p.id for p in s.people()} <= dot_nodes(text)
-        assert "王秀英" in to_dot(s, people="all", include_personal=True)
+        assert "王秀英" in to_dot(s, people="all", include_personal=True, reader=BACK_OFFICE)
 
     def test_cross_appointments_highlighted(self, chengxi: Structure) -> None:
         """People with 2+ posts are drawn amber, with thick amber holds edges; others not drawn."""
@@ -308,7 +316,12 @@ class TestRender:
         self, tmp_path_factory: pytest.TempPathFactory, s: Structure
     ) -> None:
         """Names of any text give DOT that Graphviz accepts."""
-        path = render(named(s), tmp_path_factory.mktemp("svg") / "s.svg", include_personal=True)
+        path = render(
+            named(s),
+            tmp_path_factory.mktemp("svg") / "s.svg",
+            include_personal=True,
+            reader=BACK_OFFICE,
+        )
         ET.parse(path)
 
     @needs_dot

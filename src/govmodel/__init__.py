@@ -73,11 +73,13 @@ from govmodel.model import (
     Vote,
 )
 from govmodel.rules import (
+    BACK_OFFICE,
     CHINA_CALENDAR,
     CIVIL_CODE_278,
     DEFAULT_POLICY,
     AccessDenied,
     Action,
+    BackOffice,
     Ballot,
     Calendar,
     CivilCode278,
@@ -87,6 +89,7 @@ from govmodel.rules import (
     LimitUnit,
     Policy,
     Presence,
+    ReaderRequired,
     TimeLimit,
     can,
     decide,
@@ -103,6 +106,7 @@ from govmodel.structure import Relation, Structure
 from govmodel.validation import Severity, Violation, validate
 
 __all__ = [
+    "BACK_OFFICE",
     "CHINA_CALENDAR",
     "CIVIL_CODE_278",
     "DEFAULT_POLICY",
@@ -111,6 +115,7 @@ __all__ = [
     "AccessDenied",
     "Action",
     "Appointment",
+    "BackOffice",
     "Ballot",
     "Body",
     "BodyKind",
@@ -147,6 +152,7 @@ __all__ = [
     "Post",
     "Presence",
     "Procedure",
+    "ReaderRequired",
     "RecordError",
     "Relation",
     "Reopened",

@@ -17,6 +17,7 @@ flowchart ...
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -39,7 +40,9 @@ from govmodel.cli._common import (
 from govmodel.cli.structure import describe
 from govmodel.errors import GovModelError
 from govmodel.model import Body, Grid, Person, Post
+from govmodel.rules.access import BACK_OFFICE, AccessDenied, Reader
 from govmodel.spec import dump
+from govmodel.structure import Structure
 from govmodel.validation import Severity, locate, validate
 
 __all__ = ["add_commands", "export_command", "import_command", "render_command"]
@@ -61,10 +64,13 @@ def add_commands(commands: Commands) -> None:
         "render",
         help="draw the organisation chart",
         description="Draw a structure's organisation chart as Mermaid or Graphviz DOT text, "
-        "or as SVG/PNG through Graphviz's dot program (Debian package: graphviz).",
+        "or as SVG/PNG through Graphviz's dot program (Debian package: graphviz). People "
+        "appear by id; by name only with --include-personal, for a reader named with "
+        "--for-actor (a person with --at, when it holds a post) or --back-office.",
         examples=[
             "govmodel render xinhe --layer party",
             "govmodel render zhuanqiao --format dot --focus compound:dongbei -o dongbei.dot",
+            "govmodel render xinhe --include-personal --for-actor rc:xinhe",
         ],
     )
     render.add_argument("spec", metavar="SPEC", help="a spec file or a bundled example name")
@@ -81,9 +87,7 @@ def add_commands(commands: Commands) -> None:
         "--layer", default=None, choices=["party", "grid", "bodies"], help="draw one layer"
     )
     render.add_argument("-o", "--output", default=None, metavar="FILE", help="where to write it")
-    render.add_argument(
-        "--include-personal", action="store_true", help="show people's names (personal data)"
-    )
+    _add_reader_options(render, what="people's names")
     render.set_defaults(run=render_command)
     export = add_command(
         commands,
@@ -91,8 +95,9 @@ def add_commands(commands: Commands) -> None:
         help="export a structure (or an event log) to another format",
         description="Export to Popolo JSON, GraphML, networkx node-link JSON, or Open311 "
         "GeoReport v2 (services, or service requests with --events). No personal data "
-        "unless --include-personal. --events, --for-actor, --now and --policy are for "
-        "open311 service requests only, and are refused elsewhere.",
+        "unless --include-personal, which needs a reader: --for-actor ID (judged at --at) "
+        "or --back-office for a trusted back-office job. --events, --now and --policy are "
+        "for open311 service requests only, and are refused elsewhere.",
         examples=[
             "govmodel export xinhe --to popolo -o xinhe.popolo.json",
             "govmodel export xinhe --to graphml -o xinhe.graphml",
@@ -101,6 +106,9 @@ def add_commands(commands: Commands) -> None:
             "govmodel export xinhe --to open311 --events log.jsonl -o requests.json",
             "govmodel export xinhe --to open311 --events log.jsonl --for-actor pm:cxh "
             "--now 2025-01-15T00:00",
+            "govmodel export xinhe --to open311 --events log.jsonl --include-personal "
+            "--for-actor person:steward-1 --at 2025-01-20T09:00",
+            "govmodel export xinhe --to popolo --include-personal --back-office -o names.json",
         ],
     )
     export.add_argument("spec", metavar="SPEC", help="a spec file or a bundled example name")
@@ -117,12 +125,6 @@ def add_commands(commands: Commands) -> None:
         help="for open311: the event log to turn into service requests",
     )
     export.add_argument(
-        "--for-actor",
-        default=None,
-        metavar="ID",
-        help="for open311 --events: only what this body, post or person may see",
-    )
-    export.add_argument(
         "--now",
         default=None,
         metavar="YYYY-MM-DDTHH:MM",
@@ -134,9 +136,7 @@ def add_commands(commands: Commands) -> None:
         metavar="FILE.toml",
         help="for open311: the policy (default: the default)",
     )
-    export.add_argument(
-        "--include-personal", action="store_true", help="include personal data where allowed"
-    )
+    _add_reader_options(export, what="personal data")
     export.add_argument("-o", "--output", default=None, metavar="FILE", help="where to write it")
     export.set_defaults(run=export_command)
     importing = add_command(
@@ -180,6 +180,74 @@ def add_commands(commands: Commands) -> None:
     importing.set_defaults(run=import_command)
 
 
+def _add_reader_options(command: argparse.ArgumentParser, *, what: str) -> None:
+    """``--include-personal`` and who reads it: ``--for-actor ID`` (``--at``), ``--back-office``."""
+    command.add_argument(
+        "--include-personal",
+        action="store_true",
+        help=f"include {what}, for the reader --for-actor or --back-office names",
+    )
+    readers = command.add_mutually_exclusive_group()
+    readers.add_argument(
+        "--for-actor",
+        default=None,
+        metavar="ID",
+        help="the reader: a body, post or person of the spec (for open311 --events, also "
+        "only the cases it may see)",
+    )
+    readers.add_argument(
+        "--back-office",
+        action="store_true",
+        help="the reader is a trusted back-office job, which may read all personal data",
+    )
+    command.add_argument(
+        "--at",
+        default=None,
+        metavar="YYYY-MM-DDTHH:MM",
+        help="with --for-actor: the moment its access is judged at (a person reads through "
+        "the posts held then)",
+    )
+
+
+def _reader_usage(args: argparse.Namespace) -> None:
+    """Refuse --include-personal for nobody in particular, and reader options that mean nothing."""
+    if args.include_personal and args.for_actor is None and not args.back_office:
+        raise refuse(
+            "--include-personal: name who reads the personal data: --for-actor ID, or "
+            "--back-office for a trusted back-office job"
+        )
+    if args.back_office and not args.include_personal:
+        raise refuse("--back-office: only with --include-personal (it names who reads them)")
+    if args.at is not None and args.for_actor is None:
+        raise refuse("--at: only with --for-actor (the moment its access is judged at)")
+
+
+def _actor_problem(structure: Structure, actor: str) -> str | None:
+    if actor not in structure or not isinstance(structure.node(actor), _ACTORS):
+        return f'--for-actor: no body, post or person "{actor}" in {structure.name!r}'
+    return None
+
+
+def _structure_reader(
+    args: argparse.Namespace, structure: Structure, at: dt.datetime | None
+) -> tuple[Reader | None, str | None]:
+    """The reader of people's names in a structure export, or the problem with it."""
+    if args.back_office:
+        return BACK_OFFICE, None
+    if args.for_actor is None:
+        return None, None
+    problem = _actor_problem(structure, args.for_actor)
+    if problem is not None:
+        return None, problem
+    if isinstance(structure.node(args.for_actor), Person) and at is None:
+        # Whether it holds a post then is the exporter's to judge (AccessDenied).
+        return None, (
+            f'--for-actor: "{args.for_actor}" is a person, who reads through the posts '
+            "held at a moment: give --at"
+        )
+    return args.for_actor, None
+
+
 def _emit(text: str, output: str | None, out: TextIO, what: str) -> None:
     if output is None:
         out.write(text if text.endswith("\n") else text + "\n")
@@ -212,13 +280,20 @@ def render_command(args: argparse.Namespace, *, out: TextIO) -> int:
     """``govmodel render SPEC``: the organisation chart as text or a picture."""
     from govmodel.interop import render as charts
 
+    _reader_usage(args)
     output_suffix(args.output, _CHART_SUFFIXES[args.format], what=f"--format {args.format}")
+    at = None if args.at is None else moment(args.at, "--at")
     try:
         structure = structure_from(args.spec)
+        reader, problem = _structure_reader(args, structure, at)
+        if problem is not None:
+            return fail(problem, out)
         options: dict[str, Any] = {
             "focus": args.focus,
             "layer": args.layer,
             "include_personal": args.include_personal,
+            "reader": reader,
+            "at": at,
         }
         if args.format == "mermaid":
             _emit(charts.to_mermaid(structure, **options), args.output, out, "Mermaid chart")
@@ -230,6 +305,8 @@ def render_command(args: argparse.Namespace, *, out: TextIO) -> int:
             print(f"{args.format.upper()} chart written to {path}", file=out)
     except UsageError:
         raise
+    except AccessDenied as err:
+        return fail(f"--for-actor: {err}", out)
     except GovModelError as err:
         return fail(str(err), out)
     return 0
@@ -242,30 +319,42 @@ def export_command(args: argparse.Namespace, *, out: TextIO) -> int:
             if value is not None:
                 raise refuse(f"{flag}: only with --to open311")
     if args.events is None:
-        for flag, value in (("--for-actor", args.for_actor), ("--now", args.now)):
-            if value is not None:
-                raise refuse(f"{flag}: only with --to open311 --events LOG")
-        if args.to == "open311" and args.include_personal:
-            raise refuse("--include-personal: the services list holds no personal data")
+        if args.now is not None:
+            raise refuse("--now: only with --to open311 --events LOG")
+        if args.to == "open311":
+            if args.include_personal:
+                raise refuse("--include-personal: the services list holds no personal data")
+            if args.for_actor is not None:
+                raise refuse("--for-actor: only with --to open311 --events LOG")
+        elif args.for_actor is not None and not args.include_personal:
+            raise refuse(
+                f"--for-actor: with --to {args.to}, only with --include-personal (it names "
+                "who reads people's names)"
+            )
+    _reader_usage(args)
     output_suffix(args.output, _EXPORT_SUFFIXES[args.to], what=f"--to {args.to}")
     now = None if args.now is None else moment(args.now, "--now")
+    at = None if args.at is None else moment(args.at, "--at")
     try:
         structure = structure_from(args.spec)
         personal = args.include_personal
+        if args.to != "open311":
+            reader, problem = _structure_reader(args, structure, at)
+            if problem is not None:
+                return fail(problem, out)
+            options: dict[str, Any] = {"include_personal": personal, "reader": reader, "at": at}
         if args.to == "popolo":
             from govmodel.interop.popolo import dumps_popolo
 
-            _emit(dumps_popolo(structure, include_personal=personal), args.output, out, "Popolo")
+            _emit(dumps_popolo(structure, **options), args.output, out, "Popolo")
         elif args.to == "graphml":
             from govmodel.interop.graph import graphml_text
 
-            _emit(graphml_text(structure, include_personal=personal), args.output, out, "GraphML")
+            _emit(graphml_text(structure, **options), args.output, out, "GraphML")
         elif args.to == "node-link":
             from govmodel.interop.graph import to_node_link
 
-            text = json.dumps(
-                to_node_link(structure, include_personal=personal), ensure_ascii=False, indent=2
-            )
+            text = json.dumps(to_node_link(structure, **options), ensure_ascii=False, indent=2)
             _emit(text, args.output, out, "node-link JSON")
         else:
             from govmodel.interop.open311 import dumps_requests, services, to_requests
@@ -283,27 +372,29 @@ def export_command(args: argparse.Namespace, *, out: TextIO) -> int:
                 except OSError as err:
                     return fail(f"--events: cannot read {args.events}: {err.strerror}", out)
                 events = loads_events(log_text)
-                actor = args.for_actor
-                if actor is not None and (
-                    actor not in structure or not isinstance(structure.node(actor), _ACTORS)
-                ):
-                    return fail(
-                        f'--for-actor: no body, post or person "{actor}" in {structure.name!r}',
-                        out,
-                    )
+                for_actor: Reader | None = BACK_OFFICE if args.back_office else args.for_actor
+                if args.for_actor is not None:
+                    problem = _actor_problem(structure, args.for_actor)
+                    if problem is not None:
+                        return fail(problem, out)
                 if now is not None:
                     now = moment_for_log(now, events, "--now", policy=policy)
+                if at is not None:
+                    at = moment_for_log(at, events, "--at", policy=policy)
                 requests = to_requests(
                     events,
                     structure=structure,
                     now=now,
+                    at=at,
                     policy=policy,
-                    for_actor=args.for_actor,
+                    for_actor=for_actor,
                     include_personal=personal,
                 )
                 _emit(dumps_requests(requests, indent=2), args.output, out, "Open311 requests")
     except UsageError:
         raise
+    except AccessDenied as err:
+        return fail(f"--for-actor: {err}", out)
     except GovModelError as err:
         return fail(str(err), out)
     return 0

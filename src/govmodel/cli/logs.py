@@ -148,7 +148,8 @@ def add_commands(commands: Commands) -> None:
         help="may this actor do this with this case?",
         description="Whether a body, post or person may view, view_personal, act on, close "
         "or revisit a case of an event log, as the case stood at --at (default: its last "
-        "event), and the parts the actor plays in it. The answer is printed; the exit "
+        "event), and the parts the actor plays in it then: a person plays those of the posts "
+        "held at that moment. The answer is printed; the exit "
         "status is 0 whether it is yes or no, 1 when the actor or case is unknown.",
         examples=[
             "govmodel simulate xinhe --days 30 --seed 1 -o log.jsonl",
@@ -476,16 +477,16 @@ def can_command(args: argparse.Namespace, *, out: TextIO) -> int:
     for event in events:
         state = advance(state, event, require_revisit=policy.require_revisit)
     assert state is not None
-    day = (at or state.updated_at).date()
-    allowed = can(structure, args.actor, args.action, state, at=day, policy=policy)
-    played = sorted(parts(structure, args.actor, state, at=day, policy=policy))
+    when = at or state.updated_at  # a person acts through the posts held then
+    allowed = can(structure, args.actor, args.action, state, at=when, policy=policy)
+    played = sorted(parts(structure, args.actor, state, at=when, policy=policy))
     if args.json:
         data = {
             "actor": args.actor,
             "action": args.action,
             "case": args.case,
             "status": state.status.value,
-            "at": (at or state.updated_at).isoformat(),
+            "at": when.isoformat(),
             "allowed": allowed,
             "parts": played,
         }

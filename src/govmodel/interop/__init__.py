@@ -9,7 +9,11 @@
   DOT, and SVG/PNG through Graphviz.
 
 No exporter writes personal data — people's names, a case's reporter,
-contact or description — unless asked with ``include_personal=True``.
+contact or description, a reopening's reason — unless asked with
+``include_personal=True``, and then only for a named reader: an actor of the
+structure (``reader=``, or ``for_actor=`` for Open311 requests) or
+``govmodel.BACK_OFFICE`` for a trusted back-office job. Asked for without a
+reader, personal data are refused (``govmodel.ReaderRequired``).
 
 Examples
 --------
@@ -17,6 +21,9 @@ Examples
 >>> from govmodel.interop import from_popolo, to_popolo
 >>> s = examples.load("zhuanqiao")
 >>> from_popolo(to_popolo(s)) == s
+True
+>>> from govmodel import BACK_OFFICE
+>>> from_popolo(to_popolo(s, include_personal=True, reader=BACK_OFFICE)) == s
 True
 """
 

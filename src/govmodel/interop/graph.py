@@ -35,7 +35,10 @@ Edge attributes
     ``start`` and ``end`` as the edge's time interval.
 
 People's names are personal data: they are left out (and a person's
-``label`` is its id) unless ``include_personal=True``.
+``label`` is its id) unless ``include_personal=True``, which needs a named
+``reader`` — ``BACK_OFFICE``, or a body, grid, post or person of the
+structure, a person judged at ``at`` (see
+``govmodel.rules.access.check_reader``).
 
 Reading back
 ------------
@@ -86,6 +89,7 @@ from govmodel._reading import ReadProblem, read_json
 from govmodel._strict import show
 from govmodel.errors import InteropError, SpecError
 from govmodel.model import Appointment, Person, Tie, TieKind
+from govmodel.rules.access import Moment, Reader, check_reader
 from govmodel.spec import SCHEMA
 from govmodel.spec import load as load_spec
 from govmodel.structure import SPEC_FIELD, NodeRecord, Relation, Structure
@@ -165,7 +169,13 @@ def _tie_attributes(tie: Tie) -> dict[str, Any]:
     return data
 
 
-def flat_graph(structure: Structure, *, include_personal: bool = False) -> nx.MultiDiGraph[str]:
+def flat_graph(
+    structure: Structure,
+    *,
+    include_personal: bool = False,
+    reader: Reader | None = None,
+    at: Moment | None = None,
+) -> nx.MultiDiGraph[str]:
     """The structure graph with plain attributes that GraphML and JSON keep.
 
     See the module documentation for every attribute and its encoding.
@@ -176,6 +186,20 @@ def flat_graph(structure: Structure, *, include_personal: bool = False) -> nx.Mu
         The structure to flatten.
     include_personal
         Keep people's ``name`` and ``name_zh`` (personal data).
+    reader
+        Who the names are for, required with ``include_personal``:
+        ``BACK_OFFICE``, or a body, grid, post or person of the structure.
+    at
+        The moment a person ``reader`` is judged at: it must hold a post then.
+
+    Raises
+    ------
+    govmodel.ReaderRequired
+        ``include_personal`` without a ``reader`` (or a person without ``at``).
+    govmodel.UnknownNodeError
+        A ``reader`` that is no actor of the structure.
+    govmodel.AccessDenied
+        A person ``reader`` who holds no post at ``at``.
 
     Returns
     -------
@@ -193,6 +217,7 @@ def flat_graph(structure: Structure, *, include_personal: bool = False) -> nx.Mu
     >>> g.edges["smc:zhuanqiao", "pm:zhuanqiao", "supervises"]
     {'relation': 'supervises', 'name': '', 'name_zh': ''}
     """
+    check_reader(structure, reader, include_personal=include_personal, at=at, where="flat_graph")
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=structure.name, name_zh=structure.name_zh)
     for node_id, node in structure.graph.nodes(data=True):
         attributes = _record_attributes(node["obj"], include_personal=include_personal)
@@ -208,7 +233,13 @@ def flat_graph(structure: Structure, *, include_personal: bool = False) -> nx.Mu
     return graph
 
 
-def to_node_link(structure: Structure, *, include_personal: bool = False) -> dict[str, Any]:
+def to_node_link(
+    structure: Structure,
+    *,
+    include_personal: bool = False,
+    reader: Reader | None = None,
+    at: Moment | None = None,
+) -> dict[str, Any]:
     """The structure as networkx node-link data, ready for ``json.dumps``.
 
     The flat graph (see ``flat_graph``) in networkx's node-link form with
@@ -220,8 +251,9 @@ def to_node_link(structure: Structure, *, include_personal: bool = False) -> dic
     ----------
     structure
         The structure to export.
-    include_personal
-        Keep people's ``name`` and ``name_zh`` (personal data).
+    include_personal, reader, at
+        Keep people's ``name`` and ``name_zh`` (personal data), for whom,
+        judged when; see ``flat_graph``.
 
     Examples
     --------
@@ -239,7 +271,8 @@ def to_node_link(structure: Structure, *, include_personal: bool = False) -> dic
     >>> len(json.dumps(data, ensure_ascii=False)) > 1000
     True
     """
-    graph = flat_graph(structure, include_personal=include_personal)
+    check_reader(structure, reader, include_personal=include_personal, at=at, where="to_node_link")
+    graph = flat_graph(structure, include_personal=include_personal, reader=reader, at=at)
     data: dict[str, Any] = nx.node_link_data(graph, edges="edges")
     return data
 
@@ -255,11 +288,18 @@ def _unique_edge_ids(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
     return out
 
 
-def graphml_text(structure: Structure, *, include_personal: bool = False) -> str:
+def graphml_text(
+    structure: Structure,
+    *,
+    include_personal: bool = False,
+    reader: Reader | None = None,
+    at: Moment | None = None,
+) -> str:
     """The structure as GraphML text (UTF-8), for Gephi, yEd, Cytoscape or networkx.
 
-    The flat graph (see ``flat_graph``), with typed GraphML keys (``string``,
-    ``long``, ``boolean``) and edge ids ``e0``, ``e1``, … unique in the file.
+    The flat graph (see ``flat_graph``, which says what ``include_personal``,
+    ``reader`` and ``at`` do), with typed GraphML keys (``string``, ``long``,
+    ``boolean``) and edge ids ``e0``, ``e1``, … unique in the file.
 
     Examples
     --------
@@ -272,7 +312,9 @@ def graphml_text(structure: Structure, *, include_personal: bool = False) -> str
     >>> '<edge source="street:xinhua" target="community:xinhe" id="e0">' in text
     True
     """
-    graph = _unique_edge_ids(flat_graph(structure, include_personal=include_personal))
+    check_reader(structure, reader, include_personal=include_personal, at=at, where="graphml_text")
+    flat = flat_graph(structure, include_personal=include_personal, reader=reader, at=at)
+    graph = _unique_edge_ids(flat)
     _refuse_unwritable(graph, personal=include_personal)
     buffer = io.BytesIO()
     nx.write_graphml_xml(graph, buffer, encoding="utf-8", prettyprint=True)
@@ -331,8 +373,13 @@ def write_graphml(
     path: str | os.PathLike[str],
     *,
     include_personal: bool = False,
+    reader: Reader | None = None,
+    at: Moment | None = None,
 ) -> None:
     """Write the structure to a GraphML file (see ``graphml_text``).
+
+    People's names only with ``include_personal=True`` for a named
+    ``reader`` (see ``flat_graph``); refused before the file is opened.
 
     Examples
     --------
@@ -352,8 +399,10 @@ def write_graphml(
     >>> back == s
     True
     """
+    check_reader(structure, reader, include_personal=include_personal, at=at, where="write_graphml")
+    text = graphml_text(structure, include_personal=include_personal, reader=reader, at=at)
     with open(path, "w", encoding="utf-8", newline="") as file:
-        file.write(graphml_text(structure, include_personal=include_personal))
+        file.write(text)
 
 
 def read_graphml(path: str | os.PathLike[str], *, validate: bool = True) -> Structure:

@@ -26,10 +26,12 @@ event (``datetime``, ``type`` — ``opened``, ``activity`` or ``closed`` —,
 
 Personal data — the case's ``reporter``, ``contact`` and ``description``, the
 names and ids of people, the free-text reason of a reopening — appear only when asked
-for with ``include_personal=True``, and only for an actor allowed to
-``view_personal`` (see ``govmodel.rules.access``); the reporter and contact
-then go in GeoReport's *POST Service Request* fields ``last_name``, ``phone``
-or ``email``.
+for with ``include_personal=True`` for a named reader (``for_actor``): an actor
+allowed to ``view_personal`` at the moment of the export, or ``BACK_OFFICE``
+(see ``govmodel.rules.access``); the reporter and contact then go in
+GeoReport's *POST Service Request* fields ``last_name``, ``phone`` or
+``email``. Asked for without a reader, they are refused
+(``govmodel.ReaderRequired``).
 
 Examples
 --------
@@ -47,7 +49,9 @@ Examples
 False
 >>> from govmodel import DEFAULT_POLICY
 >>> shanghai = DEFAULT_POLICY.time_zone
->>> from_requests(to_requests(log, structure=s, include_personal=True), tz=shanghai) == (case,)
+>>> from govmodel import BACK_OFFICE
+>>> full = to_requests(log, structure=s, for_actor=BACK_OFFICE, include_personal=True)
+>>> from_requests(full, tz=shanghai) == (case,)
 True
 """
 
@@ -95,7 +99,14 @@ from govmodel.model import (
     Tier,
     Urgency,
 )
-from govmodel.rules.access import Action, can
+from govmodel.rules.access import (
+    Action,
+    Moment,
+    Reader,
+    ReaderRequired,
+    can,
+    check_reader,
+)
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.structure import Structure
 
@@ -416,6 +427,7 @@ def _note(
     previous: CaseState | None,
     *,
     personal: bool,
+    withheld: Sequence[str],
     tz: dt.tzinfo,
 ) -> Note:
     details: NoteAttributes = {}
@@ -474,7 +486,7 @@ def _note(
         ):
             details["supervisor"] = routing.supervisor
         if routing.reason:
-            details["reason"] = routing.reason
+            details["reason"] = _withhold(routing.reason, withheld)
     elif isinstance(event, Accepted):
         summary = "accepted"
         text = "Accepted" + who(event.actor)
@@ -510,6 +522,35 @@ def _note(
         "description": text,
         "extended_attributes": details,
     }
+
+
+_WITHHELD = "(personal data withheld)"
+
+
+def _personal_values(events: Sequence[CaseEvent]) -> tuple[str, ...]:
+    """The personal values of one case's events, longest first: what no reason may quote."""
+    values: set[str] = set()
+    for event in events:
+        if isinstance(event, Reported):
+            case = event.case
+            values.update(v for v in (case.reporter, case.contact, case.description) if v)
+        elif isinstance(event, Reopened):
+            values.add(event.reason)
+    return tuple(sorted((v for v in values if v.strip()), key=lambda v: (-len(v), v)))
+
+
+def _withhold(reason: str, values: Sequence[str]) -> str:
+    """A routing's reason without the case's personal values.
+
+    govmodel's rules no longer quote a reopening's reason in a routing's, but
+    a log recorded by an earlier version may: its routings are exported with
+    the quotation replaced, so an old log leaks nothing either.
+    """
+    for value in values:
+        if value in reason:
+            reason = reason.replace(f"reopened ({value})", "reopened (reason kept with the case)")
+            reason = reason.replace(value, _WITHHELD)
+    return reason
 
 
 def _shown(structure: Structure, node_id: str, *, personal: bool) -> bool:
@@ -548,6 +589,15 @@ def _fold(events: Sequence[CaseEvent], policy: Policy) -> list[CaseState]:
     return states
 
 
+def _place(structure: Structure, case: Case, where: str) -> Place:
+    if case.place not in structure or not isinstance(structure.node(case.place), Place):
+        raise InteropError(
+            f"{where}.case.place",
+            f'expected a place of the structure "{structure.name}", found "{case.place}"',
+        )
+    return structure.place(case.place)
+
+
 def _request(
     structure: Structure,
     events: Sequence[CaseEvent],
@@ -558,18 +608,22 @@ def _request(
     now: dt.datetime | None,
     tz: dt.tzinfo,
 ) -> ServiceRequest:
+    withheld = () if personal else _personal_values(events)
     notes = [
-        _note(structure, event, state, states[i - 1] if i else None, personal=personal, tz=tz)
+        _note(
+            structure,
+            event,
+            state,
+            states[i - 1] if i else None,
+            personal=personal,
+            withheld=withheld,
+            tz=tz,
+        )
         for i, (event, state) in enumerate(zip(events, states, strict=True))
     ]
     state = states[-1]
     case = state.case
-    if case.place not in structure or not isinstance(structure.node(case.place), Place):
-        raise InteropError(
-            f"{where}.case.place",
-            f'expected a place of the structure "{structure.name}", found "{case.place}"',
-        )
-    place = structure.place(case.place)
+    place = _place(structure, case, where)
     routing = state.routing
     agency = (
         _label(structure, routing.handler, personal=personal)
@@ -602,7 +656,9 @@ def _request(
         "service_code": case.category.value,
         "description": (case.description or None) if personal else None,
         "agency_responsible": agency,
-        "service_notice": (routing.reason or None) if routing is not None else None,
+        "service_notice": (
+            (_withhold(routing.reason, withheld) or None) if routing is not None else None
+        ),
         "requested_datetime": _when(case.reported_at, tz),
         "updated_datetime": _when(state.updated_at, tz),
         "expected_datetime": _when(routing.due, tz) if routing is not None else None,
@@ -630,8 +686,9 @@ def to_requests(
     *,
     structure: Structure,
     now: dt.datetime | None = None,
+    at: Moment | None = None,
     policy: Policy = DEFAULT_POLICY,
-    for_actor: str | None = None,
+    for_actor: Reader | None = None,
     include_personal: bool = False,
     tz: dt.tzinfo | None = None,
 ) -> list[ServiceRequest]:
@@ -661,16 +718,27 @@ def to_requests(
         When given, the log as it stood at ``now``: later events are left out,
         and ``extended_attributes.overdue`` says whether an open case is past
         its due time.
+    at
+        The moment ``for_actor``'s access is judged at (a date-time, or a
+        day): by default ``now``, else the log's latest event — one moment
+        for every case of the export, never a case's report day. A person
+        reads through the posts held then: a former grid worker sees
+        nothing from the day after the appointment ended.
     policy
         The policy the log was made under (``require_revisit``, access).
     for_actor
-        A body, post or person of the structure: leaves out the cases it may
-        not ``view``, and its personal data unless it may ``view_personal``.
+        The reader: a body, grid, post or person of the structure, which
+        leaves out the cases it may not ``view`` and their personal data
+        unless it may ``view_personal``; or ``BACK_OFFICE``, a trusted
+        back-office job that sees every case. Required with
+        ``include_personal``.
     include_personal
-        Add the personal data: ``description``, the reporter as
-        ``last_name``, the contact as ``phone`` (``email`` when it holds an
-        ``@``), people's names and ids, and reopening reasons. Without it,
-        ``description`` is ``None`` and no personal value appears anywhere.
+        Add the personal data, for ``for_actor``: ``description``, the
+        reporter as ``last_name``, the contact as ``phone`` (``email`` when
+        it holds an ``@``), people's names and ids, and reopening reasons.
+        Without it, ``description`` is ``None`` and no personal value
+        appears anywhere — not even quoted in a routing's reason by a log
+        recorded before govmodel 0.2.
     tz
         The time zone of the log's naive date-times, ``policy.time_zone``
         when not given: every date-time is written with its offset, as
@@ -690,6 +758,8 @@ def to_requests(
         When a case's events do not replay.
     govmodel.UnknownNodeError
         When ``for_actor`` is not a body, post or person of ``structure``.
+    govmodel.ReaderRequired
+        When ``include_personal`` is asked for without ``for_actor``.
 
     Examples
     --------
@@ -716,14 +786,26 @@ def to_requests(
      ('closed', 'Resolved by Chengxinhang property (Wanda Huafu) (万达华府诚信行物业)')]
     >>> to_requests(log, structure=s, for_actor="mediation:xinhexin")  # not its case
     []
-    >>> [r] = to_requests(log, structure=s, for_actor="pm:cxh", include_personal=True)
-    >>> "phone" in r  # it serves the compound: it may view the case, not personal data
-    False
     >>> [r] = to_requests(log, structure=s, for_actor="post:grid-wanda-a-worker",
     ...                   include_personal=True)  # the case's owner (首接负责)
     >>> r["phone"]
     '13800000000'
+    >>> [r] = to_requests(log, structure=s, for_actor="person:steward-1", include_personal=True)
+    >>> r["phone"]  # who holds that post, at the log's last event
+    '13800000000'
+    >>> to_requests(log, structure=s, for_actor="person:steward-1", include_personal=True,
+    ...             at=dt.datetime(2024, 12, 31, 9))  # before the appointment began
+    []
+    >>> to_requests(log, structure=s, include_personal=True)  # for nobody in particular
+    Traceback (most recent call last):
+    ...
+    govmodel.rules.access.ReaderRequired: to_requests: personal data need a reader: name an \
+actor of the structure (for_actor=...), or BACK_OFFICE for a trusted back-office job
     """
+    if include_personal and for_actor is None:
+        raise ReaderRequired("to_requests")
+    # Whoever is named must be an actor of the structure, personal data or not.
+    check_reader(structure, for_actor, include_personal=False, where="for_actor")
     log = list(events)
     if tz is None:
         tz = policy.time_zone
@@ -732,16 +814,18 @@ def to_requests(
         first.setdefault(event.case_id, index)
     if now is not None:
         log = [event for event in log if not _after(event.at, now, tz)]
+    moment = _access_moment(at, now, log, tz)
     out: list[ServiceRequest] = []
     for case_id, case_events in iter_case_events(log):
         states = _fold(case_events, policy)
         state = states[-1]
         personal = include_personal
-        if for_actor is not None:
-            if not can(structure, for_actor, Action.VIEW, state, policy=policy):
+        if isinstance(for_actor, str):
+            _place(structure, state.case, f"events[{first[case_id]}]")
+            if not can(structure, for_actor, Action.VIEW, state, at=moment, policy=policy):
                 continue
             personal = personal and can(
-                structure, for_actor, Action.VIEW_PERSONAL, state, policy=policy
+                structure, for_actor, Action.VIEW_PERSONAL, state, at=moment, policy=policy
             )
         out.append(
             _request(
@@ -755,6 +839,22 @@ def to_requests(
             )
         )
     return out
+
+
+def _access_moment(
+    at: Moment | None, now: dt.datetime | None, log: Sequence[CaseEvent], tz: dt.tzinfo
+) -> Moment | None:
+    """When access is judged: ``at``, else ``now``, else the log's latest event.
+
+    A naive date-time is a local time of ``tz``, the log's own zone.
+    """
+    if at is None:
+        at = now
+    if at is None and log:
+        at = max((event.at for event in log), key=lambda t: t if t.tzinfo else t.replace(tzinfo=tz))
+    if isinstance(at, dt.datetime) and at.tzinfo is None:
+        return at.replace(tzinfo=tz)
+    return at
 
 
 # -- import --------------------------------------------------------------------

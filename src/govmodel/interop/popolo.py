@@ -3,8 +3,8 @@
 `Popolo <https://www.popoloproject.com/>`_ is the open-government data
 standard for people, organisations, posts and memberships. ``to_popolo``
 writes a structure as one Popolo JSON document and ``from_popolo`` reads it
-back: ``from_popolo(to_popolo(s, include_personal=True)) == s`` for every
-valid structure (every structure with ``validate=False``), and
+back: ``from_popolo(to_popolo(s, include_personal=True, reader=BACK_OFFICE)) == s``
+for every valid structure (every structure with ``validate=False``), and
 ``from_popolo(to_popolo(s)) == s`` for one whose people have no names.
 
 Mapping
@@ -56,7 +56,10 @@ Only values that differ from govmodel's defaults are written.
 Personal data
 -------------
 People's names (``name``, ``name_zh``) are written only with
-``include_personal=True``; person ids and ``party_member`` are always written.
+``include_personal=True``, for a named ``reader``: ``BACK_OFFICE``, a body,
+grid or post of the structure, or a person holding a post at ``at`` (see
+``govmodel.rules.access.check_reader``); person ids and ``party_member`` are
+always written.
 
 Importing
 ---------
@@ -117,6 +120,7 @@ from govmodel.model import (
     Tie,
     TieKind,
 )
+from govmodel.rules.access import Moment, Reader, check_reader
 from govmodel.structure import Structure
 from govmodel.validation import Severity, locate
 from govmodel.validation import validate as run_validation
@@ -135,7 +139,13 @@ _E = TypeVar("_E", bound=StrEnum)
 # -- export ---------------------------------------------------------------------
 
 
-def to_popolo(structure: Structure, *, include_personal: bool = False) -> dict[str, Any]:
+def to_popolo(
+    structure: Structure,
+    *,
+    include_personal: bool = False,
+    reader: Reader | None = None,
+    at: Moment | None = None,
+) -> dict[str, Any]:
     """A structure as a Popolo JSON document (plain dicts and lists).
 
     Parameters
@@ -145,6 +155,21 @@ def to_popolo(structure: Structure, *, include_personal: bool = False) -> dict[s
     include_personal
         Write people's names (``name`` and ``name_zh``). Off by default: the
         persons then carry their ids and party membership only.
+    reader
+        Who the names are for, required with ``include_personal``:
+        ``BACK_OFFICE``, or a body, grid, post or person of the structure.
+    at
+        The moment a person ``reader`` is judged at: it must hold a post then
+        (an aware date-time is read in the default policy's time zone).
+
+    Raises
+    ------
+    govmodel.ReaderRequired
+        ``include_personal`` without a ``reader`` (or a person without ``at``).
+    govmodel.UnknownNodeError
+        A ``reader`` that is no actor of the structure.
+    govmodel.AccessDenied
+        A person ``reader`` who holds no post at ``at``.
 
     Returns
     -------
@@ -169,7 +194,13 @@ def to_popolo(structure: Structure, *, include_personal: bool = False) -> dict[s
 'area_id': 'grid:xinhe', 'start_date': '2025-01-01'}
     >>> doc["persons"][0]  # no name unless include_personal=True
     {'id': 'person:secretary', 'govmodel': {'party_member': True}}
+    >>> named = to_popolo(examples.load("xinhe"), include_personal=True, reader="rc:xinhe")
+    >>> to_popolo(examples.load("xinhe"), include_personal=True)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    govmodel.rules.access.ReaderRequired: to_popolo: personal data need a reader: ...
     """
+    check_reader(structure, reader, include_personal=include_personal, at=at, where="to_popolo")
     records = structure.records()
     grid_ids = frozenset(grid.id for grid in records["grids"])
     posts: tuple[Post, ...] = records["posts"]
@@ -191,15 +222,21 @@ def to_popolo(structure: Structure, *, include_personal: bool = False) -> dict[s
     return document
 
 
-def dumps_popolo(structure: Structure, *, include_personal: bool = False) -> str:
+def dumps_popolo(
+    structure: Structure,
+    *,
+    include_personal: bool = False,
+    reader: Reader | None = None,
+    at: Moment | None = None,
+) -> str:
     """A structure as Popolo JSON text (UTF-8, Chinese kept as is, indented).
 
     Parameters
     ----------
     structure
         The structure to export.
-    include_personal
-        Write people's names; see ``to_popolo``.
+    include_personal, reader, at
+        Write people's names, for whom, judged when; see ``to_popolo``.
 
     Examples
     --------
@@ -208,7 +245,8 @@ def dumps_popolo(structure: Structure, *, include_personal: bool = False) -> str
     >>> '"classification": "grid:micro"' in text, "新河社区" in text
     (True, True)
     """
-    document = to_popolo(structure, include_personal=include_personal)
+    check_reader(structure, reader, include_personal=include_personal, at=at, where="dumps_popolo")
+    document = to_popolo(structure, include_personal=include_personal, reader=reader, at=at)
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -367,7 +405,7 @@ def from_popolo(data: Mapping[str, object], *, validate: bool = True) -> Structu
     Returns
     -------
     Structure
-        ``from_popolo(to_popolo(s, include_personal=True)) == s``.
+        ``from_popolo(to_popolo(s, include_personal=True, reader=BACK_OFFICE)) == s``.
 
     Raises
     ------

@@ -37,7 +37,13 @@ Options shared by all three:
     ``"cross"`` (the default) draws the people holding two or more posts,
     ``"all"`` every holder of a drawn post, ``"none"`` nobody.
 ``include_personal``
-    People are shown by their id unless this is ``True``; then by name.
+    People are shown by their id unless this is ``True``; then by name, for
+    a named ``reader``.
+``reader``, ``at``
+    Who the names are for, required with ``include_personal``:
+    ``BACK_OFFICE``, or a body, grid, post or person of the structure — a
+    person holding a post at ``at`` (see
+    ``govmodel.rules.access.check_reader``).
 
 Examples
 --------
@@ -69,6 +75,7 @@ import attrs
 
 from govmodel.errors import GovModelError, InteropError, UnknownNodeError
 from govmodel.model import Body, BodyKind, Grid, Meeting, Person, Place, PlaceKind, Post, Role
+from govmodel.rules.access import Moment, Reader, check_reader
 from govmodel.structure import NodeRecord, Relation, Structure
 from govmodel.validation import _cycles
 
@@ -690,6 +697,8 @@ def to_mermaid(
     layer: Layer | None = None,
     people: People = "cross",
     include_personal: bool = False,
+    reader: Reader | None = None,
+    at: Moment | None = None,
 ) -> str:
     """The organisation chart as a Mermaid flowchart.
 
@@ -702,7 +711,7 @@ def to_mermaid(
     ----------
     structure
         The structure to draw.
-    focus, layer, people, include_personal
+    focus, layer, people, include_personal, reader, at
         See the module documentation.
 
     Raises
@@ -734,6 +743,7 @@ def to_mermaid(
     >>> "compound:jiahe" in text
     False
     """
+    check_reader(structure, reader, include_personal=include_personal, at=at, where="to_mermaid")
     chart = _chart(
         structure, focus=focus, layer=layer, people=people, include_personal=include_personal
     )
@@ -996,6 +1006,8 @@ def to_dot(
     layer: Layer | None = None,
     people: People = "cross",
     include_personal: bool = False,
+    reader: Reader | None = None,
+    at: Moment | None = None,
 ) -> str:
     """The organisation chart as Graphviz DOT.
 
@@ -1011,7 +1023,7 @@ def to_dot(
     ----------
     structure
         The structure to draw.
-    focus, layer, people, include_personal
+    focus, layer, people, include_personal, reader, at
         See the module documentation.
 
     Raises
@@ -1044,6 +1056,7 @@ def to_dot(
     ...
     govmodel.errors.InteropError: layer: expected one of "party", "grid", "bodies" or None, ...
     """
+    check_reader(structure, reader, include_personal=include_personal, at=at, where="to_dot")
     chart = _chart(
         structure, focus=focus, layer=layer, people=people, include_personal=include_personal
     )
@@ -1073,6 +1086,8 @@ def render(
     layer: Layer | None = None,
     people: People = "cross",
     include_personal: bool = False,
+    reader: Reader | None = None,
+    at: Moment | None = None,
     dot: str = "dot",
     timeout: float = 120,
 ) -> Path:
@@ -1086,7 +1101,7 @@ def render(
         The file to write.
     format
         ``"svg"`` or ``"png"``.
-    focus, layer, people, include_personal
+    focus, layer, people, include_personal, reader, at
         See the module documentation.
     dot
         The Graphviz ``dot`` program: a name looked up on ``PATH`` or a path.
@@ -1118,8 +1133,15 @@ def render(
     """
     if format not in _FORMATS:
         raise InteropError("format", f'expected "svg" or "png", found {format!r}')
+    check_reader(structure, reader, include_personal=include_personal, at=at, where="render")
     text = to_dot(
-        structure, focus=focus, layer=layer, people=people, include_personal=include_personal
+        structure,
+        focus=focus,
+        layer=layer,
+        people=people,
+        include_personal=include_personal,
+        reader=reader,
+        at=at,
     )
     program = _program(dot)
     target = Path(path)

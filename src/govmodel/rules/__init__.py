@@ -9,7 +9,18 @@ draws random numbers: time is always an argument.
 """
 
 from govmodel._frozenmap import FrozenMap
-from govmodel.rules.access import AccessDenied, Action, can, parts, redact, strip_personal
+from govmodel.rules.access import (
+    BACK_OFFICE,
+    AccessDenied,
+    Action,
+    BackOffice,
+    ReaderRequired,
+    can,
+    check_reader,
+    parts,
+    redact,
+    strip_personal,
+)
 from govmodel.rules.calendar import CHINA_CALENDAR, Calendar, LimitUnit, TimeLimit
 from govmodel.rules.decisions import (
     CIVIL_CODE_278,
@@ -26,11 +37,13 @@ from govmodel.rules.policy import DEFAULT_POLICY, Policy, load_policy
 from govmodel.rules.routing import Presence, ladder, presence, required_domains, route
 
 __all__ = [
+    "BACK_OFFICE",
     "CHINA_CALENDAR",
     "CIVIL_CODE_278",
     "DEFAULT_POLICY",
     "AccessDenied",
     "Action",
+    "BackOffice",
     "Ballot",
     "Calendar",
     "CivilCode278",
@@ -41,9 +54,11 @@ __all__ = [
     "LimitUnit",
     "Policy",
     "Presence",
+    "ReaderRequired",
     "Rule",
     "TimeLimit",
     "can",
+    "check_reader",
     "decide",
     "escalate",
     "ladder",

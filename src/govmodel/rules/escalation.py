@@ -6,7 +6,9 @@
    reopening found a latent problem): the case is routed again from its
    current tier upward;
 2. a case **reopened** (after an unsatisfied return visit, or for any reason
-   its ``Reopened`` event gives) and not yet routed again;
+   its ``Reopened`` event gives) and not yet routed again — the new
+   routing's ``reason`` says it was reopened and that the reason is kept
+   with the case, never the reason's words, which are personal data;
 3. a case **overdue** at its current tier;
 4. a **recurring** matter: the same category reported at the same place at
    least ``policy.recurrence_threshold`` times in ``policy.recurrence_window``
@@ -131,8 +133,10 @@ def escalate(
     >>> again = escalate(s, state, now=t + dt.timedelta(days=2))
     >>> r.tier.value, again.tier.value
     ('compound', 'community')
-    >>> again.reason.startswith("reopened (the door still sticks)")
+    >>> again.reason.startswith("reopened (reason kept with the case); ")
     True
+    >>> "the door still sticks" in again.reason  # a resident's words: personal data
+    False
     """
     if state.status in (Status.RESOLVED, Status.CLOSED) or state.routing is None:
         return None
@@ -160,7 +164,9 @@ def escalate(
         return None
     procedure = routing.procedure
     if state.status is Status.REOPENED:
-        note = f"reopened ({state.reopen_reason}); " if state.reopen_reason else "reopened; "
+        # The reason is often a resident's words: personal data, which a
+        # routing's reason (shown to every party to the case) refers to only.
+        note = "reopened (reason kept with the case); " if state.reopen_reason else "reopened; "
     elif _after(now, routing.due, policy):
         note = f"overdue since {routing.due.isoformat(sep=' ', timespec='minutes')}; "
     elif (

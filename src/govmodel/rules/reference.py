@@ -1215,8 +1215,9 @@ def escalate(
             start = tuple(Tier)[routing.tier.rank + 1]
         report_by = policy.deadline(case.reported_at, policy.emergency_report_limit)
         if state.status is Status.REOPENED:
-            reason = state.reopen_reason
-            note = f"reopened ({reason}); " if reason else "reopened; "
+            # The reopening's reason is personal data (a resident's words): the routing's
+            # reason, which every party to the case sees, only refers to it.
+            note = "reopened (reason kept with the case); " if state.reopen_reason else "reopened; "
         elif policy.aware(now) > policy.aware(routing.due):  # naive times are local times
             note = f"overdue since {routing.due.isoformat(sep=' ', timespec='minutes')}; "
         elif (
