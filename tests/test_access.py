@@ -432,6 +432,27 @@ class TestParts:
         assert not can(s, "mediation:xinhexin", "view", case)
         assert not can(s, "dept:fire", "view", case)
 
+    def test_supervisor_confirms_the_fix(self) -> None:
+        """The supervisor sees the repair and may make the return visit, and no more.
+
+        The owners' committee supervises the property company: it neither acts on the case
+        nor closes it; a department that plays no part may do none of it.
+        """
+        s = examples.load("xinhe")
+        case = Case(
+            id="c",
+            category=Category.REPAIR,
+            place="building:wanda-1",
+            reported_at=T,
+            scope=Scope.BUILDING,
+            contact="13800000000",
+        )
+        assert route(s, case).supervisor == "oc:wanda"
+        assert "supervisor" in parts(s, "oc:wanda", case)
+        assert [can(s, "oc:wanda", a, case) for a in Action] == [True, True, False, False, True]
+        assert redact(case, for_actor="oc:wanda", structure=s).contact == "13800000000"
+        assert not can(s, "dept:fire", "revisit", case)
+
     def test_person_through_posts(self) -> None:
         """A person acts through the posts held that day: not before the appointment starts."""
         s = examples.load("xinhe")

@@ -377,8 +377,8 @@ class TestRobustness:
         assert hash(routing) == hash(
             attrs.evolve(ROUTING, co_handlers=("post:a",), ladder=(Tier.MICRO_GRID,))
         )
-        case = Case(id="c", category=Category.NOISE, place="p", reported_at=T, domains=[])
-        assert case.domains == ()
+        case = Case(id="c", category=Category.NOISE, place="p", reported_at=T, domains=["legal"])
+        assert case.domains == (Domain.LEGAL,)
         assert Case(id="c", category=Category.NOISE, place="p", reported_at=T).domains is None
 
     def test_line_separators_in_text_survive(self) -> None:
@@ -427,7 +427,7 @@ class TestCaseConstruction:
         b = Case(id="c", category="leak", place="p", reported_at=T, domains=frozenset(domains))
         assert a == b
         assert hash(a) == hash(b)
-        assert a.domains == tuple(d for d in Domain if d in domains)
+        assert a.domains == (tuple(d for d in Domain if d in domains) or None)
         log = (Reported(case=a, at=T),)
         assert dumps_events(log) == dumps_events((Reported(case=b, at=T),))
         assert loads_events(dumps_events(log)) == log
@@ -481,6 +481,40 @@ class TestCaseConstruction:
             Case(id="c", category="noise", place="p", reported_at=T, domains=["quiet"])
         with pytest.raises(RecordError, match=r"^domains: expected an iterable of domains"):
             Case(id="c", category="noise", place="p", reported_at=T, domains="legal")
+
+    def test_no_domains_means_the_categorys(self) -> None:
+        """An empty set of domains is not given: the case keeps its category's, in JSON too."""
+        case = Case(id="c", category="noise", place="p", reported_at=T, domains=set())
+        assert case.domains is None
+        assert '"domains"' not in dumps_events((Reported(case=case, at=T),))
+
+    @pytest.mark.parametrize("place", ["", " ", None, 5])
+    def test_place_must_be_an_id(self, place: object) -> None:
+        """A case names its place: an empty or missing place is refused, not routed later."""
+        with pytest.raises(RecordError, match=r"^place: expected a place id"):
+            Case(id="c", category="noise", place=place, reported_at=T)  # type: ignore[arg-type]
+
+    def test_receiver_must_be_an_id(self) -> None:
+        """A receiver is an id or None."""
+        with pytest.raises(RecordError, match=r"^receiver: expected an id"):
+            Case(id="c", category="noise", place="p", reported_at=T, receiver="")
+
+    @pytest.mark.parametrize("field", ["reporter", "contact", "description"])
+    def test_personal_fields_hold_text(self, field: str) -> None:
+        """Personal fields take text only, and the refusal never shows the value."""
+        fields: dict[str, object] = {field: 13912345678}
+        with pytest.raises(RecordError) as info:
+            Case(id="c", category="noise", place="p", reported_at=T, **fields)  # type: ignore[arg-type]
+        assert info.value.location == field
+        assert "13912345678" not in str(info.value)
+        assert "found int" in str(info.value)
+
+    def test_blank_description(self) -> None:
+        """A description of None is the empty text, so the case writes and reads back."""
+        case = Case(id="c", category="noise", place="p", reported_at=T, description=None)
+        assert case.description == ""
+        log = (Reported(case=case, at=T),)
+        assert loads_events(dumps_events(log)) == log
 
     @pytest.mark.parametrize("case_id", ["", "   ", None])
     def test_empty_id_refused(self, case_id: object) -> None:

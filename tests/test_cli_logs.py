@@ -5,9 +5,11 @@ import io
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 
 from govmodel import (
+    DEFAULT_POLICY,
     Accepted,
     Case,
     CaseEvent,
@@ -17,6 +19,7 @@ from govmodel import (
     Resolved,
     dumps_events,
     examples,
+    loads_events,
 )
 from govmodel.cli import main
 from govmodel.cli.logs import case_states, log_problems
@@ -143,11 +146,44 @@ class TestMetrics:
         assert status == 2
         assert "write 2025-01-20T00:00 for the start of that day" in text
 
-    def test_offset_must_match_the_log(self, log: Path) -> None:
-        """A --now with a UTC offset against a log of local times is a problem of the input."""
-        status, text = run("metrics", str(log), "--now", "2025-01-20T00:00+08:00")
-        assert status == 1
-        assert "--now: the log's times carry no UTC offset" in text
+    def test_offset_against_local_times(self, log: Path) -> None:
+        """A --now with a UTC offset against a log of local times means that moment there."""
+        status, text = run("metrics", str(log), "--now", "2025-01-19T16:00+00:00")
+        assert status == 0
+        assert (status, text) == run("metrics", str(log), "--now", "2025-01-20T00:00")
+
+    def test_log_mixing_naive_and_aware_times(self, log: Path, tmp_path: Path) -> None:
+        """Cases with and without offsets in one log: measured, never a builtin error.
+
+        Naive times are local times of the policy's zone, so a case moved to UTC
+        counts exactly as it did.
+        """
+        events = loads_events(log.read_text(encoding="utf-8"))
+        first = events[0].case_id
+        zone = DEFAULT_POLICY.time_zone
+
+        def moved(event: CaseEvent) -> CaseEvent:
+            if event.case_id != first:
+                return event
+            at = event.at.replace(tzinfo=zone).astimezone(dt.UTC)
+            if isinstance(event, Reported):
+                when = event.case.reported_at.replace(tzinfo=zone).astimezone(dt.UTC)
+                return attrs.evolve(event, at=at, case=attrs.evolve(event.case, reported_at=when))
+            return attrs.evolve(event, at=at)
+
+        mixed = tmp_path / "mixed.jsonl"
+        mixed.write_text(dumps_events([moved(e) for e in events]), encoding="utf-8")
+        for mixed_now, plain_now in (
+            ([], []),
+            (["--now", "2025-01-20T00:00"], ["--now", "2025-01-20T00:00"]),
+            (["--now", "2025-01-19T16:00+00:00"], ["--now", "2025-01-20T00:00"]),
+        ):
+            status, text = run("metrics", str(mixed), *mixed_now, "--json")
+            assert status == 0, text
+            plain = json.loads(run("metrics", str(log), *plain_now, "--json")[1])
+            assert json.loads(text)["overall"] == plain["overall"]
+        status, text = run("can", "xinhe", str(mixed), "pm:cxh", "view", first)
+        assert status == 0, text
 
 
 class TestCan:

@@ -135,7 +135,7 @@ class TestTriggers:
         nxt = escalate(xinhe, state, now=T, recent=earlier)
         assert nxt is not None
         assert nxt.tier is Tier.COMPOUND
-        assert nxt.reason.startswith("reported 2 times before in 30 days")
+        assert nxt.reason.startswith("reported twice before in 30 days")
         state = advance(state, Routed(case_id="c", at=T, routing=nxt))
         assert escalate(xinhe, state, now=T, recent=earlier) is None
 

@@ -294,5 +294,59 @@ class TestLoadPolicyTime:
         with pytest.raises(SpecError) as info:
             load_policy({"calendar": {"weekend": list(range(7))}})
         [problem] = info.value.problems
-        assert (problem.location, problem.code) == ("calendar", "invalid-value")
-        assert problem.message.startswith("weekend: expected at least one working weekday")
+        assert (problem.location, problem.code) == ("calendar.weekend", "wrong-type")
+        assert "with at least one working day" in problem.message
+
+    def test_every_calendar_problem_at_once(self) -> None:
+        """Bad years, hours, weekend and name come together, in words, beside other problems."""
+        with pytest.raises(SpecError) as info:
+            load_policy(
+                {
+                    "recurrence_threshold": 0,
+                    "calendar": {
+                        "years": [2025],
+                        "hours": ["17:00", "09:00"],
+                        "weekend": "sunday",
+                        "name": 5,
+                    },
+                }
+            )
+        found = {p.location: p.message for p in info.value.problems}
+        assert set(found) == {
+            "recurrence_threshold",
+            "calendar.years",
+            "calendar.hours",
+            "calendar.weekend",
+            "calendar.name",
+        }
+        assert (
+            found["calendar.years"] == "expected [first, last] years, first <= last, found [2025]"
+        )
+        assert found["calendar.hours"] == (
+            "expected the opening before the closing, found 17:00 and 09:00"
+        )
+        assert "unpack" not in " ".join(found.values())
+
+    def test_short_clock_times(self) -> None:
+        """Opening and closing may be written 9:00 as well as 09:00."""
+        p = load_policy({"calendar": {"hours": ["9:00", "17:30"]}})
+        assert p.calendar.hours == (dt.time(9), dt.time(17, 30))
+
+    def test_added_holiday_keeps_the_national_calendar(self) -> None:
+        """add_holidays adds a local holiday; China's holidays, make-up days and years stay."""
+        p = load_policy({"calendar": {"add_holidays": ["2025-05-13"]}})
+        assert p.calendar.holidays == CHINA_CALENDAR.holidays | {dt.date(2025, 5, 13)}
+        assert p.calendar.workdays == CHINA_CALENDAR.workdays
+        assert p.calendar.years == CHINA_CALENDAR.years
+        tuesday = dt.datetime(2025, 9, 30, 17)
+        assert p.due(Tier.COMPOUND, Urgency.ROUTINE, tuesday) == dt.datetime(2025, 10, 11, 17)
+        more = load_policy({"calendar": {"add_workdays": ["2025-10-08"]}})
+        assert more.calendar.workdays == CHINA_CALENDAR.workdays | {dt.date(2025, 10, 8)}
+        assert more.calendar.holidays == CHINA_CALENDAR.holidays - {dt.date(2025, 10, 8)}
+
+    def test_given_holidays_replace_the_base_lists(self) -> None:
+        """holidays replaces the base calendar's lists, as the policy page says."""
+        p = load_policy({"calendar": {"holidays": ["2025-05-13"]}})
+        assert p.calendar.holidays == {dt.date(2025, 5, 13)}
+        assert p.calendar.workdays == frozenset()
+        assert p.calendar.years == (2025, 2025)

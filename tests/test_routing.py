@@ -152,8 +152,6 @@ class TestRouteProperties:
         elif r.procedure is Procedure.REFERRAL:
             cap = DEFAULT_POLICY.deadline(case.reported_at, DEFAULT_POLICY.referral_limit)
             due = min(due, cap)
-        elif r.procedure is Procedure.EMERGENCY:
-            due = DEFAULT_POLICY.deadline(case.reported_at, DEFAULT_POLICY.emergency_limit)
         assert r.due == due
         if case.receiver is not None:
             assert r.owner == case.receiver

@@ -150,6 +150,28 @@ class TestTrial:
             ("dept:police",),
         )
 
+    def test_street_keeps_the_departments(self) -> None:
+        """A whistle order still overdue goes to the street office with its department summoned.
+
+        The street is the hub that coordinates departments (接诉即办): the police, summoned
+        at the whistle, are not dropped when the street answers as the last resort.
+        """
+        c = case(Category.RESIDENCY, "building:a-1")
+        first = route(TRIAL, c)
+        log = [Reported(case=c, at=T), Routed(case_id=c.id, at=T, routing=first)]
+        whistle = escalate(TRIAL, replay(log), now=first.due + dt.timedelta(minutes=1))
+        assert whistle is not None
+        at = first.due + dt.timedelta(minutes=1)
+        log.append(Routed(case_id=c.id, at=at, routing=whistle))
+        street = escalate(TRIAL, replay(log), now=whistle.due + dt.timedelta(minutes=1))
+        assert street is not None
+        assert (street.tier, street.procedure, street.summoned) == (
+            Tier.STREET,
+            Procedure.TRANSFER,
+            ("dept:police",),
+        )
+        assert "dept:police summoned" in street.reason
+
     def test_supervisor_from_ties_and_fallback(self) -> None:
         """The owners' committee supervises the property company; else the residents'."""
         complaint = route(TRIAL, case(Category.SERVICE_QUALITY, "compound:a", scope=Scope.COMPOUND))

@@ -101,6 +101,17 @@ class TestGrids:
         (v,) = validate(s)
         assert (v.code, v.severity) == ("grid.none", Severity.WARNING)
 
+    def test_micro_grid_without_posts(self, xinhe: Structure) -> None:
+        """A micro-grid of homes with nobody in it is a warning naming the grid."""
+        gone = {p.id for p in xinhe.posts_in("grid:wanda-b")}
+        s = xinhe.evolve(
+            posts=[p for p in xinhe.posts() if p.id not in gone],
+            appointments=[a for a in xinhe.appointments() if a.post not in gone],
+        )
+        found = [v for v in validate(s) if v.code == "grid.no-posts"]
+        assert [(v.severity, v.nodes) for v in found] == [(Severity.WARNING, ("grid:wanda-b",))]
+        assert "grid.no-posts" not in codes(xinhe)
+
     def test_gap_building(self, xinhe: Structure) -> None:
         """Every building is in a micro-grid (横到边)."""
         s = xinhe.evolve(grids=replace(xinhe.grids(), "grid:wanda-b", covers=("building:wanda-3",)))

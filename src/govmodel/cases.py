@@ -136,6 +136,34 @@ def _case_id(_inst: object, _attribute: attrs.Attribute[str], value: object) -> 
         raise RecordError("id", f"expected a non-empty string, found {value!r}")
 
 
+def _place_id(_inst: object, _attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise RecordError("place", f"expected a place id, a non-empty string, found {value!r}")
+
+
+def _actor_id(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise RecordError(
+            attribute.name, f"expected an id, a non-empty string, or None, found {value!r}"
+        )
+
+
+def _personal_text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    # Personal data: the message names the field and the kind of value, never the value.
+    if value is not None and not isinstance(value, str):
+        raise RecordError(
+            attribute.name, f"expected a string or None, found {type(value).__name__}"
+        )
+
+
+def _description(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise RecordError("description", f"expected a string, found {type(value).__name__}")
+    return value
+
+
 def _moment(field: str, value: object) -> None:
     if not isinstance(value, dt.datetime):
         raise RecordError(field, f"expected a datetime.datetime, found {value!r}")
@@ -145,7 +173,8 @@ def _domain_tuple(value: object) -> tuple[Domain, ...] | None:
     """Any iterable of domains (members or their values), stored sorted and without repeats.
 
     Sorted in the vocabulary's order, so that equal sets of domains make equal,
-    equally hashed cases and the same JSON.
+    equally hashed cases and the same JSON. No domains at all means none given:
+    the category's.
     """
     if value is None:
         return None
@@ -155,7 +184,7 @@ def _domain_tuple(value: object) -> tuple[Domain, ...] | None:
         members = {_to_member(Domain, "domain", item) for item in value}
     except RecordError as err:
         raise RecordError("domains", err.message) from None
-    return tuple(d for d in Domain if d in members)
+    return tuple(d for d in Domain if d in members) or None
 
 
 PERSONAL_FIELDS = ("reporter", "contact", "description")
@@ -184,13 +213,15 @@ class Case:
     urgency
         Routine, urgent or emergency.
     domains
-        Overrides the category's default domains when given.
+        Overrides the category's default domains when given: any iterable of
+        domains or their names, stored sorted; empty means not given.
     receiver
         Who took it first (a post or body id): the first-contact owner.
     reporter, contact
         Personal data: who reported it and how to reach them.
     description
         Free text; treated as personal data, since it often holds an address.
+        ``None`` is stored as ``""``.
 
     Examples
     --------
@@ -203,16 +234,16 @@ class Case:
 
     id: str = attrs.field(validator=_case_id)
     category: Category = attrs.field(converter=_category)
-    place: str
+    place: str = attrs.field(validator=_place_id)
     reported_at: dt.datetime = attrs.field(validator=lambda i, a, v: _moment(a.name, v))
     channel: Channel = attrs.field(default=Channel.WALK_IN, converter=_channel)
     scope: Scope = attrs.field(default=Scope.HOUSEHOLD, converter=_scope)
     urgency: Urgency = attrs.field(default=Urgency.ROUTINE, converter=_urgency)
     domains: tuple[Domain, ...] | None = attrs.field(default=None, converter=_domain_tuple)
-    receiver: str | None = None
-    reporter: str | None = None
-    contact: str | None = None
-    description: str = ""
+    receiver: str | None = attrs.field(default=None, validator=_actor_id)
+    reporter: str | None = attrs.field(default=None, validator=_personal_text)
+    contact: str | None = attrs.field(default=None, validator=_personal_text)
+    description: str = attrs.field(default="", converter=_description)
 
 
 @attrs.frozen(kw_only=True)

@@ -371,6 +371,17 @@ def _grids(s: Structure, places: dict[str, Place]) -> Iterator[Violation]:
                 owners.append(grid.id)
         if not grid.covers:
             yield _error("grid.empty", f'grid "{grid.id}" covers no place', grid.id)
+        elif (
+            grid.level is GridLevel.MICRO
+            and any(places[p].residential for p in grid.covers if p in places)
+            and not s.posts_in(grid.id)
+        ):
+            yield _warning(
+                "grid.no-posts",
+                f'micro-grid "{grid.id}" has no post: routing finds nobody there and skips '
+                "its tier; expected a micro-grid worker or building-group leader",
+                grid.id,
+            )
     # 横到边: every place of a level's kind is covered exactly once.
     for level, kind in (
         (GridLevel.COMMUNITY, PlaceKind.COMMUNITY),

@@ -57,8 +57,10 @@ __all__ = [
     "UsageError",
     "add_command",
     "brief",
+    "events_until",
     "excerpt",
     "fail",
+    "last_moment",
     "moment",
     "moment_for_log",
     "option_problem",
@@ -212,34 +214,65 @@ found the date '2025-05-06' alone; write 2025-05-06T00:00 for the start of that 
         ) from None
 
 
-def moment_for_log(when: dt.datetime, events: Sequence[CaseEvent], flag: str) -> dt.datetime:
-    """``when`` if it can be compared with the times of the log ``events``.
+def moment_for_log(
+    when: dt.datetime,
+    events: Sequence[CaseEvent],
+    flag: str,
+    *,
+    policy: Policy = DEFAULT_POLICY,
+) -> dt.datetime:
+    """``when`` in the kind of time the log ``events`` is written in.
 
-    Both must carry a UTC offset or neither: the log is read as written, so
-    a mismatch is a problem of the input (exit status 1), not of what was
-    typed.
-
-    Raises
-    ------
-    GovModelError
-        When the log's times carry an offset and ``when`` does not, or the
-        other way round.
+    A log of naive times (local times of the policy's zone) gets a naive
+    ``when``: an aware one is converted to local time. A log with a UTC offset
+    anywhere, even one that mixes both kinds, gets an aware ``when``: a naive
+    one is read as a local time of the policy's zone, as the rules read the
+    log's naive times.
 
     Examples
     --------
     >>> moment_for_log(dt.datetime(2025, 1, 8, 20), (), "--at")
     datetime.datetime(2025, 1, 8, 20, 0)
+    >>> utc = dt.datetime(2025, 1, 8, 12, tzinfo=dt.timezone.utc)
+    >>> moment_for_log(utc, (), "--at")  # 20:00 in Shanghai
+    datetime.datetime(2025, 1, 8, 20, 0)
     """
-    aware = any(e.at.tzinfo is not None for e in events)
-    if events and aware != (when.tzinfo is not None):
-        raise GovModelError(
-            f"{flag}: the log's times carry "
-            + ("a UTC offset" if aware else "no UTC offset")
-            + f", so {flag} must "
-            + ("carry one too" if aware else "not carry one")
-            + f"; found {when.isoformat(timespec='minutes')}"
-        )
-    return when
+    naive_log = all(e.at.tzinfo is None for e in events)
+    if naive_log:
+        if when.tzinfo is None:
+            return when
+        return when.astimezone(policy.time_zone).replace(tzinfo=None)
+    return policy.aware(when)
+
+
+def events_until(
+    events: Sequence[CaseEvent], until: dt.datetime, policy: Policy
+) -> list[CaseEvent]:
+    """The events at or before ``until``; naive and aware times compare as the rules compare them.
+
+    Examples
+    --------
+    >>> events_until((), dt.datetime(2025, 1, 8, 20), DEFAULT_POLICY)
+    []
+    """
+    limit = policy.aware(until)
+    return [e for e in events if policy.aware(e.at) <= limit]
+
+
+def last_moment(events: Sequence[CaseEvent], policy: Policy) -> dt.datetime:
+    """The time of the log's latest event, aware when any of its times is.
+
+    Examples
+    --------
+    >>> from govmodel import Accepted
+    >>> log = [Accepted(case_id="c", at=dt.datetime(2025, 1, 8, 20), actor="rc:x"),
+    ...        Accepted(case_id="d", at=dt.datetime(2025, 1, 8, 13, tzinfo=dt.timezone.utc),
+    ...                 actor="rc:x")]
+    >>> last_moment(log, DEFAULT_POLICY).isoformat()
+    '2025-01-08T13:00:00+00:00'
+    """
+    latest = max(events, key=lambda e: policy.aware(e.at)).at
+    return moment_for_log(latest, events, "--now", policy=policy)
 
 
 def read_log(path: str) -> tuple[CaseEvent, ...]:

@@ -378,9 +378,9 @@ def export_command(args: argparse.Namespace, *, out: TextIO) -> int:
                     if problem is not None:
                         return fail(problem, out)
                 if now is not None:
-                    now = moment_for_log(now, events, "--now")
+                    now = moment_for_log(now, events, "--now", policy=policy)
                 if at is not None:
-                    at = moment_for_log(at, events, "--at")
+                    at = moment_for_log(at, events, "--at", policy=policy)
                 requests = to_requests(
                     events,
                     structure=structure,

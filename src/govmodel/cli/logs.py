@@ -47,7 +47,9 @@ from govmodel.cli._common import (
     UsageError,
     add_command,
     brief,
+    events_until,
     fail,
+    last_moment,
     moment,
     moment_for_log,
     policy_from,
@@ -414,10 +416,10 @@ def metrics_command(args: argparse.Namespace, *, out: TextIO) -> int:
     if now is None:
         if not events:
             raise UsageError("--now: the log is empty; give the observation time")
-        now = max(e.at for e in events)
-    now = moment_for_log(now, events, "--now")
+        now = last_moment(events, policy)
+    now = moment_for_log(now, events, "--now", policy=policy)
     overall = govmodel.metrics(events, now=now, policy=policy)
-    seen = [e for e in events if e.at <= now]
+    seen = events_until(events, now, policy)
     groups: dict[str, dict[str, govmodel.Metrics]] = {}
     for by in dict.fromkeys(args.by):
         keyed: dict[str, list[CaseEvent]] = {}
@@ -462,11 +464,11 @@ def can_command(args: argparse.Namespace, *, out: TextIO) -> int:
     policy = policy_from(args.policy)
     events = [e for e in read_log(args.log) if e.case_id == args.case]
     if at is not None:
-        at = moment_for_log(at, events, "--at")
+        at = moment_for_log(at, events, "--at", policy=policy)
     if not events:
         return fail(f'CASE: no case "{args.case}" in the log', out)
     if at is not None:
-        events = [e for e in events if e.at <= at]
+        events = events_until(events, at, policy)
         if not events:
             return fail(f'--at: case "{args.case}" was not yet reported at {at.isoformat()}', out)
     if args.actor not in structure or not isinstance(structure.node(args.actor), _ACTOR_KINDS):

@@ -13,6 +13,7 @@ co-handler                                 yes   yes            yes  no     no
 convener (blows the whistle, calls the     yes   yes            yes  no     no
 meeting)
 summoned department (not the handler)      yes   no             yes  no     no
+supervisor (confirms the fix, 物业服务监督)    yes   yes            no   no     yes
 property company serving the compound      yes   no             no   no     no
 back office (``BACK_OFFICE``)              yes   yes            no   no     no
 everyone else                              no    no             no   no     no
@@ -239,6 +240,10 @@ _RIGHTS: dict[str, frozenset[Action]] = {
     "co_handler": frozenset({Action.VIEW, Action.VIEW_PERSONAL, Action.ACT}),
     "convener": frozenset({Action.VIEW, Action.VIEW_PERSONAL, Action.ACT}),
     "summoned": frozenset({Action.VIEW, Action.ACT}),
+    # The body that supervises the handler (the owners' committee over the property
+    # company) confirms the fix at the return visit: it sees the case and calls the
+    # resident, and acts on nothing itself.
+    "supervisor": frozenset({Action.VIEW, Action.VIEW_PERSONAL, Action.REVISIT}),
     "serving": frozenset({Action.VIEW}),
     # A trusted job reads every case whole and does nothing with it.
     "back_office": frozenset({Action.VIEW, Action.VIEW_PERSONAL}),
@@ -390,7 +395,7 @@ def parts(
 ) -> frozenset[str]:
     """The parts a reader plays in a case at a moment.
 
-    Any of owner, handler, co_handler, convener, summoned, serving; for
+    Any of owner, handler, co_handler, convener, summoned, supervisor, serving; for
     ``BACK_OFFICE``, back_office.
 
     Parameters
@@ -447,6 +452,8 @@ def parts(
             found.add("convener")
         if ids & set(routing.summoned):
             found.add("summoned")
+        if routing.supervisor in ids:
+            found.add("supervisor")
     compound = (
         structure.enclosing(bare.place, PlaceKind.COMPOUND) if bare.place in structure else None
     )

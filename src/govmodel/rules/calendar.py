@@ -207,18 +207,27 @@ def _dates(value: Iterable[dt.date]) -> frozenset[dt.date]:
 
 
 def _hours(value: tuple[dt.time, dt.time]) -> tuple[dt.time, dt.time]:
-    opening, closing = tuple(value)
+    pair = tuple(value)
+    if len(pair) != 2:
+        raise ValueError(f"hours: expected (opening, closing), found {len(pair)} values")
+    opening, closing = pair
     if not all(isinstance(t, dt.time) and t.tzinfo is None for t in (opening, closing)):
         raise ValueError(f"hours: expected two local datetime.time values, found {value!r}")
     if not opening < closing:
-        raise ValueError(f"hours: expected the opening before the closing, found {value!r}")
+        raise ValueError(
+            "hours: expected the opening before the closing, found "
+            f"{opening.isoformat('minutes')} and {closing.isoformat('minutes')}"
+        )
     return (opening, closing)
 
 
 def _years(value: tuple[int, int] | None) -> tuple[int, int] | None:
     if value is None:
         return None
-    first, last = tuple(value)
+    pair = tuple(value)
+    if len(pair) != 2:
+        raise ValueError(f"years: expected (first, last), found {len(pair)} values")
+    first, last = pair
     if not (isinstance(first, int) and isinstance(last, int) and first <= last):
         raise ValueError(f"years: expected (first, last) with first <= last, found {value!r}")
     return (first, last)

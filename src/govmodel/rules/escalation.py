@@ -184,7 +184,7 @@ def escalate(
         if count < policy.recurrence_threshold:
             return None
         days = policy.recurrence_window.days
-        note = f"reported {count} times before in {days} days at this place; "
+        note = f"reported {_times(count)} before in {days} days at this place; "
     # An emergency goes straight to the street; a referral becomes a whistle order.
     if procedure is Procedure.EMERGENCY:
         start = Tier.STREET
@@ -193,3 +193,8 @@ def escalate(
     else:
         start = _NEXT[routing.tier]
     return reroute(tables, case, need, min_tier=start, at=now, owner=owner, note=note)
+
+
+def _times(count: int) -> str:
+    """``once``, ``twice`` or ``N times``."""
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")

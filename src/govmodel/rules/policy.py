@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 import zoneinfo
 from collections.abc import Iterable, Mapping
@@ -62,8 +63,9 @@ _CATEGORY_DOMAINS: dict[Category, frozenset[Domain]] = {
     Category.COMMON_FACILITY: _domains(D.OWNERS_DECISION),
     # 停车收费调整 (Zhuanqiao): owners decide, by consultation where there is no committee.
     Category.PROPERTY_FEES: _domains(D.OWNERS_DECISION),
-    # Complaints about the property company: supervision (owners' or self-management committee).
-    Category.SERVICE_QUALITY: _domains(D.SUPERVISION),
+    # Complaints about the property company: its supervisor (owners' or self-management
+    # committee) takes them up, and the company puts its service right (物业服务监督, seed 003).
+    Category.SERVICE_QUALITY: _domains(D.SUPERVISION, D.PROPERTY_SERVICE),
     # 西门拥堵, 幼儿园接送 (Zhuanqiao, Lianhua): gates are the property's, people are residents.
     Category.ACCESS: _domains(D.PROPERTY_SERVICE, D.RESIDENT_AFFAIRS),
     # 占用消防通道 (Xinhe whistle orders): the fire brigade, with the property clearing it.
@@ -119,13 +121,15 @@ _WD = LimitUnit.WORKING_DAYS
 _HOURS = LimitUnit.HOURS
 _TIME_LIMITS: dict[Tier, dict[Urgency, TimeLimit]] = {
     # 马上办 at the building: by the end of the next working day, like a signed 12345 order.
+    # Emergencies, at every tier: 12345's 2 hours, round the clock, for anything that
+    # threatens life or property (emergencies proper go straight to 110 / 119 / 120).
     Tier.MICRO_GRID: {
         Urgency.ROUTINE: TimeLimit(1, _WD),
         Urgency.URGENT: TimeLimit(4, _HOURS),
-        Urgency.EMERGENCY: TimeLimit(1, _HOURS),
+        Urgency.EMERGENCY: TimeLimit(2, _HOURS),
     },
     # govmodel's choice between the building's one working day and the community's seven;
-    # urgent: 12345's 24 hours; emergency: 12345's 2 hours for a threat to life or property.
+    # urgent: 12345's 24 hours.
     Tier.COMPOUND: {
         Urgency.ROUTINE: TimeLimit(3, _WD),
         Urgency.URGENT: TimeLimit(24, _HOURS),
@@ -135,19 +139,19 @@ _TIME_LIMITS: dict[Tier, dict[Urgency, TimeLimit]] = {
     Tier.COMMUNITY: {
         Urgency.ROUTINE: TimeLimit(7, _WD),
         Urgency.URGENT: TimeLimit(48, _HOURS),
-        Urgency.EMERGENCY: TimeLimit(4, _HOURS),
+        Urgency.EMERGENCY: TimeLimit(2, _HOURS),
     },
     # 12345 complex matters: 15 working days, with departments summoned (吹哨报到) ...
     Tier.WHISTLE: {
         Urgency.ROUTINE: TimeLimit(15, _WD),
         Urgency.URGENT: TimeLimit(72, _HOURS),
-        Urgency.EMERGENCY: TimeLimit(6, _HOURS),
+        Urgency.EMERGENCY: TimeLimit(2, _HOURS),
     },
     # ... or at the street, the last resort (属地兜底).
     Tier.STREET: {
         Urgency.ROUTINE: TimeLimit(15, _WD),
         Urgency.URGENT: TimeLimit(120, _HOURS),
-        Urgency.EMERGENCY: TimeLimit(12, _HOURS),
+        Urgency.EMERGENCY: TimeLimit(2, _HOURS),
     },
 }
 
@@ -205,10 +209,6 @@ def _deliberation_limit(value: TimeLimit | dt.timedelta) -> TimeLimit:
     return _named_limit("deliberation_limit", value)
 
 
-def _emergency_limit(value: TimeLimit | dt.timedelta) -> TimeLimit:
-    return _named_limit("emergency_limit", value)
-
-
 def _emergency_report_limit(value: TimeLimit | dt.timedelta) -> TimeLimit:
     return _named_limit("emergency_report_limit", value)
 
@@ -246,9 +246,6 @@ class Policy:
         (难事联办): residents' common affairs, by default.
     deliberation_limit
         How long owners' deliberations may take (调研—座谈—征询), at least.
-    emergency_limit
-        When an emergency must have its feedback: the due time of an
-        ``emergency`` routing, whatever its tier.
     emergency_report_limit
         How soon the dispatched department or service must report on the spot
         (accept the case); an emergency not accepted by then goes to the street.
@@ -287,9 +284,6 @@ class Policy:
     )
     deliberation_limit: TimeLimit = attrs.field(
         default=TimeLimit(60, LimitUnit.DAYS), converter=_deliberation_limit
-    )
-    emergency_limit: TimeLimit = attrs.field(
-        default=TimeLimit(2, LimitUnit.HOURS), converter=_emergency_limit
     )
     emergency_report_limit: TimeLimit = attrs.field(
         default=TimeLimit(0.5, LimitUnit.HOURS), converter=_emergency_report_limit
@@ -442,10 +436,6 @@ DEFAULT_POLICY = Policy(
     # held 28 meetings for 18 problems; Lianhua's elevators took months); they
     # run over holidays, so calendar days.
     deliberation_limit=TimeLimit(60, LimitUnit.DAYS),
-    # Beijing 12345 practice (接诉即办): a request that threatens life or property
-    # gets its feedback within 2 hours, round the clock; emergencies proper go
-    # straight to 110 / 119 / 120, and the grid worker goes at once.
-    emergency_limit=TimeLimit(2, LimitUnit.HOURS),
     # 吹哨报到 (Pinggu 2017, Beijing 2018): summoned departments report on the
     # spot within about 30 minutes.
     emergency_report_limit=TimeLimit(0.5, LimitUnit.HOURS),
@@ -478,8 +468,6 @@ _TOP = (
     "meeting_domains",
     "deliberation_limit",
     "deliberation_limit_days",
-    "emergency_limit",
-    "emergency_limit_hours",
     "emergency_report_limit",
     "emergency_report_limit_minutes",
     "referral_limit",
@@ -487,7 +475,17 @@ _TOP = (
     "calendar",
     "time_zone",
 )
-_CALENDAR_KEYS = ("weekend", "holidays", "workdays", "hours", "years", "strict", "name")
+_CALENDAR_KEYS = (
+    "weekend",
+    "holidays",
+    "workdays",
+    "add_holidays",
+    "add_workdays",
+    "hours",
+    "years",
+    "strict",
+    "name",
+)
 
 
 def load_policy(
@@ -502,8 +500,7 @@ def load_policy(
     ``recurrence_window_days``, ``recurrence_threshold``, ``require_revisit``,
     ``meeting_domains``, ``deliberation_limit`` or ``deliberation_limit_days``,
     ``calendar`` (``weekend``, ``holidays``, ``workdays``, ``hours``,
-    ``years``, ``strict``, ``name``), ``time_zone``, ``emergency_limit`` or
-    ``emergency_limit_hours``, ``emergency_report_limit`` or
+    ``years``, ``strict``, ``name``), ``time_zone``, ``emergency_report_limit`` or
     ``emergency_report_limit_minutes``, ``referral_limit`` or
     ``referral_limit_working_days``. Every problem is
     reported at once in a :class:`govmodel.SpecError`; ``docs/policy.md``
@@ -595,7 +592,6 @@ def load_policy(
     for key, field, unit in (
         ("response_limit_hours", "response_limit", LimitUnit.HOURS),
         ("deliberation_limit_days", "deliberation_limit", LimitUnit.DAYS),
-        ("emergency_limit_hours", "emergency_limit", LimitUnit.HOURS),
         ("referral_limit_working_days", "referral_limit", LimitUnit.WORKING_DAYS),
     ):
         if key in data:
@@ -608,7 +604,6 @@ def load_policy(
     for field in (
         "response_limit",
         "deliberation_limit",
-        "emergency_limit",
         "emergency_report_limit",
         "referral_limit",
     ):
@@ -740,43 +735,96 @@ def _calendar(value: object, base: Calendar, problems: list[SpecProblem]) -> Cal
     ok = True
     for key, item in table.items():
         where = f"calendar.{key}"
+        found: Any = None
         if key not in _CALENDAR_KEYS:
             problems.append(SpecProblem(where, "unknown-key", f'unknown key "{key}"'))
-            ok = False
-        elif key in ("holidays", "workdays"):
-            days = _date_list(item, where, problems)
-            ok = ok and days is not None
-            changes[key] = days
+        elif key in ("holidays", "workdays", "add_holidays", "add_workdays"):
+            found = _date_list(item, where, problems)
         elif key == "hours":
-            hours = _clock_pair(item, where, problems)
-            ok = ok and hours is not None
-            changes[key] = hours
+            found = _clock_pair(item, where, problems)
+        elif key == "weekend":
+            found = _weekdays(item, where, problems)
+        elif key == "years":
+            found = _year_pair(item, where, problems)
         elif key == "strict":
-            if type(item) is not bool:
+            if type(item) is bool:
+                found = item
+            else:
                 problems.append(
                     SpecProblem(where, "wrong-type", f"expected true or false, found {item!r}")
                 )
-                ok = False
-            changes[key] = item
-        elif key == "name":
-            changes[key] = str(item)
-        else:  # weekend, years: the calendar checks them
-            changes[key] = item
+        elif type(item) is str:  # name
+            found = item
+        else:
+            problems.append(SpecProblem(where, "wrong-type", f"expected a string, found {item!r}"))
+        if found is None:
+            ok = False
+        else:
+            changes[key] = found
     if not ok:
         return None
+    added = {
+        key: changes.pop(f"add_{key}")
+        for key in ("holidays", "workdays")
+        if f"add_{key}" in changes
+    }
     if ("holidays" in changes or "workdays" in changes) and "years" not in changes:
-        # The lists given are the calendar's: it knows the years they span.
+        # The lists given replace the base calendar's: the years they span are the ones known.
         listed = [*changes.get("holidays", ()), *changes.get("workdays", ())]
         changes["years"] = (min(listed).year, max(listed).year) if listed else None
         if "holidays" not in changes:
             changes["holidays"] = frozenset()
         if "workdays" not in changes:
             changes["workdays"] = frozenset()
+    for key, days in added.items():
+        # Added days join the list in force (the file's, else the base calendar's) and
+        # leave the other: an added working day is no longer a holiday.
+        other = "workdays" if key == "holidays" else "holidays"
+        changes[key] = changes.get(key, getattr(base, key)) | days
+        changes[other] = changes.get(other, getattr(base, other)) - days
     try:
         return attrs.evolve(base, **changes)
     except (ValueError, TypeError) as err:
         problems.append(SpecProblem("calendar", "invalid-value", str(err)))
         return None
+
+
+def _weekdays(
+    value: object, where: str, problems: list[SpecProblem]
+) -> tuple[str | int, ...] | None:
+    names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    days = value if isinstance(value, list) else []
+    ok = isinstance(value, list) and all(
+        (isinstance(d, str) and d.lower() in names) or (type(d) is int and 0 <= d <= 6)
+        for d in days
+    )
+    if not ok or len({str(d).lower() for d in days}) == 7:
+        problems.append(
+            SpecProblem(
+                where,
+                "wrong-type",
+                f'expected a list of day names such as ["saturday", "sunday"], '
+                f"with at least one working day, found {value!r}",
+            )
+        )
+        return None
+    return tuple(days)
+
+
+def _year_pair(value: object, where: str, problems: list[SpecProblem]) -> tuple[int, int] | None:
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(type(y) is int and 1 <= y <= 9999 for y in value)
+        and value[0] <= value[1]
+    ):
+        return (value[0], value[1])
+    problems.append(
+        SpecProblem(
+            where, "wrong-type", f"expected [first, last] years, first <= last, found {value!r}"
+        )
+    )
+    return None
 
 
 def _date_list(value: object, where: str, problems: list[SpecProblem]) -> frozenset[dt.date] | None:
@@ -806,6 +854,9 @@ def _date_list(value: object, where: str, problems: list[SpecProblem]) -> frozen
     return frozenset(out)
 
 
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+
+
 def _clock_pair(
     value: object, where: str, problems: list[SpecProblem]
 ) -> tuple[dt.time, dt.time] | None:
@@ -814,17 +865,26 @@ def _clock_pair(
         for item in value:
             if isinstance(item, dt.time):
                 times.append(item)
-            elif isinstance(item, str):
-                try:
-                    times.append(dt.time.fromisoformat(item))
-                except ValueError:
-                    break
+            elif isinstance(item, str) and (clock := _CLOCK.fullmatch(item)):
+                hour, minute = int(clock[1]), int(clock[2])
+                if hour < 24 and minute < 60:
+                    times.append(dt.time(hour, minute))
     if len(times) != 2:
         problems.append(
             SpecProblem(
                 where,
                 "wrong-type",
                 f'expected ["09:00", "17:00"] (opening, closing), found {value!r}',
+            )
+        )
+        return None
+    if not times[0] < times[1]:
+        problems.append(
+            SpecProblem(
+                where,
+                "invalid-value",
+                "expected the opening before the closing, found "
+                f"{times[0].isoformat('minutes')} and {times[1].isoformat('minutes')}",
             )
         )
         return None

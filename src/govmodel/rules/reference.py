@@ -91,6 +91,7 @@ _OWNER_ROLES = ROLE_ORDER[:5]
 _DEPARTMENT_KINDS = (BodyKind.DEPARTMENT, BodyKind.PARTNER_UNIT)
 _PARTY_KINDS = (BodyKind.PARTY_COMMITTEE, BodyKind.PARTY_BRANCH)
 _LABEL = {Tier.MICRO_GRID: "micro-grid", Tier.COMPOUND: "compound", Tier.COMMUNITY: "community"}
+_NO_FORUM_HELPERS = (BodyKind.SELF_MANAGEMENT_COMMITTEE, BodyKind.PROPERTY_COMPANY)
 _CIVIL_CODE_278 = "civil_code_278"
 _CONSULTATION = "consultation"
 _NOTHING: frozenset[Domain] = frozenset()
@@ -400,7 +401,8 @@ def _community_tier(
                 # under art. 278 where the compound has titles, by consultation where not
                 # (Civil Code art. 277: the residents' committee guides and assists).
                 rule = _CIVIL_CODE_278 if compound.title else _CONSULTATION
-                helpers = tuple(b.id for b in own if b.kind is BodyKind.PROPERTY_COMPANY)
+                # The compound's self-management committee and property company help.
+                helpers = tuple(b.id for b in own if b.kind in _NO_FORUM_HELPERS)
                 convener = _party_convener(structure, community)
                 deliberation = _Deliberation(rc.id, rule, None, convener, helpers)
                 rc_also.add(Domain.OWNERS_DECISION)
@@ -711,8 +713,7 @@ def _emergency(
             Tier.WHISTLE,
             Procedure.EMERGENCY,
             lead,
-            f"emergency: {names} dispatched at once for {_names(need)}{beside} "
-            "(接诉即办、吹哨报到)",
+            f"emergency ({_names(need)}): {names} dispatched at once{beside} (接诉即办、吹哨报到)",
             co_handlers=crew(lead, rest),
             summoned=tuple(a.id for a in dispatched),
             convener=convener,
@@ -735,8 +736,8 @@ def _emergency(
                     tier.tier,
                     Procedure.EMERGENCY,
                     handler.id,
-                    f"emergency: {handler.id} of the {where} dispatched at once for "
-                    f"{_names(need)}{near} (接诉即办)",
+                    f"emergency ({_names(need)}): {handler.id} of the {where} dispatched at "
+                    f"once{near} (接诉即办)",
                     co_handlers=crew(handler.id, others, on_spot=spot),
                     convener=convener,
                     forum=forum,
@@ -748,7 +749,7 @@ def _emergency(
         Tier.STREET,
         Procedure.EMERGENCY,
         office,
-        f"emergency: {office or 'the street'} dispatches for {_names(need)}{with_units}"
+        f"emergency ({_names(need)}): {office or 'the street'} dispatches{with_units}"
         f"{beside} (属地兜底)",
         co_handlers=crew(office, ()),
         summoned=tuple(a.id for a in dispatched),
@@ -776,8 +777,13 @@ def _at_grid_tier(case: Case, need: frozenset[Domain], tier: _Tier) -> _Decision
         if deliberation.rule == _CIVIL_CODE_278:
             how = f"the owners decide under Civil Code art. 278, organised by {committee}"
         else:
+            through = (
+                f"through {deliberation.forum}"
+                if deliberation.forum
+                else "without a standing meeting"
+            )
             how = (
-                f"the households are consulted through {deliberation.forum}, "
+                f"the households are consulted {through}, "
                 f"organised by {committee} (no owners' committee)"
             )
         return _Decision(
@@ -951,8 +957,23 @@ def _at_street(
         why = f"no tier from {tried} up in the community settles {_names(need)}"
     else:
         why = f"no one in the community holds {_names(need)}"
-    reason = f"street: {why}; {handler or 'the street'} answers as the last resort (属地兜底)"
-    return _Decision(Tier.STREET, Procedure.TRANSFER, handler, reason, convener=ladder.convener)
+    # The street office coordinates the departments that hold part of the matter: they
+    # are summoned with it, as they were at the whistle (接诉即办: the street is the hub).
+    units = ladder.whistle.actors if ladder.whistle is not None else ()
+    summoned = tuple(a.id for a in _cover(units, need))
+    with_units = f", {', '.join(summoned)} summoned" if summoned else ""
+    reason = (
+        f"street: {why}; {handler or 'the street'} answers as the last resort{with_units} "
+        "(属地兜底)"
+    )
+    return _Decision(
+        Tier.STREET,
+        Procedure.TRANSFER,
+        handler,
+        reason,
+        summoned=summoned,
+        convener=ladder.convener,
+    )
 
 
 def _supervisor(
@@ -1006,16 +1027,15 @@ def _routing(
 
     Owned by ``owner`` (else by the handler), due by the policy's time limit for the tier
     and urgency from ``at``, counted by ``policy.deadline``: a deliberation's limit is at
-    least ``policy.deliberation_limit``, a referral's at most ``policy.referral_limit``,
-    and an emergency's ``policy.emergency_limit`` at any tier.
+    least ``policy.deliberation_limit``, a referral's at most ``policy.referral_limit``.
+    An emergency's is the tier's limit for urgency ``emergency`` (2 hours at every tier,
+    by default).
     """
     due = policy.due(decision.tier, case.urgency, at)
     if decision.procedure is Procedure.DELIBERATION:
         due = max(due, policy.deadline(at, policy.deliberation_limit))
     elif decision.procedure is Procedure.REFERRAL:
         due = min(due, policy.deadline(at, policy.referral_limit))
-    elif decision.procedure is Procedure.EMERGENCY:
-        due = policy.deadline(at, policy.emergency_limit)
     return Routing(
         tier=decision.tier,
         procedure=decision.procedure,
@@ -1160,7 +1180,8 @@ def escalate(
     ('street', 'so:xinhua', 'post:grid-wanda-leader')
     >>> print(later.reason)  # doctest: +NORMALIZE_WHITESPACE
     overdue since 2025-05-27 17:00; street: no tier from whistle up in the community settles
-    property_service, fire_safety; so:xinhua answers as the last resort (属地兜底)
+    property_service, fire_safety; so:xinhua answers as the last resort, dept:fire summoned
+    (属地兜底)
     """
     # Nothing is due for a case that is resolved or closed, or that has no routing yet.
     routing = state.routing
@@ -1211,7 +1232,7 @@ def escalate(
             if count < policy.recurrence_threshold:
                 return None
             days = policy.recurrence_window.days
-            note = f"reported {count} times before in {days} days at this place; "
+            note = f"reported {_times(count)} before in {days} days at this place; "
     # Routed again at ``now``, like a new case, from ``start`` up; the due time counts from now.
     ladder = _ladder(structure, case.place, now.date(), policy)
     decision = _decide(case, need, ladder, start=start)
@@ -1232,3 +1253,8 @@ def _earlier_reports(case: Case, recent: Sequence[Case], policy: Policy) -> int:
         and other.category is case.category
         and start <= policy.aware(other.reported_at) < end
     )
+
+
+def _times(count: int) -> str:
+    """``once``, ``twice`` or ``N times``."""
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")

@@ -170,8 +170,22 @@ def make_plan(
         why = f"no tier from {tried} up in the community settles {names(need)}"
     else:
         why = f"no one in the community holds {names(need)}"
-    reason = f"street: {why}; {handler or 'the street'} answers as the last resort (属地兜底)"
-    return finish(Tier.STREET, Procedure.TRANSFER, handler, reason, convener=shape.convener)
+    # The departments holding part of the matter are summoned with the street office.
+    units = shape.whistle.actors_on(absent)[0] if shape.whistle is not None else ()
+    summoned = tuple(a.id for a in _cover(units, need))
+    with_units = f", {', '.join(summoned)} summoned" if summoned else ""
+    reason = (
+        f"street: {why}; {handler or 'the street'} answers as the last resort{with_units} "
+        "(属地兜底)"
+    )
+    return finish(
+        Tier.STREET,
+        Procedure.TRANSFER,
+        handler,
+        reason,
+        summoned=summoned,
+        convener=shape.convener,
+    )
 
 
 def _emergency(
@@ -223,7 +237,7 @@ def _emergency(
             Tier.WHISTLE,
             Procedure.EMERGENCY,
             lead,
-            f"emergency: {units_named} dispatched at once for {names(need)}{beside} "
+            f"emergency ({names(need)}): {units_named} dispatched at once{beside} "
             "(接诉即办、吹哨报到)",
             co_handlers=crew(lead, rest),
             summoned=tuple(a.id for a in dispatched),
@@ -250,8 +264,8 @@ def _emergency(
                 tier.tier,
                 Procedure.EMERGENCY,
                 handler.id,
-                f"emergency: {handler.id} of the {where} dispatched at once for "
-                f"{names(need)}{near} (接诉即办)",
+                f"emergency ({names(need)}): {handler.id} of the {where} dispatched at "
+                f"once{near} (接诉即办)",
                 co_handlers=crew(handler.id, others, on_spot=spot),
                 convener=convener,
                 forum=forum,
@@ -263,7 +277,7 @@ def _emergency(
         Tier.STREET,
         Procedure.EMERGENCY,
         office,
-        f"emergency: {office or 'the street'} dispatches for {names(need)}{with_units}"
+        f"emergency ({names(need)}): {office or 'the street'} dispatches{with_units}"
         f"{beside} (属地兜底)",
         co_handlers=crew(office, ()),
         summoned=tuple(a.id for a in dispatched),
@@ -296,8 +310,13 @@ def _at_grid_tier(
         if deliberation.rule == "civil_code_278":
             how = f"the owners decide under Civil Code art. 278, organised by {committee}"
         else:
+            through = (
+                f"through {deliberation.forum}"
+                if deliberation.forum
+                else "without a standing meeting"
+            )
             how = (
-                f"the households are consulted through {deliberation.forum}, "
+                f"the households are consulted {through}, "
                 f"organised by {committee} (no owners' committee)"
             )
         reason = f"{where}: owners_decision — {how} (调研—座谈—征询)"

@@ -124,7 +124,7 @@ class Tables:
         """The due time by urgency at a tier for a procedure, as functions of the routing's time.
 
         A deliberation's at least ``deliberation_limit`` away, a referral's at
-        most ``referral_limit``, an emergency's ``emergency_limit`` at any tier.
+        most ``referral_limit``.
         """
         limits = self.time_limits.get((tier, procedure))
         if limits is None:
@@ -482,7 +482,7 @@ class Tables:
                 filled = self.filled[shared] = fill(plan, ids)
         else:
             filled = fill(plan, ids)
-        if above is not None and plan.shared:
+        if above is not None and second is not None and plan.shared:
             self.above[above] = (second, filled)
         return self._owned(table, filled, receiver, absent, need)
 
@@ -510,8 +510,6 @@ _LAST: list[Tables] = []
 
 def _deadline(policy: Policy, limit: TimeLimit, procedure: Procedure) -> Deadline:
     """The due time of a routing made at a moment, for a tier's limit and a procedure."""
-    if procedure is Procedure.EMERGENCY:
-        return _counted(policy, policy.emergency_limit)
     due = _counted(policy, limit)
     if procedure is Procedure.DELIBERATION:
         floor = _counted(policy, policy.deliberation_limit)

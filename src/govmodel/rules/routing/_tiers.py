@@ -176,6 +176,9 @@ def settled_from(periods: Periods) -> dt.date:
     return last
 
 
+# Who helps the residents' committee organise an owners' decision without a forum.
+_NO_FORUM_HELPERS = (BodyKind.SELF_MANAGEMENT_COMMITTEE, BodyKind.PROPERTY_COMPANY)
+
 _NO_WHISTLE = object()
 
 
@@ -417,7 +420,7 @@ class TierBuilder:
                         "civil_code_278" if compound.title else "consultation",
                         None,
                         self.convener_of(community),
-                        tuple(b.id for b in own if b.kind is BodyKind.PROPERTY_COMPANY),
+                        tuple(b.id for b in own if b.kind in _NO_FORUM_HELPERS),
                     )
                     rc_also |= OWNERS_DECISION
         for body in bodies:
