@@ -36,14 +36,17 @@ from govmodel.cases import (
 )
 from govmodel.errors import (
     CalendarError,
+    ConcurrencyError,
     DecisionError,
     GovModelError,
     InteropError,
     InteropErrorGroup,
     MissingExtraError,
     RecordError,
+    RejectedEventsError,
     SpecError,
     SpecProblem,
+    StoreError,
     UnknownNodeError,
 )
 from govmodel.model import (
@@ -123,6 +126,7 @@ __all__ = [
     "Channel",
     "CivilCode278",
     "Closed",
+    "ConcurrencyError",
     "Consultation",
     "Decision",
     "DecisionError",
@@ -148,6 +152,7 @@ __all__ = [
     "Presence",
     "Procedure",
     "RecordError",
+    "RejectedEventsError",
     "Relation",
     "Reopened",
     "Reported",
@@ -164,6 +169,7 @@ __all__ = [
     "SpecError",
     "SpecProblem",
     "Status",
+    "StoreError",
     "Structure",
     "Tie",
     "TieKind",
