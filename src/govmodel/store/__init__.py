@@ -41,9 +41,9 @@ Examples
 
 from govmodel.errors import ConcurrencyError, RejectedEventsError, StoreError
 from govmodel.store._base import SCHEMA_VERSION, Append, Page, Reader, Store
-from govmodel.store._tick import tick
 from govmodel.store._postgres import PostgresStore
 from govmodel.store._sqlite import SQLiteStore
+from govmodel.store._tick import tick
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -12,11 +12,12 @@ column types and their errors, and each implementation says only that.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import IO, Any, Protocol, runtime_checkable
+from typing import IO, Any, Protocol, Self, runtime_checkable
 
 import attrs
 
@@ -567,7 +568,7 @@ class _SQLStore:
         """
         return self._version
 
-    def __enter__(self) -> _SQLStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -814,14 +815,17 @@ class _SQLStore:
         if not asks:
             return set()
         counts = self._count_recent(cur, asks, window)
+        # The new cases alongside, by place and category, their report times sorted.
+        alongside: dict[tuple[str, str], list[int]] = {}
+        for _, place, category, end in asks:
+            alongside.setdefault((place, category), []).append(end)
+        for keys in alongside.values():
+            keys.sort()
         found = set()
         for case_id, place, category, end in asks:
-            alongside = sum(
-                1
-                for other, p, c, k in asks
-                if other != case_id and p == place and c == category and end - window <= k < end
-            )
-            if counts.get(case_id, 0) + alongside >= policy.recurrence_threshold:
+            keys = alongside[place, category]
+            earlier = bisect.bisect_left(keys, end) - bisect.bisect_left(keys, end - window)
+            if counts.get(case_id, 0) + earlier >= policy.recurrence_threshold:
                 found.add(case_id)
         return found
 
