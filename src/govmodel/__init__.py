@@ -36,14 +36,17 @@ from govmodel.cases import (
 )
 from govmodel.errors import (
     CalendarError,
+    ConcurrencyError,
     DecisionError,
     GovModelError,
     InteropError,
     InteropErrorGroup,
     MissingExtraError,
     RecordError,
+    RejectedEventsError,
     SpecError,
     SpecProblem,
+    StoreError,
     UnknownNodeError,
 )
 from govmodel.model import (
@@ -128,6 +131,7 @@ __all__ = [
     "Channel",
     "CivilCode278",
     "Closed",
+    "ConcurrencyError",
     "Consultation",
     "Decision",
     "DecisionError",
@@ -154,6 +158,7 @@ __all__ = [
     "Procedure",
     "ReaderRequired",
     "RecordError",
+    "RejectedEventsError",
     "Relation",
     "Reopened",
     "Reported",
@@ -170,6 +175,7 @@ __all__ = [
     "SpecError",
     "SpecProblem",
     "Status",
+    "StoreError",
     "Structure",
     "Tie",
     "TieKind",

@@ -12,14 +12,17 @@ from typing import Any
 
 __all__ = [
     "CalendarError",
+    "ConcurrencyError",
     "DecisionError",
     "GovModelError",
     "InteropError",
     "InteropErrorGroup",
     "MissingExtraError",
     "RecordError",
+    "RejectedEventsError",
     "SpecError",
     "SpecProblem",
+    "StoreError",
     "UnknownNodeError",
 ]
 
@@ -292,3 +295,79 @@ class SpecError(ExceptionGroup[SpecProblem], GovModelError):
         ]
         lines += [f"  {p}" for p in self.exceptions]
         return "\n".join(lines)
+
+
+class StoreError(GovModelError):
+    """A case store could not do what was asked: its database failed or refused.
+
+    The message names what was asked and why, never a personal value; the
+    database driver's own error is chained as ``__cause__``.
+
+    Examples
+    --------
+    >>> from govmodel.store import SQLiteStore
+    >>> SQLiteStore("/no/such/folder/cases.db")
+    Traceback (most recent call last):
+    ...
+    govmodel.errors.StoreError: cannot open the SQLite store /no/such/folder/cases.db: ...
+    """
+
+
+class ConcurrencyError(StoreError):
+    """An append was made against a case version that is no longer the latest.
+
+    Someone else appended to the case first. ``case_id``, ``expected`` (the
+    version the append was made against) and ``actual`` (the case's version
+    now) say where; read the case again and decide anew.
+
+    Examples
+    --------
+    >>> err = ConcurrencyError("case:1", expected=2, actual=3)
+    >>> print(err)
+    case "case:1" is at version 3, not 2: someone else appended to it first; read it again
+    >>> err.expected, err.actual
+    (2, 3)
+    """
+
+    def __init__(self, case_id: str, *, expected: int, actual: int) -> None:
+        self.case_id = case_id
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f'case "{case_id}" is at version {actual}, not {expected}: '
+            "someone else appended to it first; read it again"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_concurrency_error, (self.case_id, self.expected, self.actual))
+
+
+def _concurrency_error(case_id: str, expected: int, actual: int) -> ConcurrencyError:
+    return ConcurrencyError(case_id, expected=expected, actual=actual)
+
+
+class RejectedEventsError(StoreError, ValueError):
+    """Events a store refused to append: they do not follow the case's log.
+
+    ``problems`` holds one message per problem found: an event that does not
+    replay after the case's earlier events (``advance`` refuses it), an event
+    of another case, a place or actor the structure does not hold. Messages
+    name events by their position in the append and never quote a personal
+    value.
+
+    Examples
+    --------
+    >>> err = RejectedEventsError("case:1", ["events[0]: belongs to case 'case:2'"])
+    >>> print(err)
+    refused to append to case "case:1": events[0]: belongs to case 'case:2'
+    >>> err.problems
+    ("events[0]: belongs to case 'case:2'",)
+    """
+
+    def __init__(self, case_id: str, problems: Sequence[str]) -> None:
+        self.case_id = case_id
+        self.problems = tuple(problems)
+        super().__init__(f'refused to append to case "{case_id}": ' + "; ".join(self.problems))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RejectedEventsError, (self.case_id, self.problems))

@@ -1,0 +1,208 @@
+"""``PostgresStore``: a case store in a PostgreSQL database, through psycopg 3.
+
+Needs the ``postgres`` extra (``pip install 'govmodel[postgres]'``); psycopg
+is imported only when a ``PostgresStore`` is made, and its absence is a
+``MissingExtraError`` saying what to install.
+
+The store's tables live in one schema of the database (``govmodel`` unless
+told), made with them on first use. Appends lock the rows of their cases
+(``SELECT ... FOR UPDATE``) and check each case's version once they hold the
+lock; two appends making the same new case meet on the events' unique key,
+and the later one is a ``ConcurrencyError``. Every append is one
+transaction, committed before it returns.
+
+Examples
+--------
+Without a server, the class is still there to name; making one connects:
+
+>>> PostgresStore.__name__
+'PostgresStore'
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from govmodel.errors import GovModelError, MissingExtraError, StoreError
+from govmodel.rules.policy import DEFAULT_POLICY, Policy
+from govmodel.store._base import _INDEXES, _SQLStore
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = ["PostgresStore"]
+
+_TABLES = (
+    "CREATE TABLE events ("
+    " seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " case_id TEXT NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " at_key BIGINT NOT NULL,"
+    " body TEXT NOT NULL,"
+    " UNIQUE (case_id, version))",
+    "CREATE TABLE cases ("
+    " case_id TEXT PRIMARY KEY,"
+    " version INTEGER NOT NULL,"
+    " status TEXT NOT NULL,"
+    " category TEXT NOT NULL,"
+    " place TEXT NOT NULL,"
+    " reported_key BIGINT NOT NULL,"
+    " tier TEXT,"
+    " handler TEXT,"
+    " due_key BIGINT,"
+    " open INTEGER NOT NULL,"
+    " wake_key BIGINT,"
+    " recurring INTEGER NOT NULL,"
+    " updated_key BIGINT NOT NULL,"
+    " state TEXT NOT NULL)",
+    *_INDEXES,
+)
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError:
+        raise MissingExtraError("psycopg", "postgres", "govmodel.store.PostgresStore") from None
+    return psycopg
+
+
+class PostgresStore(_SQLStore):
+    """A case store in a PostgreSQL database.
+
+    Parameters
+    ----------
+    dsn
+        Where the database is: a libpq connection string or URI
+        (``"postgresql://user:password@host:5432/db"``).
+    schema
+        The schema of the database that holds the store's tables, made when
+        missing: several stores can share one database.
+    policy
+        The policy the store reads its cases under; its time zone is kept in
+        the store, and a store is refused under a policy of another zone.
+    timeout
+        How many seconds an append waits for another one's row locks before
+        it gives up with a ``StoreError``.
+
+    Raises
+    ------
+    MissingExtraError
+        When psycopg is not installed.
+    StoreError
+        When the server cannot be reached or refuses, or holds tables newer
+        than this govmodel knows. The message never quotes the DSN, which
+        may hold a password.
+
+    Examples
+    --------
+    >>> PostgresStore("postgresql://nobody@127.0.0.1:1/none")  # no server listens there
+    Traceback (most recent call last):
+    ...
+    govmodel.errors.StoreError: cannot connect to the PostgreSQL store: ...
+    """
+
+    _name = "PostgreSQL"
+    _migrations = (_TABLES,)
+    _lock_rows = " FOR UPDATE"
+
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        schema: str = "govmodel",
+        policy: Policy = DEFAULT_POLICY,
+        timeout: float = 30.0,
+    ) -> None:
+        pg = _psycopg()
+        self._pg = pg
+        if not isinstance(schema, str) or not schema:
+            raise ValueError(f"schema: expected a non-empty string, found {schema!r}")
+        self._schema = schema
+        try:
+            self._conn: psycopg.Connection[Any] = pg.connect(
+                os.fspath(dsn), autocommit=True, connect_timeout=10
+            )
+        except pg.Error as err:
+            raise StoreError(f"cannot connect to the PostgreSQL store: {_said(err)}") from None
+        try:
+            name = pg.sql.Identifier(schema)
+            self._conn.execute(pg.sql.SQL("SET search_path TO {}").format(name))
+            self._conn.execute(f"SET lock_timeout = {int(timeout * 1000)}")
+            super().__init__(policy=policy)
+        except pg.Error as err:
+            self._conn.close()
+            raise StoreError(f"cannot open the PostgreSQL store: {_said(err)}") from err
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"PostgresStore(<dsn>, schema={self._schema!r})"
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        with self._conn.transaction(), self._conn.cursor() as cur:
+            yield cur
+
+    def _write(self) -> Any:
+        return self._transaction()
+
+    def _read(self) -> Any:
+        return self._transaction()
+
+    def _sql(self, text: str) -> str:
+        return text.replace("?", "%s")
+
+    def _prepare(self, cur: Any) -> None:
+        # Two stores opened at once on a new schema: one makes it, the other waits.
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ("govmodel:" + self._schema,))
+        sql = self._pg.sql
+        cur.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self._schema)))
+
+    def _in(self, column: str, values: Sequence[str]) -> tuple[str, Any]:
+        return f"{column} = ANY(?)", list(values)
+
+    def _count_recent(
+        self, cur: Any, asks: list[tuple[str, str, str, int]], window: int
+    ) -> dict[str, int]:
+        ids, places, categories, ends = (list(column) for column in zip(*asks, strict=True))
+        cur.execute(
+            "SELECT a.case_id, (SELECT count(*) FROM cases c WHERE c.place = a.place"
+            " AND c.category = a.category AND c.reported_key >= a.k - %s"
+            " AND c.reported_key < a.k)"
+            " FROM unnest(%s::text[], %s::text[], %s::text[], %s::bigint[])"
+            " AS a(case_id, place, category, k)",
+            (window, ids, places, categories, ends),
+        )
+        return {case_id: int(n) for case_id, n in cur.fetchall()}
+
+    def _errors(self) -> tuple[type[Exception], ...]:
+        return (self._pg.Error,)
+
+    def _is_conflict(self, err: Exception) -> bool:
+        errors = self._pg.errors
+        return isinstance(err, errors.UniqueViolation | errors.SerializationFailure)
+
+    def _fail(self, doing: str, err: Exception) -> GovModelError:
+        if isinstance(err, self._pg.errors.LockNotAvailable):
+            return StoreError(
+                f"the PostgreSQL store could not {doing}: another append held its cases "
+                "locked for longer than the timeout"
+            )
+        return StoreError(f"the PostgreSQL store could not {doing}: {_said(err)}")
+
+    def _close(self) -> None:
+        self._conn.close()
+
+
+def _said(err: Exception) -> str:
+    """The server's or driver's own words, first line only (its details may quote values)."""
+    diag = getattr(err, "diag", None)
+    primary = getattr(diag, "message_primary", None)
+    text = primary or str(err) or type(err).__name__
+    return text.strip().splitlines()[0]

@@ -1,0 +1,177 @@
+"""``SQLiteStore``: a case store in one SQLite file, from Python's standard library.
+
+The file is in WAL mode, so readers never wait for the writer and a reader
+sees the store as the last committed append left it. Appends take the write
+lock when they begin (``BEGIN IMMEDIATE``), so two processes appending to
+the same file queue for it (for up to ``timeout`` seconds) and each checks
+the case's version once it holds the lock. Commits are synchronous
+(``synchronous = FULL``): an append that returned is on disk, and a process
+killed during an append leaves the file as it was before it.
+
+Examples
+--------
+>>> import datetime as dt, tempfile, pathlib
+>>> from govmodel import Case, Reported, examples
+>>> s = examples.load("xinhe")
+>>> t = dt.datetime(2025, 5, 6, 9)
+>>> case = Case(id="case:1", category="repair", place="building:wanda-1", reported_at=t)
+>>> with tempfile.TemporaryDirectory() as folder:
+...     path = pathlib.Path(folder) / "cases.db"
+...     with SQLiteStore(path) as store:
+...         store.append("case:1", [Reported(case=case, at=t)], expected_version=0, structure=s)
+...     with SQLiteStore(path) as again:
+...         again.version("case:1")
+1
+1
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from govmodel.errors import GovModelError, StoreError
+from govmodel.rules.policy import DEFAULT_POLICY, Policy
+from govmodel.store._base import _INDEXES, _SQLStore
+
+__all__ = ["SQLiteStore"]
+
+_TABLES = (
+    "CREATE TABLE events ("
+    " seq INTEGER PRIMARY KEY,"
+    " case_id TEXT NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " at_key INTEGER NOT NULL,"
+    " body TEXT NOT NULL,"
+    " UNIQUE (case_id, version))",
+    "CREATE TABLE cases ("
+    " case_id TEXT PRIMARY KEY,"
+    " version INTEGER NOT NULL,"
+    " status TEXT NOT NULL,"
+    " category TEXT NOT NULL,"
+    " place TEXT NOT NULL,"
+    " reported_key INTEGER NOT NULL,"
+    " tier TEXT,"
+    " handler TEXT,"
+    " due_key INTEGER,"
+    " open INTEGER NOT NULL,"
+    " wake_key INTEGER,"
+    " recurring INTEGER NOT NULL,"
+    " updated_key INTEGER NOT NULL,"
+    " state TEXT NOT NULL)",
+    *_INDEXES,
+)
+
+
+class SQLiteStore(_SQLStore):
+    """A case store in one SQLite file (or ``":memory:"``).
+
+    Parameters
+    ----------
+    path
+        The database file; made, with its tables, when it does not exist.
+        ``":memory:"`` keeps the store in memory, for one connection.
+    policy
+        The policy the store reads its cases under; its time zone is kept in
+        the file, and a file is refused under a policy of another zone.
+    timeout
+        How many seconds an append waits for another process's append to
+        finish before it gives up with a ``StoreError``.
+
+    Raises
+    ------
+    StoreError
+        When the file cannot be opened, is not a store, or holds tables newer
+        than this govmodel knows.
+
+    Examples
+    --------
+    >>> store = SQLiteStore(":memory:")
+    >>> store.schema_version, store.version("case:1")
+    (1, 0)
+    """
+
+    _name = "SQLite"
+    _migrations = (_TABLES,)
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        policy: Policy = DEFAULT_POLICY,
+        timeout: float = 30.0,
+    ) -> None:
+        self._path = os.fspath(path)
+        try:
+            self._conn = sqlite3.connect(self._path, isolation_level=None, timeout=timeout)
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = FULL")
+        except sqlite3.Error as err:
+            raise StoreError(f"cannot open the SQLite store {self._path}: {err}") from err
+        try:
+            super().__init__(policy=policy)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self._path!r})"
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[Any]:
+        cur = self._conn.cursor()
+        cur.execute(begin)
+        try:
+            yield cur
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.rollback()
+            raise
+        else:
+            self._conn.commit()
+        finally:
+            cur.close()
+
+    def _write(self) -> Any:
+        return self._transaction("BEGIN IMMEDIATE")
+
+    def _read(self) -> Any:
+        return self._transaction("BEGIN")
+
+    def _in(self, column: str, values: Sequence[str]) -> tuple[str, Any]:
+        return f"{column} IN (SELECT value FROM json_each(?))", json.dumps(list(values))
+
+    def _count_recent(
+        self, cur: Any, asks: list[tuple[str, str, str, int]], window: int
+    ) -> dict[str, int]:
+        counts = {}
+        for case_id, place, category, end in asks:
+            cur.execute(
+                "SELECT count(*) FROM cases WHERE place = ? AND category = ? "
+                "AND reported_key >= ? AND reported_key < ?",
+                (place, category, end - window, end),
+            )
+            counts[case_id] = int(cur.fetchone()[0])
+        return counts
+
+    def _errors(self) -> tuple[type[Exception], ...]:
+        return (sqlite3.Error,)
+
+    def _is_conflict(self, err: Exception) -> bool:
+        return isinstance(err, sqlite3.IntegrityError) and "UNIQUE" in str(err)
+
+    def _fail(self, doing: str, err: Exception) -> GovModelError:
+        if isinstance(err, sqlite3.OperationalError) and "locked" in str(err):
+            return StoreError(
+                f"the SQLite store {self._path} could not {doing}: another process held "
+                "it locked for longer than the timeout"
+            )
+        return StoreError(f"the SQLite store {self._path} could not {doing}: {err}")
+
+    def _close(self) -> None:
+        self._conn.close()

@@ -1,0 +1,503 @@
+"""Tests of the case stores, each against SQLite on a temporary file and PostgreSQL.
+
+The ``store``, ``store_spec`` and ``store_kind`` fixtures (tests/conftest.py)
+give each test both kinds; see tests/_stores.py for how PostgreSQL is found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import multiprocessing
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import attrs
+import pytest
+
+from govmodel import (
+    DEFAULT_POLICY,
+    Accepted,
+    AccessDenied,
+    Case,
+    CaseEvent,
+    Closed,
+    ConcurrencyError,
+    GovModelError,
+    MissingExtraError,
+    RejectedEventsError,
+    Reopened,
+    Reported,
+    Resolved,
+    Revisited,
+    Routed,
+    Status,
+    StoreError,
+    Tier,
+    UnknownNodeError,
+    examples,
+    metrics,
+    replay,
+    route,
+)
+from govmodel.store import Append, SQLiteStore, Store, tick
+from tests import _store_workers as workers
+from tests._stores import Spec, open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+XINHE = examples.load("xinhe")
+T = dt.datetime(2025, 5, 6, 9)
+
+
+def reported(case_id: str, *, place: str = "building:wanda-1", at: dt.datetime = T,
+             category: str = "repair", **fields: object) -> list[CaseEvent]:
+    """A case reported and routed in Xinhe."""
+    case = Case(id=case_id, category=category, place=place, reported_at=at, scope="building",
+                **fields)  # type: ignore[arg-type]
+    return [Reported(case=case, at=at), Routed(case_id=case_id, at=at, routing=route(XINHE, case))]
+
+
+def add(store: Store, events: list[CaseEvent]) -> int:
+    case_id = events[0].case_id
+    return store.append(case_id, events, expected_version=store.version(case_id),
+                        structure=XINHE)
+
+
+class TestAppend:
+    def test_versions_count_events(self, store: Store) -> None:
+        assert store.version("case:1") == 0
+        assert store.append("case:1", reported("case:1"), expected_version=0,
+                            structure=XINHE) == 2
+        assert store.version("case:1") == 2
+
+    def test_stale_version_refused_and_nothing_appended(self, store: Store) -> None:
+        add(store, reported("case:1"))
+        accepted = Accepted(case_id="case:1", at=T, actor="pm:cxh")
+        with pytest.raises(ConcurrencyError) as info:
+            store.append("case:1", [accepted], expected_version=1, structure=XINHE)
+        assert (info.value.case_id, info.value.expected, info.value.actual) == ("case:1", 1, 2)
+        with pytest.raises(ConcurrencyError):
+            store.append("case:1", reported("case:1"), expected_version=0, structure=XINHE)
+        assert store.version("case:1") == 2
+
+    def test_events_that_do_not_replay_are_refused(self, store: Store) -> None:
+        add(store, reported("case:1"))
+        with pytest.raises(RejectedEventsError) as info:
+            store.append("case:1", [Closed(case_id="case:1", at=T)], expected_version=2,
+                         structure=XINHE)
+        assert info.value.problems[0].startswith("events[0]: case \"case:1\" (reported)")
+        assert store.version("case:1") == 2
+        with pytest.raises(RejectedEventsError, match="the first event of a case"):
+            store.append("case:2", [Accepted(case_id="case:2", at=T, actor="pm:cxh")],
+                         expected_version=0, structure=XINHE)
+
+    def test_unknown_places_actors_and_other_cases_refused(self, store: Store) -> None:
+        nowhere = Case(id="case:1", category="repair", place="building:nowhere", reported_at=T)
+        with pytest.raises(RejectedEventsError) as info:
+            store.append("case:1", [Reported(case=nowhere, at=T)], expected_version=0,
+                         structure=XINHE)
+        assert 'no place "building:nowhere"' in str(info.value)
+        add(store, reported("case:1"))
+        with pytest.raises(RejectedEventsError) as info:
+            store.append("case:1", [Accepted(case_id="case:1", at=T, actor="pm:ghost"),
+                                    Accepted(case_id="case:2", at=T, actor="pm:cxh")],
+                         expected_version=2, structure=XINHE)
+        assert info.value.problems[:2] == (
+            'events[0]: actor: no node "pm:ghost" in the structure',
+            'events[1]: belongs to case "case:2"',
+        )
+        assert store.version("case:1") == 2
+
+    def test_refusals_never_quote_personal_data(self, store: Store) -> None:
+        events = reported("case:1", reporter="Ms Li", contact="13800000000",
+                          description="flat 301")
+        add(store, events)
+        with pytest.raises(RejectedEventsError) as info:
+            add(store, events)
+        assert not any(value in str(info.value) for value in ("Ms Li", "1380", "flat 301"))
+
+    def test_many_is_all_or_nothing(self, store: Store) -> None:
+        good = Append(case_id="case:1", events=reported("case:1"), expected_version=0)
+        bad = Append(case_id="case:2", events=reported("case:2"), expected_version=3)
+        with pytest.raises(ConcurrencyError):
+            store.append_many([good, bad], structure=XINHE)
+        assert store.version("case:1") == 0
+        assert store.append_many([good], structure=XINHE) == (2,)
+        with pytest.raises(ValueError, match="each case may appear once"):
+            store.append_many([good, good], structure=XINHE)
+        assert store.append_many([], structure=XINHE) == ()
+
+    def test_no_events_for_a_new_case(self, store: Store) -> None:
+        with pytest.raises(RejectedEventsError, match="no events"):
+            store.append("case:1", [], expected_version=0, structure=XINHE)
+
+
+class TestRead:
+    def test_state_and_events_through_the_access_rules(self, store: Store) -> None:
+        events = reported("case:1", reporter="Ms Li", receiver="post:grid-wanda-a-worker")
+        events += [
+            Accepted(case_id="case:1", at=T, actor="pm:cxh"),
+            Resolved(case_id="case:1", at=T, actor="pm:cxh"),
+            Revisited(case_id="case:1", at=T, actor="post:grid-wanda-a-worker",
+                      satisfied=False),
+            Reopened(case_id="case:1", at=T, reason="Ms Li says it still sticks"),
+        ]
+        add(store, events)
+        owner = store.state("case:1", reader="post:grid-wanda-a-worker", structure=XINHE, at=T)
+        assert owner == replay(events)
+        assert store.events("case:1", reader="pm:cxh", structure=XINHE, at=T) == tuple(events)
+        # The micro-grid's leader may not view the case at all.
+        with pytest.raises(AccessDenied):
+            store.state("case:1", reader="mediation:xinhexin", structure=XINHE, at=T)
+        with pytest.raises(AccessDenied):
+            store.events("case:1", reader="mediation:xinhexin", structure=XINHE, at=T)
+
+    def test_without_personal_rights_personal_data_are_removed(self, store: Store) -> None:
+        events = reported("case:1", reporter="Ms Li", contact="138",
+                          receiver="post:grid-wanda-a-worker")
+        events += [
+            Accepted(case_id="case:1", at=T, actor="pm:cxh"),
+            Resolved(case_id="case:1", at=T, actor="pm:cxh"),
+            Revisited(case_id="case:1", at=T, actor="post:grid-wanda-a-worker",
+                      satisfied=False),
+            Reopened(case_id="case:1", at=T, reason="Ms Li says it still sticks"),
+        ]
+        add(store, events)
+        # Escalated beyond the compound, the property company still serves it: view only.
+        routing = attrs.evolve(events[1].routing, tier=Tier.COMMUNITY,  # type: ignore[union-attr]
+                               handler="rc:xinhe")
+        add(store, [Routed(case_id="case:1", at=T, routing=routing)])
+        state = store.state("case:1", reader="pm:cxh", structure=XINHE, at=T)
+        assert (state.case.reporter, state.case.contact, state.reopen_reason) == (None, None, None)
+        seen = store.events("case:1", reader="pm:cxh", structure=XINHE, at=T)
+        assert "Ms Li" not in repr(seen)
+        assert "138" not in repr(seen)
+
+    def test_unknown_case_and_reader(self, store: Store) -> None:
+        with pytest.raises(StoreError, match='no case "case:1"'):
+            store.state("case:1", reader="pm:cxh", structure=XINHE, at=T)
+        add(store, reported("case:1"))
+        with pytest.raises(UnknownNodeError):
+            store.state("case:1", reader="pm:ghost", structure=XINHE, at=T)
+
+    def test_reopened_store_keeps_everything(self, store_spec: Spec) -> None:
+        first = open_store(store_spec)
+        add(first, reported("case:1"))
+        first.close()
+        with open_store(store_spec) as again:
+            assert again.version("case:1") == 2
+
+
+def _fill(store: Store) -> dict[str, list[CaseEvent]]:
+    """Cases across Xinhe, two days apart, some accepted and resolved."""
+    places = ["building:wanda-1", "building:wanda-2", "building:wanda-3", "compound:wanda"]
+    logs = {}
+    for i in range(12):
+        at = T + dt.timedelta(days=2 * i)
+        events = reported(f"case:{i:02}", place=places[i % 4], at=at,
+                          category=("repair", "noise", "parking")[i % 3],
+                          receiver="post:grid-wanda-a-worker")
+        routed = events[1]
+        assert isinstance(routed, Routed)
+        handler = routed.routing.handler
+        assert handler is not None
+        if i % 2:
+            events.append(Accepted(case_id=f"case:{i:02}", at=at, actor=handler))
+        if i % 4 == 3:
+            events.append(Resolved(case_id=f"case:{i:02}", at=at, actor=handler))
+        add(store, events)
+        logs[f"case:{i:02}"] = events
+    return logs
+
+
+def _ids(store: Store, **filters: object) -> list[str]:
+    """Every case id the queries give, page by page."""
+    found: list[str] = []
+    after = None
+    while True:
+        page = store.cases(reader="post:grid-wanda-a-worker", structure=XINHE,
+                           at=T, limit=5, after=after, **filters)  # type: ignore[arg-type]
+        found += [state.case.id for state in page.items]
+        if page.after is None:
+            return found
+        after = page.after
+
+
+class TestQueries:
+    def test_filters_match_replay(self, store: Store) -> None:
+        logs = _fill(store)
+        states = {case_id: replay(events) for case_id, events in logs.items()}
+
+        def expect(keep: object) -> list[str]:
+            return sorted(c for c, s in states.items() if keep(s))  # type: ignore[operator]
+
+        assert _ids(store) == sorted(states)
+        assert _ids(store, status=["resolved"]) == expect(lambda s: s.status is Status.RESOLVED)
+        assert _ids(store, status=[Status.REPORTED, "in_progress"]) == expect(
+            lambda s: s.status in (Status.REPORTED, Status.IN_PROGRESS))
+        assert _ids(store, category=["noise"]) == expect(lambda s: s.case.category == "noise")
+        assert _ids(store, tier=["compound"]) == expect(lambda s: s.routing.tier == "compound")
+        assert _ids(store, handler="pm:cxh") == expect(lambda s: s.routing.handler == "pm:cxh")
+        assert _ids(store, place="building:wanda-1") == expect(
+            lambda s: s.case.place == "building:wanda-1")
+        assert _ids(store, place="compound:wanda") == sorted(states)
+        assert _ids(store, place="community:xinhe") == sorted(states)
+        start, end = T + dt.timedelta(days=4), T + dt.timedelta(days=10)
+        assert _ids(store, reported_from=start, reported_until=end) == expect(
+            lambda s: start <= s.case.reported_at < end)
+        assert _ids(store, category="repair", place="building:wanda-1") == expect(
+            lambda s: s.case.category == "repair" and s.case.place == "building:wanda-1")
+
+    def test_overdue_at_a_moment(self, store: Store) -> None:
+        logs = _fill(store)
+        for days in (0, 3, 10, 40):
+            now = T + dt.timedelta(days=days)
+            want = [
+                c for c, events in logs.items()
+                if (s := replay(events)).open and s.routing is not None and s.routing.due < now
+            ]
+            due = {c: replay(logs[c]).routing.due for c in want}  # type: ignore[union-attr]
+            assert _ids(store, overdue_at=now) == sorted(want, key=lambda c: (due[c], c))
+
+    def test_overdue_counts_working_days(self, store: Store) -> None:
+        """Routed on the eve of the National Day holiday, a case is not overdue during it."""
+        eve = dt.datetime(2025, 9, 30, 17)
+        add(store, reported("case:holiday", at=eve))
+        due = store.state("case:holiday", reader="pm:cxh", structure=XINHE, at=eve).routing.due  # type: ignore[union-attr]
+        assert due == DEFAULT_POLICY.due(Tier.COMPOUND, "routine", eve)  # type: ignore[arg-type]
+        assert due > dt.datetime(2025, 10, 8)
+        assert _ids(store, overdue_at=dt.datetime(2025, 10, 7)) == []
+        assert _ids(store, overdue_at=due + dt.timedelta(minutes=1)) == ["case:holiday"]
+
+    def test_aware_and_naive_times_meet_on_one_time_line(self, store: Store) -> None:
+        add(store, reported("case:local", at=T))
+        utc = T.replace(tzinfo=dt.timezone(dt.timedelta(hours=8))).astimezone(dt.UTC)
+        assert _ids(store, reported_from=utc, reported_until=utc + dt.timedelta(seconds=1)) == [
+            "case:local"]
+
+    def test_pages_are_keyset(self, store: Store) -> None:
+        """A case appended between two pages, before the first page's end, does not shift them."""
+        _fill(store)
+        page = store.cases(reader="pm:cxh", structure=XINHE, at=T, limit=4)
+        add(store, reported("case:00a", at=T))
+        rest = store.cases(reader="pm:cxh", structure=XINHE, at=T, limit=100, after=page.after)
+        assert [s.case.id for s in page.items] + [s.case.id for s in rest.items] == [
+            f"case:{i:02}" for i in range(12)]
+
+    def test_readers_see_only_what_they_may(self, store: Store) -> None:
+        _fill(store)
+        assert _ids(store) != []
+        page = store.cases(reader="mediation:xinhexin", structure=XINHE, at=T)
+        assert page.items == ()
+
+    def test_bad_queries_are_govmodel_errors(self, store: Store) -> None:
+        _fill(store)
+        with pytest.raises(UnknownNodeError):
+            _ids(store, place="building:nowhere")
+        with pytest.raises(ValueError, match="unknown status 'lost'"):
+            _ids(store, status=["lost"])
+        with pytest.raises(ValueError, match="limit"):
+            store.cases(reader="pm:cxh", structure=XINHE, at=T, limit=0)
+        page = store.cases(reader="pm:cxh", structure=XINHE, at=T, limit=2)
+        assert page.after is not None
+        with pytest.raises(StoreError, match="not where a page of this query ended"):
+            store.cases(reader="pm:cxh", structure=XINHE, at=T, overdue_at=T, after=page.after)
+        with pytest.raises(StoreError):
+            store.cases(reader="pm:cxh", structure=XINHE, at=T, after="nonsense")
+        with pytest.raises(TypeError, match="overdue_at"):
+            store.cases(reader="pm:cxh", structure=XINHE, at=T, overdue_at="today")  # type: ignore[arg-type]
+
+
+class TestMetricsAndExport:
+    def test_metrics_over_a_window(self, store: Store) -> None:
+        logs = _fill(store)
+        since, until = T + dt.timedelta(days=3), T + dt.timedelta(days=15)
+        window = [e for events in logs.values() if since <= events[0].at < until for e in events]
+        assert store.metrics(since=since, until=until) == metrics(window, now=until)
+        assert store.metrics(since=until, until=until).reported == 0
+
+    def test_export_import_round_trip(self, store: Store, store_kind: str) -> None:
+        logs = _fill(store)
+        out = io.StringIO()
+        reader = "post:grid-wanda-a-worker"
+        written = store.export_events(out, reader=reader, structure=XINHE, at=T)
+        assert written == sum(len(events) for events in logs.values())
+        from tests._stores import new_store
+
+        with new_store(store_kind) as copy:
+            assert copy.import_events(io.StringIO(out.getvalue()), structure=XINHE) == written
+            for case_id in logs:
+                assert copy.events(case_id, reader=reader, structure=XINHE, at=T) == store.events(
+                    case_id, reader=reader, structure=XINHE, at=T)
+            with pytest.raises(ConcurrencyError):
+                copy.import_events(io.StringIO(out.getvalue()), structure=XINHE)
+            with pytest.raises(GovModelError, match="line 1"):
+                copy.import_events(io.StringIO("not json\n"), structure=XINHE)
+
+
+class TestSchema:
+    def test_newer_tables_refused(self, store_spec: Spec) -> None:
+        store = open_store(store_spec)
+        with store._write() as cur:
+            cur.execute(store._sql("UPDATE meta SET value = '99' WHERE key = 'schema_version'"))
+        store.close()
+        with pytest.raises(StoreError, match="version 99, newer than 1"):
+            open_store(store_spec)
+
+    def test_another_time_zone_refused(self, store_spec: Spec) -> None:
+        open_store(store_spec).close()
+        utc = attrs.evolve(DEFAULT_POLICY, time_zone="UTC")
+        with pytest.raises(StoreError, match="keeps its times in Asia/Shanghai"):
+            open_store(store_spec, policy=utc)
+
+    def test_not_a_database(self, tmp_path: Path) -> None:
+        path = tmp_path / "cases.db"
+        path.write_text("hello, this is no database" * 100)
+        with pytest.raises(StoreError, match="file is not a database"):
+            SQLiteStore(path)
+
+    def test_postgres_without_psycopg(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from govmodel.store import PostgresStore
+
+        monkeypatch.setitem(sys.modules, "psycopg", None)
+        with pytest.raises(MissingExtraError, match=r"pip install 'govmodel\[postgres\]'"):
+            PostgresStore("postgresql://localhost/none")
+
+
+class TestTick:
+    def test_escalates_due_cases_once(self, store: Store) -> None:
+        logs = _fill(store)
+        now = T + dt.timedelta(days=40)
+        expected = sorted(
+            c for c, events in logs.items()
+            if (s := replay(events)).open and s.routing.due < now  # type: ignore[union-attr]
+            and s.routing.tier is not Tier.STREET  # type: ignore[union-attr]
+        )
+        assert sorted(tick(store, XINHE, now)) == expected
+        assert tick(store, XINHE, now) == ()
+        for case_id in expected:
+            assert store.version(case_id) == len(logs[case_id]) + 1
+
+    def test_reopened_case_escalates_at_once(self, store: Store) -> None:
+        events = reported("case:1", receiver="post:grid-wanda-a-worker")
+        later = T + dt.timedelta(hours=3)
+        events += [
+            Accepted(case_id="case:1", at=T, actor="pm:cxh"),
+            Resolved(case_id="case:1", at=later, actor="pm:cxh"),
+            Revisited(case_id="case:1", at=later, actor="post:grid-wanda-a-worker",
+                      satisfied=False),
+            Reopened(case_id="case:1", at=later, reason="still sticks"),
+        ]
+        add(store, events)
+        assert tick(store, XINHE, T + dt.timedelta(hours=2)) == ()  # before the reopening
+        assert tick(store, XINHE, later) == ("case:1",)
+        state = store.state("case:1", reader="post:grid-wanda-a-worker", structure=XINHE,
+                            at=later)
+        assert state.status is Status.IN_PROGRESS
+        assert state.routing is not None
+        assert state.routing.tier is Tier.COMMUNITY
+
+    def test_recurring_matter_escalates_once(self, store: Store) -> None:
+        for i in range(3):
+            add(store, reported(f"case:{i}", at=T + dt.timedelta(hours=i), category="noise"))
+        assert tick(store, XINHE, T + dt.timedelta(hours=3)) == ("case:2",)
+        assert tick(store, XINHE, T + dt.timedelta(hours=3)) == ()
+
+    def test_aware_tick_on_naive_cases(self, store: Store) -> None:
+        add(store, reported("case:1"))
+        now = (T + dt.timedelta(days=30)).replace(tzinfo=DEFAULT_POLICY.time_zone)
+        assert tick(store, XINHE, now.astimezone(dt.UTC)) == ("case:1",)
+        events = store.events("case:1", reader="pm:cxh", structure=XINHE, at=T)
+        assert events[-1].at == T + dt.timedelta(days=30)
+
+    def test_two_workers_tick_at_once(self, store_spec: Spec) -> None:
+        with open_store(store_spec) as store:
+            logs = _fill(store)
+        now = T + dt.timedelta(days=40)
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(2) as pool:
+            results = pool.starmap(_tick_in_process, [(store_spec, now)] * 2)
+        escalated = [case_id for ids in results for case_id in ids]
+        assert len(escalated) == len(set(escalated)) > 0
+        with open_store(store_spec) as store:
+            for case_id in escalated:
+                assert store.version(case_id) == len(logs[case_id]) + 1
+
+
+def _tick_in_process(spec: Spec, now: dt.datetime) -> tuple[str, ...]:
+    with open_store(spec) as store:
+        return tick(store, XINHE, now, batch=2)
+
+
+class TestConcurrency:
+    def test_two_processes_lose_nothing_and_see_races(self, store_spec: Spec) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        barrier = ctx.Barrier(2)
+        out = ctx.Queue()
+        rounds, cases = 6, 3
+        processes = [
+            ctx.Process(target=workers.race, args=(store_spec, me, rounds, cases, barrier, out))
+            for me in ("a", "b")
+        ]
+        for p in processes:
+            p.start()
+        results = [out.get(timeout=300) for _ in processes]
+        for p in processes:
+            p.join(timeout=60)
+            assert p.exitcode == 0
+        # In lock step, each round exactly one of the two appends and the other is refused.
+        for r in range(rounds):
+            assert sorted(stepped[r] for _, stepped, _, _ in results) == ["conflict", "ok"]
+        with open_store(store_spec) as store:
+            assert store.version("case:race") == 2 + rounds - 1
+            acknowledged = [tag for _, _, tags, _ in results for tag in tags]
+            assert len(acknowledged) == 2 * cases * 10
+            found = []
+            for n in range(cases):
+                events = store.events(f"case:free-{n}", reader="pm:cxh", structure=XINHE, at=T)
+                assert store.version(f"case:free-{n}") == len(events)
+                found += [e.routing.reason for e in events[2:] if isinstance(e, Routed)]
+            assert sorted(found) == sorted(acknowledged)
+
+    def test_killed_during_an_append(self, store_spec: Spec) -> None:
+        """SIGKILL mid-append: no partial batch, no acknowledged batch lost."""
+        open_store(store_spec).close()
+        rng = random.Random(15)
+        for attempt in range(3):
+            child = subprocess.Popen(
+                [sys.executable, "-m", "tests._store_workers", *store_spec, "200"],
+                cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )
+            assert child.stdout is not None
+            acks = []
+            for line in child.stdout:
+                acks.append(int(line.split()[1]))
+                if len(acks) == 2 + attempt:
+                    break
+            time.sleep(rng.uniform(0, 0.05))
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait()
+            child.stdout.close()
+            with open_store(store_spec) as store:
+                for number in acks:
+                    for i in (0, 199):
+                        assert store.version(f"case:{number}-{i}") == 4
+                # Nothing partial: every batch is all there or not at all, and the
+                # next batch, the one killed, is in (if it committed) or out whole.
+                killed = acks[-1] + 1
+                versions = {store.version(f"case:{killed}-{i}") for i in range(200)}
+                assert versions in ({0}, {4})
+                assert store.version(f"case:{killed + 1}-0") == 0
+            # The next attempt starts its batches over: a new store for it.
+            from tests._stores import drop
+
+            drop(store_spec)
+            if store_spec[0] == "sqlite":
+                for suffix in ("", "-wal", "-shm"):
+                    Path(store_spec[1] + suffix).unlink(missing_ok=True)
