@@ -42,7 +42,7 @@ def _broken_log(tmp_path: Path) -> Path:
     case = Case(id="c", category=Category.NOISE, place="building:nowhere", reported_at=T)
     events: list[CaseEvent] = [
         Reported(case=case, at=T),
-        Closed(case_id="c", at=T),
+        Closed(case_id="c", at=T, actor="post:a"),
         Accepted(case_id="c", at=T, actor="post:ghost"),
         Resolved(case_id="c", at=T - dt.timedelta(hours=1), actor="post:cxh-steward"),
     ]
@@ -67,7 +67,7 @@ class TestLogProblems:
     def test_case_states_skip_refused_events(self) -> None:
         """Where a case stands ignores the events the lifecycle refused."""
         case = Case(id="c", category=Category.NOISE, place="building:wanda-1", reported_at=T)
-        states = case_states([Reported(case=case, at=T), Closed(case_id="c", at=T)])
+        states = case_states([Reported(case=case, at=T), Closed(case_id="c", at=T, actor="post:a")])
         assert states["c"].status.value == "reported"
 
 

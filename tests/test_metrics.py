@@ -90,11 +90,11 @@ def revisited(
 
 
 def reopened(case_id: str, at: dt.datetime) -> Reopened:
-    return Reopened(case_id=case_id, at=at, reason="it came back")
+    return Reopened(case_id=case_id, at=at, actor="post:a", reason="it came back")
 
 
 def closed(case_id: str, at: dt.datetime) -> Closed:
-    return Closed(case_id=case_id, at=at)
+    return Closed(case_id=case_id, at=at, actor="post:a")
 
 
 def rename(event: CaseEvent, prefix: str) -> CaseEvent:

@@ -128,7 +128,7 @@ def fire_lane_log() -> tuple[Routing, list[CaseEvent]]:
             actor="post:grid-wanda-a-worker",
             satisfied=True,
         ),
-        Closed(case_id=case.id, at=dt.datetime(2025, 6, 11, 9)),
+        Closed(case_id=case.id, at=dt.datetime(2025, 6, 11, 9), actor="post:grid-wanda-a-worker"),
     ]
     return routing, log
 
@@ -289,7 +289,9 @@ class TestToRequests:
             Routed(case_id=case.id, at=late, routing=higher),
             Resolved(case_id=case.id, at=late, actor="pm:cxh"),
             Revisited(case_id=case.id, at=late, actor="post:grid-wanda-a-worker", satisfied=False),
-            Reopened(case_id=case.id, at=late, reason="住户说又漏了"),
+            Reopened(
+                case_id=case.id, at=late, actor="post:grid-wanda-a-worker", reason="住户说又漏了"
+            ),
         ]
         [plain] = to_requests(log, structure=XINHE)
         assert plain["notes"][3]["description"].startswith("Escalated to the ")

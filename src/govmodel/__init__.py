@@ -37,6 +37,7 @@ from govmodel.cases import (
 from govmodel.errors import (
     CalendarError,
     DecisionError,
+    EventLogError,
     GovModelError,
     InteropError,
     InteropErrorGroup,
@@ -128,6 +129,7 @@ __all__ = [
     "DecisionError",
     "Domain",
     "Electorate",
+    "EventLogError",
     "Frequency",
     "GovModelError",
     "Grid",

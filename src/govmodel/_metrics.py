@@ -85,7 +85,7 @@ visits finding a latent dispute; 3 cases are still being handled.
 ...         if i >= 177 - 53:
 ...             log += [Revisited(case_id=case.id, at=t + 6 * hour, actor="post:a",
 ...                               satisfied=True)]
-...         log += [Closed(case_id=case.id, at=t + 7 * hour)]
+...         log += [Closed(case_id=case.id, at=t + 7 * hour, actor="post:a")]
 >>> m = metrics(log, now=t + 48 * hour)
 >>> m.reported, m.response_rate, round(m.resolution_rate, 3), m.revisits, m.findings
 (180, 1.0, 0.983, 230, 15)

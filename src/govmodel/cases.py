@@ -39,7 +39,7 @@ from govmodel._fields import list_to_tuple
 from govmodel._reading import ReadProblem, read_json
 from govmodel._strict import configure_converter as configure_strict
 from govmodel._strict import show
-from govmodel.errors import GovModelError, RecordError
+from govmodel.errors import EventLogError, GovModelError, RecordError
 from govmodel.model import (
     Category,
     Channel,
@@ -156,6 +156,75 @@ def _domain_tuple(value: object) -> tuple[Domain, ...] | None:
     except RecordError as err:
         raise RecordError("domains", err.message) from None
     return tuple(d for d in Domain if d in members)
+
+
+def _kind(value: object) -> str:
+    """What a value is, never the value itself: for fields that may hold personal data."""
+    return "None" if value is None else f"a {type(value).__name__}"
+
+
+def _event_case_id(_inst: object, _attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise RecordError("case_id", f"expected a non-empty string, found {_shown(value)}")
+
+
+def _event_moment(_inst: object, _attribute: attrs.Attribute[dt.datetime], value: object) -> None:
+    _moment("at", value)
+
+
+def _check_actor(value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise RecordError(
+            "actor", f"expected the id of a body, post or person, found {_shown(value)}"
+        )
+
+
+def _actor(_inst: object, _attribute: attrs.Attribute[str], value: object) -> None:
+    _check_actor(value)
+
+
+def _actor_or_none(_inst: object, _attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None:
+        _check_actor(value)
+
+
+def _domains_in_order(field: str, value: object) -> tuple[Domain, ...]:
+    """A tuple of domains (members or their values), in the order given, else a RecordError."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise RecordError(field, f"expected an iterable of domains, found {_shown(value)}")
+    try:
+        return tuple(_to_member(Domain, "domain", item) for item in value)
+    except RecordError as err:
+        raise RecordError(field, err.message) from None
+
+
+def _found(value: Iterable[Domain | str]) -> tuple[Domain, ...]:
+    return _domains_in_order("found", value)
+
+
+def _new_domains(value: Iterable[Domain | str]) -> tuple[Domain, ...]:
+    return _domains_in_order("domains", value)
+
+
+def _instance(cls: type[Any]) -> Any:
+    """A validator that the field holds a ``cls``."""
+
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, cls):
+            raise RecordError(attribute.name, f"expected a {cls.__name__}, found {_kind(value)}")
+
+    return check
+
+
+def _flag(_inst: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        raise RecordError(attribute.name, f"expected True or False, found {_shown(value)}")
+
+
+def _free_text(_inst: object, attribute: attrs.Attribute[str], value: object) -> None:
+    # Free text is personal data: a message names its kind, never its value.
+    if not isinstance(value, str):
+        raise RecordError(attribute.name, f"expected a string, found {_kind(value)}")
 
 
 PERSONAL_FIELDS = ("reporter", "contact", "description")
@@ -296,8 +365,8 @@ class Reported:
     'c'
     """
 
-    case: Case
-    at: dt.datetime
+    case: Case = attrs.field(validator=_instance(Case))
+    at: dt.datetime = attrs.field(validator=_event_moment)
 
     @property
     def case_id(self) -> str:
@@ -316,9 +385,9 @@ class Accepted:
     'post:a'
     """
 
-    case_id: str
-    at: dt.datetime
-    actor: str
+    case_id: str = attrs.field(validator=_event_case_id)
+    at: dt.datetime = attrs.field(validator=_event_moment)
+    actor: str = attrs.field(validator=_actor)
 
 
 @attrs.frozen(kw_only=True)
@@ -335,9 +404,9 @@ class Routed:
     <Procedure.MEDIATION: 'mediation'>
     """
 
-    case_id: str
-    at: dt.datetime
-    routing: Routing
+    case_id: str = attrs.field(validator=_event_case_id)
+    at: dt.datetime = attrs.field(validator=_event_moment)
+    routing: Routing = attrs.field(validator=_instance(Routing))
 
 
 @attrs.frozen(kw_only=True)
@@ -351,9 +420,9 @@ class Resolved:
     'pm:x'
     """
 
-    case_id: str
-    at: dt.datetime
-    actor: str
+    case_id: str = attrs.field(validator=_event_case_id)
+    at: dt.datetime = attrs.field(validator=_event_moment)
+    actor: str = attrs.field(validator=_actor)
 
 
 @attrs.frozen(kw_only=True)
@@ -370,45 +439,54 @@ class Revisited:
     True
     """
 
-    case_id: str
-    at: dt.datetime
-    actor: str
-    satisfied: bool
-    found: tuple[Domain, ...] = attrs.field(default=(), converter=list_to_tuple)
+    case_id: str = attrs.field(validator=_event_case_id)
+    at: dt.datetime = attrs.field(validator=_event_moment)
+    actor: str = attrs.field(validator=_actor)
+    satisfied: bool = attrs.field(validator=_flag)
+    found: tuple[Domain, ...] = attrs.field(default=(), converter=_found)
 
 
 @attrs.frozen(kw_only=True)
 class Reopened:
     """The case is opened again (after an unsatisfied visit or a latent problem).
 
+    ``actor`` is who reopened it; ``None`` only in a log written before
+    reopenings recorded who did it (``govmodel.check_log`` flags it).
+    ``reason`` is free text, personal data like a case's description.
     ``domains`` lists newly required domains, if the reopening found any.
 
     Examples
     --------
     >>> import datetime as dt
-    >>> Reopened(case_id="c", at=dt.datetime(2025, 1, 1), reason="leak came back").reason
+    >>> Reopened(case_id="c", at=dt.datetime(2025, 1, 1), actor="post:a",
+    ...          reason="leak came back").reason
     'leak came back'
     """
 
-    case_id: str
-    at: dt.datetime
-    reason: str
-    domains: tuple[Domain, ...] = attrs.field(default=(), converter=list_to_tuple)
+    case_id: str = attrs.field(validator=_event_case_id)
+    at: dt.datetime = attrs.field(validator=_event_moment)
+    actor: str | None = attrs.field(validator=_actor_or_none)
+    reason: str = attrs.field(validator=_free_text)
+    domains: tuple[Domain, ...] = attrs.field(default=(), converter=_new_domains)
 
 
 @attrs.frozen(kw_only=True)
 class Closed:
     """The case is closed (办结).
 
+    ``actor`` is who closed it; ``None`` only in a log written before
+    closings recorded who did it (``govmodel.check_log`` flags it).
+
     Examples
     --------
     >>> import datetime as dt
-    >>> Closed(case_id="c", at=dt.datetime(2025, 1, 1)).case_id
-    'c'
+    >>> Closed(case_id="c", at=dt.datetime(2025, 1, 1), actor="post:a").actor
+    'post:a'
     """
 
-    case_id: str
-    at: dt.datetime
+    case_id: str = attrs.field(validator=_event_case_id)
+    at: dt.datetime = attrs.field(validator=_event_moment)
+    actor: str | None = attrs.field(validator=_actor_or_none)
 
 
 CaseEvent = Reported | Accepted | Routed | Resolved | Revisited | Reopened | Closed
@@ -555,7 +633,7 @@ def advance(
     ...                                       reported_at=t), at=t))
     >>> s = advance(s, Accepted(case_id="c", at=t, actor="post:a"))
     >>> s = advance(s, Resolved(case_id="c", at=t, actor="post:a"))
-    >>> advance(s, Closed(case_id="c", at=t))
+    >>> advance(s, Closed(case_id="c", at=t, actor="post:a"))
     Traceback (most recent call last):
     ...
     govmodel.cases.InvalidTransition: case "c" (resolved): cannot apply closed: no return visit ...
@@ -716,8 +794,9 @@ def dumps_events(events: Iterable[CaseEvent]) -> str:
     Examples
     --------
     >>> import datetime as dt
-    >>> print(dumps_events([Closed(case_id="c", at=dt.datetime(2025, 1, 1, 9))]), end="")
-    {"case_id": "c", "at": "2025-01-01T09:00:00", "event": "closed"}
+    >>> print(dumps_events([Closed(case_id="c", at=dt.datetime(2025, 1, 1, 9), actor="post:a")]),
+    ...       end="")
+    {"case_id": "c", "at": "2025-01-01T09:00:00", "actor": "post:a", "event": "closed"}
     """
     converter = _converter()
     return "".join(
@@ -729,25 +808,32 @@ def dumps_events(events: Iterable[CaseEvent]) -> str:
 def loads_events(text: str) -> tuple[CaseEvent, ...]:
     """Read events from JSON Lines; blank lines are skipped.
 
+    A ``closed`` or ``reopened`` line without an ``actor`` (as logs written
+    before closings and reopenings recorded who did them are) reads with
+    ``actor=None``; ``govmodel.check_log`` flags such events.
+
     Raises
     ------
-    GovModelError
-        Naming the line and what is wrong with it: text that is not JSON, a key
-        repeated in one object, an integer of more than 4300 digits, nesting
-        deeper than 100, or an object that is no event. The message never
-        quotes a personal field (a case's reporter, contact or description, a
-        reopening's reason): it names the field and what was expected.
+    EventLogError
+        Located at the line (``line 3``), saying what is wrong with it: text
+        that is not JSON, a key repeated in one object, an integer of more than
+        4300 digits, nesting deeper than 100, or an object that is no event.
+        The message never quotes a personal field (a case's reporter, contact
+        or description, a reopening's reason): it names the field and what was
+        expected.
 
     Examples
     --------
     >>> import datetime as dt
-    >>> events = (Closed(case_id="c", at=dt.datetime(2025, 1, 1, 9)),)
+    >>> events = (Closed(case_id="c", at=dt.datetime(2025, 1, 1, 9), actor="post:a"),)
     >>> loads_events(dumps_events(events)) == events
     True
+    >>> loads_events('{"event": "closed", "case_id": "c", "at": "2025-01-01T09:00:00"}')
+    (Closed(case_id='c', at=datetime.datetime(2025, 1, 1, 9, 0), actor=None),)
     >>> loads_events('{"event": "closed"}')
     Traceback (most recent call last):
     ...
-    govmodel.errors.GovModelError: line 1: not a closed event: missing case_id, at
+    govmodel.errors.EventLogError: line 1: not a closed event: missing case_id, at
     """
     converter = _converter()
     out: list[CaseEvent] = []
@@ -758,12 +844,19 @@ def loads_events(text: str) -> tuple[CaseEvent, ...]:
         try:
             data = read_json(line)
         except ReadProblem as err:
-            raise GovModelError(f"line {number}: not valid JSON: {err.message}") from None
+            raise EventLogError(f"line {number}", f"not valid JSON: {err.message}") from None
+        if isinstance(data, dict) and data.get("event") in _ACTOR_ADDED and "actor" not in data:
+            # Written before closings and reopenings recorded who did them.
+            data["actor"] = None
         try:
             out.append(converter.structure(data, CaseEvent))  # type: ignore[arg-type]
         except Exception as err:  # noqa: BLE001 - any failure becomes a located message
-            raise GovModelError(f"line {number}: {_describe_failure(data, err)}") from None
+            raise EventLogError(f"line {number}", _describe_failure(data, err)) from None
     return tuple(out)
+
+
+# Events that gained their actor in v0.2; older logs lack it.
+_ACTOR_ADDED = ("closed", "reopened")
 
 
 def _personal_values(data: dict[Any, Any]) -> list[str]:
@@ -800,7 +893,8 @@ def _failure_detail(data: dict[Any, Any], err: Exception) -> str:
         f.name for f in attrs.fields(cls) if f.default is attrs.NOTHING and f.name not in data
     ]
     if missing:
-        return f"not a {tag} event: missing {', '.join(missing)}"
+        article = "an" if tag[0] in "aeiou" else "a"
+        return f"not {article} {tag} event: missing {', '.join(missing)}"
     messages = cattrs.transform_error(err) if isinstance(err, cattrs.BaseValidationError) else []
     detail = "; ".join(messages) if messages else str(err)
     return f"not a valid {tag} event: {detail}"
@@ -813,7 +907,7 @@ def iter_case_events(events: Iterable[CaseEvent]) -> Iterator[tuple[str, list[Ca
     --------
     >>> import datetime as dt
     >>> t = dt.datetime(2025, 1, 1)
-    >>> log = [Closed(case_id="a", at=t), Closed(case_id="b", at=t), Closed(case_id="a", at=t)]
+    >>> log = [Closed(case_id=c, at=t, actor="post:a") for c in ("a", "b", "a")]
     >>> [(cid, len(evs)) for cid, evs in iter_case_events(log)]
     [('a', 2), ('b', 1)]
     """

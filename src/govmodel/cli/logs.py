@@ -245,7 +245,7 @@ def log_problems(
     >>> t = dt.datetime(2025, 5, 6, 9)
     >>> case = Case(id="c", category=Category.NOISE, place="building:nowhere", reported_at=t)
     >>> for p in log_problems(examples.load("xinhe"), [Reported(case=case, at=t),
-    ...                                                Closed(case_id="c", at=t)]):
+    ...                                                Closed(case_id="c", at=t, actor="a")]):
     ...     print(p)
     events[0].case.place: no place "building:nowhere" in 'Xinhe community'
     events[1]: case "c" (reported): cannot apply closed: only a resolved case is closed

@@ -485,7 +485,7 @@ def _note(
             text += f"; found {', '.join(details['found'])}"
     elif isinstance(event, Reopened):
         kind, summary = "opened", "reopened"
-        text = "Reopened"
+        text = "Reopened" + ("" if event.actor is None else who(event.actor))
         # A reopening's reason is free text, often a resident's words.
         if personal and event.reason:
             details["reason"] = event.reason
@@ -495,7 +495,8 @@ def _note(
             text += f" (needs {', '.join(details['domains'])})"
     else:
         assert isinstance(event, Closed)
-        kind, summary, text = "closed", "closed", "Closed"
+        kind, summary = "closed", "closed"
+        text = "Closed" + ("" if event.actor is None else who(event.actor))
     return {
         "datetime": _when(event.at, tz),
         "type": kind,
@@ -1224,6 +1225,11 @@ def _note_event(
             "leaves people out)",
         )
 
+    def closing_actor() -> str | None:
+        # Exports written before closings and reopenings named who did them
+        # have no actor there: read as None, which check_log flags.
+        return None if details.get("actor") is None else actor()
+
     def domains(key: str) -> tuple[Domain, ...]:
         value = details.get(key)
         if value is None:
@@ -1270,9 +1276,15 @@ def _note_event(
         )
     if summary == "reopened":
         reason = _text(details, "reason", here) or ""
-        return Reopened(case_id=case.id, at=at, reason=reason, domains=domains("domains"))
+        return Reopened(
+            case_id=case.id,
+            at=at,
+            actor=closing_actor(),
+            reason=reason,
+            domains=domains("domains"),
+        )
     if summary == "closed":
-        return Closed(case_id=case.id, at=at)
+        return Closed(case_id=case.id, at=at, actor=closing_actor())
     kinds = ", ".join(f'"{k}"' for k in _EVENT_SUMMARIES)
     raise InteropError(f"{where}.summary", f"expected one of {kinds}; found {_show(summary)}")
 
