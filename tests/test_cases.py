@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+import govmodel
 from govmodel import (
     Accepted,
     Case,
@@ -643,6 +644,45 @@ class TestEventConstruction:
         """Only closed and reopened lines may lack an actor; an accepted one may not."""
         with pytest.raises(GovModelError, match=r"^line 1: not an accepted event: missing actor$"):
             loads_events('{"event": "accepted", "case_id": "c", "at": "2025-05-06T09:00:00"}')
+
+
+class TestVisitsInLogOrder:
+    """A return visit counts only for a resolution before it in the log (一案一回访)."""
+
+    def bypass(self) -> list[CaseEvent]:
+        """The reported bypass: every event from the unsatisfied visit on at the same moment."""
+        t2, t3 = at(5), at(30)
+        return [
+            *full_log()[:3],
+            Resolved(case_id="c", at=t2, actor="pm:cxh"),
+            Revisited(case_id="c", at=t3, actor="post:a", satisfied=False),
+            Reopened(case_id="c", at=t3, actor="post:a", reason="again"),
+            Resolved(case_id="c", at=t3, actor="pm:cxh"),
+            Closed(case_id="c", at=t3, actor="post:a"),
+        ]
+
+    def test_equal_times_do_not_bypass_the_visit(self) -> None:
+        """Resolved(t3) after Revisited(t3) has no visit: closing at t3 is refused."""
+        with pytest.raises(InvalidTransition, match="no return visit"):
+            replay(self.bypass())
+        resolved = replay(self.bypass()[:-1])
+        assert resolved.revisited_since_resolved is None
+        assert resolved.visits_since_resolved == 0
+
+    def test_metrics_count_no_coverage_for_it(self) -> None:
+        """metrics does not count the earlier visit for the later resolution at the same time."""
+        m = govmodel.metrics(self.bypass()[:-1], now=at(40))
+        assert (m.resolved, m.revisited, m.revisit_coverage) == (1, 0, 0.0)
+
+    def test_a_visit_at_the_resolution_time_after_it_counts(self) -> None:
+        """A visit logged after the resolution counts even at the same moment."""
+        log = [
+            *self.bypass()[:-1],
+            Revisited(case_id="c", at=at(30), actor="post:a", satisfied=True),
+        ]
+        state = replay([*log, Closed(case_id="c", at=at(30), actor="post:a")])
+        assert state.status is Status.CLOSED
+        assert govmodel.metrics(log, now=at(40)).revisit_coverage == 1.0
 
 
 class TestLoaderErrors:

@@ -38,7 +38,9 @@ The definitions (every rate is ``None`` when its denominator is 0)
     out of the on-time and containment measures.
 
     ``revisit_coverage`` = ``revisited / resolved``: resolved cases with a
-    return visit at or after their last resolution (一案一回访).
+    return visit after their last resolution in the log (一案一回访). A visit
+    at the same moment as the resolution counts when it follows it in the
+    log: one before it was a visit to an earlier resolution.
 
     ``reopen_rate`` = ``reopened / resolved``: resolved cases reopened at least
     once. ``resolutions`` and ``reopenings`` keep the event counts as well.
@@ -184,7 +186,7 @@ class Metrics:
         Resolved cases per tier of the routing in force at their last
         resolution; every tier is present, lowest first.
     revisited
-        Resolved cases with a return visit at or after their last resolution.
+        Resolved cases with a return visit after their last resolution in the log.
     revisits
         Return visits (``Revisited`` events).
     satisfied
@@ -451,7 +453,7 @@ class CaseFacts(NamedTuple):
     >>> from govmodel.model import Status, Tier
     >>> facts = case_facts(deadline=24, now=100, accepted_at=2, status=Status.CLOSED,
     ...                    resolved_at=5, resolved_tier=Tier.COMPOUND, resolved_due=48,
-    ...                    visited_at=6, resolutions=1, revisits=1, satisfied=1, findings=0,
+    ...                    visited=True, resolutions=1, revisits=1, satisfied=1, findings=0,
     ...                    reopenings=0)
     >>> facts.accepted_in_time, facts.on_time, facts.contained, facts.revisited
     (True, True, <Tier.COMPOUND: 'compound'>, True)
@@ -493,7 +495,7 @@ def case_facts(
     resolved_at: _Moment | None,
     resolved_tier: Tier | None,
     resolved_due: _Moment | None,
-    visited_at: _Moment | None,
+    visited: bool,
     resolutions: int,
     revisits: int,
     satisfied: int,
@@ -522,8 +524,8 @@ def case_facts(
     resolved_tier, resolved_due
         The tier and due of the routing in force at its last resolution; ``None``
         when no routing was in force (or it was never resolved).
-    visited_at
-        When it was last visited, if it was.
+    visited
+        Whether a return visit follows its last resolution in its log.
     resolutions, revisits, satisfied, findings, reopenings
         Its ``Resolved`` events, ``Revisited`` events, visits that found the
         resident satisfied, visits that found a latent problem, ``Reopened``
@@ -536,7 +538,7 @@ def case_facts(
     >>> from govmodel.model import Status
     >>> facts = case_facts(deadline=24, now=10, accepted_at=None, status=Status.REPORTED,
     ...                    resolved_at=None, resolved_tier=None, resolved_due=None,
-    ...                    visited_at=None, resolutions=0, revisits=0, satisfied=0,
+    ...                    visited=False, resolutions=0, revisits=0, satisfied=0,
     ...                    findings=0, reopenings=0)
     >>> facts.awaiting_response, facts.resolved, facts.unrouted
     (True, False, False)
@@ -558,8 +560,7 @@ def case_facts(
             resolved_at is not None and resolved_due is not None and resolved_at <= resolved_due,
             resolved and not routed,  # unrouted
             resolved_tier if routed else None,  # contained
-            # revisited
-            resolved_at is not None and visited_at is not None and visited_at >= resolved_at,
+            resolved and visited,  # revisited
             revisits,
             satisfied,
             findings,
@@ -577,7 +578,7 @@ def count(facts: Iterable[CaseFacts]) -> Metrics:
     >>> from govmodel.model import Status
     >>> waiting = case_facts(deadline=24, now=10, accepted_at=None, status=Status.REPORTED,
     ...                      resolved_at=None, resolved_tier=None, resolved_due=None,
-    ...                      visited_at=None, resolutions=0, revisits=0, satisfied=0,
+    ...                      visited=False, resolutions=0, revisits=0, satisfied=0,
     ...                      findings=0, reopenings=0)
     >>> m = count([waiting, waiting])
     >>> m.reported, m.awaiting_response, m.response_rate
@@ -642,16 +643,13 @@ def _facts_of_case(events: list[CaseEvent], *, now: dt.datetime, policy: Policy)
     deadline = policy.deadline(reported_at, policy.response_limit)
     accepted_at, resolved_at = state.accepted_at, state.resolved_at
     resolved_due = None if last_routing is None else last_routing.due
-    visited_at = state.revisits[-1].at if state.revisits else None
-    given = (accepted_at, resolved_at, resolved_due, visited_at)
+    given = (accepted_at, resolved_at, resolved_due)
     kinds = {m.tzinfo is None for m in (deadline, now, *given) if m is not None}
     if len(kinds) > 1:
         # Naive and aware times meet: read the naive ones in the policy's zone.
         aware = policy.aware
         deadline, now = aware(deadline), aware(now)
-        accepted_at, resolved_at, resolved_due, visited_at = (
-            None if m is None else aware(m) for m in given
-        )
+        accepted_at, resolved_at, resolved_due = (None if m is None else aware(m) for m in given)
     return case_facts(
         deadline=deadline,
         now=now,
@@ -660,7 +658,7 @@ def _facts_of_case(events: list[CaseEvent], *, now: dt.datetime, policy: Policy)
         resolved_at=resolved_at,
         resolved_tier=None if last_routing is None else last_routing.tier,
         resolved_due=resolved_due,
-        visited_at=visited_at,
+        visited=state.visits_since_resolved > 0,
         resolutions=resolutions,
         revisits=revisits,
         satisfied=satisfied,

@@ -527,6 +527,10 @@ class CaseState:
         Who last resolved it.
     revisits
         Every return visit, oldest first.
+    visits_since_resolved
+        The return visits that came after the last resolution in the log: a
+        visit at the same moment as a resolution but before it in the log
+        was a visit to the resolution before.
     reopened
         How many times it was reopened.
     reopen_reason
@@ -557,6 +561,7 @@ class CaseState:
     resolved_by: str | None = None
     closed_at: dt.datetime | None = None
     revisits: tuple[Revisited, ...] = ()
+    visits_since_resolved: int = 0
     reopened: int = 0
     reopen_reason: str | None = None
     extra_domains: tuple[Domain, ...] = ()
@@ -565,11 +570,12 @@ class CaseState:
 
     @property
     def revisited_since_resolved(self) -> Revisited | None:
-        """The latest return visit after the latest resolution, if any."""
-        if self.resolved_at is None or not self.revisits:
-            return None
-        last = self.revisits[-1]
-        return last if last.at >= self.resolved_at else None
+        """The latest return visit after the latest resolution in the log, if any.
+
+        Order in the log decides, not the time alone: a visit and a resolution
+        may carry the same moment.
+        """
+        return self.revisits[-1] if self.visits_since_resolved else None
 
     @property
     def open(self) -> bool:
@@ -591,6 +597,7 @@ def _replace(state: CaseState, **changes: Any) -> CaseState:
         resolved_by=get("resolved_by", state.resolved_by),
         closed_at=get("closed_at", state.closed_at),
         revisits=get("revisits", state.revisits),
+        visits_since_resolved=get("visits_since_resolved", state.visits_since_resolved),
         reopened=get("reopened", state.reopened),
         reopen_reason=get("reopen_reason", state.reopen_reason),
         extra_domains=get("extra_domains", state.extra_domains),
@@ -697,13 +704,24 @@ def advance(
         if status is Status.RESOLVED:
             raise refuse("it is already resolved")
         return _replace(
-            state, status=Status.RESOLVED, resolved_at=event.at, resolved_by=event.actor, **common
+            state,
+            status=Status.RESOLVED,
+            resolved_at=event.at,
+            resolved_by=event.actor,
+            visits_since_resolved=0,
+            **common,
         )
     if isinstance(event, Revisited):
         if status is not Status.RESOLVED:
             raise refuse("a return visit follows a resolution")
         extra = tuple(dict.fromkeys((*state.extra_domains, *event.found)))
-        return _replace(state, revisits=(*state.revisits, event), extra_domains=extra, **common)
+        return _replace(
+            state,
+            revisits=(*state.revisits, event),
+            visits_since_resolved=state.visits_since_resolved + 1,
+            extra_domains=extra,
+            **common,
+        )
     if isinstance(event, Reopened):
         if status is not Status.RESOLVED:
             raise refuse("only a resolved case is reopened")
