@@ -16,7 +16,8 @@ property company serving the compound      yes   no             no   no     no
 everyone else                              no    no             no   no     no
 =========================================  ====  =============  ===  =====  =======
 
-An actor is a body, a post, or a person; a person acts through the posts
+An actor is a body, a post, a person, or a standing meeting that a routing
+names (as its handler or owner, deviation 15); a person acts through the posts
 they hold on the day (``at``, the case's report day by default) and through
 the bodies and grids those posts belong to. Parts come from the routing in
 force — a ``CaseState``'s current routing, or for a bare ``Case`` the routing
@@ -50,7 +51,7 @@ import attrs
 
 from govmodel.cases import PERSONAL_FIELDS, Case, CaseState, Routing
 from govmodel.errors import GovModelError, UnknownNodeError
-from govmodel.model import Body, Grid, Person, PlaceKind, Post
+from govmodel.model import Body, Grid, Meeting, Person, PlaceKind, Post
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.rules.routing import route
 from govmodel.structure import Structure
@@ -112,7 +113,8 @@ def _identities(structure: Structure, actor: str, day: dt.date) -> set[str]:
         return {actor, *(p.id for p in posts), *(p.within for p in posts)}
     if isinstance(record, Post):
         return {actor, record.within}
-    if isinstance(record, Body | Grid):
+    if isinstance(record, Body | Grid | Meeting):
+        # A standing meeting a routing names as its handler acts as itself (难事联办).
         return {actor}
     raise UnknownNodeError(actor, "the actors (bodies, posts, people) of the structure")
 
