@@ -11,7 +11,9 @@ Reading the log
     events are folded with ``advance`` under ``policy.require_revisit``; an
     impossible order raises ``InvalidTransition``. Cases may be interleaved in
     any order; within a case the log must be in order. A case counts from its
-    ``Reported`` event, and its report time is that event's ``at``.
+    ``Reported`` event, and its report time is that event's ``at``. Given a
+    ``structure``, the events read are first checked against it with
+    ``govmodel.check_log``, and the first problem raises ``EventLogError``.
 
 The definitions (every rate is ``None`` when its denominator is 0)
     ``response_rate`` = ``accepted_in_time / (reported - awaiting_response)``.
@@ -118,8 +120,11 @@ from govmodel.cases import (
     advance,
     iter_case_events,
 )
+from govmodel.errors import EventLogError
 from govmodel.model import Status, Tier
+from govmodel.rules.checking import check_log
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
+from govmodel.structure import Structure
 
 __all__ = ["Metrics", "metrics"]
 
@@ -604,9 +609,12 @@ def _before(a: dt.datetime, b: dt.datetime, policy: Policy) -> bool:
     return a < b
 
 
-def _observed(events: Iterable[CaseEvent], now: dt.datetime, policy: Policy) -> list[CaseEvent]:
-    """The events at or before ``now``, in the order given."""
+def _observed(
+    events: Iterable[CaseEvent], now: dt.datetime, policy: Policy
+) -> tuple[list[CaseEvent], list[int]]:
+    """The events at or before ``now``, in the order given, and their indices in ``events``."""
     kept: list[CaseEvent] = []
+    indices: list[int] = []
     for index, event in enumerate(events):
         if not isinstance(event, _EVENT_TYPES):
             raise TypeError(
@@ -615,7 +623,20 @@ def _observed(events: Iterable[CaseEvent], now: dt.datetime, policy: Policy) -> 
             )
         if not _before(now, event.at, policy):
             kept.append(event)
-    return kept
+            indices.append(index)
+    return kept, indices
+
+
+def _checked(
+    events: list[CaseEvent], indices: list[int], structure: Structure, policy: Policy
+) -> None:
+    """Raise at the first problem ``check_log`` finds in the events measured."""
+    problems = check_log(structure, events, policy=policy)
+    if problems:
+        first = problems[0]
+        more = len(problems) - 1
+        note = f" (and {more} more: govmodel.check_log lists every one)" if more else ""
+        raise EventLogError(f"events[{indices[first.index]}]", first.message + note)
 
 
 def _facts_of_case(events: list[CaseEvent], *, now: dt.datetime, policy: Policy) -> CaseFacts:
@@ -668,7 +689,11 @@ def _facts_of_case(events: list[CaseEvent], *, now: dt.datetime, policy: Policy)
 
 
 def metrics(
-    events: Iterable[CaseEvent], *, now: dt.datetime, policy: Policy = DEFAULT_POLICY
+    events: Iterable[CaseEvent],
+    *,
+    now: dt.datetime,
+    policy: Policy = DEFAULT_POLICY,
+    structure: Structure | None = None,
 ) -> Metrics:
     """Measure an event log as it stood at ``now``.
 
@@ -685,6 +710,11 @@ def metrics(
         limit has not run out at ``now`` may still be answered in time.
     policy
         Gives ``response_limit`` and ``require_revisit``.
+    structure
+        When given, the events measured (those up to ``now``) are first
+        checked against it with ``govmodel.check_log``: figures are only
+        made of a log whose actors had the right to act, whose routings are
+        the rules' and whose reports agree with their cases.
 
     Returns
     -------
@@ -695,6 +725,9 @@ def metrics(
     ------
     InvalidTransition
         When a case's events (up to ``now``) are in an impossible order.
+    EventLogError
+        With ``structure``: located at the first problem ``check_log`` finds
+        (``events[3]``), whose message it gives.
     TypeError
         For something that is not an event.
 
@@ -727,10 +760,21 @@ def metrics(
     >>> early = metrics(log, now=t + dt.timedelta(hours=4))
     >>> early.awaiting_response, early.response_rate
     (2, 1.0)
+
+    Against a structure, the log must hold together first:
+
+    >>> from govmodel import examples
+    >>> metrics(log, now=t + dt.timedelta(hours=48), structure=examples.load("xinhe"))
+    Traceback (most recent call last):
+    ...
+    govmodel.errors.EventLogError: events[0]: the case's place "building:1" is not a place of ...
     """
     if not isinstance(now, dt.datetime):
         raise TypeError(f"now: expected a datetime, found {type(now).__name__}")
+    observed, indices = _observed(events, now, policy)
+    if structure is not None:
+        _checked(observed, indices, structure, policy)
     return count(
         _facts_of_case(case_events, now=now, policy=policy)
-        for _, case_events in iter_case_events(_observed(events, now, policy))
+        for _, case_events in iter_case_events(observed)
     )

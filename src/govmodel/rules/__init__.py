@@ -1,7 +1,8 @@
 """The rules of govmodel: pure functions over a structure and its cases.
 
 Routing (:mod:`govmodel.rules.routing`), escalation
-(:mod:`govmodel.rules.escalation`), owners' collective decisions
+(:mod:`govmodel.rules.escalation`), checking an event log against them
+(:mod:`govmodel.rules.checking`), owners' collective decisions
 (:mod:`govmodel.rules.decisions`), the policy that tunes them
 (:mod:`govmodel.rules.policy`) and the working calendar its time limits count on
 (:mod:`govmodel.rules.calendar`). None of them does I/O, reads the clock or
@@ -11,6 +12,7 @@ draws random numbers: time is always an argument.
 from govmodel._frozenmap import FrozenMap
 from govmodel.rules.access import AccessDenied, Action, can, parts, redact, strip_personal
 from govmodel.rules.calendar import CHINA_CALENDAR, Calendar, LimitUnit, TimeLimit
+from govmodel.rules.checking import LogProblem, LogProblemKind, check_log
 from govmodel.rules.decisions import (
     CIVIL_CODE_278,
     Ballot,
@@ -39,11 +41,14 @@ __all__ = [
     "Electorate",
     "FrozenMap",
     "LimitUnit",
+    "LogProblem",
+    "LogProblemKind",
     "Policy",
     "Presence",
     "Rule",
     "TimeLimit",
     "can",
+    "check_log",
     "decide",
     "escalate",
     "ladder",
