@@ -163,33 +163,33 @@ def _kind(value: object) -> str:
     return "None" if value is None else f"a {type(value).__name__}"
 
 
-def _event_case_id(_inst: object, _attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise RecordError("case_id", f"expected a non-empty string, found {_shown(value)}")
+# Events check their fields once each, inline: simulations build hundreds of
+# thousands of them, so each check is one call and a few isinstance tests.
 
 
-def _event_moment(_inst: object, _attribute: attrs.Attribute[dt.datetime], value: object) -> None:
-    _moment("at", value)
+def _check_event(case_id: object, at: object) -> None:
+    if not isinstance(case_id, str) or not case_id or case_id.isspace():
+        raise RecordError("case_id", f"expected a non-empty string, found {_shown(case_id)}")
+    if not isinstance(at, dt.datetime):
+        raise RecordError("at", f"expected a datetime.datetime, found {at!r}")
 
 
-def _check_actor(value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
+def _check_acting(case_id: object, at: object, actor: object) -> None:
+    """The fields every event with an actor has: ``None`` is not an actor here."""
+    if not isinstance(case_id, str) or not case_id or case_id.isspace():
+        raise RecordError("case_id", f"expected a non-empty string, found {_shown(case_id)}")
+    if not isinstance(at, dt.datetime):
+        raise RecordError("at", f"expected a datetime.datetime, found {at!r}")
+    if not isinstance(actor, str) or not actor or actor.isspace():
         raise RecordError(
-            "actor", f"expected the id of a body, post or person, found {_shown(value)}"
+            "actor", f"expected the id of a body, post or person, found {_shown(actor)}"
         )
-
-
-def _actor(_inst: object, _attribute: attrs.Attribute[str], value: object) -> None:
-    _check_actor(value)
-
-
-def _actor_or_none(_inst: object, _attribute: attrs.Attribute[str | None], value: object) -> None:
-    if value is not None:
-        _check_actor(value)
 
 
 def _domains_in_order(field: str, value: object) -> tuple[Domain, ...]:
     """A tuple of domains (members or their values), in the order given, else a RecordError."""
+    if value == ():
+        return ()  # the common case: nothing found
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise RecordError(field, f"expected an iterable of domains, found {_shown(value)}")
     try:
@@ -206,25 +206,9 @@ def _new_domains(value: Iterable[Domain | str]) -> tuple[Domain, ...]:
     return _domains_in_order("domains", value)
 
 
-def _instance(cls: type[Any]) -> Any:
-    """A validator that the field holds a ``cls``."""
-
-    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, cls):
-            raise RecordError(attribute.name, f"expected a {cls.__name__}, found {_kind(value)}")
-
-    return check
-
-
-def _flag(_inst: object, attribute: attrs.Attribute[bool], value: object) -> None:
-    if not isinstance(value, bool):
-        raise RecordError(attribute.name, f"expected True or False, found {_shown(value)}")
-
-
-def _free_text(_inst: object, attribute: attrs.Attribute[str], value: object) -> None:
-    # Free text is personal data: a message names its kind, never its value.
-    if not isinstance(value, str):
-        raise RecordError(attribute.name, f"expected a string, found {_kind(value)}")
+def _kind_check(field: str, value: object, cls: type[Any]) -> None:
+    if not isinstance(value, cls):
+        raise RecordError(field, f"expected a {cls.__name__}, found {_kind(value)}")
 
 
 PERSONAL_FIELDS = ("reporter", "contact", "description")
@@ -365,8 +349,13 @@ class Reported:
     'c'
     """
 
-    case: Case = attrs.field(validator=_instance(Case))
-    at: dt.datetime = attrs.field(validator=_event_moment)
+    case: Case
+    at: dt.datetime
+
+    def __attrs_post_init__(self) -> None:
+        _kind_check("case", self.case, Case)
+        if not isinstance(self.at, dt.datetime):
+            raise RecordError("at", f"expected a datetime.datetime, found {self.at!r}")
 
     @property
     def case_id(self) -> str:
@@ -385,9 +374,12 @@ class Accepted:
     'post:a'
     """
 
-    case_id: str = attrs.field(validator=_event_case_id)
-    at: dt.datetime = attrs.field(validator=_event_moment)
-    actor: str = attrs.field(validator=_actor)
+    case_id: str
+    at: dt.datetime
+    actor: str
+
+    def __attrs_post_init__(self) -> None:
+        _check_acting(self.case_id, self.at, self.actor)
 
 
 @attrs.frozen(kw_only=True)
@@ -404,9 +396,13 @@ class Routed:
     <Procedure.MEDIATION: 'mediation'>
     """
 
-    case_id: str = attrs.field(validator=_event_case_id)
-    at: dt.datetime = attrs.field(validator=_event_moment)
-    routing: Routing = attrs.field(validator=_instance(Routing))
+    case_id: str
+    at: dt.datetime
+    routing: Routing
+
+    def __attrs_post_init__(self) -> None:
+        _check_event(self.case_id, self.at)
+        _kind_check("routing", self.routing, Routing)
 
 
 @attrs.frozen(kw_only=True)
@@ -420,9 +416,12 @@ class Resolved:
     'pm:x'
     """
 
-    case_id: str = attrs.field(validator=_event_case_id)
-    at: dt.datetime = attrs.field(validator=_event_moment)
-    actor: str = attrs.field(validator=_actor)
+    case_id: str
+    at: dt.datetime
+    actor: str
+
+    def __attrs_post_init__(self) -> None:
+        _check_acting(self.case_id, self.at, self.actor)
 
 
 @attrs.frozen(kw_only=True)
@@ -439,11 +438,18 @@ class Revisited:
     True
     """
 
-    case_id: str = attrs.field(validator=_event_case_id)
-    at: dt.datetime = attrs.field(validator=_event_moment)
-    actor: str = attrs.field(validator=_actor)
-    satisfied: bool = attrs.field(validator=_flag)
+    case_id: str
+    at: dt.datetime
+    actor: str
+    satisfied: bool
     found: tuple[Domain, ...] = attrs.field(default=(), converter=_found)
+
+    def __attrs_post_init__(self) -> None:
+        _check_acting(self.case_id, self.at, self.actor)
+        if not isinstance(self.satisfied, bool):
+            raise RecordError(
+                "satisfied", f"expected True or False, found {_shown(self.satisfied)}"
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -463,11 +469,20 @@ class Reopened:
     'leak came back'
     """
 
-    case_id: str = attrs.field(validator=_event_case_id)
-    at: dt.datetime = attrs.field(validator=_event_moment)
-    actor: str | None = attrs.field(validator=_actor_or_none)
-    reason: str = attrs.field(validator=_free_text)
+    case_id: str
+    at: dt.datetime
+    actor: str | None
+    reason: str
     domains: tuple[Domain, ...] = attrs.field(default=(), converter=_new_domains)
+
+    def __attrs_post_init__(self) -> None:
+        if self.actor is None:
+            _check_event(self.case_id, self.at)
+        else:
+            _check_acting(self.case_id, self.at, self.actor)
+        # Free text is personal data: a message names its kind, never its value.
+        if not isinstance(self.reason, str):
+            raise RecordError("reason", f"expected a string, found {_kind(self.reason)}")
 
 
 @attrs.frozen(kw_only=True)
@@ -484,9 +499,15 @@ class Closed:
     'post:a'
     """
 
-    case_id: str = attrs.field(validator=_event_case_id)
-    at: dt.datetime = attrs.field(validator=_event_moment)
-    actor: str | None = attrs.field(validator=_actor_or_none)
+    case_id: str
+    at: dt.datetime
+    actor: str | None
+
+    def __attrs_post_init__(self) -> None:
+        if self.actor is None:
+            _check_event(self.case_id, self.at)
+        else:
+            _check_acting(self.case_id, self.at, self.actor)
 
 
 CaseEvent = Reported | Accepted | Routed | Resolved | Revisited | Reopened | Closed
