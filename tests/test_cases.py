@@ -44,8 +44,8 @@ from govmodel import (
     loads_events,
     replay,
 )
-from govmodel.cases import iter_case_events
-from govmodel.strategies import event_logs, structures
+from govmodel.cases import PERSONAL_FIELDS, iter_case_events
+from govmodel.strategies import cases, event_logs, structures
 
 T = dt.datetime(2025, 5, 6, 9, 0)
 CASE = Case(id="c", category=Category.REPAIR, place="building:wanda-1", reported_at=T)
@@ -716,3 +716,25 @@ class TestLoaderErrors:
         with pytest.raises(EventLogError) as info:
             loads_events(line)
         assert "住户" not in str(info.value)
+
+
+class TestPersonalDataInReprs:
+    """A case, a reopening and a state print without the personal data they hold."""
+
+    @given(st.data())
+    def test_reprs_hold_no_personal_value(self, data: st.DataObject) -> None:
+        """No reporter, contact, description or reason appears in any repr; None and "" do."""
+        s = examples.load("xinhe")
+        case = data.draw(cases(s))
+        reason = data.draw(st.text().map(lambda r: "住户说" + r))
+        reopened = Reopened(case_id=case.id, at=case.reported_at, actor="post:a", reason=reason)
+        state = CaseState(
+            case=case, status=Status.REOPENED, reopen_reason=reason, updated_at=case.reported_at
+        )
+        personal = [getattr(case, f) for f in PERSONAL_FIELDS] + [reason]
+        for shown in (repr(case), repr(reopened), repr(state)):
+            for value in personal:
+                if value:
+                    assert repr(value) not in shown
+        assert ("reporter=None" in repr(case)) is (case.reporter is None)
+        assert ("reporter=<personal>" in repr(case)) is (case.reporter is not None)

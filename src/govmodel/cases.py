@@ -211,6 +211,11 @@ def _kind_check(field: str, value: object, cls: type[Any]) -> None:
         raise RecordError(field, f"expected a {cls.__name__}, found {_kind(value)}")
 
 
+def _hidden(value: object) -> str:
+    """How a repr shows a personal value: that there is one, never what it is."""
+    return "<personal>" if value else repr(value)
+
+
 PERSONAL_FIELDS = ("reporter", "contact", "description")
 """Fields of a ``Case`` that hold personal data: who reported it, how to reach
 them, and the free text, which often names a flat or a person."""
@@ -245,6 +250,11 @@ class Case:
     description
         Free text; treated as personal data, since it often holds an address.
 
+    Notes
+    -----
+    The repr shows ``<personal>`` for a personal field that holds a value, so
+    that a case printed in a log or a traceback never gives it away.
+
     Examples
     --------
     >>> import datetime as dt
@@ -252,6 +262,9 @@ class Case:
     ...          reported_at=dt.datetime(2025, 1, 1), scope=Scope.BUILDING)
     >>> c.scope, c.urgency
     (<Scope.BUILDING: 'building'>, <Urgency.ROUTINE: 'routine'>)
+    >>> import attrs
+    >>> "Ms Li" in repr(attrs.evolve(c, reporter="Ms Li")), repr(c).endswith("description='')")
+    (False, True)
     """
 
     id: str = attrs.field(validator=_case_id)
@@ -263,9 +276,10 @@ class Case:
     urgency: Urgency = attrs.field(default=Urgency.ROUTINE, converter=_urgency)
     domains: tuple[Domain, ...] | None = attrs.field(default=None, converter=_domain_tuple)
     receiver: str | None = None
-    reporter: str | None = None
-    contact: str | None = None
-    description: str = ""
+    # Personal data: a repr says whether there is any, never what it is.
+    reporter: str | None = attrs.field(default=None, repr=_hidden)
+    contact: str | None = attrs.field(default=None, repr=_hidden)
+    description: str = attrs.field(default="", repr=_hidden)
 
 
 @attrs.frozen(kw_only=True)
@@ -472,7 +486,7 @@ class Reopened:
     case_id: str
     at: dt.datetime
     actor: str | None
-    reason: str
+    reason: str = attrs.field(repr=_hidden)
     domains: tuple[Domain, ...] = attrs.field(default=(), converter=_new_domains)
 
     def __attrs_post_init__(self) -> None:
@@ -584,7 +598,7 @@ class CaseState:
     revisits: tuple[Revisited, ...] = ()
     visits_since_resolved: int = 0
     reopened: int = 0
-    reopen_reason: str | None = None
+    reopen_reason: str | None = attrs.field(default=None, repr=_hidden)
     extra_domains: tuple[Domain, ...] = ()
     updated_at: dt.datetime
     events: int = 1
