@@ -159,7 +159,7 @@ def escalation_checks(structure: Structure, cases: Sequence[Case], *, seed: int)
                 Accepted(case_id=case.id, at=t, actor=actor),
                 Resolved(case_id=case.id, at=t + dt.timedelta(hours=5), actor=actor),
                 Revisited(case_id=case.id, at=now, actor=actor, satisfied=False, found=found),
-                Reopened(case_id=case.id, at=now, reason="not settled", domains=found),
+                Reopened(case_id=case.id, at=now, actor=actor, reason="not settled", domains=found),
             ]
         elif draw < 0.9:
             now = t + dt.timedelta(hours=1)

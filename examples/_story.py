@@ -228,15 +228,27 @@ class Plot:
         self._add(text, event)
 
     def reopen(
-        self, at: dt.datetime, reason: str, *, text: str = "", domains: Iterable[Domain] = ()
+        self,
+        at: dt.datetime,
+        actor: str,
+        reason: str,
+        *,
+        text: str = "",
+        domains: Iterable[Domain] = (),
     ) -> None:
-        """The case is opened again."""
-        event = Reopened(case_id=self._state.case.id, at=at, reason=reason, domains=tuple(domains))
+        """The case is opened again, by whoever made the return visit."""
+        event = Reopened(
+            case_id=self._state.case.id,
+            at=at,
+            actor=actor,
+            reason=reason,
+            domains=tuple(domains),
+        )
         self._add(text, event)
 
-    def close(self, at: dt.datetime, text: str = "") -> None:
-        """The case is closed (办结)."""
-        self._add(text, Closed(case_id=self._state.case.id, at=at))
+    def close(self, at: dt.datetime, actor: str, text: str = "") -> None:
+        """The case is closed (办结), by whoever made the return visit."""
+        self._add(text, Closed(case_id=self._state.case.id, at=at, actor=actor))
 
     def story(
         self,

@@ -78,7 +78,7 @@ def key_small_matter() -> Story:
         satisfied=True,
         text="Back three days later: the stairwell is still clear, the neighbours on good terms.",
     )
-    plot.close(dt.datetime(2025, 6, 13, 18, 30))
+    plot.close(dt.datetime(2025, 6, 13, 18, 30), "post:grid-a-3-worker")
     return plot.story(
         title="Chengxi 城西 · a key small matter settled in the micro-grid of building A-3",
         source=SOURCE,
@@ -152,7 +152,7 @@ def chamber_dispute() -> Story:
         satisfied=True,
         text="The grid worker, who took the first report, goes back to both households.",
     )
-    plot.close(dt.datetime(2025, 6, 17, 10, 30))
+    plot.close(dt.datetime(2025, 6, 17, 10, 30), "post:grid-a-worker")
     return plot.story(
         title="Chengxi 城西 · a parking dispute mediated at the red property chamber",
         source=SOURCE,

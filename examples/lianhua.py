@@ -126,7 +126,7 @@ def elevators() -> Story:
         satisfied=True,
         text="Party members go round again: not one complaint (无一例投诉).",
     )
-    plot.close(dt.datetime(2026, 1, 9, 16))
+    plot.close(dt.datetime(2026, 1, 9, 16), "party:tianjian-retirees")
     return plot.story(
         title="Lianhua 莲花 · elevators for 市政大院",
         source=SOURCE,
@@ -213,7 +213,7 @@ def kindergarten_gate() -> Story:
         satisfied=True,
         text="First week of the school year: no jam at either gate.",
     )
-    plot.close(dt.datetime(2025, 9, 3, 10))
+    plot.close(dt.datetime(2025, 9, 3, 10), "party:shenye-garden")
     actors = {*r.actors, r.convener}
     forum = s.meeting(r.forum) if r.forum is not None else None
     seated = {forum.convener, *forum.members} if forum is not None else set()

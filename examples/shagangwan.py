@@ -127,7 +127,7 @@ def ev_chargers() -> Story:
         satisfied=True,
         text="The cadre goes back to the residents who asked: the chargers work.",
     )
-    plot.close(dt.datetime(2025, 6, 30, 10, 30))
+    plot.close(dt.datetime(2025, 6, 30, 10, 30), "post:rc-cadre")
     return plot.story(
         title="Shagangwan 沙港湾 · electric-bicycle chargers at 佳兆业二期",
         source=SOURCE,
@@ -237,7 +237,7 @@ def pet_toilet() -> Story:
         satisfied=True,
         text="The residents' committee goes back: pets are kept to the rules, less friction.",
     )
-    plot.close(dt.datetime(2025, 6, 5, 11))
+    plot.close(dt.datetime(2025, 6, 5, 11), "rc:shagangwan")
     actors = {*r.actors, r.convener}
     teams = {"team:culture", "team:neighbour-guard", "team:vanguard"}
     return plot.story(
@@ -321,7 +321,7 @@ def helicopter_noise() -> Story:
         satisfied=True,
         text="Evening check with the residents who complained: quiet evenings.",
     )
-    plot.close(dt.datetime(2025, 6, 5, 9))
+    plot.close(dt.datetime(2025, 6, 5, 9), "rc:shagangwan")
     return plot.story(
         title="Shagangwan 沙港湾 · helicopter noise over 佳兆业二期",
         source=SOURCE,

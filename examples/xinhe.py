@@ -87,7 +87,7 @@ def window_request() -> Story:
         satisfied=True,
         text="A phone call two days later: the first visit went well.",
     )
-    plot.close(dt.datetime(2025, 5, 8, 15, 10))
+    plot.close(dt.datetime(2025, 5, 8, 15, 10), "rc:xinhe")
     return plot.story(
         title="Xinhe 新河 · a walk-in at the registration window",
         source=SOURCE,
@@ -149,7 +149,7 @@ def leak_mediation() -> Story:
         satisfied=True,
         text="The grid worker checks back: ceiling repainted, no further quarrel.",
     )
-    plot.close(dt.datetime(2025, 7, 28, 10, 30))
+    plot.close(dt.datetime(2025, 7, 28, 10, 30), "post:grid-wanda-b-worker")
     return plot.story(
         title="Xinhe 新河 · a leak dispute at the 心合心 mediation room",
         source=SOURCE,
@@ -215,7 +215,7 @@ def fire_lane() -> Story:
         satisfied=True,
         text="A week later, on the daily checks: the lane is still clear.",
     )
-    plot.close(dt.datetime(2025, 6, 11, 9))
+    plot.close(dt.datetime(2025, 6, 11, 9), "post:grid-wanda-a-worker")
     return plot.story(
         title="Xinhe 新河 · a blocked fire lane and a red whistle order",
         source=SOURCE,
@@ -275,6 +275,7 @@ def revisit_reopens() -> Story:
     )
     plot.reopen(
         dt.datetime(2025, 5, 20, 16, 30),
+        "post:grid-wanda-a-worker",
         "latent dispute found on the return visit: who pays for the cracked ceiling",
         domains=(Domain.LEGAL,),
         text="Followed up before it flares (对潜在矛盾隐患主动跟进疏导).",
@@ -297,7 +298,7 @@ def revisit_reopens() -> Story:
         satisfied=True,
         text="Second return visit: ceiling repaired, neighbours at peace.",
     )
-    plot.close(dt.datetime(2025, 6, 3, 10, 30))
+    plot.close(dt.datetime(2025, 6, 3, 10, 30), "post:grid-wanda-a-worker")
     return plot.story(
         title="Xinhe 新河 · a return visit finds a latent dispute",
         source=SOURCE,

@@ -127,7 +127,7 @@ def parking_consultation() -> Story:
         satisfied=True,
         text="At the next monthly meeting owners report they find spaces again.",
     )
-    plot.close(dt.datetime(2025, 3, 24, 20))
+    plot.close(dt.datetime(2025, 3, 24, 20), "smc:zhuanqiao")
     return plot.story(
         title="Zhuanqiao 砖桥 · the parking change at 洞北小区",
         source=SOURCE,
@@ -223,7 +223,7 @@ def west_gate() -> Story:
         satisfied=True,
         text="A week later at rush hour: no queue at the gates.",
     )
-    plot.close(dt.datetime(2025, 4, 23, 8, 30))
+    plot.close(dt.datetime(2025, 4, 23, 8, 30), "post:jiahe-group-leader")
     whole_group = {"post:jiahe-group-leader", "post:jiahe-second-leader", "post:jiahe-specialist"}
     return plot.story(
         title="Zhuanqiao 砖桥 · the 嘉和景苑 west gate and an ETC barrier",

@@ -27,7 +27,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 @pytest.fixture(params=KINDS)
 def store_kind(request: pytest.FixtureRequest) -> str:
-    """"sqlite" or "postgres" (skipped without a server, failed so in CI)."""
+    """The store to test on: sqlite, or postgres (skipped without a server, failed so in CI)."""
     kind: str = request.param
     if kind == "postgres":
         postgres_dsn()

@@ -513,6 +513,33 @@ class TestParts:
         assert "handler" in parts(s, later.handler or "", state)
         assert "owner" in parts(s, first.owner or "", state)
 
+    def test_standing_meeting_that_handles(self) -> None:
+        """A three-in-one meeting a routing names as handler and owner may act and close."""
+        s = examples.load("lianhua")
+        case = Case(
+            id="c",
+            category=Category.NEIGHBOUR_DISPUTE,
+            place="compound:jinghua-05",
+            reported_at=T,
+            scope=Scope.COMPOUND,
+            domains=("resident_affairs",),
+        )
+        routing = route(s, case)
+        meeting = "meeting:three-in-one-jinghua-05"
+        assert (routing.handler, routing.owner) == (meeting, meeting)
+        assert parts(s, meeting, case) == {"handler", "owner"}
+        assert can(s, meeting, Action.ACT, case)
+        assert can(s, meeting, Action.CLOSE, case)
+        other = Case(
+            id="d",
+            category=Category.NEIGHBOUR_DISPUTE,
+            place="compound:jinghua-04",
+            reported_at=T,
+            scope=Scope.COMPOUND,
+            domains=("resident_affairs",),
+        )
+        assert not can(s, meeting, Action.VIEW, other)
+
     def test_unknown_actor(self) -> None:
         """An actor that is not in the structure is an UnknownNodeError."""
         s = examples.load("xinhe")

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import reduce
 from random import Random
 
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+import govmodel
 from govmodel import (
     Accepted,
     Case,
@@ -20,6 +22,7 @@ from govmodel import (
     Channel,
     Closed,
     Domain,
+    EventLogError,
     GovModelError,
     InvalidTransition,
     Procedure,
@@ -41,8 +44,8 @@ from govmodel import (
     loads_events,
     replay,
 )
-from govmodel.cases import iter_case_events
-from govmodel.strategies import event_logs, structures
+from govmodel.cases import PERSONAL_FIELDS, iter_case_events
+from govmodel.strategies import cases, event_logs, structures
 
 T = dt.datetime(2025, 5, 6, 9, 0)
 CASE = Case(id="c", category=Category.REPAIR, place="building:wanda-1", reported_at=T)
@@ -66,7 +69,7 @@ def full_log() -> list[CaseEvent]:
         Accepted(case_id="c", at=at(1), actor="pm:cxh"),
         Resolved(case_id="c", at=at(5), actor="pm:cxh"),
         Revisited(case_id="c", at=at(30), actor="post:a", satisfied=True),
-        Closed(case_id="c", at=at(31)),
+        Closed(case_id="c", at=at(31), actor="post:a"),
     ]
 
 
@@ -99,9 +102,9 @@ class TestAdvance:
         """After a reopening, the old return visit does not allow closing the new resolution."""
         log = [
             *full_log()[:5],
-            Reopened(case_id="c", at=at(30), reason="again"),
+            Reopened(case_id="c", at=at(30), actor="post:a", reason="again"),
             Resolved(case_id="c", at=at(40), actor="pm:cxh"),
-            Closed(case_id="c", at=at(41)),
+            Closed(case_id="c", at=at(41), actor="post:a"),
         ]
         with pytest.raises(InvalidTransition, match="no return visit"):
             replay(log)
@@ -129,8 +132,12 @@ class TestAdvance:
                 Revisited(case_id="c", at=at(2), actor="x", satisfied=True),
                 "follows a resolution",
             ),
-            (3, Reopened(case_id="c", at=at(2), reason="r"), "only a resolved case"),
-            (3, Closed(case_id="c", at=at(2)), "only a resolved case is closed"),
+            (
+                3,
+                Reopened(case_id="c", at=at(2), actor="post:a", reason="r"),
+                "only a resolved case",
+            ),
+            (3, Closed(case_id="c", at=at(2), actor="post:a"), "only a resolved case is closed"),
             (4, Resolved(case_id="c", at=at(6), actor="x"), "already resolved"),
             (4, Routed(case_id="c", at=at(6), routing=ROUTING), "reopened before it is routed"),
             (6, Accepted(case_id="c", at=at(40), actor="x"), "the case is closed"),
@@ -146,7 +153,7 @@ class TestAdvance:
         """A reopened case is routed again and counts its reopenings."""
         log = [
             *full_log()[:5],
-            Reopened(case_id="c", at=at(30), reason="not fixed"),
+            Reopened(case_id="c", at=at(30), actor="post:a", reason="not fixed"),
             Routed(case_id="c", at=at(30), routing=ROUTING),
         ]
         state = replay(log)
@@ -223,7 +230,7 @@ class TestJsonLines:
     def test_timezone_kept(self) -> None:
         """Aware date-times keep their offset."""
         tz = dt.timezone(dt.timedelta(hours=8))
-        event = Closed(case_id="c", at=dt.datetime(2025, 1, 1, 9, tzinfo=tz))
+        event = Closed(case_id="c", at=dt.datetime(2025, 1, 1, 9, tzinfo=tz), actor="post:a")
         (back,) = loads_events(dumps_events([event]))
         assert back == event
         assert back.at.utcoffset() == dt.timedelta(hours=8)
@@ -317,12 +324,16 @@ class Lifecycle(RuleBasedStateMachine):
     @rule()
     def reopen(self) -> None:
         allowed = self.model == "resolved"
-        self.attempt(Reopened(case_id="c", at=self.tick(), reason="again"), allowed, "reopened")
+        self.attempt(
+            Reopened(case_id="c", at=self.tick(), actor="post:a", reason="again"),
+            allowed,
+            "reopened",
+        )
 
     @rule()
     def close(self) -> None:
         allowed = self.model == "resolved" and self.revisited
-        self.attempt(Closed(case_id="c", at=self.tick()), allowed, "closed")
+        self.attempt(Closed(case_id="c", at=self.tick(), actor="post:a"), allowed, "closed")
 
     @invariant()
     def consistent(self) -> None:
@@ -544,3 +555,220 @@ class TestTimeZones:
             ]
         )
         assert state.accepted_at == cst
+
+
+class TestEventConstruction:
+    """Events check their own fields: what was reported as folding without error."""
+
+    @pytest.mark.parametrize(
+        ("build", "pattern"),
+        [
+            (
+                lambda: Reported(case=None, at=T),  # type: ignore[arg-type]
+                r"^case: expected a Case, found None$",
+            ),
+            (
+                lambda: Routed(case_id="c", at=T, routing=None),  # type: ignore[arg-type]
+                r"^routing: expected a Routing, found None$",
+            ),
+            (
+                lambda: Revisited(
+                    case_id="c", at=T, actor="post:a", satisfied=True, found=("not-a-domain",)
+                ),
+                r'^found: unknown domain "not-a-domain"; expected one of',
+            ),
+            (
+                lambda: Reopened(case_id="c", at=T, actor="post:a", reason="r", domains=["quiet"]),
+                r'^domains: unknown domain "quiet"',
+            ),
+            (lambda: Accepted(case_id="c", at=T, actor=""), r"^actor: expected the id of a body"),
+            (
+                lambda: Resolved(case_id="c", at=T, actor=None),  # type: ignore[arg-type]
+                r"^actor: expected the id",
+            ),
+            (lambda: Closed(case_id="c", at=T, actor="  "), r"^actor: expected the id"),
+            (lambda: Accepted(case_id="", at=T, actor="a"), r"^case_id: expected a non-empty"),
+            (
+                lambda: Closed(case_id=None, at=T, actor="a"),  # type: ignore[arg-type]
+                r"^case_id: expected a non-empty",
+            ),
+            (
+                lambda: Accepted(case_id="c", at=T.date(), actor="a"),  # type: ignore[arg-type]
+                r"^at: expected a datetime",
+            ),
+            (
+                lambda: Revisited(case_id="c", at=T, actor="a", satisfied="no"),  # type: ignore[arg-type]
+                r'^satisfied: expected True or False, found "no"$',
+            ),
+            (
+                lambda: Revisited(case_id="c", at=T, actor="a", satisfied=True, found="legal"),
+                r"^found: expected an iterable of domains",
+            ),
+        ],
+    )
+    def test_bad_fields_refused(self, build: Callable[[], object], pattern: str) -> None:
+        """A missing case or routing, an unknown domain, an empty actor or id is a RecordError."""
+        with pytest.raises(RecordError, match=pattern):
+            build()
+
+    def test_reported_bugs_no_longer_fold(self) -> None:
+        """Routed(routing=None), Reported(case=None), an unknown found: none reach advance."""
+        state = replay(full_log()[:4])
+        with pytest.raises(RecordError):
+            advance(state, Routed(case_id="c", at=at(6), routing=None))  # type: ignore[arg-type]
+        with pytest.raises(RecordError):
+            advance(None, Reported(case=None, at=T))  # type: ignore[arg-type]
+        with pytest.raises(RecordError):
+            advance(
+                state,
+                Revisited(
+                    case_id="c",
+                    at=at(6),
+                    actor="post:a",
+                    satisfied=True,
+                    found=("not-a-domain",),
+                ),
+            )
+
+    def test_domains_given_as_values_become_members(self) -> None:
+        """found and domains take the vocabulary's values, kept in the order given."""
+        visit = Revisited(case_id="c", at=T, actor="a", satisfied=False, found=["legal", "housing"])
+        assert visit.found == (Domain.LEGAL, Domain.HOUSING)
+        reopening = Reopened(case_id="c", at=T, actor="a", reason="r", domains=iter(["legal"]))
+        assert reopening.domains == (Domain.LEGAL,)
+
+    def test_reason_never_echoed(self) -> None:
+        """A reason of the wrong kind is named by its kind: reasons are personal data."""
+        with pytest.raises(
+            RecordError, match=r"^reason: expected a string, found a bytes$"
+        ) as info:
+            Reopened(case_id="c", at=T, actor="a", reason="住户王某".encode())  # type: ignore[arg-type]
+        assert "住户" not in str(info.value)
+        assert "\\x" not in str(info.value)
+
+    def test_closing_and_reopening_name_their_actor(self) -> None:
+        """Closed and Reopened need an actor: there is an audit trail of who closed or reopened."""
+        with pytest.raises(TypeError, match="actor"):
+            Closed(case_id="c", at=T)  # type: ignore[call-arg]
+        with pytest.raises(TypeError, match="actor"):
+            Reopened(case_id="c", at=T, reason="r")  # type: ignore[call-arg]
+        for made in (
+            Closed(case_id="c", at=T, actor="post:a"),
+            Reopened(case_id="c", at=T, actor="post:a", reason="r"),
+        ):
+            assert made.actor == "post:a"
+            assert '"actor": "post:a"' in dumps_events([made])
+            assert loads_events(dumps_events([made])) == (made,)
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            '{"event": "closed", "case_id": "c", "at": "2025-05-06T09:00:00"}',
+            '{"event": "reopened", "case_id": "c", "at": "2025-05-06T09:00:00", "reason": "r"}',
+            '{"event": "closed", "case_id": "c", "at": "2025-05-06T09:00:00", "actor": null}',
+        ],
+    )
+    def test_old_logs_load_without_actor(self, line: str) -> None:
+        """A log written before closings named their actor loads, with actor None."""
+        (event,) = loads_events(line)
+        assert isinstance(event, Closed | Reopened)
+        assert event.actor is None
+
+    def test_other_events_still_need_their_actor(self) -> None:
+        """Only closed and reopened lines may lack an actor; an accepted one may not."""
+        with pytest.raises(GovModelError, match=r"^line 1: not an accepted event: missing actor$"):
+            loads_events('{"event": "accepted", "case_id": "c", "at": "2025-05-06T09:00:00"}')
+
+
+class TestVisitsInLogOrder:
+    """A return visit counts only for a resolution before it in the log (一案一回访)."""
+
+    def bypass(self) -> list[CaseEvent]:
+        """The reported bypass: every event from the unsatisfied visit on at the same moment."""
+        t2, t3 = at(5), at(30)
+        return [
+            *full_log()[:3],
+            Resolved(case_id="c", at=t2, actor="pm:cxh"),
+            Revisited(case_id="c", at=t3, actor="post:a", satisfied=False),
+            Reopened(case_id="c", at=t3, actor="post:a", reason="again"),
+            Resolved(case_id="c", at=t3, actor="pm:cxh"),
+            Closed(case_id="c", at=t3, actor="post:a"),
+        ]
+
+    def test_equal_times_do_not_bypass_the_visit(self) -> None:
+        """Resolved(t3) after Revisited(t3) has no visit: closing at t3 is refused."""
+        with pytest.raises(InvalidTransition, match="no return visit"):
+            replay(self.bypass())
+        resolved = replay(self.bypass()[:-1])
+        assert resolved.revisited_since_resolved is None
+        assert resolved.visits_since_resolved == 0
+
+    def test_metrics_count_no_coverage_for_it(self) -> None:
+        """metrics does not count the earlier visit for the later resolution at the same time."""
+        m = govmodel.metrics(self.bypass()[:-1], now=at(40))
+        assert (m.resolved, m.revisited, m.revisit_coverage) == (1, 0, 0.0)
+
+    def test_a_visit_at_the_resolution_time_after_it_counts(self) -> None:
+        """A visit logged after the resolution counts even at the same moment."""
+        log = [
+            *self.bypass()[:-1],
+            Revisited(case_id="c", at=at(30), actor="post:a", satisfied=True),
+        ]
+        state = replay([*log, Closed(case_id="c", at=at(30), actor="post:a")])
+        assert state.status is Status.CLOSED
+        assert govmodel.metrics(log, now=at(40)).revisit_coverage == 1.0
+
+
+class TestLoaderErrors:
+    """loads_events names the line in a located error, never quoting personal values."""
+
+    @pytest.mark.parametrize(
+        ("text", "location", "start"),
+        [
+            ("{not json", "line 1", "not valid JSON"),
+            ('\n\n{"event": "closed"}', "line 3", "not a closed event: missing case_id, at"),
+            ("[1]", "line 1", "expected a JSON object"),
+        ],
+    )
+    def test_located(self, text: str, location: str, start: str) -> None:
+        """The error is an EventLogError whose location is the line and message says what."""
+        with pytest.raises(EventLogError) as info:
+            loads_events(text)
+        err = info.value
+        assert (err.location, err.message.startswith(start)) == (location, True)
+        assert isinstance(err, ValueError)
+        assert isinstance(err, GovModelError)
+        assert str(err) == f"{location}: {err.message}"
+
+    def test_personal_values_not_echoed(self) -> None:
+        """A wrong reason or description is never quoted in the error."""
+        line = (
+            '{"event": "reported", "at": "2025-01-01T00:00", "case": {"id": "c", '
+            '"category": "noise", "place": "p", "reported_at": "2025-01-01T00:00", '
+            '"description": "住户王某 3号楼", "reporter": 5}}'
+        )
+        with pytest.raises(EventLogError) as info:
+            loads_events(line)
+        assert "住户" not in str(info.value)
+
+
+class TestPersonalDataInReprs:
+    """A case, a reopening and a state print without the personal data they hold."""
+
+    @given(st.data())
+    def test_reprs_hold_no_personal_value(self, data: st.DataObject) -> None:
+        """No reporter, contact, description or reason appears in any repr; None and "" do."""
+        s = examples.load("xinhe")
+        case = data.draw(cases(s))
+        reason = data.draw(st.text().map(lambda r: "住户说" + r))
+        reopened = Reopened(case_id=case.id, at=case.reported_at, actor="post:a", reason=reason)
+        state = CaseState(
+            case=case, status=Status.REOPENED, reopen_reason=reason, updated_at=case.reported_at
+        )
+        personal = [getattr(case, f) for f in PERSONAL_FIELDS] + [reason]
+        for shown in (repr(case), repr(reopened), repr(state)):
+            for value in personal:
+                if value:
+                    assert repr(value) not in shown
+        assert ("reporter=None" in repr(case)) is (case.reporter is None)
+        assert ("reporter=<personal>" in repr(case)) is (case.reporter is not None)

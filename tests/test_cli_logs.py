@@ -17,9 +17,13 @@ from govmodel import (
     Closed,
     Reported,
     Resolved,
+    Revisited,
+    Routed,
+    Scope,
     dumps_events,
     examples,
     loads_events,
+    route,
 )
 from govmodel.cli import main
 from govmodel.cli.logs import case_states, log_problems
@@ -45,7 +49,7 @@ def _broken_log(tmp_path: Path) -> Path:
     case = Case(id="c", category=Category.NOISE, place="building:nowhere", reported_at=T)
     events: list[CaseEvent] = [
         Reported(case=case, at=T),
-        Closed(case_id="c", at=T),
+        Closed(case_id="c", at=T, actor="post:cxh-steward"),
         Accepted(case_id="c", at=T, actor="post:ghost"),
         Resolved(case_id="c", at=T - dt.timedelta(hours=1), actor="post:cxh-steward"),
     ]
@@ -61,16 +65,16 @@ class TestLogProblems:
 
         problems = log_problems(examples.load("xinhe"), read_log(str(_broken_log(tmp_path))))
         assert [(p.location, p.code) for p in problems] == [
-            ("events[0].case.place", "unknown-reference"),
+            ("events[0].case.place", "unknown-place"),
             ("events[1]", "invalid-transition"),
-            ("events[2].actor", "unknown-reference"),
+            ("events[2].actor", "unknown-actor"),
             ("events[3]", "invalid-transition"),
         ]
 
     def test_case_states_skip_refused_events(self) -> None:
         """Where a case stands ignores the events the lifecycle refused."""
         case = Case(id="c", category=Category.NOISE, place="building:wanda-1", reported_at=T)
-        states = case_states([Reported(case=case, at=T), Closed(case_id="c", at=T)])
+        states = case_states([Reported(case=case, at=T), Closed(case_id="c", at=T, actor="post:a")])
         assert states["c"].status.value == "reported"
 
 
@@ -89,8 +93,8 @@ class TestCheck:
         lines = text.splitlines()
         assert lines[0] == "broken.jsonl: inconsistent (1 case, 4 events, 4 problems)"
         assert lines[1] == (
-            '  unknown-reference events[0].case.place: no place "building:nowhere" '
-            "in 'Xinhe community'"
+            '  unknown-place events[0].case.place: the case\'s place "building:nowhere" '
+            'is not a place of "Xinhe community"'
         )
         assert lines[2].startswith('  invalid-transition events[1]: case "c" (reported)')
 
@@ -102,6 +106,43 @@ class TestCheck:
         assert data["consistent"] is False
         assert [c["id"] for c in data["cases"]] == ["c"]
         assert data["problems"][3]["location"] == "events[3]"
+
+    def test_what_check_log_finds(self, tmp_path: Path) -> None:
+        """check lists check_log's problems: each kind as its code, located at its field."""
+        s = examples.load("shagangwan")
+        case = Case(
+            id="k",
+            category=Category.REPAIR,
+            place="compound:kaisa-2",
+            reported_at=T,
+            scope=Scope.COMPOUND,
+        )
+        ghost = attrs.evolve(case, id="g", receiver="post:ghost")
+        other = Case(id="o", category=Category.NOISE, place="compound:dongyuan", reported_at=T)
+        events: list[CaseEvent] = [
+            Reported(case=case, at=T + dt.timedelta(days=3)),
+            Routed(case_id="k", at=T + dt.timedelta(days=3), routing=route(s, other)),
+            Accepted(case_id="k", at=T + dt.timedelta(days=3), actor="nobody:at-all"),
+            Resolved(case_id="k", at=T + dt.timedelta(days=4), actor="pm:dongyuan"),
+            Revisited(
+                case_id="k", at=T + dt.timedelta(days=5), actor="pm:dongyuan", satisfied=True
+            ),
+            Closed(case_id="k", at=T + dt.timedelta(days=5), actor=None),
+            Reported(case=ghost, at=T),
+        ]
+        path = tmp_path / "tampered.jsonl"
+        path.write_text(dumps_events(events), encoding="utf-8")
+        status, text = run("check", "shagangwan", str(path), "--json")
+        assert status == 1
+        assert [(p["location"], p["code"]) for p in json.loads(text)["problems"]] == [
+            ("events[0].at", "report-time"),
+            ("events[1].routing", "unexpected-routing"),
+            ("events[2].actor", "unknown-actor"),
+            ("events[3].actor", "no-right"),
+            ("events[4].actor", "no-right"),
+            ("events[5].actor", "missing-actor"),
+            ("events[6].case.receiver", "unknown-actor"),
+        ]
 
     def test_not_a_log(self, tmp_path: Path) -> None:
         """A file that is not an event log is one error line, exit 1."""

@@ -484,5 +484,5 @@ def test_check_quotes_a_short_excerpt(tmp_path: Path) -> None:
     log = tmp_path / "long.jsonl"
     log.write_text(json.dumps(event) + "\n", encoding="utf-8")
     text = _clean(govmodel("check", "xinhe", str(log)), 1)
-    assert f'no place "{"x" * 60}…"' in text
+    assert f'the case\'s place "{"x" * 60}…"' in text
     assert "x" * 61 not in text

@@ -5,13 +5,20 @@ import pickle
 import pytest
 
 import govmodel
-from govmodel.errors import DecisionError, GovModelError, InteropError, SpecError, SpecProblem
+from govmodel.errors import (
+    DecisionError,
+    EventLogError,
+    GovModelError,
+    InteropError,
+    SpecError,
+    SpecProblem,
+)
 
-LOCATED = [DecisionError, InteropError]
+LOCATED = [DecisionError, InteropError, EventLogError]
 
 
 class TestLocatedErrors:
-    """DecisionError, InteropError and SpecProblem say where, then what."""
+    """DecisionError, InteropError, EventLogError and SpecProblem say where, then what."""
 
     @pytest.mark.parametrize("cls", LOCATED)
     def test_message_with_location(self, cls: type[DecisionError | InteropError]) -> None:

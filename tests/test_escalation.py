@@ -90,7 +90,9 @@ class TestTriggers:
             Accepted(case_id="c", at=T, actor=handler),
             Resolved(case_id="c", at=T + dt.timedelta(hours=2), actor=handler),
             Revisited(case_id="c", at=T + dt.timedelta(days=1), actor=handler, satisfied=False),
-            Reopened(case_id="c", at=T + dt.timedelta(days=1), reason="still noisy"),
+            Reopened(
+                case_id="c", at=T + dt.timedelta(days=1), actor="post:a", reason="still noisy"
+            ),
         ):
             state = advance(state, event)
         nxt = escalate(xinhe, state, now=T + dt.timedelta(days=1))
@@ -119,7 +121,9 @@ class TestTriggers:
                 satisfied=True,
                 found=(Domain.PROPERTY_SERVICE,),
             ),
-            Reopened(case_id="c", at=T + dt.timedelta(days=1), reason="a latent leak"),
+            Reopened(
+                case_id="c", at=T + dt.timedelta(days=1), actor="post:a", reason="a latent leak"
+            ),
         ):
             state = advance(state, event)
         nxt = escalate(xinhe, state, now=T + dt.timedelta(days=1))
@@ -221,7 +225,13 @@ class TestProperties:
         for event in (
             Accepted(case_id=case.id, at=case.reported_at, actor=handler),
             Resolved(case_id=case.id, at=case.reported_at, actor=handler),
-            Reopened(case_id=case.id, at=case.reported_at, reason="found", domains=(found,)),
+            Reopened(
+                case_id=case.id,
+                at=case.reported_at,
+                actor="post:a",
+                reason="found",
+                domains=(found,),
+            ),
         ):
             state = advance(state, event)
         nxt = escalate(s, state, now=case.reported_at)
@@ -255,7 +265,7 @@ class TestProperties:
         for event in (
             Accepted(case_id=case.id, at=case.reported_at, actor=handler),
             Resolved(case_id=case.id, at=case.reported_at, actor=handler),
-            Reopened(case_id=case.id, at=case.reported_at, reason=secret),
+            Reopened(case_id=case.id, at=case.reported_at, actor=handler, reason=secret),
         ):
             state = advance(state, event)
         for rules in (escalate, reference.escalate):

@@ -538,7 +538,10 @@ class TestNoPersonalValueInErrors:
         lines = [
             json.loads(line)
             for line in dumps_events(
-                [Reported(case=case, at=at), Reopened(case_id="case:1", at=at, reason="x")]
+                [
+                    Reported(case=case, at=at),
+                    Reopened(case_id="case:1", at=at, actor="post:a", reason="x"),
+                ]
             ).splitlines()
         ]
         if field == "reason":

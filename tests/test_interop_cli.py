@@ -253,7 +253,7 @@ def _noise_log(tmp_path: Path, spec: Path, *, reopened: str | None = None) -> Pa
             govmodel.Accepted(case_id="c", at=t, actor=handler),
             govmodel.Resolved(case_id="c", at=t, actor=handler),
             govmodel.Revisited(case_id="c", at=later, actor=handler, satisfied=False),
-            govmodel.Reopened(case_id="c", at=later, reason=reopened),
+            govmodel.Reopened(case_id="c", at=later, actor=handler, reason=reopened),
         ]
         again = govmodel.escalate(s, govmodel.replay(events), now=later)
         assert again is not None

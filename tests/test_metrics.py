@@ -90,11 +90,11 @@ def revisited(
 
 
 def reopened(case_id: str, at: dt.datetime) -> Reopened:
-    return Reopened(case_id=case_id, at=at, reason="it came back")
+    return Reopened(case_id=case_id, at=at, actor="post:a", reason="it came back")
 
 
 def closed(case_id: str, at: dt.datetime) -> Closed:
-    return Closed(case_id=case_id, at=at)
+    return Closed(case_id=case_id, at=at, actor="post:a")
 
 
 def rename(event: CaseEvent, prefix: str) -> CaseEvent:
@@ -479,6 +479,30 @@ class TestMetrics:
         """``now`` must be a datetime."""
         with pytest.raises(TypeError, match="now: expected a datetime"):
             metrics([], now=dt.date(2025, 1, 1))  # type: ignore[arg-type]
+
+    def test_checked_against_a_structure(self) -> None:
+        """With structure=, a log of the rules measures as without; a tampered one raises.
+
+        The check covers the events up to ``now`` and names the index in the log given.
+        """
+        from govmodel import EventLogError, examples, route, simulate
+        from govmodel.simulation import Scenario
+
+        s = examples.load("xinhe")
+        scenario = Scenario(days=30)
+        log = list(simulate(s, scenario, seed=1).events)
+        assert metrics(log, now=scenario.end, structure=s) == metrics(log, now=scenario.end)
+        case = Case(id="x", category=Category.REPAIR, place="building:wanda-1", reported_at=LATER)
+        late: list[CaseEvent] = [
+            Reported(case=case, at=LATER + HOUR),
+            Routed(case_id="x", at=LATER + HOUR, routing=route(s, case)),
+        ]
+        tampered: list[CaseEvent] = [*log, *late]
+        assert metrics(tampered, now=LATER, structure=s) == metrics(log, now=LATER)
+        with pytest.raises(EventLogError) as info:
+            metrics(tampered, now=LATER + 2 * HOUR, structure=s)
+        assert info.value.location == f"events[{len(log)}]"
+        assert info.value.message.startswith("reported at ")
 
     def test_naive_times_against_an_aware_now(self) -> None:
         """Naive event times are local times of the policy's zone when ``now`` is aware."""

@@ -134,7 +134,7 @@ def fire_lane_log() -> tuple[Routing, list[CaseEvent]]:
             actor="post:grid-wanda-a-worker",
             satisfied=True,
         ),
-        Closed(case_id=case.id, at=dt.datetime(2025, 6, 11, 9)),
+        Closed(case_id=case.id, at=dt.datetime(2025, 6, 11, 9), actor="post:grid-wanda-a-worker"),
     ]
     return routing, log
 
@@ -302,7 +302,9 @@ class TestToRequests:
             Routed(case_id=case.id, at=late, routing=higher),
             Resolved(case_id=case.id, at=late, actor="pm:cxh"),
             Revisited(case_id=case.id, at=late, actor="post:grid-wanda-a-worker", satisfied=False),
-            Reopened(case_id=case.id, at=late, reason="住户说又漏了"),
+            Reopened(
+                case_id=case.id, at=late, actor="post:grid-wanda-a-worker", reason="住户说又漏了"
+            ),
         ]
         [plain] = to_requests(log, structure=XINHE)
         assert plain["notes"][3]["description"].startswith("Escalated to the ")
@@ -471,6 +473,57 @@ class TestLifecycle:
             "requests[0].notes[4].extended_attributes.actor",
             "requests[0].notes[5].summary",
         ]
+
+    def test_closing_and_reopening_name_who(self) -> None:
+        """A closing note says who closed, and its actor reads back; an old note reads as None."""
+        _, log = fire_lane_log()
+        [request] = json.loads(dumps_requests(to_requests(log, structure=XINHE)))
+        closing = request["notes"][5]
+        assert closing["description"].startswith("Closed by ")
+        assert closing["extended_attributes"]["actor"] == "post:grid-wanda-a-worker"
+        events = events_from_requests([request], structure=XINHE, tz=CST)
+        assert events[5] == log[5]
+        del closing["extended_attributes"]["actor"]
+        old = events_from_requests([request], tz=CST)
+        assert isinstance(old[5], Closed)
+        assert old[5].actor is None
+        with pytest.raises(InteropErrorGroup) as info:
+            events_from_requests([request], structure=XINHE, tz=CST)
+        [problem] = info.value.problems
+        assert problem.location == "requests[0].notes[5]"
+        assert problem.message.startswith("closed with no actor")
+
+    def test_reopening_actor_round_trips(self) -> None:
+        """A reopening's actor goes out and comes back, with or without personal data."""
+        case = fire_lane_case(category=Category.REPAIR, place="building:wanda-1")
+        routing = route(XINHE, case)
+        owner = routing.owner
+        assert owner is not None
+        log: list[CaseEvent] = [
+            Reported(case=case, at=T),
+            Routed(case_id=case.id, at=T, routing=routing),
+            Accepted(case_id=case.id, at=T, actor="pm:cxh"),
+            Resolved(case_id=case.id, at=T + dt.timedelta(hours=3), actor="pm:cxh"),
+            Revisited(case_id=case.id, at=T + dt.timedelta(days=1), actor=owner, satisfied=False),
+            Reopened(case_id=case.id, at=T + dt.timedelta(days=1), actor=owner, reason="又坏了"),
+        ]
+        [request] = to_requests(log, structure=XINHE)
+        assert request["notes"][5]["description"].startswith("Reopened by ")
+        back = events_from_requests([request], structure=XINHE, tz=CST)
+        assert isinstance(back[5], Reopened)
+        assert back[5].actor == owner
+
+    def test_checked_against_the_structure(self) -> None:
+        """Given a structure, a lifecycle read without a problem is checked with check_log."""
+        _, log = fire_lane_log()
+        log[3] = Resolved(case_id=log[3].case_id, at=log[3].at, actor="mediation:xinhexin")
+        [request] = json.loads(dumps_requests(to_requests(log, structure=XINHE)))
+        assert len(events_from_requests([request], tz=CST)) == 6
+        with pytest.raises(InteropErrorGroup) as info:
+            events_from_requests([request], structure=XINHE, tz=CST)
+        [problem] = info.value.problems
+        assert problem.location == "requests[0].notes[3]"
+        assert problem.message.startswith('"mediation:xinhexin" may not resolve case')
 
     def test_refused_order_is_a_problem(self) -> None:
         """Notes in an order the lifecycle refuses are a problem at the refused note."""
@@ -642,7 +695,11 @@ class TestPersonalData:
         visit = log[-1]
         assert isinstance(visit, Revisited)
         log[-1] = attrs.evolve(visit, satisfied=False)
-        log.append(Reopened(case_id=case.id, at=dt.datetime(2025, 6, 11, 9), reason=reason))
+        log.append(
+            Reopened(
+                case_id=case.id, at=dt.datetime(2025, 6, 11, 9), actor=visit.actor, reason=reason
+            )
+        )
         again = escalate(XINHE, replay(log), now=dt.datetime(2025, 6, 11, 9))
         assert again is not None
         log.append(Routed(case_id=case.id, at=dt.datetime(2025, 6, 11, 9), routing=again))
@@ -670,7 +727,11 @@ class TestPersonalData:
         visit = log[-2]
         assert isinstance(visit, Revisited)
         log = [*log[:-2], attrs.evolve(visit, satisfied=False)]
-        log.append(Reopened(case_id=case_id, at=dt.datetime(2025, 6, 11, 9), reason=reason))
+        log.append(
+            Reopened(
+                case_id=case_id, at=dt.datetime(2025, 6, 11, 9), actor=visit.actor, reason=reason
+            )
+        )
         quoting = attrs.evolve(
             routing,
             tier=Tier.STREET,

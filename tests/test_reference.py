@@ -171,7 +171,8 @@ def history(
                 reason = draw(st.sampled_from(["", "not settled"]))
                 domains = draw(_FOUND)
                 state = advance(
-                    state, Reopened(case_id=case.id, at=t, reason=reason, domains=domains)
+                    state,
+                    Reopened(case_id=case.id, at=t, actor="post:a", reason=reason, domains=domains),
                 )
             now = t
         checks.append(Check(state, now, recent))
@@ -314,7 +315,9 @@ def climbs(s: Structure, case: Case, rng: random.Random) -> list[Check]:
         Accepted(case_id=case.id, at=now, actor=actor),
         Resolved(case_id=case.id, at=now, actor=actor),
         Revisited(case_id=case.id, at=now, actor=actor, satisfied=True, found=found),
-        Reopened(case_id=case.id, at=now, reason="found on the visit", domains=found),
+        Reopened(
+            case_id=case.id, at=now, actor="post:a", reason="found on the visit", domains=found
+        ),
     ):
         state = advance(state, event)
     checks.append(Check(state, now))

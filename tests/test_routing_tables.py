@@ -83,7 +83,7 @@ def states(
         Accepted(case_id=case.id, at=t, actor=actor),
         Resolved(case_id=case.id, at=t + dt.timedelta(hours=2), actor=actor),
         Revisited(case_id=case.id, at=later, actor=actor, satisfied=False, found=found),
-        Reopened(case_id=case.id, at=later, reason="again", domains=found),
+        Reopened(case_id=case.id, at=later, actor="post:a", reason="again", domains=found),
     ]
     return [(replay(reported), first.due + dt.timedelta(minutes=1)), (replay(reopened), later)]
 

@@ -54,25 +54,35 @@ XINHE = examples.load("xinhe")
 T = dt.datetime(2025, 5, 6, 9)
 
 
-def reported(case_id: str, *, place: str = "building:wanda-1", at: dt.datetime = T,
-             category: str = "repair", **fields: object) -> list[CaseEvent]:
+def reported(
+    case_id: str,
+    *,
+    place: str = "building:wanda-1",
+    at: dt.datetime = T,
+    category: str = "repair",
+    **fields: object,
+) -> list[CaseEvent]:
     """A case reported and routed in Xinhe."""
-    case = Case(id=case_id, category=category, place=place, reported_at=at, scope="building",
-                **fields)  # type: ignore[arg-type]
+    case = Case(
+        id=case_id,
+        category=category,
+        place=place,
+        reported_at=at,
+        scope="building",
+        **fields,  # type: ignore[arg-type]
+    )
     return [Reported(case=case, at=at), Routed(case_id=case_id, at=at, routing=route(XINHE, case))]
 
 
 def add(store: Store, events: list[CaseEvent]) -> int:
     case_id = events[0].case_id
-    return store.append(case_id, events, expected_version=store.version(case_id),
-                        structure=XINHE)
+    return store.append(case_id, events, expected_version=store.version(case_id), structure=XINHE)
 
 
 class TestAppend:
     def test_versions_count_events(self, store: Store) -> None:
         assert store.version("case:1") == 0
-        assert store.append("case:1", reported("case:1"), expected_version=0,
-                            structure=XINHE) == 2
+        assert store.append("case:1", reported("case:1"), expected_version=0, structure=XINHE) == 2
         assert store.version("case:1") == 2
 
     def test_stale_version_refused_and_nothing_appended(self, store: Store) -> None:
@@ -88,25 +98,40 @@ class TestAppend:
     def test_events_that_do_not_replay_are_refused(self, store: Store) -> None:
         add(store, reported("case:1"))
         with pytest.raises(RejectedEventsError) as info:
-            store.append("case:1", [Closed(case_id="case:1", at=T)], expected_version=2,
-                         structure=XINHE)
-        assert info.value.problems[0].startswith("events[0]: case \"case:1\" (reported)")
+            store.append(
+                "case:1",
+                [Closed(case_id="case:1", at=T, actor="post:grid-wanda-a-worker")],
+                expected_version=2,
+                structure=XINHE,
+            )
+        assert info.value.problems[0].startswith('events[0]: case "case:1" (reported)')
         assert store.version("case:1") == 2
         with pytest.raises(RejectedEventsError, match="the first event of a case"):
-            store.append("case:2", [Accepted(case_id="case:2", at=T, actor="pm:cxh")],
-                         expected_version=0, structure=XINHE)
+            store.append(
+                "case:2",
+                [Accepted(case_id="case:2", at=T, actor="pm:cxh")],
+                expected_version=0,
+                structure=XINHE,
+            )
 
     def test_unknown_places_actors_and_other_cases_refused(self, store: Store) -> None:
         nowhere = Case(id="case:1", category="repair", place="building:nowhere", reported_at=T)
         with pytest.raises(RejectedEventsError) as info:
-            store.append("case:1", [Reported(case=nowhere, at=T)], expected_version=0,
-                         structure=XINHE)
+            store.append(
+                "case:1", [Reported(case=nowhere, at=T)], expected_version=0, structure=XINHE
+            )
         assert 'no place "building:nowhere"' in str(info.value)
         add(store, reported("case:1"))
         with pytest.raises(RejectedEventsError) as info:
-            store.append("case:1", [Accepted(case_id="case:1", at=T, actor="pm:ghost"),
-                                    Accepted(case_id="case:2", at=T, actor="pm:cxh")],
-                         expected_version=2, structure=XINHE)
+            store.append(
+                "case:1",
+                [
+                    Accepted(case_id="case:1", at=T, actor="pm:ghost"),
+                    Accepted(case_id="case:2", at=T, actor="pm:cxh"),
+                ],
+                expected_version=2,
+                structure=XINHE,
+            )
         assert info.value.problems[:2] == (
             'events[0]: actor: no node "pm:ghost" in the structure',
             'events[1]: belongs to case "case:2"',
@@ -114,8 +139,7 @@ class TestAppend:
         assert store.version("case:1") == 2
 
     def test_refusals_never_quote_personal_data(self, store: Store) -> None:
-        events = reported("case:1", reporter="Ms Li", contact="13800000000",
-                          description="flat 301")
+        events = reported("case:1", reporter="Ms Li", contact="13800000000", description="flat 301")
         add(store, events)
         with pytest.raises(RejectedEventsError) as info:
             add(store, events)
@@ -143,9 +167,13 @@ class TestRead:
         events += [
             Accepted(case_id="case:1", at=T, actor="pm:cxh"),
             Resolved(case_id="case:1", at=T, actor="pm:cxh"),
-            Revisited(case_id="case:1", at=T, actor="post:grid-wanda-a-worker",
-                      satisfied=False),
-            Reopened(case_id="case:1", at=T, reason="Ms Li says it still sticks"),
+            Revisited(case_id="case:1", at=T, actor="post:grid-wanda-a-worker", satisfied=False),
+            Reopened(
+                case_id="case:1",
+                at=T,
+                actor="post:grid-wanda-a-worker",
+                reason="Ms Li says it still sticks",
+            ),
         ]
         add(store, events)
         owner = store.state("case:1", reader="post:grid-wanda-a-worker", structure=XINHE, at=T)
@@ -158,19 +186,27 @@ class TestRead:
             store.events("case:1", reader="mediation:xinhexin", structure=XINHE, at=T)
 
     def test_without_personal_rights_personal_data_are_removed(self, store: Store) -> None:
-        events = reported("case:1", reporter="Ms Li", contact="138",
-                          receiver="post:grid-wanda-a-worker")
+        events = reported(
+            "case:1", reporter="Ms Li", contact="138", receiver="post:grid-wanda-a-worker"
+        )
         events += [
             Accepted(case_id="case:1", at=T, actor="pm:cxh"),
             Resolved(case_id="case:1", at=T, actor="pm:cxh"),
-            Revisited(case_id="case:1", at=T, actor="post:grid-wanda-a-worker",
-                      satisfied=False),
-            Reopened(case_id="case:1", at=T, reason="Ms Li says it still sticks"),
+            Revisited(case_id="case:1", at=T, actor="post:grid-wanda-a-worker", satisfied=False),
+            Reopened(
+                case_id="case:1",
+                at=T,
+                actor="post:grid-wanda-a-worker",
+                reason="Ms Li says it still sticks",
+            ),
         ]
         add(store, events)
         # Escalated beyond the compound, the property company still serves it: view only.
-        routing = attrs.evolve(events[1].routing, tier=Tier.COMMUNITY,  # type: ignore[union-attr]
-                               handler="rc:xinhe")
+        routing = attrs.evolve(
+            events[1].routing,  # type: ignore[union-attr]
+            tier=Tier.COMMUNITY,
+            handler="rc:xinhe",
+        )
         add(store, [Routed(case_id="case:1", at=T, routing=routing)])
         state = store.state("case:1", reader="pm:cxh", structure=XINHE, at=T)
         assert (state.case.reporter, state.case.contact, state.reopen_reason) == (None, None, None)
@@ -199,9 +235,13 @@ def _fill(store: Store) -> dict[str, list[CaseEvent]]:
     logs = {}
     for i in range(12):
         at = T + dt.timedelta(days=2 * i)
-        events = reported(f"case:{i:02}", place=places[i % 4], at=at,
-                          category=("repair", "noise", "parking")[i % 3],
-                          receiver="post:grid-wanda-a-worker")
+        events = reported(
+            f"case:{i:02}",
+            place=places[i % 4],
+            at=at,
+            category=("repair", "noise", "parking")[i % 3],
+            receiver="post:grid-wanda-a-worker",
+        )
         routed = events[1]
         assert isinstance(routed, Routed)
         handler = routed.routing.handler
@@ -220,8 +260,14 @@ def _ids(store: Store, **filters: object) -> list[str]:
     found: list[str] = []
     after = None
     while True:
-        page = store.cases(reader="post:grid-wanda-a-worker", structure=XINHE,
-                           at=T, limit=5, after=after, **filters)  # type: ignore[arg-type]
+        page = store.cases(
+            reader="post:grid-wanda-a-worker",
+            structure=XINHE,
+            at=T,
+            limit=5,
+            after=after,
+            **filters,  # type: ignore[arg-type]
+        )
         found += [state.case.id for state in page.items]
         if page.after is None:
             return found
@@ -239,26 +285,31 @@ class TestQueries:
         assert _ids(store) == sorted(states)
         assert _ids(store, status=["resolved"]) == expect(lambda s: s.status is Status.RESOLVED)
         assert _ids(store, status=[Status.REPORTED, "in_progress"]) == expect(
-            lambda s: s.status in (Status.REPORTED, Status.IN_PROGRESS))
+            lambda s: s.status in (Status.REPORTED, Status.IN_PROGRESS)
+        )
         assert _ids(store, category=["noise"]) == expect(lambda s: s.case.category == "noise")
         assert _ids(store, tier=["compound"]) == expect(lambda s: s.routing.tier == "compound")
         assert _ids(store, handler="pm:cxh") == expect(lambda s: s.routing.handler == "pm:cxh")
         assert _ids(store, place="building:wanda-1") == expect(
-            lambda s: s.case.place == "building:wanda-1")
+            lambda s: s.case.place == "building:wanda-1"
+        )
         assert _ids(store, place="compound:wanda") == sorted(states)
         assert _ids(store, place="community:xinhe") == sorted(states)
         start, end = T + dt.timedelta(days=4), T + dt.timedelta(days=10)
         assert _ids(store, reported_from=start, reported_until=end) == expect(
-            lambda s: start <= s.case.reported_at < end)
+            lambda s: start <= s.case.reported_at < end
+        )
         assert _ids(store, category="repair", place="building:wanda-1") == expect(
-            lambda s: s.case.category == "repair" and s.case.place == "building:wanda-1")
+            lambda s: s.case.category == "repair" and s.case.place == "building:wanda-1"
+        )
 
     def test_overdue_at_a_moment(self, store: Store) -> None:
         logs = _fill(store)
         for days in (0, 3, 10, 40):
             now = T + dt.timedelta(days=days)
             want = [
-                c for c, events in logs.items()
+                c
+                for c, events in logs.items()
                 if (s := replay(events)).open and s.routing is not None and s.routing.due < now
             ]
             due = {c: replay(logs[c]).routing.due for c in want}  # type: ignore[union-attr]
@@ -278,7 +329,8 @@ class TestQueries:
         add(store, reported("case:local", at=T))
         utc = T.replace(tzinfo=dt.timezone(dt.timedelta(hours=8))).astimezone(dt.UTC)
         assert _ids(store, reported_from=utc, reported_until=utc + dt.timedelta(seconds=1)) == [
-            "case:local"]
+            "case:local"
+        ]
 
     def test_pages_are_keyset(self, store: Store) -> None:
         """A case appended between two pages, before the first page's end, does not shift them."""
@@ -287,7 +339,8 @@ class TestQueries:
         add(store, reported("case:00a", at=T))
         rest = store.cases(reader="pm:cxh", structure=XINHE, at=T, limit=100, after=page.after)
         assert [s.case.id for s in page.items] + [s.case.id for s in rest.items] == [
-            f"case:{i:02}" for i in range(12)]
+            f"case:{i:02}" for i in range(12)
+        ]
 
     def test_readers_see_only_what_they_may(self, store: Store) -> None:
         _fill(store)
@@ -333,7 +386,8 @@ class TestMetricsAndExport:
             assert copy.import_events(io.StringIO(out.getvalue()), structure=XINHE) == written
             for case_id in logs:
                 assert copy.events(case_id, reader=reader, structure=XINHE, at=T) == store.events(
-                    case_id, reader=reader, structure=XINHE, at=T)
+                    case_id, reader=reader, structure=XINHE, at=T
+                )
             with pytest.raises(ConcurrencyError):
                 copy.import_events(io.StringIO(out.getvalue()), structure=XINHE)
             with pytest.raises(GovModelError, match="line 1"):
@@ -374,8 +428,10 @@ class TestTick:
         logs = _fill(store)
         now = T + dt.timedelta(days=40)
         expected = sorted(
-            c for c, events in logs.items()
-            if (s := replay(events)).open and s.routing.due < now  # type: ignore[union-attr]
+            c
+            for c, events in logs.items()
+            if (s := replay(events)).open
+            and s.routing.due < now  # type: ignore[union-attr]
             and s.routing.tier is not Tier.STREET  # type: ignore[union-attr]
         )
         assert sorted(tick(store, XINHE, now)) == expected
@@ -389,15 +445,17 @@ class TestTick:
         events += [
             Accepted(case_id="case:1", at=T, actor="pm:cxh"),
             Resolved(case_id="case:1", at=later, actor="pm:cxh"),
-            Revisited(case_id="case:1", at=later, actor="post:grid-wanda-a-worker",
-                      satisfied=False),
-            Reopened(case_id="case:1", at=later, reason="still sticks"),
+            Revisited(
+                case_id="case:1", at=later, actor="post:grid-wanda-a-worker", satisfied=False
+            ),
+            Reopened(
+                case_id="case:1", at=later, actor="post:grid-wanda-a-worker", reason="still sticks"
+            ),
         ]
         add(store, events)
         assert tick(store, XINHE, T + dt.timedelta(hours=2)) == ()  # before the reopening
         assert tick(store, XINHE, later) == ("case:1",)
-        state = store.state("case:1", reader="post:grid-wanda-a-worker", structure=XINHE,
-                            at=later)
+        state = store.state("case:1", reader="post:grid-wanda-a-worker", structure=XINHE, at=later)
         assert state.status is Status.IN_PROGRESS
         assert state.routing is not None
         assert state.routing.tier is Tier.COMMUNITY
@@ -471,7 +529,9 @@ class TestConcurrency:
         for attempt in range(3):
             child = subprocess.Popen(
                 [sys.executable, "-m", "tests._store_workers", *store_spec, "200"],
-                cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                text=True,
                 env={**os.environ, "PYTHONPATH": str(ROOT)},
             )
             assert child.stdout is not None

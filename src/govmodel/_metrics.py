@@ -11,7 +11,9 @@ Reading the log
     events are folded with ``advance`` under ``policy.require_revisit``; an
     impossible order raises ``InvalidTransition``. Cases may be interleaved in
     any order; within a case the log must be in order. A case counts from its
-    ``Reported`` event, and its report time is that event's ``at``.
+    ``Reported`` event, and its report time is that event's ``at``. Given a
+    ``structure``, the events read are first checked against it with
+    ``govmodel.check_log``, and the first problem raises ``EventLogError``.
 
 The definitions (every rate is ``None`` when its denominator is 0)
     ``response_rate`` = ``accepted_in_time / (reported - awaiting_response)``.
@@ -38,7 +40,9 @@ The definitions (every rate is ``None`` when its denominator is 0)
     out of the on-time and containment measures.
 
     ``revisit_coverage`` = ``revisited / resolved``: resolved cases with a
-    return visit at or after their last resolution (一案一回访).
+    return visit after their last resolution in the log (一案一回访). A visit
+    at the same moment as the resolution counts when it follows it in the
+    log: one before it was a visit to an earlier resolution.
 
     ``reopen_rate`` = ``reopened / resolved``: resolved cases reopened at least
     once. ``resolutions`` and ``reopenings`` keep the event counts as well.
@@ -85,7 +89,7 @@ visits finding a latent dispute; 3 cases are still being handled.
 ...         if i >= 177 - 53:
 ...             log += [Revisited(case_id=case.id, at=t + 6 * hour, actor="post:a",
 ...                               satisfied=True)]
-...         log += [Closed(case_id=case.id, at=t + 7 * hour)]
+...         log += [Closed(case_id=case.id, at=t + 7 * hour, actor="post:a")]
 >>> m = metrics(log, now=t + 48 * hour)
 >>> m.reported, m.response_rate, round(m.resolution_rate, 3), m.revisits, m.findings
 (180, 1.0, 0.983, 230, 15)
@@ -116,8 +120,11 @@ from govmodel.cases import (
     advance,
     iter_case_events,
 )
+from govmodel.errors import EventLogError
 from govmodel.model import Status, Tier
+from govmodel.rules.checking import check_log
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
+from govmodel.structure import Structure
 
 __all__ = ["Metrics", "metrics"]
 
@@ -184,7 +191,7 @@ class Metrics:
         Resolved cases per tier of the routing in force at their last
         resolution; every tier is present, lowest first.
     revisited
-        Resolved cases with a return visit at or after their last resolution.
+        Resolved cases with a return visit after their last resolution in the log.
     revisits
         Return visits (``Revisited`` events).
     satisfied
@@ -451,7 +458,7 @@ class CaseFacts(NamedTuple):
     >>> from govmodel.model import Status, Tier
     >>> facts = case_facts(deadline=24, now=100, accepted_at=2, status=Status.CLOSED,
     ...                    resolved_at=5, resolved_tier=Tier.COMPOUND, resolved_due=48,
-    ...                    visited_at=6, resolutions=1, revisits=1, satisfied=1, findings=0,
+    ...                    visited=True, resolutions=1, revisits=1, satisfied=1, findings=0,
     ...                    reopenings=0)
     >>> facts.accepted_in_time, facts.on_time, facts.contained, facts.revisited
     (True, True, <Tier.COMPOUND: 'compound'>, True)
@@ -493,7 +500,7 @@ def case_facts(
     resolved_at: _Moment | None,
     resolved_tier: Tier | None,
     resolved_due: _Moment | None,
-    visited_at: _Moment | None,
+    visited: bool,
     resolutions: int,
     revisits: int,
     satisfied: int,
@@ -522,8 +529,8 @@ def case_facts(
     resolved_tier, resolved_due
         The tier and due of the routing in force at its last resolution; ``None``
         when no routing was in force (or it was never resolved).
-    visited_at
-        When it was last visited, if it was.
+    visited
+        Whether a return visit follows its last resolution in its log.
     resolutions, revisits, satisfied, findings, reopenings
         Its ``Resolved`` events, ``Revisited`` events, visits that found the
         resident satisfied, visits that found a latent problem, ``Reopened``
@@ -536,7 +543,7 @@ def case_facts(
     >>> from govmodel.model import Status
     >>> facts = case_facts(deadline=24, now=10, accepted_at=None, status=Status.REPORTED,
     ...                    resolved_at=None, resolved_tier=None, resolved_due=None,
-    ...                    visited_at=None, resolutions=0, revisits=0, satisfied=0,
+    ...                    visited=False, resolutions=0, revisits=0, satisfied=0,
     ...                    findings=0, reopenings=0)
     >>> facts.awaiting_response, facts.resolved, facts.unrouted
     (True, False, False)
@@ -558,8 +565,7 @@ def case_facts(
             resolved_at is not None and resolved_due is not None and resolved_at <= resolved_due,
             resolved and not routed,  # unrouted
             resolved_tier if routed else None,  # contained
-            # revisited
-            resolved_at is not None and visited_at is not None and visited_at >= resolved_at,
+            resolved and visited,  # revisited
             revisits,
             satisfied,
             findings,
@@ -577,7 +583,7 @@ def count(facts: Iterable[CaseFacts]) -> Metrics:
     >>> from govmodel.model import Status
     >>> waiting = case_facts(deadline=24, now=10, accepted_at=None, status=Status.REPORTED,
     ...                      resolved_at=None, resolved_tier=None, resolved_due=None,
-    ...                      visited_at=None, resolutions=0, revisits=0, satisfied=0,
+    ...                      visited=False, resolutions=0, revisits=0, satisfied=0,
     ...                      findings=0, reopenings=0)
     >>> m = count([waiting, waiting])
     >>> m.reported, m.awaiting_response, m.response_rate
@@ -603,9 +609,12 @@ def _before(a: dt.datetime, b: dt.datetime, policy: Policy) -> bool:
     return a < b
 
 
-def _observed(events: Iterable[CaseEvent], now: dt.datetime, policy: Policy) -> list[CaseEvent]:
-    """The events at or before ``now``, in the order given."""
+def _observed(
+    events: Iterable[CaseEvent], now: dt.datetime, policy: Policy
+) -> tuple[list[CaseEvent], list[int]]:
+    """The events at or before ``now``, in the order given, and their indices in ``events``."""
     kept: list[CaseEvent] = []
+    indices: list[int] = []
     for index, event in enumerate(events):
         if not isinstance(event, _EVENT_TYPES):
             raise TypeError(
@@ -614,7 +623,20 @@ def _observed(events: Iterable[CaseEvent], now: dt.datetime, policy: Policy) -> 
             )
         if not _before(now, event.at, policy):
             kept.append(event)
-    return kept
+            indices.append(index)
+    return kept, indices
+
+
+def _checked(
+    events: list[CaseEvent], indices: list[int], structure: Structure, policy: Policy
+) -> None:
+    """Raise at the first problem ``check_log`` finds in the events measured."""
+    problems = check_log(structure, events, policy=policy)
+    if problems:
+        first = problems[0]
+        more = len(problems) - 1
+        note = f" (and {more} more: govmodel.check_log lists every one)" if more else ""
+        raise EventLogError(f"events[{indices[first.index]}]", first.message + note)
 
 
 def _facts_of_case(events: list[CaseEvent], *, now: dt.datetime, policy: Policy) -> CaseFacts:
@@ -642,16 +664,13 @@ def _facts_of_case(events: list[CaseEvent], *, now: dt.datetime, policy: Policy)
     deadline = policy.deadline(reported_at, policy.response_limit)
     accepted_at, resolved_at = state.accepted_at, state.resolved_at
     resolved_due = None if last_routing is None else last_routing.due
-    visited_at = state.revisits[-1].at if state.revisits else None
-    given = (accepted_at, resolved_at, resolved_due, visited_at)
+    given = (accepted_at, resolved_at, resolved_due)
     kinds = {m.tzinfo is None for m in (deadline, now, *given) if m is not None}
     if len(kinds) > 1:
         # Naive and aware times meet: read the naive ones in the policy's zone.
         aware = policy.aware
         deadline, now = aware(deadline), aware(now)
-        accepted_at, resolved_at, resolved_due, visited_at = (
-            None if m is None else aware(m) for m in given
-        )
+        accepted_at, resolved_at, resolved_due = (None if m is None else aware(m) for m in given)
     return case_facts(
         deadline=deadline,
         now=now,
@@ -660,7 +679,7 @@ def _facts_of_case(events: list[CaseEvent], *, now: dt.datetime, policy: Policy)
         resolved_at=resolved_at,
         resolved_tier=None if last_routing is None else last_routing.tier,
         resolved_due=resolved_due,
-        visited_at=visited_at,
+        visited=state.visits_since_resolved > 0,
         resolutions=resolutions,
         revisits=revisits,
         satisfied=satisfied,
@@ -670,7 +689,11 @@ def _facts_of_case(events: list[CaseEvent], *, now: dt.datetime, policy: Policy)
 
 
 def metrics(
-    events: Iterable[CaseEvent], *, now: dt.datetime, policy: Policy = DEFAULT_POLICY
+    events: Iterable[CaseEvent],
+    *,
+    now: dt.datetime,
+    policy: Policy = DEFAULT_POLICY,
+    structure: Structure | None = None,
 ) -> Metrics:
     """Measure an event log as it stood at ``now``.
 
@@ -687,6 +710,11 @@ def metrics(
         limit has not run out at ``now`` may still be answered in time.
     policy
         Gives ``response_limit`` and ``require_revisit``.
+    structure
+        When given, the events measured (those up to ``now``) are first
+        checked against it with ``govmodel.check_log``: figures are only
+        made of a log whose actors had the right to act, whose routings are
+        the rules' and whose reports agree with their cases.
 
     Returns
     -------
@@ -697,6 +725,9 @@ def metrics(
     ------
     InvalidTransition
         When a case's events (up to ``now``) are in an impossible order.
+    EventLogError
+        With ``structure``: located at the first problem ``check_log`` finds
+        (``events[3]``), whose message it gives.
     TypeError
         For something that is not an event.
 
@@ -729,10 +760,21 @@ def metrics(
     >>> early = metrics(log, now=t + dt.timedelta(hours=4))
     >>> early.awaiting_response, early.response_rate
     (2, 1.0)
+
+    Against a structure, the log must hold together first:
+
+    >>> from govmodel import examples
+    >>> metrics(log, now=t + dt.timedelta(hours=48), structure=examples.load("xinhe"))
+    Traceback (most recent call last):
+    ...
+    govmodel.errors.EventLogError: events[0]: the case's place "building:1" is not a place of ...
     """
     if not isinstance(now, dt.datetime):
         raise TypeError(f"now: expected a datetime, found {type(now).__name__}")
+    observed, indices = _observed(events, now, policy)
+    if structure is not None:
+        _checked(observed, indices, structure, policy)
     return count(
         _facts_of_case(case_events, now=now, policy=policy)
-        for _, case_events in iter_case_events(_observed(events, now, policy))
+        for _, case_events in iter_case_events(observed)
     )

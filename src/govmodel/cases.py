@@ -39,7 +39,7 @@ from govmodel._fields import list_to_tuple
 from govmodel._reading import ReadProblem, read_json
 from govmodel._strict import configure_converter as configure_strict
 from govmodel._strict import show
-from govmodel.errors import GovModelError, RecordError
+from govmodel.errors import EventLogError, GovModelError, RecordError
 from govmodel.model import (
     Category,
     Channel,
@@ -187,6 +187,64 @@ def _domain_tuple(value: object) -> tuple[Domain, ...] | None:
     return tuple(d for d in Domain if d in members) or None
 
 
+def _kind(value: object) -> str:
+    """What a value is, never the value itself: for fields that may hold personal data."""
+    return "None" if value is None else f"a {type(value).__name__}"
+
+
+# Events check their fields once each, inline: simulations build hundreds of
+# thousands of them, so each check is one call and a few isinstance tests.
+
+
+def _check_event(case_id: object, at: object) -> None:
+    if not isinstance(case_id, str) or not case_id or case_id.isspace():
+        raise RecordError("case_id", f"expected a non-empty string, found {_shown(case_id)}")
+    if not isinstance(at, dt.datetime):
+        raise RecordError("at", f"expected a datetime.datetime, found {at!r}")
+
+
+def _check_acting(case_id: object, at: object, actor: object) -> None:
+    """The fields every event with an actor has: ``None`` is not an actor here."""
+    if not isinstance(case_id, str) or not case_id or case_id.isspace():
+        raise RecordError("case_id", f"expected a non-empty string, found {_shown(case_id)}")
+    if not isinstance(at, dt.datetime):
+        raise RecordError("at", f"expected a datetime.datetime, found {at!r}")
+    if not isinstance(actor, str) or not actor or actor.isspace():
+        raise RecordError(
+            "actor", f"expected the id of a body, post or person, found {_shown(actor)}"
+        )
+
+
+def _domains_in_order(field: str, value: object) -> tuple[Domain, ...]:
+    """A tuple of domains (members or their values), in the order given, else a RecordError."""
+    if value == ():
+        return ()  # the common case: nothing found
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise RecordError(field, f"expected an iterable of domains, found {_shown(value)}")
+    try:
+        return tuple(_to_member(Domain, "domain", item) for item in value)
+    except RecordError as err:
+        raise RecordError(field, err.message) from None
+
+
+def _found(value: Iterable[Domain | str]) -> tuple[Domain, ...]:
+    return _domains_in_order("found", value)
+
+
+def _new_domains(value: Iterable[Domain | str]) -> tuple[Domain, ...]:
+    return _domains_in_order("domains", value)
+
+
+def _kind_check(field: str, value: object, cls: type[Any]) -> None:
+    if not isinstance(value, cls):
+        raise RecordError(field, f"expected a {cls.__name__}, found {_kind(value)}")
+
+
+def _hidden(value: object) -> str:
+    """How a repr shows a personal value: that there is one, never what it is."""
+    return "<personal>" if value else repr(value)
+
+
 PERSONAL_FIELDS = ("reporter", "contact", "description")
 """Fields of a ``Case`` that hold personal data: who reported it, how to reach
 them, and the free text, which often names a flat or a person."""
@@ -223,6 +281,11 @@ class Case:
         Free text; treated as personal data, since it often holds an address.
         ``None`` is stored as ``""``.
 
+    Notes
+    -----
+    The repr shows ``<personal>`` for a personal field that holds a value, so
+    that a case printed in a log or a traceback never gives it away.
+
     Examples
     --------
     >>> import datetime as dt
@@ -230,6 +293,9 @@ class Case:
     ...          reported_at=dt.datetime(2025, 1, 1), scope=Scope.BUILDING)
     >>> c.scope, c.urgency
     (<Scope.BUILDING: 'building'>, <Urgency.ROUTINE: 'routine'>)
+    >>> import attrs
+    >>> "Ms Li" in repr(attrs.evolve(c, reporter="Ms Li")), repr(c).endswith("description='')")
+    (False, True)
     """
 
     id: str = attrs.field(validator=_case_id)
@@ -241,9 +307,10 @@ class Case:
     urgency: Urgency = attrs.field(default=Urgency.ROUTINE, converter=_urgency)
     domains: tuple[Domain, ...] | None = attrs.field(default=None, converter=_domain_tuple)
     receiver: str | None = attrs.field(default=None, validator=_actor_id)
-    reporter: str | None = attrs.field(default=None, validator=_personal_text)
-    contact: str | None = attrs.field(default=None, validator=_personal_text)
-    description: str = attrs.field(default="", converter=_description)
+    # Personal data: a repr says whether there is any, never what it is.
+    reporter: str | None = attrs.field(default=None, validator=_personal_text, repr=_hidden)
+    contact: str | None = attrs.field(default=None, validator=_personal_text, repr=_hidden)
+    description: str = attrs.field(default="", converter=_description, repr=_hidden)
 
 
 @attrs.frozen(kw_only=True)
@@ -336,6 +403,11 @@ class Reported:
     case: Case
     at: dt.datetime
 
+    def __attrs_post_init__(self) -> None:
+        _kind_check("case", self.case, Case)
+        if not isinstance(self.at, dt.datetime):
+            raise RecordError("at", f"expected a datetime.datetime, found {self.at!r}")
+
     @property
     def case_id(self) -> str:
         """The id of the case."""
@@ -357,6 +429,9 @@ class Accepted:
     at: dt.datetime
     actor: str
 
+    def __attrs_post_init__(self) -> None:
+        _check_acting(self.case_id, self.at, self.actor)
+
 
 @attrs.frozen(kw_only=True)
 class Routed:
@@ -376,6 +451,10 @@ class Routed:
     at: dt.datetime
     routing: Routing
 
+    def __attrs_post_init__(self) -> None:
+        _check_event(self.case_id, self.at)
+        _kind_check("routing", self.routing, Routing)
+
 
 @attrs.frozen(kw_only=True)
 class Resolved:
@@ -391,6 +470,9 @@ class Resolved:
     case_id: str
     at: dt.datetime
     actor: str
+
+    def __attrs_post_init__(self) -> None:
+        _check_acting(self.case_id, self.at, self.actor)
 
 
 @attrs.frozen(kw_only=True)
@@ -411,41 +493,72 @@ class Revisited:
     at: dt.datetime
     actor: str
     satisfied: bool
-    found: tuple[Domain, ...] = attrs.field(default=(), converter=list_to_tuple)
+    found: tuple[Domain, ...] = attrs.field(default=(), converter=_found)
+
+    def __attrs_post_init__(self) -> None:
+        _check_acting(self.case_id, self.at, self.actor)
+        if not isinstance(self.satisfied, bool):
+            raise RecordError(
+                "satisfied", f"expected True or False, found {_shown(self.satisfied)}"
+            )
 
 
 @attrs.frozen(kw_only=True)
 class Reopened:
     """The case is opened again (after an unsatisfied visit or a latent problem).
 
+    ``actor`` is who reopened it; ``None`` only in a log written before
+    reopenings recorded who did it (``govmodel.check_log`` flags it).
+    ``reason`` is free text, personal data like a case's description.
     ``domains`` lists newly required domains, if the reopening found any.
 
     Examples
     --------
     >>> import datetime as dt
-    >>> Reopened(case_id="c", at=dt.datetime(2025, 1, 1), reason="leak came back").reason
+    >>> Reopened(case_id="c", at=dt.datetime(2025, 1, 1), actor="post:a",
+    ...          reason="leak came back").reason
     'leak came back'
     """
 
     case_id: str
     at: dt.datetime
-    reason: str
-    domains: tuple[Domain, ...] = attrs.field(default=(), converter=list_to_tuple)
+    actor: str | None
+    reason: str = attrs.field(repr=_hidden)
+    domains: tuple[Domain, ...] = attrs.field(default=(), converter=_new_domains)
+
+    def __attrs_post_init__(self) -> None:
+        if self.actor is None:
+            _check_event(self.case_id, self.at)
+        else:
+            _check_acting(self.case_id, self.at, self.actor)
+        # Free text is personal data: a message names its kind, never its value.
+        if not isinstance(self.reason, str):
+            raise RecordError("reason", f"expected a string, found {_kind(self.reason)}")
 
 
 @attrs.frozen(kw_only=True)
 class Closed:
     """The case is closed (办结).
 
+    ``actor`` is who closed it; ``None`` only in a log written before
+    closings recorded who did it (``govmodel.check_log`` flags it).
+
     Examples
     --------
     >>> import datetime as dt
-    >>> Closed(case_id="c", at=dt.datetime(2025, 1, 1)).case_id
-    'c'
+    >>> Closed(case_id="c", at=dt.datetime(2025, 1, 1), actor="post:a").actor
+    'post:a'
     """
 
     case_id: str
     at: dt.datetime
+    actor: str | None
+
+    def __attrs_post_init__(self) -> None:
+        if self.actor is None:
+            _check_event(self.case_id, self.at)
+        else:
+            _check_acting(self.case_id, self.at, self.actor)
 
 
 CaseEvent = Reported | Accepted | Routed | Resolved | Revisited | Reopened | Closed
@@ -486,6 +599,10 @@ class CaseState:
         Who last resolved it.
     revisits
         Every return visit, oldest first.
+    visits_since_resolved
+        The return visits that came after the last resolution in the log: a
+        visit at the same moment as a resolution but before it in the log
+        was a visit to the resolution before.
     reopened
         How many times it was reopened.
     reopen_reason
@@ -516,19 +633,21 @@ class CaseState:
     resolved_by: str | None = None
     closed_at: dt.datetime | None = None
     revisits: tuple[Revisited, ...] = ()
+    visits_since_resolved: int = 0
     reopened: int = 0
-    reopen_reason: str | None = None
+    reopen_reason: str | None = attrs.field(default=None, repr=_hidden)
     extra_domains: tuple[Domain, ...] = ()
     updated_at: dt.datetime
     events: int = 1
 
     @property
     def revisited_since_resolved(self) -> Revisited | None:
-        """The latest return visit after the latest resolution, if any."""
-        if self.resolved_at is None or not self.revisits:
-            return None
-        last = self.revisits[-1]
-        return last if last.at >= self.resolved_at else None
+        """The latest return visit after the latest resolution in the log, if any.
+
+        Order in the log decides, not the time alone: a visit and a resolution
+        may carry the same moment.
+        """
+        return self.revisits[-1] if self.visits_since_resolved else None
 
     @property
     def open(self) -> bool:
@@ -550,6 +669,7 @@ def _replace(state: CaseState, **changes: Any) -> CaseState:
         resolved_by=get("resolved_by", state.resolved_by),
         closed_at=get("closed_at", state.closed_at),
         revisits=get("revisits", state.revisits),
+        visits_since_resolved=get("visits_since_resolved", state.visits_since_resolved),
         reopened=get("reopened", state.reopened),
         reopen_reason=get("reopen_reason", state.reopen_reason),
         extra_domains=get("extra_domains", state.extra_domains),
@@ -592,7 +712,7 @@ def advance(
     ...                                       reported_at=t), at=t))
     >>> s = advance(s, Accepted(case_id="c", at=t, actor="post:a"))
     >>> s = advance(s, Resolved(case_id="c", at=t, actor="post:a"))
-    >>> advance(s, Closed(case_id="c", at=t))
+    >>> advance(s, Closed(case_id="c", at=t, actor="post:a"))
     Traceback (most recent call last):
     ...
     govmodel.cases.InvalidTransition: case "c" (resolved): cannot apply closed: no return visit ...
@@ -656,13 +776,24 @@ def advance(
         if status is Status.RESOLVED:
             raise refuse("it is already resolved")
         return _replace(
-            state, status=Status.RESOLVED, resolved_at=event.at, resolved_by=event.actor, **common
+            state,
+            status=Status.RESOLVED,
+            resolved_at=event.at,
+            resolved_by=event.actor,
+            visits_since_resolved=0,
+            **common,
         )
     if isinstance(event, Revisited):
         if status is not Status.RESOLVED:
             raise refuse("a return visit follows a resolution")
         extra = tuple(dict.fromkeys((*state.extra_domains, *event.found)))
-        return _replace(state, revisits=(*state.revisits, event), extra_domains=extra, **common)
+        return _replace(
+            state,
+            revisits=(*state.revisits, event),
+            visits_since_resolved=state.visits_since_resolved + 1,
+            extra_domains=extra,
+            **common,
+        )
     if isinstance(event, Reopened):
         if status is not Status.RESOLVED:
             raise refuse("only a resolved case is reopened")
@@ -753,8 +884,9 @@ def dumps_events(events: Iterable[CaseEvent]) -> str:
     Examples
     --------
     >>> import datetime as dt
-    >>> print(dumps_events([Closed(case_id="c", at=dt.datetime(2025, 1, 1, 9))]), end="")
-    {"case_id": "c", "at": "2025-01-01T09:00:00", "event": "closed"}
+    >>> print(dumps_events([Closed(case_id="c", at=dt.datetime(2025, 1, 1, 9), actor="post:a")]),
+    ...       end="")
+    {"case_id": "c", "at": "2025-01-01T09:00:00", "actor": "post:a", "event": "closed"}
     """
     converter = _converter()
     return "".join(
@@ -766,25 +898,32 @@ def dumps_events(events: Iterable[CaseEvent]) -> str:
 def loads_events(text: str) -> tuple[CaseEvent, ...]:
     """Read events from JSON Lines; blank lines are skipped.
 
+    A ``closed`` or ``reopened`` line without an ``actor`` (as logs written
+    before closings and reopenings recorded who did them are) reads with
+    ``actor=None``; ``govmodel.check_log`` flags such events.
+
     Raises
     ------
-    GovModelError
-        Naming the line and what is wrong with it: text that is not JSON, a key
-        repeated in one object, an integer of more than 4300 digits, nesting
-        deeper than 100, or an object that is no event. The message never
-        quotes a personal field (a case's reporter, contact or description, a
-        reopening's reason): it names the field and what was expected.
+    EventLogError
+        Located at the line (``line 3``), saying what is wrong with it: text
+        that is not JSON, a key repeated in one object, an integer of more than
+        4300 digits, nesting deeper than 100, or an object that is no event.
+        The message never quotes a personal field (a case's reporter, contact
+        or description, a reopening's reason): it names the field and what was
+        expected.
 
     Examples
     --------
     >>> import datetime as dt
-    >>> events = (Closed(case_id="c", at=dt.datetime(2025, 1, 1, 9)),)
+    >>> events = (Closed(case_id="c", at=dt.datetime(2025, 1, 1, 9), actor="post:a"),)
     >>> loads_events(dumps_events(events)) == events
     True
+    >>> loads_events('{"event": "closed", "case_id": "c", "at": "2025-01-01T09:00:00"}')
+    (Closed(case_id='c', at=datetime.datetime(2025, 1, 1, 9, 0), actor=None),)
     >>> loads_events('{"event": "closed"}')
     Traceback (most recent call last):
     ...
-    govmodel.errors.GovModelError: line 1: not a closed event: missing case_id, at
+    govmodel.errors.EventLogError: line 1: not a closed event: missing case_id, at
     """
     converter = _converter()
     out: list[CaseEvent] = []
@@ -795,12 +934,19 @@ def loads_events(text: str) -> tuple[CaseEvent, ...]:
         try:
             data = read_json(line)
         except ReadProblem as err:
-            raise GovModelError(f"line {number}: not valid JSON: {err.message}") from None
+            raise EventLogError(f"line {number}", f"not valid JSON: {err.message}") from None
+        if isinstance(data, dict) and data.get("event") in _ACTOR_ADDED and "actor" not in data:
+            # Written before closings and reopenings recorded who did them.
+            data["actor"] = None
         try:
             out.append(converter.structure(data, CaseEvent))  # type: ignore[arg-type]
         except Exception as err:  # noqa: BLE001 - any failure becomes a located message
-            raise GovModelError(f"line {number}: {_describe_failure(data, err)}") from None
+            raise EventLogError(f"line {number}", _describe_failure(data, err)) from None
     return tuple(out)
+
+
+# Events that gained their actor in v0.2; older logs lack it.
+_ACTOR_ADDED = ("closed", "reopened")
 
 
 def _personal_values(data: dict[Any, Any]) -> list[str]:
@@ -837,7 +983,8 @@ def _failure_detail(data: dict[Any, Any], err: Exception) -> str:
         f.name for f in attrs.fields(cls) if f.default is attrs.NOTHING and f.name not in data
     ]
     if missing:
-        return f"not a {tag} event: missing {', '.join(missing)}"
+        article = "an" if tag[0] in "aeiou" else "a"
+        return f"not {article} {tag} event: missing {', '.join(missing)}"
     messages = cattrs.transform_error(err) if isinstance(err, cattrs.BaseValidationError) else []
     detail = "; ".join(messages) if messages else str(err)
     return f"not a valid {tag} event: {detail}"
@@ -850,7 +997,7 @@ def iter_case_events(events: Iterable[CaseEvent]) -> Iterator[tuple[str, list[Ca
     --------
     >>> import datetime as dt
     >>> t = dt.datetime(2025, 1, 1)
-    >>> log = [Closed(case_id="a", at=t), Closed(case_id="b", at=t), Closed(case_id="a", at=t)]
+    >>> log = [Closed(case_id=c, at=t, actor="post:a") for c in ("a", "b", "a")]
     >>> [(cid, len(evs)) for cid, evs in iter_case_events(log)]
     [('a', 2), ('b', 1)]
     """

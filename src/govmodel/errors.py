@@ -14,6 +14,7 @@ __all__ = [
     "CalendarError",
     "ConcurrencyError",
     "DecisionError",
+    "EventLogError",
     "GovModelError",
     "InteropError",
     "InteropErrorGroup",
@@ -138,6 +139,28 @@ class RecordError(_LocatedError, ValueError):
     Traceback (most recent call last):
     ...
     govmodel.errors.RecordError: category: unknown category "nosie"; expected one of repair, ...
+    """
+
+
+class EventLogError(_LocatedError, ValueError):
+    """An event log that cannot be read, or that does not hold together.
+
+    ``location`` says where: ``line 3`` of a JSON Lines text
+    (``govmodel.loads_events``), ``events[3]`` of a log in memory
+    (``govmodel.metrics(..., structure=...)``). The message names the field
+    and what was expected; it never quotes a personal value (a case's
+    reporter, contact or description, a reopening's reason).
+
+    Examples
+    --------
+    >>> from govmodel import loads_events
+    >>> loads_events('{"event": "closed", "case_id": "c"}')
+    Traceback (most recent call last):
+    ...
+    govmodel.errors.EventLogError: line 1: not a closed event: missing at
+    >>> err = EventLogError("line 3", "expected a JSON object")
+    >>> isinstance(err, ValueError), err.location
+    (True, 'line 3')
     """
 
 

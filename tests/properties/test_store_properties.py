@@ -44,8 +44,9 @@ def _append_in_batches(store: Store, structure: Structure, log: Any, draw: Any) 
         ]
         if len(appends) == 1:
             (one,) = appends
-            store.append(one.case_id, one.events, expected_version=one.expected_version,
-                         structure=structure)
+            store.append(
+                one.case_id, one.events, expected_version=one.expected_version, structure=structure
+            )
         elif appends:
             store.append_many(appends, structure=structure)
 

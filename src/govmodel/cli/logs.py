@@ -30,13 +30,10 @@ from typing import Any, TextIO
 
 import govmodel
 from govmodel.cases import (
-    Accepted,
     CaseEvent,
     CaseState,
     InvalidTransition,
     Reported,
-    Resolved,
-    Revisited,
     Routed,
     advance,
     iter_case_events,
@@ -57,8 +54,9 @@ from govmodel.cli._common import (
     structure_from,
 )
 from govmodel.errors import SpecProblem
-from govmodel.model import Body, Grid, Person, Place, Post
+from govmodel.model import Body, Grid, Person, Post
 from govmodel.rules.access import Action, can, parts
+from govmodel.rules.checking import LogProblemKind, check_log
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.structure import Structure
 
@@ -90,8 +88,11 @@ def add_commands(commands: Commands) -> None:
         help="replay an event log: where each case stands, and every problem",
         description="Replay each case of a JSON Lines event log (- for standard input) "
         "against a structure, event by event, and list every problem with the index of "
-        "its event: an order the lifecycle does not allow, a place, actor or body the "
-        "structure does not hold. Exit status 0 when there is none, 1 otherwise.",
+        "its event (govmodel.check_log): an order the lifecycle does not allow, a place "
+        "or actor the structure does not hold, a closing or reopening that names no one, "
+        "an actor without the right to do what it did, a routing the rules do not give, "
+        "a report dated otherwise than its case. Exit status 0 when there is none, "
+        "1 otherwise.",
         examples=[
             "govmodel simulate xinhe --days 30 --seed 1 -o log.jsonl",
             "govmodel check xinhe log.jsonl",
@@ -190,44 +191,16 @@ def _count(n: int, word: str) -> str:
 
 _ACTOR_KINDS = (Body, Post, Person, Grid)
 
-
-def _unknown(
-    structure: Structure, node_id: str | None, kinds: tuple[type, ...], what: str
-) -> str | None:
-    if node_id is None:
-        return None
-    if node_id not in structure or not isinstance(structure.node(node_id), kinds):
-        return f'no {what} "{node_id}" in {structure.name!r}'
-    return None
-
-
-def _reference_problems(
-    structure: Structure, event: CaseEvent, where: str
-) -> Iterable[SpecProblem]:
-    """The ids an event names that the structure does not hold."""
-    found: list[tuple[str, str | None]] = []
-    if isinstance(event, Reported):
-        found.append((".case.place", _unknown(structure, event.case.place, (Place,), "place")))
-        found.append(
-            (
-                ".case.receiver",
-                _unknown(structure, event.case.receiver, (Body, Post), "post or body"),
-            )
-        )
-    elif isinstance(event, Accepted | Resolved | Revisited):
-        found.append((".actor", _unknown(structure, event.actor, _ACTOR_KINDS, "actor")))
-    elif isinstance(event, Routed):
-        routing = event.routing
-        named = [("handler", routing.handler), ("owner", routing.owner)]
-        named += [(f"co_handlers[{i}]", a) for i, a in enumerate(routing.co_handlers)]
-        named += [(f"summoned[{i}]", a) for i, a in enumerate(routing.summoned)]
-        named.append(("convener", routing.convener))
-        named.append(("supervisor", routing.supervisor))
-        for field, actor in named:
-            found.append((f".routing.{field}", _unknown(structure, actor, _ACTOR_KINDS, "actor")))
-    for suffix, message in found:
-        if message is not None:
-            yield SpecProblem(f"{where}{suffix}", "unknown-reference", message)
+# Where in its event each kind of problem lies, after ``events[i]``.
+_FIELD = {
+    LogProblemKind.INVALID_TRANSITION: "",
+    LogProblemKind.UNKNOWN_PLACE: ".case.place",
+    LogProblemKind.UNKNOWN_ACTOR: ".actor",
+    LogProblemKind.MISSING_ACTOR: ".actor",
+    LogProblemKind.NO_RIGHT: ".actor",
+    LogProblemKind.UNEXPECTED_ROUTING: ".routing",
+    LogProblemKind.REPORT_TIME: ".at",
+}
 
 
 def log_problems(
@@ -235,12 +208,15 @@ def log_problems(
 ) -> tuple[SpecProblem, ...]:
     """Every problem of an event log against a structure, located by event index.
 
-    Each case's events are folded with ``advance`` (under
-    ``policy.require_revisit``); an event the lifecycle refuses is reported as
-    ``invalid-transition`` and skipped, so the rest of the case is still
-    checked. Ids an event names that the structure does not hold (a place, a
-    receiver, an actor, the actors of a routing) are ``unknown-reference``.
-    Locations read ``events[3]`` for the fourth event of the log.
+    The problems of ``govmodel.check_log``, each located at its event and
+    field (``events[3].actor``), with its kind as its code: an event the
+    lifecycle refuses (``invalid-transition``, then skipped, so the rest of
+    the case is still checked), a place or actor the structure does not hold
+    (``unknown-place``, ``unknown-actor``), a closing or reopening that names
+    no actor (``missing-actor``), an actor without the right to do what it
+    did (``no-right``), a routing the rules do not give
+    (``unexpected-routing``) and a report dated otherwise than its case
+    (``report-time``).
 
     Examples
     --------
@@ -249,21 +225,23 @@ def log_problems(
     >>> t = dt.datetime(2025, 5, 6, 9)
     >>> case = Case(id="c", category=Category.NOISE, place="building:nowhere", reported_at=t)
     >>> for p in log_problems(examples.load("xinhe"), [Reported(case=case, at=t),
-    ...                                                Closed(case_id="c", at=t)]):
-    ...     print(p)
-    events[0].case.place: no place "building:nowhere" in 'Xinhe community'
-    events[1]: case "c" (reported): cannot apply closed: only a resolved case is closed
+    ...                                                Closed(case_id="c", at=t, actor=None)]):
+    ...     print(p.code, p)
+    unknown-place events[0].case.place: the case's place "building:nowhere" is not a place of ...
+    missing-actor events[1].actor: closed with no actor: who did it is not recorded ...
+    invalid-transition events[1]: case "c" (reported): cannot apply closed: only a resolved ...
     """
-    problems: list[SpecProblem] = []
-    states: dict[str, CaseState | None] = {}
-    for index, event in enumerate(events):
-        where = f"events[{index}]"
-        problems.extend(_reference_problems(structure, event, where))
-        state = states.get(event.case_id)
-        try:
-            states[event.case_id] = advance(state, event, require_revisit=policy.require_revisit)
-        except InvalidTransition as err:
-            problems.append(SpecProblem(where, "invalid-transition", str(err)))
+    found = check_log(structure, events, policy=policy)
+    problems = []
+    for problem in found:
+        field = _FIELD[problem.kind]
+        if problem.kind is LogProblemKind.UNKNOWN_ACTOR and isinstance(
+            events[problem.index], Reported
+        ):
+            field = ".case.receiver"
+        problems.append(
+            SpecProblem(f"events[{problem.index}]{field}", problem.kind.value, problem.message)
+        )
     return tuple(problems)
 
 

@@ -107,6 +107,7 @@ from govmodel.rules.access import (
     can,
     check_reader,
 )
+from govmodel.rules.checking import check_log
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.structure import Structure
 
@@ -503,7 +504,7 @@ def _note(
             text += f"; found {', '.join(details['found'])}"
     elif isinstance(event, Reopened):
         kind, summary = "opened", "reopened"
-        text = "Reopened"
+        text = "Reopened" + ("" if event.actor is None else who(event.actor))
         # A reopening's reason is free text, often a resident's words.
         if personal and event.reason:
             details["reason"] = event.reason
@@ -513,7 +514,8 @@ def _note(
             text += f" (needs {', '.join(details['domains'])})"
     else:
         assert isinstance(event, Closed)
-        kind, summary, text = "closed", "closed", "Closed"
+        kind, summary = "closed", "closed"
+        text = "Closed" + ("" if event.actor is None else who(event.actor))
     return {
         "datetime": _when(event.at, tz),
         "type": kind,
@@ -1255,7 +1257,9 @@ def from_requests(
         Service requests as JSON-like mappings (:func:`to_requests`,
         :func:`loads_requests`).
     structure
-        When given, every place and receiver must be one of its records.
+        When given, every place and receiver must be one of its records, and
+        each case's report is checked with ``govmodel.check_log``: a
+        ``reported`` note must carry the request's ``requested_datetime``.
     tz
         When given, date-times with an offset are converted to this zone and
         returned naive — the inverse of ``to_requests(..., tz=tz)``.
@@ -1269,7 +1273,8 @@ def from_requests(
         urgency or domain, a date-time that is not ISO 8601, a place missing
         or not in ``structure``, both a phone and an email, a value in a field
         a case has no place for (``lat``, ``long``, ``zipcode``,
-        ``media_url``, ...), an unknown field.
+        ``media_url``, ...), an unknown field; with ``structure``, a report
+        whose note disagrees with the request on when it was made.
 
     Examples
     --------
@@ -1294,9 +1299,37 @@ def from_requests(
     """
     problems: list[InteropError] = []
     cases = _cases(requests, structure, tz, problems)
+    if structure is not None:
+        _check_reports(cases, structure, tz, problems)
     if problems:
         raise InteropErrorGroup("requests", problems)
     return tuple(case for _, _, case in cases)
+
+
+def _check_reports(
+    cases: Sequence[tuple[int, Mapping[str, object], Case]],
+    structure: Structure,
+    tz: dt.tzinfo | None,
+    problems: list[InteropError],
+) -> None:
+    """Each case's report as its request's notes give it, checked with ``check_log``."""
+    reports: list[Reported] = []
+    where: list[str] = []
+    for index, data, case in cases:
+        at, here = case.reported_at, f"requests[{index}]"
+        notes = data.get("notes") or []
+        assert isinstance(notes, list)
+        for i, note in enumerate(notes):
+            if isinstance(note, Mapping) and note.get("summary") == "reported":
+                here = f"requests[{index}].notes[{i}]"
+                try:
+                    at = _moment(note.get("datetime"), f"{here}.datetime", tz)
+                except InteropError as err:
+                    problems.append(err)
+                break
+        reports.append(Reported(case=case, at=at))
+        where.append(here)
+    problems += [InteropError(where[p.index], p.message) for p in check_log(structure, reports)]
 
 
 def _ids(value: object, where: str) -> tuple[str, ...]:
@@ -1332,6 +1365,11 @@ def _note_event(
             "expected the id of who acted, found nothing (an export without personal data "
             "leaves people out)",
         )
+
+    def closing_actor() -> str | None:
+        # Exports written before closings and reopenings named who did them
+        # have no actor there: read as None, which check_log flags.
+        return None if details.get("actor") is None else actor()
 
     def domains(key: str) -> tuple[Domain, ...]:
         value = details.get(key)
@@ -1380,9 +1418,15 @@ def _note_event(
         )
     if summary == "reopened":
         reason = _text(details, "reason", here) or ""
-        return Reopened(case_id=case.id, at=at, reason=reason, domains=domains("domains"))
+        return Reopened(
+            case_id=case.id,
+            at=at,
+            actor=closing_actor(),
+            reason=reason,
+            domains=domains("domains"),
+        )
     if summary == "closed":
-        return Closed(case_id=case.id, at=at)
+        return Closed(case_id=case.id, at=at, actor=closing_actor())
     kinds = ", ".join(f'"{k}"' for k in _EVENT_SUMMARIES)
     raise InteropError(f"{where}.summary", f"expected one of {kinds}; found {_show(summary)}")
 
@@ -1408,20 +1452,30 @@ def events_from_requests(
     order. An export without personal data leaves people's ids out, so its
     notes of what a person did cannot be read back: they are problems.
 
+    A ``closed`` or ``reopened`` note without an actor (as exports written
+    before closings and reopenings named theirs) reads with ``actor=None``.
+
     Parameters
     ----------
-    requests, structure, tz
+    requests, tz
         As for :func:`from_requests`.
+    structure
+        When given, every place and receiver must be one of its records, and
+        the lifecycle of each request read without a problem is checked with
+        ``govmodel.check_log``: who acted, what was routed, when it was
+        reported.
     policy
-        Whether closing needs a return visit (``require_revisit``).
+        The policy the log was made under: whether closing needs a return
+        visit (``require_revisit``), and the rules ``check_log`` applies.
 
     Raises
     ------
     InteropErrorGroup
         Every problem at once: those :func:`from_requests` finds, a note that
         names no event or lacks what its event needs
-        (``requests[2].notes[3].extended_attributes.actor``), and an order of
-        notes the lifecycle refuses.
+        (``requests[2].notes[3].extended_attributes.actor``), an order of
+        notes the lifecycle refuses, and with ``structure`` each problem
+        ``check_log`` finds, located at its note.
 
     Examples
     --------
@@ -1439,11 +1493,17 @@ def events_from_requests(
     """
     problems: list[InteropError] = []
     out: list[CaseEvent] = []
+    # Where each event of ``out`` was read, and the requests read without a problem.
+    read_at: list[str] = []
+    clean: set[str] = set()
     for index, data, case in _cases(requests, structure, tz, problems):
         notes = data.get("notes") or []
         assert isinstance(notes, list)
+        found = len(problems)
         if not notes:
             out.append(Reported(case=case, at=case.reported_at))
+            read_at.append(f"requests[{index}]")
+            clean.add(case.id)
             continue
         state: CaseState | None = None
         for i, note in enumerate(notes):
@@ -1470,6 +1530,15 @@ def events_from_requests(
                 )
                 continue
             out.append(event)
+            read_at.append(where)
+        if len(problems) == found:
+            clean.add(case.id)
+    if structure is not None:
+        # A request read with a problem is left out: what is missing from it
+        # would show as problems of its own.
+        kept = [(e, w) for e, w in zip(out, read_at, strict=True) if e.case_id in clean]
+        found_in_log = check_log(structure, [e for e, _ in kept], policy=policy)
+        problems += [InteropError(kept[p.index][1], p.message) for p in found_in_log]
     if problems:
         raise InteropErrorGroup("requests", problems)
     return tuple(out)

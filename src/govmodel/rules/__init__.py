@@ -1,7 +1,8 @@
 """The rules of govmodel: pure functions over a structure and its cases.
 
 Routing (:mod:`govmodel.rules.routing`), escalation
-(:mod:`govmodel.rules.escalation`), owners' collective decisions
+(:mod:`govmodel.rules.escalation`), checking an event log against them
+(:mod:`govmodel.rules.checking`), owners' collective decisions
 (:mod:`govmodel.rules.decisions`), the policy that tunes them
 (:mod:`govmodel.rules.policy`) and the working calendar its time limits count on
 (:mod:`govmodel.rules.calendar`). None of them does I/O, reads the clock or
@@ -22,6 +23,7 @@ from govmodel.rules.access import (
     strip_personal,
 )
 from govmodel.rules.calendar import CHINA_CALENDAR, Calendar, LimitUnit, TimeLimit
+from govmodel.rules.checking import LogProblem, LogProblemKind, check_log
 from govmodel.rules.decisions import (
     CIVIL_CODE_278,
     Ballot,
@@ -52,12 +54,15 @@ __all__ = [
     "Electorate",
     "FrozenMap",
     "LimitUnit",
+    "LogProblem",
+    "LogProblemKind",
     "Policy",
     "Presence",
     "ReaderRequired",
     "Rule",
     "TimeLimit",
     "can",
+    "check_log",
     "check_reader",
     "decide",
     "escalate",

@@ -19,7 +19,8 @@ back office (``BACK_OFFICE``)              yes   yes            no   no     no
 everyone else                              no    no             no   no     no
 =========================================  ====  =============  ===  =====  =======
 
-An actor is a body, a post, or a person; a person acts through the posts
+An actor is a body, a post, a person, or a standing meeting that a routing
+names (as its handler or owner, deviation 15); a person acts through the posts
 they hold at the moment access is judged, and through the bodies and grids
 those posts belong to. That moment is ``at`` where given, otherwise the
 case's latest event (a ``CaseState``'s ``updated_at``; a bare ``Case`` is a
@@ -69,7 +70,7 @@ import attrs
 
 from govmodel.cases import PERSONAL_FIELDS, Case, CaseState, Routing
 from govmodel.errors import GovModelError, UnknownNodeError
-from govmodel.model import Body, Grid, Person, PlaceKind, Post
+from govmodel.model import Body, Grid, Meeting, Person, PlaceKind, Post
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.rules.routing import route
 from govmodel.structure import Structure
@@ -276,7 +277,8 @@ def _identities(structure: Structure, actor: str, day: dt.date) -> set[str]:
         return {actor, *(p.id for p in posts), *(p.within for p in posts)}
     if isinstance(record, Post):
         return {actor, record.within}
-    if isinstance(record, Body | Grid):
+    if isinstance(record, Body | Grid | Meeting):
+        # A standing meeting a routing names as its handler acts as itself (难事联办).
         return {actor}
     raise UnknownNodeError(actor, "the actors (bodies, posts, people) of the structure")
 

@@ -129,7 +129,8 @@ def escalate(
     ...     Accepted(case_id="c", at=t, actor=r.handler),
     ...     Resolved(case_id="c", at=t + dt.timedelta(hours=5), actor=r.handler),
     ...     Revisited(case_id="c", at=t + dt.timedelta(days=2), actor=r.owner, satisfied=False),
-    ...     Reopened(case_id="c", at=t + dt.timedelta(days=2), reason="the door still sticks")])
+    ...     Reopened(case_id="c", at=t + dt.timedelta(days=2), actor=r.owner,
+    ...              reason="the door still sticks")])
     >>> again = escalate(s, state, now=t + dt.timedelta(days=2))
     >>> r.tier.value, again.tier.value
     ('compound', 'community')

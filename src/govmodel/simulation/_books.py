@@ -2,11 +2,12 @@
 
 A run must not build an event object per event to be measured, so the
 simulator books each lifecycle event as it records it: when the case was
-accepted, resolved and last visited, the routing in force at its last
-resolution, its status, and how many resolutions, visits and reopenings it
-had. At the end of the run ``Books.metrics`` hands each case to
-``case_facts`` and adds the facts up with ``count``, the very functions
-``metrics`` uses, so the simulator has no definitions of its own.
+accepted and resolved, whether a return visit followed its last
+resolution, the routing in force at that resolution, its status, and how
+many resolutions, visits and reopenings it had. At the end of the run
+``Books.metrics`` hands each case to ``case_facts`` and adds the facts up
+with ``count``, the very functions ``metrics`` uses, so the simulator has
+no definitions of its own.
 
 Times are whole microseconds from the start of the run. The status follows
 ``advance``: the books are a fast path beside the fold, and
@@ -70,7 +71,7 @@ class Books:
         "satisfied",
         "status",
         "tier",
-        "visited_us",
+        "visited",
     )
 
     def __init__(self, reported_us: list[int]) -> None:
@@ -85,7 +86,8 @@ class Books:
         self.resolved_us: list[int | None] = [None] * n
         self.resolved_tier: list[Tier | None] = [None] * n
         self.resolved_due_us: list[int | None] = [None] * n
-        self.visited_us: list[int | None] = [None] * n
+        # Whether a return visit followed the last resolution, in the order booked.
+        self.visited = [False] * n
         self.resolutions = [0] * n
         self.revisits = [0] * n
         self.satisfied = [0] * n
@@ -109,11 +111,12 @@ class Books:
         self.resolved_us[i] = t
         self.resolved_tier[i] = self.tier[i]
         self.resolved_due_us[i] = self.due_us[i]
+        self.visited[i] = False
         self.resolutions[i] += 1
 
     def revisited(self, i: int, t: int, *, satisfied: bool, found: bool = False) -> None:
         """Case ``i`` has a return visit; ``found``: it uncovered a latent problem."""
-        self.visited_us[i] = t
+        self.visited[i] = True
         self.revisits[i] += 1
         self.satisfied[i] += satisfied
         self.findings[i] += found
@@ -150,7 +153,7 @@ class Books:
                 resolved_at=resolved,
                 resolved_tier=tier,
                 resolved_due=due,
-                visited_at=visited,
+                visited=visited,
                 resolutions=resolutions,
                 revisits=revisits,
                 satisfied=satisfied,
@@ -177,7 +180,7 @@ class Books:
                 self.resolved_us,
                 self.resolved_tier,
                 self.resolved_due_us,
-                self.visited_us,
+                self.visited,
                 self.resolutions,
                 self.revisits,
                 self.satisfied,

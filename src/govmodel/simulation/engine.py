@@ -109,7 +109,7 @@ _SETTLED = (Status.RESOLVED, Status.CLOSED)
 
 # A compact event is three entries of its case's flat log: kind, microseconds
 # from the start, payload. The payload is the Routing of a routed event and the
-# actor of an accepted or resolved event or of a return visit. Flat lists of
+# actor of any other event but the report. Flat lists of
 # plain values keep the run from making a container object per event, which
 # the cyclic garbage collector would have to traverse when the run ends.
 
@@ -309,8 +309,8 @@ def _event(case: Case, start: dt.datetime, kind: int, t: int, payload: Any) -> C
     if kind in (_REVISITED, _UNSATISFIED):
         return Revisited(case_id=case.id, at=at, actor=payload, satisfied=kind == _REVISITED)
     if kind == _REOPENED:
-        return Reopened(case_id=case.id, at=at, reason=_REOPEN_REASON)
-    return Closed(case_id=case.id, at=at)
+        return Reopened(case_id=case.id, at=at, actor=payload, reason=_REOPEN_REASON)
+    return Closed(case_id=case.id, at=at, actor=payload)
 
 
 def _generator(seed: Seed) -> tuple[np.random.Generator, int | tuple[int, ...]]:
@@ -681,11 +681,12 @@ class _Ledger:
             and self.reopened[i] < scenario.max_reopens
             and draws.uniform() < scenario.reopen
         ):
-            self.record(i, _REOPENED, t)
+            # Whoever visited decides: reopened, or closed (一案一回访).
+            self.record(i, _REOPENED, t, actor)
             books.reopened(i)
             nxt = escalate(self.structure, self.state_of(i), now=self.when(t), policy=self.policy)
             return True, nxt
-        self.record(i, _CLOSED, t)
+        self.record(i, _CLOSED, t, actor)
         books.closed(i)
         return False, None
 
