@@ -72,7 +72,7 @@ unknown-actor events[2]: actor "nobody:at-all" is not a body, post, person or me
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 
 import attrs
@@ -349,7 +349,12 @@ _EVENT_TYPES = (Reported, Accepted, Routed, Resolved, Revisited, Reopened, Close
 
 
 def check_log(
-    structure: Structure, events: Iterable[CaseEvent], *, policy: Policy = DEFAULT_POLICY
+    structure: Structure,
+    events: Iterable[CaseEvent],
+    *,
+    policy: Policy = DEFAULT_POLICY,
+    states: Mapping[str, CaseState] | None = None,
+    recent: Iterable[Case] = (),
 ) -> tuple[LogProblem, ...]:
     """Every problem of an event log against a structure and the rules, in log order.
 
@@ -366,6 +371,14 @@ def check_log(
     policy
         The policy the log was made under: routing, escalation, access and
         whether closing needs a return visit (``require_revisit``).
+    states
+        For a log that continues cases already under way (new events for a
+        store, say): each such case's state before the log, by case id. The
+        first routing of such a state is ``route``'s answer it was checked
+        against.
+    recent
+        Cases reported before the log, outside it, that an escalation for
+        recurrence counts (``escalate``'s ``recent``).
 
     Returns
     -------
@@ -417,6 +430,12 @@ def check_log(
                 f"found {type(event).__name__}"
             )
     checker = _Checker(structure, log, policy)
+    for case_id, state in (states or {}).items():
+        checker.states[case_id] = state
+        if state.routings:
+            checker.first[case_id] = state.routings[0]
+    for case in recent:
+        checker.reports.setdefault((case.place, case.category), []).insert(0, case)
     for index, event in enumerate(log):
         checker.check(index, event)
     return tuple(checker.problems)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import IO, Any, Protocol, Self, runtime_checkable
 
@@ -23,14 +23,11 @@ import attrs
 
 from govmodel._metrics import Metrics, metrics
 from govmodel.cases import (
-    Accepted,
+    Case,
     CaseEvent,
     CaseState,
-    InvalidTransition,
     Reopened,
     Reported,
-    Resolved,
-    Revisited,
     Routed,
     _converter,
     advance,
@@ -46,6 +43,8 @@ from govmodel.errors import (
 )
 from govmodel.model import Category, Status, Tier
 from govmodel.rules.access import AccessDenied, Action, can, redact, strip_personal
+from govmodel.rules.access import Reader as AccessReader
+from govmodel.rules.checking import check_log
 from govmodel.rules.policy import Policy
 from govmodel.rules.routing import required_domains
 from govmodel.structure import Structure
@@ -55,8 +54,9 @@ __all__ = ["SCHEMA_VERSION", "Append", "Page", "Reader", "Store"]
 SCHEMA_VERSION = 1
 """The version of the tables a store of this govmodel writes; older ones are migrated."""
 
-Reader = str
-"""Who reads: a body, post or person of the structure, judged by the access rules."""
+Reader = AccessReader
+"""Who reads: a body, post or person of the structure, judged by the access rules, or
+``BACK_OFFICE`` for a trusted back-office job."""
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
@@ -236,24 +236,6 @@ def _decode_state(text: str) -> CaseState:
 # -- checks ---------------------------------------------------------------------
 
 
-def _actors(event: CaseEvent) -> Iterator[tuple[str, str | None]]:
-    """The (field, id) pairs of the structure an event names."""
-    if isinstance(event, Reported):
-        yield "case.receiver", event.case.receiver
-    elif isinstance(event, Accepted | Resolved | Revisited):
-        yield "actor", event.actor
-    elif isinstance(event, Routed):
-        r = event.routing
-        yield "routing.handler", r.handler
-        yield "routing.owner", r.owner
-        yield "routing.convener", r.convener
-        yield "routing.forum", r.forum
-        for i, actor in enumerate(r.co_handlers):
-            yield f"routing.co_handlers[{i}]", actor
-        for i, actor in enumerate(r.summoned):
-            yield f"routing.summoned[{i}]", actor
-
-
 def _check_events(
     structure: Structure,
     case_id: str,
@@ -261,31 +243,36 @@ def _check_events(
     events: Sequence[CaseEvent],
     *,
     policy: Policy,
+    recent: Sequence[Case] = (),
 ) -> tuple[CaseState | None, list[str]]:
     """The case's state after ``events``, and every problem they have.
 
-    Each event must belong to the case, follow the case's earlier events
-    (``advance``), and name only places and actors the structure holds. The
-    one place where a store judges a log: ``govmodel.check_log`` belongs here
-    once it exists.
+    Each event must belong to the case, and the events must be what the rules
+    could have written after the case's earlier ones: ``govmodel.check_log``
+    on them, continuing the case's state, with ``recent`` the earlier cases of
+    its place and category that an escalation for recurrence counts.
     """
-    problems: list[str] = []
+    found: list[tuple[int, str]] = []
+    own: list[int] = []
     for index, event in enumerate(events):
-        where = f"events[{index}]"
-        if event.case_id != case_id:
-            problems.append(f'{where}: belongs to case "{event.case_id}"')
-            continue
-        if isinstance(event, Reported) and event.case.place not in structure:
-            problems.append(f'{where}: no place "{event.case.place}" in the structure')
-        for field, actor in _actors(event):
-            if actor is not None and actor not in structure:
-                problems.append(f'{where}: {field}: no node "{actor}" in the structure')
-        try:
-            state = advance(state, event, require_revisit=policy.require_revisit)
-        except InvalidTransition as err:
-            problems.append(f"{where}: {err}")
-            break
-    return state, problems
+        if event.case_id == case_id:
+            own.append(index)
+        else:
+            found.append((index, f'events[{index}]: belongs to case "{event.case_id}"'))
+    for problem in check_log(
+        structure,
+        [events[i] for i in own],
+        policy=policy,
+        states=None if state is None else {case_id: state},
+        recent=recent,
+    ):
+        index = own[problem.index]
+        found.append((index, f"events[{index}]: {problem.message}"))
+    if found:
+        return state, [message for _, message in sorted(found, key=lambda f: f[0])]
+    for event in events:
+        state = advance(state, event, require_revisit=policy.require_revisit)
+    return state, []
 
 
 # -- the projection ----------------------------------------------------------------
@@ -758,8 +745,12 @@ class _SQLStore:
                 if state is None:
                     raise RejectedEventsError(item.case_id, ["no events to append"])
                 continue
+            recent: Sequence[Case] = ()
+            if state is not None and any(isinstance(e, Routed) for e in item.events):
+                # A routing past the first may be an escalation for recurrence.
+                recent = self._recent_cases(cur, state.case)
             after, problems = _check_events(
-                structure, item.case_id, state, item.events, policy=policy
+                structure, item.case_id, state, item.events, policy=policy, recent=recent
             )
             if problems:
                 raise RejectedEventsError(item.case_id, problems)
@@ -798,6 +789,20 @@ class _SQLStore:
             case_rows,
         )
         return tuple(item.expected_version + len(item.events) for item in batch)
+
+    def _recent_cases(self, cur: Any, case: Case) -> list[Case]:
+        """The stored cases of ``case``'s place and category in the recurrence window before it."""
+        policy = self._policy
+        end = _instant(case.reported_at, policy)
+        start = end - policy.recurrence_window // _MICROSECOND
+        cur.execute(
+            self._sql(
+                "SELECT state FROM cases WHERE place = ? AND category = ? "
+                "AND reported_key >= ? AND reported_key < ? AND case_id <> ?"
+            ),
+            (case.place, case.category.value, start, end, case.id),
+        )
+        return [_decode_state(text).case for (text,) in cur.fetchall()]
 
     def _recurring(self, cur: Any, new_cases: list[CaseState]) -> set[str]:
         """The new cases whose place and category recur (``escalate``'s recurrence rule).
@@ -906,7 +911,7 @@ class _SQLStore:
         >>> from govmodel.store import SQLiteStore
         >>> s = examples.load("xinhe")
         >>> t = dt.datetime(2025, 5, 6, 9)
-        >>> case = Case(id="case:1", category="repair", place="building:wanda-1",
+        >>> case = Case(id="case:1", category="noise", place="building:wanda-1",
         ...             reported_at=t, receiver="post:grid-wanda-a-worker",
         ...             contact="13800000000")
         >>> store = SQLiteStore(":memory:")
