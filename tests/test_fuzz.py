@@ -714,8 +714,38 @@ class TestReviewFindings:
             ],
             out=_Sink(out),  # type: ignore[arg-type]
         )
+        assert status == 2
+        assert "--at: expected a time in the years 1900–9000" in "".join(out)
+
+    @pytest.mark.parametrize(
+        "argv",
+        [
+            ["check", "xinhe", "LOG"],
+            ["metrics", "LOG"],
+            ["can", "xinhe", "LOG", "pm:cxh", "view", "c1"],
+        ],
+    )
+    def test_logs_at_the_end_of_the_calendar(self, argv: list[str], tmp_path: Path) -> None:
+        """A log dated in the year 9999 is refused at its line, never an OverflowError."""
+        log = tmp_path / "y9999.jsonl"
+        log.write_text(
+            '{"case": {"id": "c1", "category": "repair", "place": "building:wanda-3", '
+            '"reported_at": "9999-12-31T23:00:00", "scope": "building"}, '
+            '"at": "9999-12-31T23:00:00", "event": "reported"}\n',
+            encoding="utf-8",
+        )
+        out: list[str] = []
+        status = main([str(log) if a == "LOG" else a for a in argv], out=_Sink(out))  # type: ignore[arg-type]
         assert status == 1
-        assert "--at:" in "".join(out)
+        assert "line 1" in "".join(out)
+        assert "the years 1900–9000" in "".join(out)
+
+    def test_moments_at_the_start_of_the_calendar(self) -> None:
+        """--now in the year 1 is a usage error, never an OverflowError."""
+        out: list[str] = []
+        status = main(["metrics", "x.jsonl", "--now", "0001-01-01T00:00+14:00"], out=_Sink(out))  # type: ignore[arg-type]
+        assert status == 2
+        assert "--now: expected a time in the years 1900–9000" in "".join(out)
 
     def test_non_json_node_ids(self) -> None:
         """Node ids that are not strings are refused with their location."""

@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 from cattrs.strategies import configure_tagged_union
+from cattrs.v import format_exception
 
 from govmodel._fields import list_to_tuple
 from govmodel._reading import ReadProblem, read_json
@@ -164,9 +165,18 @@ def _description(value: object) -> str:
     return value
 
 
+_YEARS = (1900, 9000)
+"""The years a case's times fall in: every deadline counted from them is a date Python holds."""
+
+
 def _moment(field: str, value: object) -> None:
     if not isinstance(value, dt.datetime):
         raise RecordError(field, f"expected a datetime.datetime, found {value!r}")
+    if not _YEARS[0] <= value.year <= _YEARS[1]:
+        raise RecordError(
+            field,
+            f"expected a time in the years {_YEARS[0]}–{_YEARS[1]}, found the year {value.year}",
+        )
 
 
 def _domain_tuple(value: object) -> tuple[Domain, ...] | None:
@@ -199,16 +209,14 @@ def _kind(value: object) -> str:
 def _check_event(case_id: object, at: object) -> None:
     if not isinstance(case_id, str) or not case_id or case_id.isspace():
         raise RecordError("case_id", f"expected a non-empty string, found {_shown(case_id)}")
-    if not isinstance(at, dt.datetime):
-        raise RecordError("at", f"expected a datetime.datetime, found {at!r}")
+    _moment("at", at)
 
 
 def _check_acting(case_id: object, at: object, actor: object) -> None:
     """The fields every event with an actor has: ``None`` is not an actor here."""
     if not isinstance(case_id, str) or not case_id or case_id.isspace():
         raise RecordError("case_id", f"expected a non-empty string, found {_shown(case_id)}")
-    if not isinstance(at, dt.datetime):
-        raise RecordError("at", f"expected a datetime.datetime, found {at!r}")
+    _moment("at", at)
     if not isinstance(actor, str) or not actor or actor.isspace():
         raise RecordError(
             "actor", f"expected the id of a body, post or person, found {_shown(actor)}"
@@ -971,6 +979,13 @@ def _describe_failure(data: object, err: Exception) -> str:
     return detail
 
 
+def _format_exception(exc: BaseException, type_: type | None) -> str:
+    """What cattrs says of one failure; a record's own refusal in its own words."""
+    if isinstance(exc, RecordError):
+        return f"invalid value ({exc.message})"
+    return format_exception(exc, type_)
+
+
 def _failure_detail(data: dict[Any, Any], err: Exception) -> str:
     tag = data.get("event")
     if not isinstance(tag, str) or tag not in _EVENT_NAME.values():
@@ -985,7 +1000,11 @@ def _failure_detail(data: dict[Any, Any], err: Exception) -> str:
     if missing:
         article = "an" if tag[0] in "aeiou" else "a"
         return f"not {article} {tag} event: missing {', '.join(missing)}"
-    messages = cattrs.transform_error(err) if isinstance(err, cattrs.BaseValidationError) else []
+    messages = (
+        cattrs.transform_error(err, format_exception=_format_exception)
+        if isinstance(err, cattrs.BaseValidationError)
+        else []
+    )
     detail = "; ".join(messages) if messages else str(err)
     return f"not a valid {tag} event: {detail}"
 

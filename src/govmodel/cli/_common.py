@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO, TypeAlias
 
 from govmodel import examples
-from govmodel.cases import CaseEvent, loads_events
+from govmodel.cases import _YEARS, CaseEvent, loads_events
 from govmodel.errors import GovModelError
 from govmodel.rules.policy import DEFAULT_POLICY, Policy, load_policy
 from govmodel.spec import load
@@ -207,11 +207,17 @@ found the date '2025-05-06' alone; write 2025-05-06T00:00 for the start of that 
     try:
         if not _MOMENT.match(text):
             raise ValueError(text)
-        return dt.datetime.fromisoformat(text)
+        when = dt.datetime.fromisoformat(text)
     except ValueError:
         raise UsageError(
             f"{flag}: expected a date and a time like 2025-05-06T09:00, found {text!r}"
         ) from None
+    first, last = _YEARS
+    if not first <= when.year <= last:
+        raise UsageError(
+            f"{flag}: expected a time in the years {first}–{last}, found the year {when.year}"
+        )
+    return when
 
 
 def moment_for_log(
