@@ -17,7 +17,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import IO, Any, Protocol, Self, runtime_checkable
+from typing import IO, Any, Protocol, Self, TypeAlias, runtime_checkable
 
 import attrs
 
@@ -45,7 +45,7 @@ from govmodel.errors import (
     StoreError,
 )
 from govmodel.model import Category, Status, Tier
-from govmodel.rules.access import AccessDenied, Action, can, redact, strip_personal
+from govmodel.rules.access import AccessDenied, Action, BackOffice, can, redact, strip_personal
 from govmodel.rules.policy import Policy
 from govmodel.rules.routing import required_domains
 from govmodel.structure import Structure
@@ -55,8 +55,9 @@ __all__ = ["SCHEMA_VERSION", "Append", "Page", "Reader", "Store"]
 SCHEMA_VERSION = 1
 """The version of the tables a store of this govmodel writes; older ones are migrated."""
 
-Reader = str
-"""Who reads: a body, post or person of the structure, judged by the access rules."""
+Reader: TypeAlias = str | BackOffice
+"""Who reads: a body, post or person of the structure, judged by the access rules, or
+``BACK_OFFICE``, a trusted back-office job that reads every case whole."""
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
