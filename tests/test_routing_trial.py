@@ -23,6 +23,7 @@ import govmodel
 from govmodel import (
     Accepted,
     Case,
+    CaseEvent,
     Category,
     Channel,
     Domain,
@@ -158,7 +159,7 @@ class TestTrial:
         """
         c = case(Category.RESIDENCY, "building:a-1")
         first = route(TRIAL, c)
-        log = [Reported(case=c, at=T), Routed(case_id=c.id, at=T, routing=first)]
+        log: list[CaseEvent] = [Reported(case=c, at=T), Routed(case_id=c.id, at=T, routing=first)]
         whistle = escalate(TRIAL, replay(log), now=first.due + dt.timedelta(minutes=1))
         assert whistle is not None
         at = first.due + dt.timedelta(minutes=1)

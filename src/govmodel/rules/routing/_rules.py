@@ -172,8 +172,8 @@ def make_plan(
         why = f"no one in the community holds {names(need)}"
     # The departments holding part of the matter are summoned with the street office.
     units = shape.whistle.actors_on(absent)[0] if shape.whistle is not None else ()
-    summoned = tuple(a.id for a in _cover(units, need))
-    with_units = f", {', '.join(summoned)} summoned" if summoned else ""
+    street_summoned = tuple(a.id for a in _cover(units, need))
+    with_units = f", {', '.join(street_summoned)} summoned" if street_summoned else ""
     reason = (
         f"street: {why}; {handler or 'the street'} answers as the last resort{with_units} "
         "(属地兜底)"
@@ -183,7 +183,7 @@ def make_plan(
         Procedure.TRANSFER,
         handler,
         reason,
-        summoned=summoned,
+        summoned=street_summoned,
         convener=shape.convener,
     )
 
