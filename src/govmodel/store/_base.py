@@ -907,7 +907,7 @@ class _SQLStore:
         >>> from govmodel.store import SQLiteStore
         >>> s = examples.load("xinhe")
         >>> t = dt.datetime(2025, 5, 6, 9)
-        >>> case = Case(id="case:1", category="repair", place="building:wanda-1",
+        >>> case = Case(id="case:1", category="noise", place="building:wanda-1",
         ...             reported_at=t, receiver="post:grid-wanda-a-worker",
         ...             contact="13800000000")
         >>> store = SQLiteStore(":memory:")
