@@ -9,8 +9,9 @@ ACTOR ACTION CASE`` says whether an actor may do something with a case;
 ``govmodel simulate`` and ``govmodel sweep`` run the research layer;
 ``govmodel synth PRESET`` writes the spec of a synthetic district, city or
 megacity;
-``govmodel render``, ``export`` and ``import`` speak other tools' formats; and
-``govmodel demo`` simulates a year of the bundled Xinhe community beside the
+``govmodel render``, ``export`` and ``import`` speak other tools' formats;
+``govmodel serve SPEC --store URL`` serves an Open311 GeoReport v2 endpoint over a
+case store; and ``govmodel demo`` simulates a year of the bundled Xinhe community beside the
 article's figures. Run ``govmodel --help`` or ``govmodel COMMAND --help`` for options
 and examples; ``govmodel --version`` prints the installed version.
 
@@ -23,7 +24,8 @@ Each family of commands is a module of this package with an
 handler as ``run``: ``govmodel.cli.structure`` (validate, describe, route),
 ``govmodel.cli.logs`` (check, metrics, can), ``govmodel.cli.research``
 (simulate, sweep), ``govmodel.cli.synth``,
-``govmodel.cli.interop`` (render, export, import) and ``govmodel.cli.demo``.
+``govmodel.cli.interop`` (render, export, import), ``govmodel.cli.serve`` and
+``govmodel.cli.demo``.
 ``main`` builds the parser from the families, in that order, and calls the
 chosen command's ``run``. What the families share is in
 ``govmodel.cli._common``; they never import this package back.
@@ -45,7 +47,7 @@ from collections.abc import Sequence
 from importlib import metadata
 from typing import TextIO
 
-from govmodel.cli import demo, interop, logs, research, structure, synth
+from govmodel.cli import demo, interop, logs, research, serve, structure, synth
 from govmodel.cli._common import (
     USAGE,
     Handler,
@@ -61,7 +63,7 @@ from govmodel.errors import GovModelError
 __all__ = ["describe", "fail", "main", "parser", "structure_from"]
 
 # In this order in ``govmodel --help``.
-_FAMILIES = (structure, logs, research, synth, interop, demo)
+_FAMILIES = (structure, logs, research, synth, interop, serve, demo)
 
 _EPILOG = """\
 exit status: 0 when all is well, 1 when the input has problems (an invalid spec or
@@ -84,7 +86,7 @@ def parser() -> argparse.ArgumentParser:
     --------
     >>> sorted(parser()._subparsers._group_actions[0].choices)  # doctest: +NORMALIZE_WHITESPACE
     ['can', 'check', 'demo', 'describe', 'export', 'import', 'metrics', 'render', 'route',
-     'simulate', 'sweep', 'synth', 'validate']
+     'serve', 'simulate', 'sweep', 'synth', 'validate']
     """
     parser = argparse.ArgumentParser(
         prog="govmodel",

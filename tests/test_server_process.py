@@ -1,0 +1,234 @@
+"""The Open311 server as users run it: ``govmodel serve`` in a process, talked to with httpx.
+
+Each test starts uvicorn on 127.0.0.1 on a free port, on SQLite and on PostgreSQL
+(``GOVMODEL_POSTGRES_DSN``), and stops it with SIGINT, as Ctrl-C does.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests._stores import Spec
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYS = """\
+[keys]
+"k-owner-7f3a" = "post:grid-wanda-a-worker"
+"k-mediation-2b9c" = "mediation:xinhexin"
+"k-office-51d0" = { back_office = true }
+"""
+FORM = {
+    "api_key": "k-owner-7f3a",
+    "service_code": "repair",
+    "address_id": "building:wanda-1",
+    "description": "The unit door of flat 301 sticks",
+    "last_name": "Li",
+    "phone": "13800000000",
+}
+PERSONAL = ("13800000000", "flat 301", '"Li"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def store_args(spec: Spec) -> list[str]:
+    kind, where, schema = spec
+    if kind == "sqlite":
+        return ["--store", f"sqlite:///{where}"]
+    return ["--store", where, "--schema", schema]
+
+
+@contextmanager
+def serving(spec: Spec, keys: Path, *extra: str) -> Iterator[httpx.Client]:
+    """``govmodel serve xinhe`` on a free port, and a client for it; stopped with SIGINT."""
+    port = free_port()
+    command = [sys.executable, "-m", "govmodel.cli", "serve", "xinhe", *store_args(spec)]
+    command += ["--keys", str(keys), "--host", "127.0.0.1", "--port", str(port), *extra]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=10) as client:
+            deadline = time.monotonic() + 30
+            while True:
+                assert process.poll() is None, process.stdout.read() if process.stdout else ""
+                try:
+                    client.get("/services.json")
+                    break
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline, "the server did not start"
+                    time.sleep(0.1)
+            yield client
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            output, _ = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a server that hangs
+            process.kill()
+            output, _ = process.communicate()
+            raise
+    assert process.returncode == 0, output
+    for value in (*PERSONAL, "k-owner-7f3a", "k-office-51d0"):
+        assert value not in output  # no log line quotes a personal value or a key
+
+
+@pytest.fixture
+def keys(tmp_path: Path) -> Path:
+    path = tmp_path / "keys.toml"
+    path.write_text(KEYS, encoding="utf-8")
+    return path
+
+
+def error(response: httpx.Response, status: int) -> str:
+    assert response.status_code == status, response.text
+    [found] = response.json()
+    assert found["code"] == status
+    return str(found["description"])
+
+
+def test_every_endpoint(store_spec: Spec, keys: Path) -> None:
+    with serving(store_spec, keys) as client:
+        services = client.get("/services.json")
+        assert services.status_code == 200
+        assert client.get("/services/repair.json").json() == {
+            "service_code": "repair",
+            "attributes": [],
+        }
+        assert "no service" in error(client.get("/services/nosuch.json"), 404)
+
+        made = []
+        for code, place in [
+            ("repair", "building:wanda-1"),
+            ("noise", "building:wanda-2"),
+            ("repair", "building:wanda-2"),
+        ]:
+            response = client.post(
+                "/requests.json", data={**FORM, "service_code": code, "address_id": place}
+            )
+            assert response.status_code == 201, response.text
+            [answer] = response.json()
+            assert answer["expected_datetime"]
+            assert answer["service_notice"]
+            made.append(answer["service_request_id"])
+
+        # Errors: bad input, keys.
+        assert "api_key" in error(client.post("/requests.json", data={**FORM, "api_key": ""}), 403)
+        assert "not a key" in error(
+            client.post("/requests.json", data={**FORM, "api_key": "nosuch"}), 403
+        )
+        assert "unknown service code" in error(
+            client.post("/requests.json", data={**FORM, "service_code": "x"}), 400
+        )
+        assert "status" in error(client.get("/requests.json", params={"status": "x"}), 400)
+        assert "no request" in error(client.get("/requests/case:nosuch.json"), 404)
+        assert error(client.put("/requests.json"), 405)
+
+        # Filters.
+        def ids(**params: str) -> list[str]:
+            response = client.get("/requests.json", params=params)
+            assert response.status_code == 200, response.text
+            return [r["service_request_id"] for r in response.json()]
+
+        assert ids() == made
+        assert ids(service_code="repair") == [made[0], made[2]]
+        assert ids(status="open") == made
+        assert ids(status="closed") == []
+        assert ids(service_request_id=made[1]) == [made[1]]
+        assert ids(end_date="2000-01-01T00:00:00+08:00") == []
+        assert ids(start_date="2000-01-01T00:00:00+08:00") == made
+
+        # Pages: page_size and the next page's link.
+        seen: list[str] = []
+        url: str | None = "/requests.json?page_size=2"
+        while url:
+            page = client.get(url)
+            seen += [r["service_request_id"] for r in page.json()]
+            url = page.links.get("next", {}).get("url")
+        assert seen == made
+
+        # Personal data: the owner's key and the back office see them; no key, or an
+        # actor with no part in the case, get the public view.
+        for key, personal in [
+            (None, False),
+            ("k-mediation-2b9c", False),
+            ("k-owner-7f3a", True),
+            ("k-office-51d0", True),
+        ]:
+            params = {"api_key": key} if key else {}
+            for response in (
+                client.get(f"/requests/{made[0]}.json", params=params),
+                client.get("/requests.json", params=params),
+            ):
+                assert response.status_code == 200
+                request = response.json()[0]
+                if personal:
+                    assert request["phone"] == "13800000000"
+                    assert request["last_name"] == "Li"
+                else:
+                    assert "phone" not in request
+                    for value in PERSONAL:
+                        assert value not in response.text
+
+
+def test_restart_loses_nothing(store_spec: Spec, keys: Path) -> None:
+    """Stop the server, start it again on the same store: the same requests, whole."""
+    with serving(store_spec, keys) as client:
+        # Three places, so that none recurs and the tick at the start has nothing to do.
+        made = [
+            client.post("/requests.json", data={**FORM, "address_id": place}).json()[0][
+                "service_request_id"
+            ]
+            for place in ("building:wanda-1", "building:wanda-2", "building:wanda-3")
+        ]
+        before = client.get("/requests.json", params={"api_key": "k-office-51d0"}).json()
+    with serving(store_spec, keys) as client:
+        after = client.get("/requests.json", params={"api_key": "k-office-51d0"}).json()
+        assert [r["service_request_id"] for r in after] == made
+        assert after == before
+        assert after[0]["phone"] == "13800000000"
+        response = client.post("/requests.json", data=FORM)
+        assert response.status_code == 201
+
+
+def test_refuses_to_start(tmp_path: Path, keys: Path) -> None:
+    """A store URL or a keys file that cannot be used: one error line, exit 1, no server."""
+    bad_keys = tmp_path / "bad.toml"
+    bad_keys.write_text('[keys]\n"s3cret" = "pm:ghost"\n', encoding="utf-8")
+    for argv, words in [
+        (["--store", "mysql://u:s3cret@db/x"], "--store: expected sqlite:///PATH"),
+        (["--store", f"sqlite:///{tmp_path / 'c.db'}", "--keys", str(bad_keys)], "pm:ghost"),
+        (["--store", f"sqlite:///{tmp_path / 'c.db'}", "--port", "70000"], "--port"),
+        (["--store", f"sqlite:///{tmp_path / 'c.db'}", "--tick-seconds", "0"], "--tick-seconds"),
+    ]:
+        result = subprocess.run(
+            [sys.executable, "-m", "govmodel.cli", "serve", "xinhe", *argv],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
+            timeout=60,
+        )
+        assert result.returncode in (1, 2), result.stdout
+        assert result.stdout.startswith("govmodel: error: "), result.stdout
+        assert words in result.stdout
+        assert "s3cret" not in result.stdout + result.stderr
