@@ -649,6 +649,13 @@ class TestSafetyTrial:
         with pytest.raises(GovModelError, match="lone surrogate"):
             Reopened(case_id="c", at=dt.datetime(2025, 5, 6), actor="a", reason="x \udc00")
 
+    def test_render_refuses_a_reader_it_would_ignore(self) -> None:
+        """render --for-actor without --include-personal is refused, as export refuses it."""
+        out: list[str] = []
+        status = main(["render", "xinhe", "--for-actor", "pm:cxh"], out=_Sink(out))  # type: ignore[arg-type]
+        assert status == 2
+        assert "--for-actor: only with --include-personal" in "".join(out)
+
     def test_sweep_out_with_nul(self, tmp_path: Path) -> None:
         """A NUL in a sweep's out is a problem of the file, never a ValueError."""
         config = tmp_path / "sweep.toml"
