@@ -596,6 +596,79 @@ def _spec_text(fmt: str, extra: str) -> str:
     return heads[fmt] + extra
 
 
+class TestSafetyTrial:
+    """What the newcomer's safety trial found: loaders that crashed on odd input."""
+
+    @pytest.mark.parametrize(
+        "source",
+        [
+            {"response_limit_hours": 10**400},
+            {"response_limit_hours": 10**30},
+            {"recurrence_window_days": 10**12},
+            {"recurrence_window_days": 1e300},
+            {"time_limits": {"compound": {"routine": {"amount": 1e308, "unit": "days"}}}},
+            {"time_limits": {"compound": {"routine": {"amount": 10**20, "unit": "working_days"}}}},
+            [1, 2],
+        ],
+    )
+    def test_policy_values(self, source: object) -> None:
+        """Huge numbers and a wrong type are located problems, never an OverflowError."""
+        with pytest.raises(SpecError):
+            govmodel.load_policy(source)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        "content",
+        [b"x=" + b"[" * 100_000, b"response_limit_hours = " + b"9" * 5000, b"\xff\xfe\x00"],
+    )
+    def test_policy_files(self, content: bytes, tmp_path: Path) -> None:
+        """Deep nesting, endless digits and bytes that are not UTF-8: one SpecError each."""
+        path = tmp_path / "policy.toml"
+        path.write_bytes(content)
+        with pytest.raises(SpecError, match="cannot load"):
+            govmodel.load_policy(path)
+
+    @pytest.mark.parametrize("text", [b"{}", None, 5])
+    def test_event_log_that_is_not_text(self, text: object) -> None:
+        """loads_events takes text; anything else is an EventLogError."""
+        with pytest.raises(GovModelError, match="expected the log as a str"):
+            loads_events(text)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("field", ["reporter", "contact", "description"])
+    def test_lone_surrogates_in_personal_text(self, field: str) -> None:
+        """Text a log could not write back is refused when the case is made."""
+        fields: dict[str, object] = {field: "broken \ud800 door"}
+        with pytest.raises(GovModelError, match="lone surrogate") as info:
+            govmodel.Case(
+                id="c",
+                category="repair",
+                place="building:wanda-3",
+                reported_at=dt.datetime(2025, 5, 6, 9),
+                **fields,  # type: ignore[arg-type]
+            )
+        assert "broken" not in str(info.value)
+        with pytest.raises(GovModelError, match="lone surrogate"):
+            Reopened(case_id="c", at=dt.datetime(2025, 5, 6), actor="a", reason="x \udc00")
+
+    def test_render_refuses_a_reader_it_would_ignore(self) -> None:
+        """render --for-actor without --include-personal is refused, as export refuses it."""
+        out: list[str] = []
+        status = main(["render", "xinhe", "--for-actor", "pm:cxh"], out=_Sink(out))  # type: ignore[arg-type]
+        assert status == 2
+        assert "--for-actor: only with --include-personal" in "".join(out)
+
+    def test_sweep_out_with_nul(self, tmp_path: Path) -> None:
+        """A NUL in a sweep's out is a problem of the file, never a ValueError."""
+        config = tmp_path / "sweep.toml"
+        config.write_text(
+            'seed = 0\nseeds = 1\nstructures = ["xinhe"]\nvariants = ["baseline"]\n'
+            'out = "a\\u0000.jsonl"\n[scenario]\ndays = 1\n',
+            encoding="utf-8",
+        )
+        out: list[str] = []
+        assert main(["sweep", str(config), "--workers", "1"], out=_Sink(out)) == 1  # type: ignore[arg-type]
+        assert "out: expected a file name without NUL" in "".join(out)
+
+
 class TestReviewFindings:
     def test_mixed_type_keys(self, tmp_path: Path) -> None:
         """Unknown keys of mixed types are each named; `govmodel validate` prints no traceback."""

@@ -39,7 +39,7 @@ from cattrs.v import format_exception
 from govmodel._fields import list_to_tuple
 from govmodel._reading import ReadProblem, read_json
 from govmodel._strict import configure_converter as configure_strict
-from govmodel._strict import show
+from govmodel._strict import show, surrogate_at
 from govmodel.errors import EventLogError, GovModelError, RecordError
 from govmodel.model import (
     Category,
@@ -155,6 +155,8 @@ def _personal_text(_inst: object, attribute: attrs.Attribute[Any], value: object
         raise RecordError(
             attribute.name, f"expected a string or None, found {type(value).__name__}"
         )
+    if value is not None and surrogate_at(value) is not None:
+        raise RecordError(attribute.name, _SURROGATE)
 
 
 def _description(value: object) -> str:
@@ -162,7 +164,12 @@ def _description(value: object) -> str:
         return ""
     if not isinstance(value, str):
         raise RecordError("description", f"expected a string, found {type(value).__name__}")
+    if surrogate_at(value) is not None:
+        raise RecordError("description", _SURROGATE)
     return value
+
+
+_SURROGATE = "expected text UTF-8 can hold, found a lone surrogate"
 
 
 _YEARS = (1900, 9000)
@@ -542,6 +549,8 @@ class Reopened:
         # Free text is personal data: a message names its kind, never its value.
         if not isinstance(self.reason, str):
             raise RecordError("reason", f"expected a string, found {_kind(self.reason)}")
+        if surrogate_at(self.reason) is not None:
+            raise RecordError("reason", _SURROGATE)
 
 
 @attrs.frozen(kw_only=True)
@@ -933,6 +942,10 @@ def loads_events(text: str) -> tuple[CaseEvent, ...]:
     ...
     govmodel.errors.EventLogError: line 1: not a closed event: missing case_id, at
     """
+    if not isinstance(text, str):
+        raise EventLogError(
+            "text", f"expected the log as a str of JSON Lines, found {type(text).__name__}"
+        )
     converter = _converter()
     out: list[CaseEvent] = []
     # Split on "\n" only: JSON text may hold U+2028 and its kin unescaped.

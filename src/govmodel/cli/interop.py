@@ -280,6 +280,10 @@ def render_command(args: argparse.Namespace, *, out: TextIO) -> int:
     """``govmodel render SPEC``: the organisation chart as text or a picture."""
     from govmodel.interop import render as charts
 
+    if args.for_actor is not None and not args.include_personal:
+        raise refuse(
+            "--for-actor: only with --include-personal (it names who reads people's names)"
+        )
     _reader_usage(args)
     output_suffix(args.output, _CHART_SUFFIXES[args.format], what=f"--format {args.format}")
     at = None if args.at is None else moment(args.at, "--at")

@@ -281,8 +281,8 @@ def load_sweep(path: str | Path) -> tuple[list[Run], dict[str, Any]]:
                     Run(structure=found[variant], scenario=scenario, label=f"{short}/{variant}")
                 )
     out = data.get("out")
-    if out is not None and not isinstance(out, str):
-        raise GovModelError(f"{path}: out: expected a file name, found {show(out)}")
+    if out is not None and (not isinstance(out, str) or "\0" in out):
+        raise GovModelError(f"{path}: out: expected a file name without NUL, found {show(out)}")
     settings = {"seed": seed, "out": str(path.parent / out) if out else None}
     return runs, settings
 
@@ -429,6 +429,8 @@ def sweep_command(args: argparse.Namespace, *, out: TextIO) -> int:
                 yield row
 
         started = dt.datetime.now()
+        if target and "\0" in target:
+            return fail("-o: expected a file name without NUL", out)
         if target:
             with open(target, "w", encoding="utf-8", newline="") as stream:
                 writer = write_csv if target.endswith(".csv") else write_jsonl

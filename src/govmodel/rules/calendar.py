@@ -96,6 +96,15 @@ def _unit(value: str) -> LimitUnit:
         raise ValueError(f"unit: expected one of {choices}, found {value!r}") from None
 
 
+# The longest limit of each unit: a century, so that every deadline is a date Python holds.
+_MOST = {
+    LimitUnit.HOURS: 876_600,
+    LimitUnit.DAYS: 36_525,
+    LimitUnit.WORKING_HOURS: 876_600,
+    LimitUnit.WORKING_DAYS: 36_525,
+}
+
+
 @attrs.frozen(repr=False)
 class TimeLimit:
     """A time limit: an amount of round-the-clock or working time.
@@ -126,6 +135,12 @@ class TimeLimit:
     _elapsed: dt.timedelta | None = attrs.field(init=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
+        most = _MOST[self.unit]
+        if self.amount > most:
+            raise ValueError(
+                f"amount: expected at most {most} {self.unit.value} (a century), "
+                f"found {self.amount:.6g}"
+            )
         if self.unit is LimitUnit.WORKING_DAYS and not isinstance(self.amount, int):
             raise ValueError(
                 f"amount: expected a whole number of working days, found {self.amount}"

@@ -530,20 +530,21 @@ def load_policy(
     where = "policy"
     if isinstance(source, Mapping):
         data: Any = source
-    else:
+    elif isinstance(source, str | os.PathLike):
         path = Path(source)
-        where = str(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as err:
-            raise SpecError(
-                f"{where}: cannot load",
-                [SpecProblem("", "unreadable", f"cannot read the file: {err.strerror or err}")],
-            ) from None
-        except tomllib.TOMLDecodeError as err:
-            raise SpecError(
-                f"{where}: cannot load", [SpecProblem("", "syntax", f"not valid TOML: {err}")]
-            ) from None
+        where = repr(str(path))[1:-1]  # printable, whatever the name holds
+        data = _read_toml(path, where)
+    else:
+        raise SpecError(
+            f"{where}: cannot load",
+            [
+                SpecProblem(
+                    "",
+                    "wrong-type",
+                    f"expected a mapping or the path of a TOML file, found {type(source).__name__}",
+                )
+            ],
+        )
     problems: list[SpecProblem] = []
     changes: dict[str, Any] = {}
     if not isinstance(data, Mapping):
@@ -618,7 +619,15 @@ def load_policy(
             changes["emergency_report_limit"] = TimeLimit(minutes / 60, LimitUnit.HOURS)
     if "recurrence_window_days" in data:
         value = _positive_number(data["recurrence_window_days"], "recurrence_window_days", problems)
-        if value is not None:
+        if value is not None and value > 36_525:
+            problems.append(
+                SpecProblem(
+                    "recurrence_window_days",
+                    "invalid-value",
+                    "expected at most 36525 days (a century)",
+                )
+            )
+        elif value is not None:
             changes["recurrence_window"] = dt.timedelta(days=value)
     if "calendar" in data:
         calendar = _calendar(data["calendar"], base.calendar, problems)
@@ -702,7 +711,36 @@ def _domain_list(
     return frozenset(out) if ok else None
 
 
+def _read_toml(path: Path, where: str) -> Any:
+    """A policy file's TOML, or a ``SpecError`` saying why not: never a builtin error."""
+    problem: SpecProblem
+    try:
+        return tomllib.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError) as err:  # ValueError: a NUL in the path, or one of the below
+        if isinstance(err, tomllib.TOMLDecodeError):
+            problem = SpecProblem("", "syntax", f"not valid TOML: {err}")
+        elif isinstance(err, UnicodeDecodeError):
+            problem = SpecProblem("", "syntax", f"not valid UTF-8 at byte {err.start}")
+        elif isinstance(err, OSError):
+            problem = SpecProblem("", "unreadable", f"cannot read the file: {err.strerror or err}")
+        elif "\0" in str(path):
+            problem = SpecProblem("", "unreadable", "cannot read the file: a NUL in its name")
+        else:  # tomllib reads integers with int(), which refuses very long ones
+            problem = SpecProblem("", "syntax", "not valid TOML: an integer far too long")
+    except RecursionError:
+        problem = SpecProblem("", "syntax", "not valid TOML: nested too deeply")
+    raise SpecError(f"{where}: cannot load", [problem])
+
+
+_MAX_NUMBER = 10**6
+
+
 def _positive_number(value: object, where: str, problems: list[SpecProblem]) -> float | None:
+    if type(value) in (int, float) and value > _MAX_NUMBER:  # type: ignore[operator]
+        problems.append(
+            SpecProblem(where, "invalid-value", f"expected a number of at most {_MAX_NUMBER}")
+        )
+        return None
     if type(value) not in (int, float) or not value > 0:  # type: ignore[operator]
         problems.append(
             SpecProblem(where, "wrong-type", f"expected a positive number, found {value!r}")
