@@ -22,6 +22,7 @@ import datetime as dt
 import json
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -187,6 +188,52 @@ HARD_TEXTS = [
 TEXTS = st.sampled_from(HARD_TEXTS) | TEXT | st.builds(json.dumps, json_values(huge=False))
 
 XINHE = examples.load("xinhe")
+_POLICY_CASE = govmodel.Case(
+    id="c",
+    category="leak",
+    place="building:wanda-3",
+    reported_at=dt.datetime(2025, 9, 30, 17),
+    scope="building",
+)
+_POLICY_KEYS = [
+    "category_domains",
+    "role_domains",
+    "body_domains",
+    "time_limits",
+    "time_limits_hours",
+    "response_limit",
+    "response_limit_hours",
+    "recurrence_window_days",
+    "recurrence_threshold",
+    "require_revisit",
+    "meeting_domains",
+    "deliberation_limit",
+    "deliberation_limit_days",
+    "emergency_report_limit",
+    "emergency_report_limit_minutes",
+    "referral_limit",
+    "referral_limit_working_days",
+    "calendar",
+    "time_zone",
+    "bogus",
+]
+_POLICY_INNER_KEYS = [
+    "micro_grid",
+    "street",
+    "routine",
+    "emergency",
+    "amount",
+    "unit",
+    "noise",
+    "weekend",
+    "holidays",
+    "add_holidays",
+    "workdays",
+    "hours",
+    "years",
+    "strict",
+    "name",
+]
 XINHE_SPEC = govmodel.to_dict(XINHE)
 XINHE_POPOLO = to_popolo(XINHE, include_personal=True, reader=BACK_OFFICE)
 XINHE_NODE_LINK = to_node_link(XINHE, include_personal=True, reader=BACK_OFFICE)
@@ -380,6 +427,47 @@ class TestScenarioAndSweep:
     def test_scenario(self, fields: dict[str, Any]) -> None:
         """Scenario(**fields) of any values: a scenario or a ScenarioError."""
         refuses(lambda f: Scenario(**f), fields)
+
+    @fuzz
+    @given(
+        st.dictionaries(
+            st.sampled_from(_POLICY_KEYS),
+            json_values()
+            | st.dictionaries(st.sampled_from(_POLICY_INNER_KEYS), json_values(), max_size=3)
+            | st.dictionaries(
+                st.sampled_from(_POLICY_INNER_KEYS),
+                st.dictionaries(st.sampled_from(_POLICY_INNER_KEYS), json_values(), max_size=2),
+                max_size=2,
+            ),
+            max_size=3,
+        )
+    )
+    def test_policy(self, data: dict[str, Any]) -> None:
+        """load_policy of any mapping: a policy that routes and escalates, or a SpecError."""
+
+        def load_and_route(d: dict[str, Any]) -> object:
+            policy = govmodel.load_policy(d)
+            routing = govmodel.route(XINHE, _POLICY_CASE, policy=policy)
+            state = govmodel.replay(
+                [
+                    govmodel.Reported(case=_POLICY_CASE, at=_POLICY_CASE.reported_at),
+                    govmodel.Routed(
+                        case_id=_POLICY_CASE.id, at=_POLICY_CASE.reported_at, routing=routing
+                    ),
+                ]
+            )
+            return govmodel.escalate(XINHE, state, now=routing.due + dt.timedelta(minutes=1))
+
+        refuses(load_and_route, data)
+
+    @fuzz
+    @given(TEXTS)
+    def test_policy_file(self, text: str) -> None:
+        """A policy file of any text: a policy or a SpecError."""
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "policy.toml"
+            path.write_bytes(text.encode("utf-8", "surrogatepass"))
+            refuses(govmodel.load_policy, path)
 
     @fuzz
     @given(

@@ -37,7 +37,18 @@ from typing import Any
 
 import attrs
 
+from govmodel._strict import show
 from govmodel.errors import CalendarError
+
+
+def _r(value: object) -> str:
+    """``repr(value)`` for a message, cut short; a value too big to print is named by its kind."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer of more digits than Python prints
+        return show(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
 
 __all__ = [
     "CHINA_CALENDAR",
@@ -82,9 +93,9 @@ _SINGULAR = {
 
 def _amount(value: object) -> int | float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"amount: expected a positive number, found {value!r}")
+        raise ValueError(f"amount: expected a positive number, found {_r(value)}")
     if not value > 0 or value == float("inf"):
-        raise ValueError(f"amount: expected a positive number, found {value!r}")
+        raise ValueError(f"amount: expected a positive number, found {_r(value)}")
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
@@ -93,7 +104,7 @@ def _unit(value: str) -> LimitUnit:
         return LimitUnit(value)
     except ValueError:
         choices = ", ".join(u.value for u in LimitUnit)
-        raise ValueError(f"unit: expected one of {choices}, found {value!r}") from None
+        raise ValueError(f"unit: expected one of {choices}, found {_r(value)}") from None
 
 
 # The longest limit of each unit: a century, so that every deadline is a date Python holds.
@@ -139,7 +150,7 @@ class TimeLimit:
         if self.amount > most:
             raise ValueError(
                 f"amount: expected at most {most} {self.unit.value} (a century), "
-                f"found {self.amount:.6g}"
+                f"found {_r(self.amount)}"
             )
         if self.unit is LimitUnit.WORKING_DAYS and not isinstance(self.amount, int):
             raise ValueError(
@@ -171,7 +182,7 @@ class TimeLimit:
         return cls(value / dt.timedelta(hours=1), LimitUnit.HOURS)
 
     def __repr__(self) -> str:
-        return f"TimeLimit({self.amount!r}, {self.unit.value!r})"
+        return f"TimeLimit({_r(self.amount)}, {_r(self.unit.value)})"
 
     def __str__(self) -> str:
         word = _SINGULAR[self.unit]
@@ -190,7 +201,7 @@ def as_limit(value: TimeLimit | dt.timedelta) -> TimeLimit:
         return value
     if isinstance(value, dt.timedelta):
         return TimeLimit.from_timedelta(value)
-    raise ValueError(f"expected a TimeLimit or a datetime.timedelta, found {value!r}")
+    raise ValueError(f"expected a TimeLimit or a datetime.timedelta, found {_r(value)}")
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -206,7 +217,7 @@ def _weekend(value: Iterable[int | str]) -> frozenset[int]:
         else:
             raise ValueError(
                 f"weekend: expected day names ({', '.join(_WEEKDAYS)}) or numbers 0–6 "
-                f"(Monday is 0), found {day!r}"
+                f"(Monday is 0), found {_r(day)}"
             )
     if len(days) == 7:
         raise ValueError("weekend: expected at least one working weekday, found all seven")
@@ -217,7 +228,7 @@ def _dates(value: Iterable[dt.date]) -> frozenset[dt.date]:
     out = frozenset(value)
     for day in out:
         if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
-            raise ValueError(f"expected dates (datetime.date), found {day!r}")
+            raise ValueError(f"expected dates (datetime.date), found {_r(day)}")
     return out
 
 
@@ -227,7 +238,7 @@ def _hours(value: tuple[dt.time, dt.time]) -> tuple[dt.time, dt.time]:
         raise ValueError(f"hours: expected (opening, closing), found {len(pair)} values")
     opening, closing = pair
     if not all(isinstance(t, dt.time) and t.tzinfo is None for t in (opening, closing)):
-        raise ValueError(f"hours: expected two local datetime.time values, found {value!r}")
+        raise ValueError(f"hours: expected two local datetime.time values, found {_r(value)}")
     if not opening < closing:
         raise ValueError(
             "hours: expected the opening before the closing, found "
@@ -244,7 +255,7 @@ def _years(value: tuple[int, int] | None) -> tuple[int, int] | None:
         raise ValueError(f"years: expected (first, last), found {len(pair)} values")
     first, last = pair
     if not (isinstance(first, int) and isinstance(last, int) and first <= last):
-        raise ValueError(f"years: expected (first, last) with first <= last, found {value!r}")
+        raise ValueError(f"years: expected (first, last) with first <= last, found {_r(value)}")
     return (first, last)
 
 

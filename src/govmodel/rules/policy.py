@@ -29,11 +29,28 @@ from typing import Any
 import attrs
 
 from govmodel._frozenmap import FrozenMap
+from govmodel._strict import show
 from govmodel.errors import SpecError, SpecProblem
 from govmodel.model import BodyKind, Category, Domain, Role, Tier, Urgency
 from govmodel.rules.calendar import CHINA_CALENDAR, Calendar, LimitUnit, TimeLimit, as_limit
 
 # FrozenMap lives in govmodel._frozenmap; the policy, which holds several, exports it too.
+
+
+def _printable(text: str) -> str:
+    """``text`` with any lone surrogate escaped as a backslash sequence, as UTF-8 can hold it."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _r(value: object) -> str:
+    """``repr(value)`` for a message, cut short; a value too big to print is named by its kind."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer of more digits than Python prints
+        return show(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
 __all__ = ["DEFAULT_POLICY", "FrozenMap", "Policy", "load_policy"]
 
 
@@ -178,7 +195,7 @@ def _zone(value: str | dt.tzinfo) -> dt.tzinfo:
         return zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
         raise ValueError(
-            f"time_zone: expected an IANA time zone name such as Asia/Shanghai, found {value!r}"
+            f"time_zone: expected an IANA time zone name such as Asia/Shanghai, found {_r(value)}"
         ) from None
 
 
@@ -642,7 +659,7 @@ def load_policy(
                     "time_zone",
                     "unknown-value",
                     f"expected an IANA time zone name such as Asia/Shanghai, "
-                    f"found {data['time_zone']!r}",
+                    f"found {_r(data['time_zone'])}",
                 )
             )
     if "recurrence_threshold" in data:
@@ -652,7 +669,7 @@ def load_policy(
                 SpecProblem(
                     "recurrence_threshold",
                     "wrong-type",
-                    f"expected an integer of 1 or more, found {value!r}",
+                    f"expected an integer of 1 or more, found {_r(value)}",
                 )
             )
         else:
@@ -662,34 +679,40 @@ def load_policy(
         if type(value) is not bool:
             problems.append(
                 SpecProblem(
-                    "require_revisit", "wrong-type", f"expected true or false, found {value!r}"
+                    "require_revisit", "wrong-type", f"expected true or false, found {_r(value)}"
                 )
             )
         else:
             changes["require_revisit"] = value
     if problems:
-        raise SpecError(f"{where}: cannot load", problems)
+        # Keys are the file's own: a lone surrogate in one is shown escaped, so that
+        # every message can be printed.
+        raise SpecError(
+            f"{where}: cannot load",
+            [SpecProblem(_printable(p.location), p.code, _printable(p.message)) for p in problems],
+        )
     return attrs.evolve(base, **changes)
 
 
 def _table(value: object, where: str, problems: list[SpecProblem]) -> Mapping[str, Any]:
     if isinstance(value, Mapping):
         return value
-    problems.append(SpecProblem(where, "wrong-type", f"expected a table, found {value!r}"))
+    problems.append(SpecProblem(where, "wrong-type", f"expected a table, found {_r(value)}"))
     return {}
 
 
-def _member(enum: Any, name: str, where: str, label: str, problems: list[SpecProblem]) -> Any:
-    try:
-        return enum(name)
-    except ValueError:
-        choices = ", ".join(m.value for m in enum)
-        problems.append(
-            SpecProblem(
-                where, "unknown-value", f'unknown {label} "{name}"; expected one of {choices}'
-            )
-        )
-        return None
+def _member(enum: Any, name: object, where: str, label: str, problems: list[SpecProblem]) -> Any:
+    if isinstance(name, str):
+        try:
+            return enum(name)
+        except ValueError:
+            pass
+    shown = f'"{name}"' if isinstance(name, str) and len(name) <= 60 else _r(name)
+    choices = ", ".join(m.value for m in enum)
+    problems.append(
+        SpecProblem(where, "unknown-value", f"unknown {label} {shown}; expected one of {choices}")
+    )
+    return None
 
 
 def _domain_list(
@@ -697,13 +720,13 @@ def _domain_list(
 ) -> frozenset[Domain] | None:
     if not isinstance(value, list):
         problems.append(
-            SpecProblem(where, "wrong-type", f"expected a list of domains, found {value!r}")
+            SpecProblem(where, "wrong-type", f"expected a list of domains, found {_r(value)}")
         )
         return None
     out: set[Domain] = set()
     ok = True
     for index, name in enumerate(value):
-        member = _member(Domain, str(name), f"{where}[{index}]", "domain", problems)
+        member = _member(Domain, name, f"{where}[{index}]", "domain", problems)
         if member is None:
             ok = False
         else:
@@ -743,7 +766,7 @@ def _positive_number(value: object, where: str, problems: list[SpecProblem]) -> 
         return None
     if type(value) not in (int, float) or not value > 0:  # type: ignore[operator]
         problems.append(
-            SpecProblem(where, "wrong-type", f"expected a positive number, found {value!r}")
+            SpecProblem(where, "wrong-type", f"expected a positive number, found {_r(value)}")
         )
         return None
     return float(value)  # type: ignore[arg-type]
@@ -756,7 +779,7 @@ def _time_limit(value: object, where: str, problems: list[SpecProblem]) -> TimeL
             SpecProblem(
                 where,
                 "wrong-type",
-                f"expected a table {{amount = <number>, unit = <{units}>}}, found {value!r}",
+                f"expected a table {{amount = <number>, unit = <{units}>}}, found {_r(value)}",
             )
         )
         return None
@@ -789,12 +812,14 @@ def _calendar(value: object, base: Calendar, problems: list[SpecProblem]) -> Cal
                 found = item
             else:
                 problems.append(
-                    SpecProblem(where, "wrong-type", f"expected true or false, found {item!r}")
+                    SpecProblem(where, "wrong-type", f"expected true or false, found {_r(item)}")
                 )
         elif type(item) is str:  # name
             found = item
         else:
-            problems.append(SpecProblem(where, "wrong-type", f"expected a string, found {item!r}"))
+            problems.append(
+                SpecProblem(where, "wrong-type", f"expected a string, found {_r(item)}")
+            )
         if found is None:
             ok = False
         else:
@@ -842,7 +867,7 @@ def _weekdays(
                 where,
                 "wrong-type",
                 f'expected a list of day names such as ["saturday", "sunday"], '
-                f"with at least one working day, found {value!r}",
+                f"with at least one working day, found {_r(value)}",
             )
         )
         return None
@@ -859,7 +884,7 @@ def _year_pair(value: object, where: str, problems: list[SpecProblem]) -> tuple[
         return (value[0], value[1])
     problems.append(
         SpecProblem(
-            where, "wrong-type", f"expected [first, last] years, first <= last, found {value!r}"
+            where, "wrong-type", f"expected [first, last] years, first <= last, found {_r(value)}"
         )
     )
     return None
@@ -868,7 +893,7 @@ def _year_pair(value: object, where: str, problems: list[SpecProblem]) -> tuple[
 def _date_list(value: object, where: str, problems: list[SpecProblem]) -> frozenset[dt.date] | None:
     if not isinstance(value, list):
         problems.append(
-            SpecProblem(where, "wrong-type", f"expected a list of dates, found {value!r}")
+            SpecProblem(where, "wrong-type", f"expected a list of dates, found {_r(value)}")
         )
         return None
     out: set[dt.date] = set()
@@ -884,7 +909,9 @@ def _date_list(value: object, where: str, problems: list[SpecProblem]) -> frozen
         if day is None:
             problems.append(
                 SpecProblem(
-                    f"{where}[{index}]", "bad-date", f"expected a date (2025-10-01), found {item!r}"
+                    f"{where}[{index}]",
+                    "bad-date",
+                    f"expected a date (2025-10-01), found {_r(item)}",
                 )
             )
             return None
@@ -912,7 +939,7 @@ def _clock_pair(
             SpecProblem(
                 where,
                 "wrong-type",
-                f'expected ["09:00", "17:00"] (opening, closing), found {value!r}',
+                f'expected ["09:00", "17:00"] (opening, closing), found {_r(value)}',
             )
         )
         return None
