@@ -55,6 +55,7 @@ from govmodel.interop.popolo import from_popolo, loads_popolo, to_popolo
 from govmodel.interop.render import to_dot, to_mermaid
 from govmodel.model import Matter, Person, Place, PlaceKind
 from govmodel.rules.decisions import Ballot, Consultation, Electorate, decide
+from govmodel.rules.policy import _TOP
 from govmodel.simulation import Scenario
 from govmodel.spec import Format
 from govmodel.strategies import HARD_CHARACTERS, event_logs, structures
@@ -195,28 +196,7 @@ _POLICY_CASE = govmodel.Case(
     reported_at=dt.datetime(2025, 9, 30, 17),
     scope="building",
 )
-_POLICY_KEYS = [
-    "category_domains",
-    "role_domains",
-    "body_domains",
-    "time_limits",
-    "time_limits_hours",
-    "response_limit",
-    "response_limit_hours",
-    "recurrence_window_days",
-    "recurrence_threshold",
-    "require_revisit",
-    "meeting_domains",
-    "deliberation_limit",
-    "deliberation_limit_days",
-    "emergency_report_limit",
-    "emergency_report_limit_minutes",
-    "referral_limit",
-    "referral_limit_working_days",
-    "calendar",
-    "time_zone",
-    "bogus",
-]
+_POLICY_KEYS = [*_TOP, "bogus"]
 _POLICY_INNER_KEYS = [
     "micro_grid",
     "street",

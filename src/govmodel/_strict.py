@@ -27,6 +27,7 @@ __all__ = [
     "digits",
     "kind_of",
     "quoted",
+    "short_repr",
     "show",
     "strict_bool",
     "strict_date",
@@ -132,6 +133,21 @@ def kind_of(value: object) -> str:
     if value is None:
         return "nothing (null)"
     return kinds.get(type(value), f"a {type(value).__name__}")
+
+
+def short_repr(value: object) -> str:
+    """``repr(value)`` for a message, cut short; a value too big to print is named by its kind.
+
+    Examples
+    --------
+    >>> short_repr([1, "a"]), short_repr(10**5000)
+    ("[1, 'a']", 'an integer of 5,001 digits')
+    """
+    try:
+        text = repr(value)
+    except ValueError:  # an integer of more digits than Python prints
+        return show(value)
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def show(value: object, *, personal: bool = False) -> str:

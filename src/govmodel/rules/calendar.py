@@ -37,18 +37,8 @@ from typing import Any
 
 import attrs
 
-from govmodel._strict import show
+from govmodel._strict import short_repr as _r
 from govmodel.errors import CalendarError
-
-
-def _r(value: object) -> str:
-    """``repr(value)`` for a message, cut short; a value too big to print is named by its kind."""
-    try:
-        text = repr(value)
-    except ValueError:  # an integer of more digits than Python prints
-        return show(value)
-    return text if len(text) <= 80 else text[:79] + "…"
-
 
 __all__ = [
     "CHINA_CALENDAR",

@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 
 from govmodel._frozenmap import FrozenMap
-from govmodel._strict import show
+from govmodel._strict import short_repr as _r
 from govmodel.errors import SpecError, SpecProblem
 from govmodel.model import BodyKind, Category, Domain, Role, Tier, Urgency
 from govmodel.rules.calendar import CHINA_CALENDAR, Calendar, LimitUnit, TimeLimit, as_limit
@@ -40,15 +40,6 @@ from govmodel.rules.calendar import CHINA_CALENDAR, Calendar, LimitUnit, TimeLim
 def _printable(text: str) -> str:
     """``text`` with any lone surrogate escaped as a backslash sequence, as UTF-8 can hold it."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def _r(value: object) -> str:
-    """``repr(value)`` for a message, cut short; a value too big to print is named by its kind."""
-    try:
-        text = repr(value)
-    except ValueError:  # an integer of more digits than Python prints
-        return show(value)
-    return text if len(text) <= 80 else text[:79] + "…"
 
 
 __all__ = ["DEFAULT_POLICY", "FrozenMap", "Policy", "load_policy"]
