@@ -15,6 +15,7 @@ Examples
 True
 """
 
+from govmodel.simulation._mechanisms import Mechanism, Staffing
 from govmodel.simulation._sweep import (
     ROW_FIELDS,
     Run,
@@ -32,10 +33,12 @@ __all__ = [
     "ABLATIONS",
     "ROW_FIELDS",
     "CaseOutcome",
+    "Mechanism",
     "Run",
     "Scenario",
     "ScenarioError",
     "SimulationResult",
+    "Staffing",
     "rows_to_frame",
     "run_row",
     "simulate",
