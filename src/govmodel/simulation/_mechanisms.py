@@ -103,13 +103,14 @@ class Staffing:
     day
         The day whose appointments count.
 
-    A post's staff are the people holding it that day; a post nobody holds
-    (a spec that names nobody, or a vacancy) counts its ``seats`` as
-    unnamed staff of its own. With ``SHARED_TIME`` a person holding *k*
-    posts gives each of them 1/*k* of their caseload. A body's staff are the
-    staff of its posts; a body without posts is one seat, or, for a street
-    office or department with ``STAFFING_SCALE``, one seat per
-    ``office_households`` households it covers (at least one).
+    A post's staff are the people holding it that day, and unnamed staff in
+    the ``seats`` nobody holds (a spec that names nobody, or a vacancy).
+    With ``SHARED_TIME`` a person holding *k* posts gives each of them 1/*k*
+    of their caseload. A body's staff are the staff of its posts; a body
+    without posts is one seat, or, with ``STAFFING_SCALE``, one seat per
+    ``office_households`` households a street office or department covers
+    and per ``community_households`` a residents' committee covers (at
+    least one).
 
     Examples
     --------
@@ -146,10 +147,9 @@ class Staffing:
         owners: dict[str, list[str]] = {}  # body or grid -> its posts
         for post in structure.posts():
             people = holders[post.id]
-            if people:
-                seats[post.id] = sum(1.0 / load[p] if shared else 1.0 for p in people)
-            else:
-                seats[post.id] = float(post.seats)
+            named = sum(1.0 / load[p] if shared else 1.0 for p in people)
+            # Seats the spec names nobody for are held by unnamed staff of the post.
+            seats[post.id] = named + max(0, post.seats - len(people))
             owners.setdefault(post.within, []).append(post.id)
         self._posts_in = {k: tuple(v) for k, v in owners.items()}
         self._unit = {post.id: post.within for post in structure.posts()}
@@ -164,6 +164,8 @@ class Staffing:
                 n = sum(seats[p] for p in posts)
             elif scale and body.kind in _OFFICES:
                 n = max(1.0, math.ceil(households.get(body.id, 0) / scenario.office_households))
+            elif scale and body.kind is BodyKind.RESIDENTS_COMMITTEE:
+                n = max(1.0, math.ceil(households.get(body.id, 0) / scenario.community_households))
             else:
                 n = 1.0
             capacity[body.id] = max(1, round(caseload * n))

@@ -230,7 +230,7 @@ _KEY_TYPES: dict[str, type[StrEnum]] = {
 # (parking, noise, family), the whistle-order matters (fire lanes, meters,
 # leaks) and inquiries at the window. govmodel's choice, to revisit per city.
 _RATES: dict[Category, float] = {
-    Category.REPAIR: 0.035,
+    Category.REPAIR: 0.030,
     Category.SANITATION: 0.015,
     Category.GREENING: 0.004,
     Category.LEAK: 0.010,
@@ -243,17 +243,18 @@ _RATES: dict[Category, float] = {
     Category.PROPERTY_FEES: 0.002,
     Category.SERVICE_QUALITY: 0.005,
     Category.ACCESS: 0.003,
-    Category.FIRE_LANE: 0.048,
-    Category.UTILITIES: 0.010,
+    Category.FIRE_LANE: 0.040,
+    Category.UTILITIES: 0.030,
     Category.SECURITY: 0.003,
     Category.EXTERNAL_NUISANCE: 0.002,
     Category.RESIDENCY: 0.002,
     Category.ROADS: 0.002,
-    Category.INQUIRY: 0.055,
+    Category.INQUIRY: 0.048,
 }
 
 # How far each category usually reaches: most requests concern one household
-# or one building; facilities, fees, access and fire lanes a compound.
+# or one building (a fire lane is blocked at a building); facilities, fees and
+# access a compound.
 _SCOPES: dict[Category, Scope] = {
     **dict.fromkeys(Category, Scope.HOUSEHOLD),
     Category.SANITATION: Scope.BUILDING,
@@ -263,7 +264,7 @@ _SCOPES: dict[Category, Scope] = {
     Category.PROPERTY_FEES: Scope.COMPOUND,
     Category.SERVICE_QUALITY: Scope.COMPOUND,
     Category.ACCESS: Scope.COMPOUND,
-    Category.FIRE_LANE: Scope.COMPOUND,
+    Category.FIRE_LANE: Scope.BUILDING,
     Category.ROADS: Scope.COMMUNITY,
     Category.EXTERNAL_NUISANCE: Scope.COMMUNITY,
 }
@@ -274,14 +275,14 @@ _SCOPES: dict[Category, Scope] = {
 # practice allows: on the spot in the micro-grid in an hour or two ("马上办"),
 # most of a working day at the compound, a day and a half in the community,
 # four working days when departments are summoned (general matters are
-# answered in about 7 days), a working week at the street office (complex
+# answered in about 7 days), three working days at the street office (complex
 # matters in about 15 days).
 _HANDLING_HOURS: dict[Tier, float] = {
     Tier.MICRO_GRID: 2.0,
     Tier.COMPOUND: 6.0,
     Tier.COMMUNITY: 12.0,
     Tier.WHISTLE: 32.0,
-    Tier.STREET: 40.0,
+    Tier.STREET: 24.0,
 }
 
 # How much longer (or shorter) a category takes than its tier's mean.
@@ -389,9 +390,9 @@ class Scenario:
         left out of the result.
     category_hours
         Category → factor on its tier's handling time.
-    office_households
-        Households per member of staff of a street office or department
-        without named posts (``STAFFING_SCALE``).
+    office_households, community_households
+        Households per member of staff of a street office or department, and
+        of a residents' committee, without named posts (``STAFFING_SCALE``).
     handoff_hours
         Mean working hours a handoff between two bodies costs (``HANDOFFS``).
     handoff_person, handoff_meeting
@@ -465,7 +466,8 @@ class Scenario:
     category_hours: FrozenMap[Category, float] = attrs.field(
         factory=lambda: FrozenMap(_CATEGORY_HOURS), converter=_frozen, validator=_non_negative_map
     )
-    office_households: float = attrs.field(default=1500.0, validator=_positive)
+    office_households: float = attrs.field(default=350.0, validator=_positive)
+    community_households: float = attrs.field(default=300.0, validator=_positive)
     handoff_hours: float = attrs.field(default=8.0, validator=_non_negative)
     handoff_person: float = attrs.field(default=0.25, validator=_probability)
     handoff_meeting: float = attrs.field(default=0.5, validator=_probability)
@@ -489,7 +491,7 @@ class Scenario:
     rejected_penalty: float = attrs.field(default=1.0, validator=_non_negative)
     latent: float = attrs.field(default=0.065, validator=_probability)
     hotline_dispatch_hours: float = attrs.field(default=8.0, validator=_positive)
-    front_desk: float = attrs.field(default=0.12, validator=_probability)
+    front_desk: float = attrs.field(default=0.24, validator=_probability)
 
     def __attrs_post_init__(self) -> None:
         for name, what in (("rates", "rate"), ("scopes", "scope")):
