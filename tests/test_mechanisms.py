@@ -55,9 +55,7 @@ class TestStaffing:
 
 
 class TestRules:
-    @given(
-        st.booleans(), st.booleans(), st.booleans(), st.floats(0, 1), st.floats(0, 1)
-    )
+    @given(st.booleans(), st.booleans(), st.booleans(), st.floats(0, 1), st.floats(0, 1))
     def test_handoff_factor(self, same, shared, joined, person, meeting):
         f = handoff_factor(
             same_unit=same,
@@ -97,7 +95,11 @@ class TestRules:
             assert sitting.weekday() == weekday
         elif frequency is Frequency.MONTHLY:
             assert after < sitting <= after + dt.timedelta(days=32)
-            assert sitting.day == day or (day is None and sitting.day == 15) or sitting.day < (day or 15)
+            assert (
+                sitting.day == day
+                or (day is None and sitting.day == 15)
+                or sitting.day < (day or 15)
+            )
         elif frequency is Frequency.AS_NEEDED:
             assert sitting.date() >= after.date()
             if adhoc:
@@ -124,17 +126,35 @@ class TestRules:
             rejected_penalty=1.0,
         )
         p = satisfaction_probability(
-            base=base, late=late, escalations=escalations, reopenings=reopenings,
-            continuity=continuity, hotline=hotline, rejected=rejected, **kw,
+            base=base,
+            late=late,
+            escalations=escalations,
+            reopenings=reopenings,
+            continuity=continuity,
+            hotline=hotline,
+            rejected=rejected,
+            **kw,
         )
         worse = satisfaction_probability(
-            base=base, late=True, escalations=escalations + 1, reopenings=reopenings,
-            continuity=continuity, hotline=hotline, rejected=rejected, **kw,
+            base=base,
+            late=True,
+            escalations=escalations + 1,
+            reopenings=reopenings,
+            continuity=continuity,
+            hotline=hotline,
+            rejected=rejected,
+            **kw,
         )
         assert 0.0 < worse < p < 1.0
         plain = satisfaction_probability(
-            base=base, late=False, escalations=0, reopenings=0, continuity=False,
-            hotline=False, rejected=False, **kw,
+            base=base,
+            late=False,
+            escalations=0,
+            reopenings=0,
+            continuity=False,
+            hotline=False,
+            rejected=False,
+            **kw,
         )
         assert plain == pytest.approx(base)
 
@@ -154,7 +174,8 @@ class TestSwitches:
         on = simulate(XINHE, year, seed=1)
         assert on.front_desk > 0
         desk = [
-            e for e in on.events
+            e
+            for e in on.events
             if isinstance(e, govmodel.Resolved) and e.actor == "post:cxh-vanguard"
         ]
         assert desk and all(e.at >= dt.datetime(2025, 4, 1) for e in desk)
@@ -165,8 +186,11 @@ class TestSwitches:
         slow = Scenario(days=90, response_hours_without_grid=200.0, response_hours=60.0)
         on = simulate(XINHE, slow, seed=3)
         assert on.hotline > 0
-        back = [e.case for e in on.events if isinstance(e, govmodel.Reported)
-                and e.case.channel is Channel.HOTLINE]
+        back = [
+            e.case
+            for e in on.events
+            if isinstance(e, govmodel.Reported) and e.case.channel is Channel.HOTLINE
+        ]
         assert back and on.hotline_metrics.reported == len(back)
         off = simulate(XINHE, attrs.evolve(slow, off={Mechanism.HOTLINE_LOOP}), seed=3)
         assert off.hotline_metrics.reported == 0

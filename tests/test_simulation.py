@@ -27,8 +27,8 @@ from govmodel import (
 )
 from govmodel.cases import iter_case_events
 from govmodel.simulation import Mechanism, Scenario, simulate
-from govmodel.simulation.calibration import xinhe_figures
 from govmodel.simulation._books import Books
+from govmodel.simulation.calibration import xinhe_figures
 from govmodel.strategies import event_logs, structures
 
 SHORT = Scenario(days=45)

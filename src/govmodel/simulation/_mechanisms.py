@@ -118,8 +118,8 @@ class Staffing:
     >>> from govmodel import examples
     >>> from govmodel.simulation import Mechanism, Scenario
     >>> s = examples.load("xinhe")
-    >>> Staffing(s, Scenario(), dt.date(2025, 6, 1)).people_of("pm:cxh")
-    frozenset({'person:pm-party-member', 'person:steward-1', 'person:steward-2'})
+    >>> sorted(Staffing(s, Scenario(), dt.date(2025, 6, 1)).people_of("pm:cxh"))
+    ['person:pm-party-member', 'person:steward-1', 'person:steward-2']
     >>> alone = Scenario(off={Mechanism.SHARED_TIME})
     >>> Staffing(s, alone, dt.date(2025, 6, 1)).capacity("post:grid-wanda-a-worker")
     3
@@ -325,10 +325,14 @@ def next_sitting(
     >>> next_sitting(m, dt.datetime(2025, 3, 20, 8), policy=DEFAULT_POLICY,
     ...              monthly_day=10, weekly_day=2, adhoc_days=3)
     datetime.datetime(2025, 4, 15, 9, 0)
+
+    Three working days from 30 September 2025 are 9, 10 and 11 October: the
+    National Day holiday runs to the 8th, and Saturday the 11th is worked:
+
     >>> adhoc = Meeting(id="a", convener="c")
     >>> next_sitting(adhoc, dt.datetime(2025, 9, 30, 8), policy=DEFAULT_POLICY,
     ...              monthly_day=10, weekly_day=2, adhoc_days=3)
-    datetime.datetime(2025, 10, 14, 9, 0)
+    datetime.datetime(2025, 10, 11, 9, 0)
     """
     nine = dt.time(9, 0, tzinfo=after.tzinfo)
     if meeting.frequency is Frequency.WEEKLY:
@@ -392,7 +396,7 @@ def satisfaction_probability(
     0.9
     >>> round(satisfaction_probability(base=0.9, late=True, escalations=1, reopenings=0,
     ...       continuity=False, hotline=False, rejected=False, **kw), 3)
-    0.599
+    0.549
     """
     if base <= 0.0 or base >= 1.0:
         return base

@@ -934,8 +934,16 @@ class _Ledger:
         ):
             compound = self.compound_of.get(case.place)
             posts = self.front.get(compound[0]) if compound is not None else None
-            if posts:
-                staffing = self.staffing(t)
+            routing = self.routing[i]
+            assert routing is not None
+            staffing = self.staffing(t)
+            # The post acts for its company: only where the routing gives the
+            # company a part in the case, as handler or co-handler (the access
+            # rules give its posts the right to act then).
+            companies = {staffing.unit(p) for p in posts or ()}
+            if posts and any(
+                staffing.unit(h) in companies for h in (routing.handler or "", *routing.co_handlers)
+            ):
                 held = [p for p in posts if staffing.holds(p)]
                 if held and draws.uniform() < scenario.front_desk:
                     self.desk[i] = held[0]
