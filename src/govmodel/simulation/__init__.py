@@ -25,7 +25,14 @@ from govmodel.simulation._sweep import (
     write_csv,
     write_jsonl,
 )
-from govmodel.simulation._variants import ABLATIONS, variants, without_bodies
+from govmodel.simulation._variants import (
+    ABLATIONS,
+    VariantError,
+    Variants,
+    ablate,
+    variants,
+    without_bodies,
+)
 from govmodel.simulation.engine import CaseOutcome, SimulationResult, simulate
 from govmodel.simulation.scenario import Scenario, ScenarioError
 from govmodel.simulation.survival import (
@@ -48,6 +55,9 @@ __all__ = [
     "ScenarioError",
     "SimulationResult",
     "SurvivalError",
+    "VariantError",
+    "Variants",
+    "ablate",
     "backlog",
     "kaplan_meier",
     "on_time_with_open",
