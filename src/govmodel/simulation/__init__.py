@@ -16,6 +16,7 @@ Examples
 True
 """
 
+from govmodel.simulation._mechanisms import Mechanism, Staffing
 from govmodel.simulation._sweep import (
     ROW_FIELDS,
     Run,
@@ -49,11 +50,13 @@ __all__ = [
     "ROW_FIELDS",
     "CaseOutcome",
     "KaplanMeier",
+    "Mechanism",
     "OnTime",
     "Run",
     "Scenario",
     "ScenarioError",
     "SimulationResult",
+    "Staffing",
     "SurvivalError",
     "VariantError",
     "Variants",

@@ -94,6 +94,36 @@ class Books:
         self.findings = [0] * n
         self.reopenings = [0] * n
 
+    def add(self) -> None:
+        """Book one more case, reported at the last time of ``reported_us``.
+
+        The caller appends the report time to ``reported_us`` (the list is
+        shared with the simulator's arrivals).
+
+        Examples
+        --------
+        >>> reported = [0]
+        >>> books = Books(reported)
+        >>> reported.append(5)
+        >>> books.add()
+        >>> len(books.status)
+        2
+        """
+        self.status.append(_REPORTED)
+        for nothing in (
+            self.accepted_us,
+            self.tier,
+            self.due_us,
+            self.resolved_us,
+            self.resolved_tier,
+            self.resolved_due_us,
+        ):
+            nothing.append(None)
+        self.visited.append(False)
+        for zero in (self.resolutions, self.revisits, self.satisfied, self.findings):
+            zero.append(0)
+        self.reopenings.append(0)
+
     def routed(self, i: int, tier: Tier, due_us: int) -> None:
         """Case ``i`` gets a routing: a first one, an escalation, or one after a reopening."""
         self.tier[i] = tier

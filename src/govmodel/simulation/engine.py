@@ -56,9 +56,12 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import itertools
 import math
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable
+from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
@@ -66,7 +69,7 @@ import attrs
 import numpy as np
 
 from govmodel._gc import paused
-from govmodel._metrics import Metrics
+from govmodel._metrics import Metrics, count
 from govmodel.cases import (
     Accepted,
     Case,
@@ -82,11 +85,39 @@ from govmodel.cases import (
     advance,
 )
 from govmodel.errors import GovModelError
-from govmodel.model import Category, Channel, PlaceKind, Procedure, Scope, Status
+from govmodel.model import (
+    Category,
+    Channel,
+    Matter,
+    Meeting,
+    PlaceKind,
+    Procedure,
+    Scope,
+    Status,
+    Tier,
+    Vote,
+)
+from govmodel.rules.calendar import LimitUnit, TimeLimit
+from govmodel.rules.decisions import (
+    CIVIL_CODE_278,
+    Ballot,
+    Consultation,
+    Decision,
+    Electorate,
+    decide,
+)
 from govmodel.rules.escalation import escalate
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.rules.routing import route
 from govmodel.simulation._books import Books
+from govmodel.simulation._mechanisms import (
+    Mechanism,
+    Staffing,
+    front_desk_posts,
+    handoff_factor,
+    next_sitting,
+    satisfaction_probability,
+)
 from govmodel.simulation.scenario import Scenario
 from govmodel.structure import Structure
 
@@ -100,7 +131,7 @@ _MINUTE_US = 60_000_000
 _REOPEN_REASON = "the resident was not satisfied"
 
 # Scheduled happenings (the heap); arrivals come from their own sorted list.
-_ACCEPT, _ESCAPE, _HANDLED, _DUE, _REVISIT = range(5)
+_ACCEPT, _ESCAPE, _HANDLED, _DUE, _REVISIT, _JOIN, _SPAWN = range(7)
 # Lifecycle events of the compact log.
 _REPORTED, _ROUTED, _ACCEPTED, _RESOLVED, _REVISITED, _REOPENED, _CLOSED = range(7)
 _UNSATISFIED = 7  # a return visit that found the resident not satisfied
@@ -159,6 +190,8 @@ class _Run:
     reopened: list[int]
     arrived_us: list[int]
     resolved_us: list[int | None]
+    due_us: list[int]
+    end_us: int
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -175,6 +208,13 @@ class SimulationResult:
         ``govmodel.metrics`` of the log at the end of the period.
     hotline
         Cases that escaped to the 12345 hotline.
+    hotline_metrics
+        The metrics of the cases the hotline dispatched back to the street
+        and community (``HOTLINE_LOOP``): the hotline's own response,
+        resolution and satisfaction rates, apart from the community's.
+    front_desk
+        Cases settled on the spot at a property desk by a party vanguard post
+        (``FRONT_DESK``).
     seed
         The entropy (and spawn key) of the seed sequence used, to rerun it.
     events
@@ -196,6 +236,8 @@ class SimulationResult:
 
     metrics: Metrics
     hotline: int
+    hotline_metrics: Metrics
+    front_desk: int
     seed: int | tuple[int, ...]
     _run: _Run = attrs.field(repr=False, alias="run")
 
@@ -231,7 +273,8 @@ class SimulationResult:
         """One ``CaseOutcome`` per arrived case, in arrival order."""
         run = self._run
         out = []
-        for i, case in enumerate(run.cases):
+        for i in _arrival_order(run):
+            case = run.cases[i]
             routing = run.routing[i]
             outcome = _OUTCOME_NAMES[_outcome_code(run, i)]
             hours = None
@@ -269,7 +312,7 @@ class SimulationResult:
         building the outcomes.
         """
         run = self._run
-        taken = [_taken_us(run, i) for i in range(len(run.cases)) if _outcome_code(run, i) == 0]
+        taken = [_taken_us(run, i) for i in _arrival_order(run) if _outcome_code(run, i) == 0]
         # timedelta / timedelta(hours=1) divides exact microseconds; so does this.
         return np.array(taken, dtype=np.int64) / np.float64(_HOUR_US)
 
@@ -280,6 +323,19 @@ class SimulationResult:
 
 
 _OUTCOME_NAMES = ("resolved", "open", "escaped")
+
+
+def _arrival_order(run: _Run) -> list[int]:
+    """The cases' indexes in the order they were reported.
+
+    Cases drawn before the run are in that order already; cases made during
+    it (hotline dispatches, latent problems) are added as they arrive, after
+    every drawn case.
+    """
+    times = run.arrived_us
+    if all(a <= b for a, b in itertools.pairwise(times)):
+        return list(range(len(times)))
+    return sorted(range(len(times)), key=times.__getitem__)
 
 
 def _outcome_code(run: _Run, i: int) -> int:
@@ -307,7 +363,12 @@ def _event(case: Case, start: dt.datetime, kind: int, t: int, payload: Any) -> C
     if kind == _RESOLVED:
         return Resolved(case_id=case.id, at=at, actor=payload)
     if kind in (_REVISITED, _UNSATISFIED):
-        return Revisited(case_id=case.id, at=at, actor=payload, satisfied=kind == _REVISITED)
+        found: tuple[Any, ...] = ()
+        if isinstance(payload, tuple):
+            payload, found = payload
+        return Revisited(
+            case_id=case.id, at=at, actor=payload, satisfied=kind == _REVISITED, found=found
+        )
     if kind == _REOPENED:
         return Reopened(case_id=case.id, at=at, actor=payload, reason=_REOPEN_REASON)
     return Closed(case_id=case.id, at=at, actor=payload)
@@ -382,6 +443,10 @@ class _Draws:
         self._i_exponential = i + 1
         return self._exponential[i]
 
+    def binomial(self, n: int, p: float) -> int:
+        """A binomial number of ``n`` trials of probability ``p``, drawn at once."""
+        return int(self._rng.binomial(n, p))
+
     def uniform(self) -> float:
         """A uniform number in [0, 1)."""
         i = self._i_uniform
@@ -423,21 +488,60 @@ def _places_and_weights(
     return out
 
 
-def _draw_arrivals(structure: Structure, scenario: Scenario, rng: np.random.Generator) -> _Arrivals:
-    """Draw the period's cases, all at once: counts, times, places, channels, urgencies."""
-    start = scenario.start
-    horizon = (scenario.end - start) // _ONE_US
+def _slot_weights(
+    scenario: Scenario, policy: Policy, start: dt.datetime, days: int
+) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """The weight of each hour of the period: hour of day times day of week, holidays as Sundays."""
+    hours = np.array(scenario.arrival_hours, dtype=float)
+    weekday = np.array(scenario.arrival_days, dtype=float)
+    calendar = policy.calendar
+    first = start.date()
+    by_day = np.empty(days + 1, dtype=float)
+    for d in range(days + 1):
+        day = first + dt.timedelta(days=d)
+        w = day.weekday()
+        if w < 5 and not calendar.is_working_day(day):
+            by_day[d] = weekday[6]  # a holiday weighs as a Sunday
+        else:
+            by_day[d] = weekday[w]
+    # Hour slots start at the period's start hour: shift the hour profile to it.
+    shift = start.hour
+    profile = np.roll(hours, -shift)
+    return np.outer(by_day, profile).ravel()
+
+
+def _draw_arrivals(
+    structure: Structure, scenario: Scenario, rng: np.random.Generator, policy: Policy
+) -> _Arrivals:
+    """Draw the period's cases, all at once: counts, times, places, channels, urgencies.
+
+    The period runs from ``warmup_days`` before ``scenario.start`` to its end.
+    With ``ARRIVAL_PROFILE`` on, times follow the hour-of-day and day-of-week
+    weights (holidays as Sundays); otherwise they are uniform.
+    """
+    days = scenario.days + scenario.warmup_days
+    start = scenario.start - dt.timedelta(days=scenario.warmup_days)
+    horizon = days * 24 * _HOUR_US
     places = _places_and_weights(structure, scenario)
     categories = list(scenario.rates)
     rates = np.array([scenario.rates[c] for c in categories], dtype=float)
     households = np.array([weight for _, _, weight in places], dtype=float)
-    counts = rng.poisson(np.outer(households, rates) * (scenario.days / 365.0))
+    counts = rng.poisson(np.outer(households, rates) * (days / 365.0))
     total = int(counts.sum())
     flat = counts.ravel()
     where = np.repeat(np.arange(flat.size), flat)
     place_of = where // len(categories)
     category_of = where % len(categories)
-    times = np.floor(rng.random(total) * horizon).astype(np.int64)
+    if Mechanism.ARRIVAL_PROFILE in scenario.off:
+        times = np.floor(rng.random(total) * horizon).astype(np.int64)
+    else:
+        weights = _slot_weights(scenario, policy, start, days)[: days * 24]
+        cumulative = np.cumsum(weights)
+        slot = np.searchsorted(cumulative, rng.random(total) * cumulative[-1], side="right")
+        slot = np.minimum(slot, days * 24 - 1)
+        times = slot.astype(np.int64) * _HOUR_US + np.floor(rng.random(total) * _HOUR_US).astype(
+            np.int64
+        )
     pick = rng.random(total)
     channel_names = list(scenario.channels)
     channel_of = rng.choice(
@@ -500,12 +604,35 @@ def _draw_arrivals(structure: Structure, scenario: Scenario, rng: np.random.Gene
 
 
 class _Handler:
-    __slots__ = ("busy", "capacity", "waiting")
+    __slots__ = ("busy", "waiting")
 
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
+    def __init__(self) -> None:
         self.busy = 0
         self.waiting: deque[tuple[int, int]] = deque()
+
+
+# Disputes: a return visit may uncover a latent one (Xinhe: 15 in 230 visits).
+_DISPUTES = frozenset(
+    {
+        Category.NOISE,
+        Category.PARKING,
+        Category.PETS,
+        Category.NEIGHBOUR_DISPUTE,
+        Category.FAMILY_DISPUTE,
+    }
+)
+# What a party vanguard post at a property desk settles early (seed 002: "在居民咨询、
+# 纠纷初期疏导中发挥前哨作用"): inquiries and disputes brought to the desk.
+_INCIPIENT = _DISPUTES | {Category.INQUIRY}
+_DESK_CHANNELS = frozenset({Channel.WALK_IN, Channel.PHONE, Channel.WECHAT})
+# The art. 278 matter an owners' decision on a category decides.
+_MATTERS: dict[Category, Matter] = {
+    Category.COMMON_FACILITY: Matter.USE_MAINTENANCE_FUND,
+    Category.PARKING: Matter.CHANGE_COMMON_USE,
+    Category.ACCESS: Matter.CHANGE_COMMON_USE,
+    Category.PROPERTY_FEES: Matter.HIRE_MANAGER,
+}
+_CONSULTATION = Consultation(participation=Fraction(2, 3))
 
 
 class _Ledger:
@@ -513,7 +640,8 @@ class _Ledger:
 
     Shared by the engine's event loop and by any other scheduler of the same
     process (the SimPy model of the simulation benchmark uses it too), so that
-    they record, consult the rules and count the metrics in the same way.
+    they record, consult the rules and the mechanisms, and count the metrics
+    in the same way.
     """
 
     def __init__(
@@ -526,8 +654,10 @@ class _Ledger:
         self.structure = structure
         self.scenario = scenario
         self.policy = policy
-        self.start = scenario.start
-        self.end_us = (scenario.end - scenario.start) // _ONE_US
+        self.off = scenario.off
+        self.start = scenario.start - dt.timedelta(days=scenario.warmup_days)
+        self.end_us = (scenario.end - self.start) // _ONE_US
+        self.warm_us = scenario.warmup_days * 24 * _HOUR_US
         # The response limit as microseconds when it runs round the clock (the
         # default); a limit in working time is counted case by case.
         elapsed = policy.response_limit.elapsed
@@ -548,9 +678,66 @@ class _Ledger:
         self.escaped: list[bool] = [False] * n
         self.states: list[CaseState | None] = [None] * n
         self.applied: list[int] = [0] * n
+        self.desk: list[str | None] = [None] * n
+        self.first_owner: list[str | None] = [None] * n
+        self.resolver: list[str] = [""] * n
+        self.rejected: list[bool] = [False] * n
+        self.rounds: list[int] = [0] * n
         self.recent: dict[tuple[str, Category], deque[tuple[int, Case]]] = {}
         grids = {g.id for g in structure.grids()}
         self.grid_posts = frozenset(p.id for p in structure.posts() if p.within in grids)
+        self.meetings = {m.id: m for m in structure.meetings()}
+        self.front = front_desk_posts(structure)
+        self.compound_of: dict[str, tuple[str, int]] = {}
+        for compound, buildings, households in _places_and_weights(structure, scenario):
+            for place in (compound, *buildings):
+                self.compound_of[place] = (compound, int(households))
+        # Staffing changes only where an appointment starts or ends.
+        first = self.start.date()
+        last = (self.start + self.end_us * _ONE_US).date()
+        changes = {first}
+        for appointment in structure.appointments():
+            for day in (appointment.start, appointment.end):
+                if day is not None and first < day <= last:
+                    changes.add(day)
+        self.epoch_days = sorted(d.toordinal() for d in changes)
+        self.epochs: dict[int, Staffing] = {}
+        self.shared: dict[tuple[int, str, str], tuple[bool, bool]] = {}
+        self.seated = [frozenset({m.convener, *m.members}) for m in structure.meetings()]
+        sigma = scenario.handling_sigma
+        self.log_mean = {
+            tier: math.log(hours) - sigma * sigma / 2.0
+            for tier, hours in scenario.handling_hours.items()
+        }
+        self.front_desk = 0
+
+    # -- cases made during the run ------------------------------------------------
+
+    def add_case(self, case: Case, t: int, response: float, hotline: float) -> int:
+        """Add a case reported at ``t`` (a hotline dispatch, a latent problem); its index.
+
+        The case gets the next free id, ``case:<index>``.
+        """
+        arrivals = self.arrivals
+        case = attrs.evolve(case, id=f"case:{len(self.cases)}")
+        arrivals.cases.append(case)
+        arrivals.times.append(t)
+        arrivals.response.append(response)
+        arrivals.hotline.append(hotline)
+        self.logs.append([])
+        self.routing.append(None)
+        self.due_us.append(0)
+        self.escalations.append(0)
+        self.escaped.append(False)
+        self.states.append(None)
+        self.applied.append(0)
+        self.desk.append(None)
+        self.first_owner.append(None)
+        self.resolver.append("")
+        self.rejected.append(False)
+        self.rounds.append(0)
+        self.books.add()
+        return len(self.cases) - 1
 
     # -- recording --------------------------------------------------------------
 
@@ -582,9 +769,130 @@ class _Ledger:
         self.applied[i] = len(log)
         return state
 
+    # -- people and time -------------------------------------------------------------
+
+    def staffing(self, t: int) -> Staffing:
+        """Who works where on the day of ``t``."""
+        day = (self.start + t * _ONE_US).date().toordinal()
+        k = bisect_right(self.epoch_days, day) - 1
+        found = self.epochs.get(k)
+        if found is None:
+            found = self.epochs[k] = Staffing(
+                self.structure, self.scenario, dt.date.fromordinal(self.epoch_days[max(k, 0)])
+            )
+        return found
+
+    def capacity(self, name: str, t: int) -> int:
+        """Cases handler ``name`` works on at once at ``t``."""
+        return self.staffing(t).capacity(name)
+
+    def after_working(self, t: int, hours: float) -> int:
+        """``t`` plus ``hours`` of working time (round the clock with WORKING_HOURS off)."""
+        if hours <= 0:
+            return t
+        if Mechanism.WORKING_HOURS in self.off:
+            return t + int(hours * _HOUR_US)
+        end = self.policy.deadline(self.when(t), TimeLimit(hours, LimitUnit.WORKING_HOURS))
+        return (end - self.start) // _ONE_US
+
+    def queue_of(self, i: int) -> str:
+        """Whose queue case ``i`` waits in: the desk that settles it, else its handler."""
+        desk = self.desk[i]
+        if desk is not None:
+            return desk
+        routing = self.routing[i]
+        assert routing is not None
+        return routing.handler or "street"
+
+    def joined(self, staffing: Staffing, a: str, b: str) -> bool:
+        """Whether a standing meeting seats both units, or bodies where their people sit."""
+        reach_a, reach_b = staffing.reach(a), staffing.reach(b)
+        for seated in self.seated:
+            if not seated.isdisjoint(reach_a) and not seated.isdisjoint(reach_b):
+                return True
+        return False
+
+    def handoff(self, t: int, source: str, target: str) -> float:
+        """The share of the coordination delay a handoff from ``source`` to ``target`` costs."""
+        staffing = self.staffing(t)
+        a, b = staffing.unit(source), staffing.unit(target)
+        key = (id(staffing), a, b)
+        found = self.shared.get(key)
+        if found is None:
+            found = self.shared[key] = (
+                bool(staffing.people_of(a) & staffing.people_of(b)),
+                self.joined(staffing, a, b),
+            )
+        shared, joined = found
+        scenario = self.scenario
+        return handoff_factor(
+            same_unit=a == b,
+            shared_person=shared,
+            joined=joined,
+            person_factor=scenario.handoff_person,
+            meeting_factor=scenario.handoff_meeting,
+        )
+
+    def wait_until(self, i: int, t: int, previous: str | None, draws: _Draws) -> int:
+        """When case ``i``, placed at ``t`` coming from ``previous``, joins its handler's queue.
+
+        It waits for the sitting of the meeting that takes it up (``MEETINGS``)
+        and for the handoff from whoever had it, and from each co-handler
+        (``HANDOFFS``). An emergency and a whistle order wait for nothing:
+        departments report at the whistle (吹哨报到).
+        """
+        routing = self.routing[i]
+        assert routing is not None
+        if routing.procedure in (Procedure.EMERGENCY, Procedure.WHISTLE):
+            return t
+        scenario = self.scenario
+        until = t
+        meeting = None
+        if Mechanism.MEETINGS not in self.off and self.desk[i] is None:
+            meeting = self.meetings.get(routing.forum or "")
+            if meeting is None:
+                for other in routing.co_handlers:
+                    meeting = self.meetings.get(other)
+                    if meeting is not None:
+                        break
+            if meeting is None and routing.procedure is Procedure.DELIBERATION:
+                meeting = Meeting(id="ad hoc", convener=routing.convener or routing.handler or "")
+            if meeting is not None:
+                sitting = next_sitting(
+                    meeting,
+                    self.when(t),
+                    policy=self.policy,
+                    monthly_day=scenario.meeting_day,
+                    weekly_day=scenario.meeting_weekday,
+                    adhoc_days=scenario.adhoc_days,
+                )
+                until = (sitting - self.start) // _ONE_US
+        if Mechanism.HANDOFFS not in self.off and scenario.handoff_hours > 0:
+            name = self.queue_of(i)
+            partners = [] if previous is None else [previous]
+            if meeting is None:
+                partners += [c for c in routing.co_handlers if c not in self.meetings]
+            factor = max((self.handoff(t, p, name) for p in partners), default=0.0)
+            if factor > 0:
+                hours = draws.exponential() * scenario.handoff_hours * factor
+                until = max(until, self.after_working(t, hours))
+        return until
+
+    def handling_until(self, i: int, t: int, normal: float) -> int:
+        """When the handler, starting at ``t``, is done with case ``i``."""
+        routing = self.routing[i]
+        assert routing is not None
+        scenario = self.scenario
+        tier = Tier.MICRO_GRID if self.desk[i] is not None else routing.tier
+        hours = math.exp(self.log_mean[tier] + scenario.handling_sigma * normal)
+        hours *= scenario.category_hours[self.cases[i].category]
+        if routing.procedure is Procedure.EMERGENCY:
+            return t + int(hours * _HOUR_US)
+        return self.after_working(t, hours)
+
     # -- the steps of a case's process --------------------------------------------
 
-    def arrive(self, i: int) -> int:
+    def arrive(self, i: int, draws: _Draws) -> int:
         """Report and route case ``i``; returns when its first contact takes it up (or -1).
 
         A return of ``-1 - t`` means the case escapes to the hotline at ``t``.
@@ -594,6 +902,7 @@ class _Ledger:
         first = route(self.structure, case, policy=self.policy)
         self.record(i, _REPORTED, t)
         self.set_routing(i, t, first)
+        self.first_owner[i] = first.owner
         # A matter reported again and again at one place escalates at once.
         key = (case.place, case.category)
         earlier = self.recent.get(key)
@@ -614,10 +923,27 @@ class _Ledger:
                 self.set_routing(i, t, nxt)
                 self.escalations[i] += 1
         earlier.append((t, case))
-        # A grid worker who owns the case answers fast; an office slowly.
-        if case.channel is Channel.PATROL:
-            return t
         scenario = self.scenario
+        # An incipient matter brought to a property desk where a party vanguard
+        # post is staffed that day is settled there on the spot.
+        if (
+            Mechanism.FRONT_DESK not in self.off
+            and case.category in _INCIPIENT
+            and case.channel in _DESK_CHANNELS
+            and self.escalations[i] == 0
+        ):
+            compound = self.compound_of.get(case.place)
+            posts = self.front.get(compound[0]) if compound is not None else None
+            if posts:
+                staffing = self.staffing(t)
+                held = [p for p in posts if staffing.holds(p)]
+                if held and draws.uniform() < scenario.front_desk:
+                    self.desk[i] = held[0]
+                    self.front_desk += 1
+                    return t
+        if case.channel is Channel.PATROL or self.arrivals.response[i] == 0.0:
+            return t  # found by a worker (a patrol, a return visit): taken up at once
+        # A grid worker who owns the case answers fast; an office slowly.
         mean = (
             scenario.response_hours
             if first.owner in self.grid_posts
@@ -625,7 +951,11 @@ class _Ledger:
         )
         delay = int(self.arrivals.response[i] * mean * _HOUR_US)
         due = self.response_due(t)
-        if t + delay > due and self.arrivals.hotline[i] < scenario.hotline:
+        if (
+            t + delay > due
+            and case.channel is not Channel.HOTLINE
+            and self.arrivals.hotline[i] < scenario.hotline
+        ):
             return -1 - due
         return t + delay
 
@@ -640,12 +970,44 @@ class _Ledger:
     def accept(self, i: int, t: int) -> None:
         routing = self.routing[i]
         assert routing is not None
-        self.record(i, _ACCEPTED, t, routing.owner or routing.handler or "street")
+        actor = self.desk[i] or routing.owner or routing.handler or "street"
+        self.record(i, _ACCEPTED, t, actor)
         self.books.accepted(i, t)
+
+    def decided(self, i: int, draws: _Draws) -> Decision | None:
+        """The owners' decision a deliberation of case ``i`` ends in (``BALLOTS``), if any.
+
+        Each household of the compound takes part with probability
+        ``turnout`` and votes for with probability ``support``; ``decide``
+        applies art. 278 or the consultation rule the routing names.
+        """
+        routing = self.routing[i]
+        assert routing is not None
+        if routing.rule is None or Mechanism.BALLOTS in self.off or self.desk[i] is not None:
+            return None
+        scenario = self.scenario
+        case = self.cases[i]
+        compound = self.compound_of.get(case.place)
+        owners = compound[1] if compound is not None else scenario.households_if_unknown
+        voting = draws.binomial(owners, scenario.turnout)
+        yes = draws.binomial(voting, scenario.support)
+        consultation = routing.rule != "civil_code_278"
+        area = 0 if consultation else scenario.area_per_household
+        ballots = [
+            Ballot(owner=f"household:{k}", area=area, vote=Vote.FOR if k < yes else Vote.AGAINST)
+            for k in range(voting)
+        ]
+        return decide(
+            ballots,
+            matter=_MATTERS.get(case.category, Matter.OTHER_MAJOR),
+            eligible=Electorate(owners=owners, area=owners * area),
+            rule=_CONSULTATION if consultation else CIVIL_CODE_278,
+        )
 
     def resolve(self, i: int, t: int, actor: str) -> None:
         self.record(i, _RESOLVED, t, actor)
         self.books.resolved(i, t)
+        self.resolver[i] = actor
 
     def is_accepted(self, i: int) -> bool:
         return self.books.accepted_us[i] is not None
@@ -664,18 +1026,65 @@ class _Ledger:
 
     def escalated(self, i: int, t: int, routing: Routing) -> None:
         self.escalations[i] += 1
+        self.desk[i] = None
         self.set_routing(i, t, routing)
 
-    def revisit(self, i: int, t: int, draws: _Draws) -> tuple[bool, Routing | None]:
-        """The return visit: ``(reopened, next routing)``; a case not reopened is closed."""
+    def satisfaction(self, i: int) -> float:
+        """The chance the return visit of case ``i`` finds the resident satisfied."""
+        scenario = self.scenario
+        if Mechanism.SATISFACTION in self.off:
+            return scenario.satisfaction
+        books = self.books
+        resolved, due = books.resolved_us[i], books.resolved_due_us[i]
+        return satisfaction_probability(
+            base=scenario.satisfaction,
+            late=resolved is not None and due is not None and resolved > due,
+            escalations=self.escalations[i],
+            reopenings=self.reopened[i],
+            continuity=self.resolver[i] == (self.first_owner[i] or ""),
+            hotline=self.cases[i].channel is Channel.HOTLINE,
+            rejected=self.rejected[i],
+            late_penalty=scenario.late_penalty,
+            escalation_penalty=scenario.escalation_penalty,
+            reopen_penalty=scenario.reopen_penalty,
+            continuity_bonus=scenario.continuity_bonus,
+            hotline_penalty=scenario.hotline_penalty,
+            rejected_penalty=scenario.rejected_penalty,
+        )
+
+    def revisit(self, i: int, t: int, draws: _Draws) -> tuple[bool, Routing | None, Case | None]:
+        """The return visit: ``(reopened, next routing, latent case)``; one not reopened is closed.
+
+        A visit to a settled dispute may uncover a latent one (``LATENT``): it
+        is booked as found and becomes a new case, taken up at once.
+        """
         routing = self.routing[i]
         assert routing is not None
         scenario = self.scenario
-        satisfied = draws.uniform() < scenario.satisfaction
+        satisfied = draws.uniform() < self.satisfaction(i)
+        # The supervisor confirms the fix at the visit; the first contact closes
+        # or reopens (首接负责).
+        visitor = routing.supervisor or routing.owner or routing.handler or "street"
         actor = routing.owner or routing.handler or "street"
-        self.record(i, _REVISITED if satisfied else _UNSATISFIED, t, actor)
+        case = self.cases[i]
+        latent = None
+        payload: Any = visitor
+        if (
+            Mechanism.LATENT not in self.off
+            and case.category in _DISPUTES
+            and draws.uniform() < scenario.latent
+        ):
+            domains = routing.domains[:1]
+            if domains:
+                payload = (visitor, domains)
+                latent = attrs.evolve(
+                    case,
+                    reported_at=self.when(t),
+                    channel=Channel.VISIT,
+                )
+        self.record(i, _REVISITED if satisfied else _UNSATISFIED, t, payload)
         books = self.books
-        books.revisited(i, t, satisfied=satisfied)
+        books.revisited(i, t, satisfied=satisfied, found=latent is not None)
         if (
             not satisfied
             and self.reopened[i] < scenario.max_reopens
@@ -684,37 +1093,91 @@ class _Ledger:
             # Whoever visited decides: reopened, or closed (一案一回访).
             self.record(i, _REOPENED, t, actor)
             books.reopened(i)
+            self.desk[i] = None
             nxt = escalate(self.structure, self.state_of(i), now=self.when(t), policy=self.policy)
-            return True, nxt
+            return True, nxt, latent
         self.record(i, _CLOSED, t, actor)
         books.closed(i)
-        return False, None
+        return False, None, latent
+
+    def hotline_dispatch(self, i: int, t: int) -> tuple[Case, int] | None:
+        """The 12345 work order an escaped case ``i`` comes back as, and when (``HOTLINE_LOOP``).
+
+        The hotline signs and dispatches it to the street and the community
+        within ``hotline_dispatch_hours`` working hours (接诉即办: the first
+        unit that receives it leads); it is then routed like any case.
+        """
+        if Mechanism.HOTLINE_LOOP in self.off:
+            return None
+        at = self.after_working(t, self.scenario.hotline_dispatch_hours)
+        if at > self.end_us:
+            return None
+        case = attrs.evolve(
+            self.cases[i],
+            reported_at=self.when(at),
+            channel=Channel.HOTLINE,
+        )
+        return case, at
 
     # -- the result -----------------------------------------------------------------
 
-    def metrics(self) -> Metrics:
-        """The counts ``govmodel.metrics`` makes of the log at the end of the period."""
+    def kept(self) -> list[int]:
+        """The cases of the period itself: reported after the warm-up."""
+        warm = self.warm_us
+        times = self.arrivals.times
+        if warm == 0:
+            return list(range(len(self.cases)))
+        return [i for i in range(len(self.cases)) if times[i] >= warm]
+
+    def facts(self) -> list[Any]:
         limit = self.response_limit_us
-        return self.books.metrics(
+        return self.books.facts(
             now=self.end_us, response_limit=self.response_due if limit is None else limit
         )
 
     def result(self, key: int | tuple[int, ...]) -> SimulationResult:
+        kept = self.kept()
+        facts = self.facts()
+        if len(kept) == len(self.cases):
+            order = self.order
+
+            def pick(values: list[Any]) -> list[Any]:
+                return values
+        else:
+            index = {i: k for k, i in enumerate(kept)}
+            order = [index[i] for i in self.order if i in index]
+
+            def pick(values: list[Any]) -> list[Any]:
+                return [values[i] for i in kept]
+
+        kept_facts = pick(facts)
+        hotline_facts = [
+            f
+            for f, c in zip(kept_facts, pick(self.cases), strict=True)
+            if c.channel is Channel.HOTLINE
+        ]
         run = _Run(
             start=self.start,
-            cases=self.cases,
-            logs=self.logs,
-            order=self.order,
-            routing=self.routing,
-            status=self.status,
-            escaped=self.escaped,
-            escalations=self.escalations,
-            reopened=self.reopened,
-            arrived_us=self.arrivals.times,
-            resolved_us=self.books.resolved_us,
+            cases=pick(self.cases),
+            logs=pick(self.logs),
+            order=order,
+            routing=pick(self.routing),
+            status=pick(self.status),
+            escaped=pick(self.escaped),
+            escalations=pick(self.escalations),
+            reopened=pick(self.reopened),
+            arrived_us=pick(self.arrivals.times),
+            resolved_us=pick(self.books.resolved_us),
+            due_us=pick(self.due_us),
+            end_us=self.end_us,
         )
         return SimulationResult(
-            metrics=self.metrics(), hotline=sum(self.escaped), seed=key, run=run
+            metrics=count(kept_facts),
+            hotline=sum(run.escaped),
+            hotline_metrics=count(hotline_facts),
+            front_desk=sum(1 for d in pick(self.desk) if d is not None),
+            seed=key,
+            run=run,
         )
 
 
@@ -744,7 +1207,7 @@ def simulate(
     >>> from govmodel import examples
     >>> from govmodel.simulation import Scenario, simulate
     >>> r = simulate(examples.load("xinhe"), seed=2)
-    >>> 150 <= len(r.outcomes) <= 210
+    >>> 300 <= len(r.outcomes) <= 500
     True
     """
     scenario = scenario if scenario is not None else Scenario()
@@ -753,21 +1216,15 @@ def simulate(
     # it ends; the cyclic collector would traverse them again and again (half
     # the run's time) to find nothing, so it waits until the run is over.
     with paused():
-        ledger = _Ledger(structure, scenario, policy, _draw_arrivals(structure, scenario, rng))
+        arrivals = _draw_arrivals(structure, scenario, rng, policy)
+        ledger = _Ledger(structure, scenario, policy, arrivals)
         _run(ledger, _Draws(rng))
         return ledger.result(key)
 
 
 def _run(ledger: _Ledger, draws: _Draws) -> None:
     """The event loop: arrivals in order, everything else from a heap."""
-    scenario = ledger.scenario
-    capacity = scenario.capacity
-    sigma = scenario.handling_sigma
-    log_mean = {
-        tier: math.log(hours) - sigma * sigma / 2.0
-        for tier, hours in scenario.handling_hours.items()
-    }
-    revisit_us = scenario.revisit_hours * _HOUR_US
+    revisit_us = ledger.scenario.revisit_hours * _HOUR_US
     end = ledger.end_us
     arrival_times = ledger.arrivals.times
     n = len(arrival_times)
@@ -775,15 +1232,14 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
     due_of = ledger.due_us
     escaped = ledger.escaped
     version = [0] * n
-    handler_of: list[str] = [""] * n
+    handler_of: list[str | None] = [None] * n
     in_service = [False] * n
-    done_at = [0] * n
     handlers: dict[str, _Handler] = {}
+    pending: list[Case] = []  # cases made during the run, by their index in the heap entry
     heap: list[tuple[int, int, int, int, int]] = []  # (time, seq, kind, case, version)
     push: Callable[[list[tuple[int, int, int, int, int]], tuple[int, int, int, int, int]], None]
     push = heapq.heappush
     pop = heapq.heappop
-    exp = math.exp
     normal = draws.normal
     seq = 0
 
@@ -791,43 +1247,49 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
         nonlocal seq
         worker = handlers[name]
         waiting = worker.waiting
-        while worker.busy < worker.capacity and waiting:
+        capacity = ledger.capacity(name, t)
+        while worker.busy < capacity and waiting:
             i, v = waiting.popleft()
             if version[i] != v or escaped[i]:
                 continue
             worker.busy += 1
             in_service[i] = True
-            routing = routing_of[i]
-            assert routing is not None
-            finish = t + int(exp(log_mean[routing.tier] + sigma * normal()) * _HOUR_US)
-            done_at[i] = finish
             seq += 1
-            push(heap, (finish, seq, _HANDLED, i, v))
+            push(heap, (ledger.handling_until(i, t, normal()), seq, _HANDLED, i, v))
 
-    def enqueue(i: int, t: int) -> None:
-        nonlocal seq
-        routing = routing_of[i]
-        assert routing is not None
-        name = routing.handler or "street"
+    def join(i: int, t: int) -> None:
+        """Case ``i`` joins its handler's queue."""
+        name = ledger.queue_of(i)
         handler_of[i] = name
         in_service[i] = False
         worker = handlers.get(name)
         if worker is None:
-            worker = handlers[name] = _Handler(capacity)
-        v = version[i]
-        worker.waiting.append((i, v))
+            worker = handlers[name] = _Handler()
+        worker.waiting.append((i, version[i]))
         serve(name, t)
-        # The case is overdue just after its due time (escalate wants now > due);
-        # a due time already past is checked at once. A case already being
-        # handled that will be done before then needs no check.
-        check = max(t, due_of[i] + _MINUTE_US)
-        if not (in_service[i] and done_at[i] < check):
+
+    def place(i: int, t: int) -> None:
+        """Case ``i`` goes to its handler: after any wait, and with a due check."""
+        nonlocal seq
+        v = version[i]
+        previous = handler_of[i] if handler_of[i] is not None else ledger.first_owner[i]
+        until = ledger.wait_until(i, t, previous, draws)
+        if until <= t:
+            join(i, t)
+        else:
+            handler_of[i] = None
+            in_service[i] = False
             seq += 1
-            push(heap, (check, seq, _DUE, i, v))
+            push(heap, (until, seq, _JOIN, i, v))
+        # The case is overdue just after its due time (escalate wants now > due);
+        # a due time already past is checked at once.
+        seq += 1
+        push(heap, (max(t, due_of[i] + _MINUTE_US), seq, _DUE, i, v))
 
     def release(i: int, t: int) -> None:
         if in_service[i]:
             name = handler_of[i]
+            assert name is not None
             handlers[name].busy -= 1
             in_service[i] = False
             serve(name, t)
@@ -837,45 +1299,82 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
         version[i] += 1
         ledger.escalated(i, t, routing)
         if ledger.is_accepted(i):
-            enqueue(i, t)
+            place(i, t)
+
+    def arrived(i: int) -> None:
+        nonlocal seq
+        taken_up = ledger.arrive(i, draws)
+        seq += 1
+        if taken_up < 0:
+            push(heap, (-1 - taken_up, seq, _ESCAPE, i, 0))
+        else:
+            push(heap, (taken_up, seq, _ACCEPT, i, 0))
+        first = routing_of[i]
+        if first is not None and first.procedure is Procedure.EMERGENCY:
+            # An emergency nobody is on the spot for within the report limit goes to
+            # the street (escalate decides; this is when it looks).
+            seq += 1
+            push(heap, (ledger.report_check(i), seq, _DUE, i, 0))
+
+    def spawn(case: Case, t: int) -> None:
+        nonlocal seq
+        seq += 1
+        pending.append(case)
+        push(heap, (t, seq, _SPAWN, len(pending) - 1, 0))
 
     a = 0
     while True:
         if a < n and (not heap or arrival_times[a] <= heap[0][0]):
             i = a
             a += 1
-            taken_up = ledger.arrive(i)
-            seq += 1
-            if taken_up < 0:
-                push(heap, (-1 - taken_up, seq, _ESCAPE, i, 0))
-            else:
-                push(heap, (taken_up, seq, _ACCEPT, i, 0))
-            first = ledger.routing[i]
-            if first is not None and first.procedure is Procedure.EMERGENCY:
-                # An emergency nobody is on the spot for within the report limit goes to
-                # the street (escalate decides; this is when it looks).
-                seq += 1
-                push(heap, (ledger.report_check(i), seq, _DUE, i, 0))
+            arrived(i)
             continue
         if not heap:
             break
         t, _, kind, i, v = pop(heap)
         if t > end:
             break
+        if kind == _SPAWN:
+            case = pending[i]
+            latent = case.channel is Channel.VISIT
+            j = ledger.add_case(case, t, 0.0 if latent else draws.exponential(), 1.0)
+            version.append(0)
+            handler_of.append(None)
+            in_service.append(False)
+            arrived(j)
+            continue
         if escaped[i]:
             continue
         if kind == _ACCEPT:
             ledger.accept(i, t)
-            enqueue(i, t)
+            place(i, t)
             continue
         if kind == _ESCAPE:
             escaped[i] = True
+            back = ledger.hotline_dispatch(i, t)
+            if back is not None:
+                spawn(*back)
             continue
         if v != version[i]:
-            continue  # a superseded handling, due check or visit
-        if kind == _HANDLED:
+            continue  # a superseded handling, due check, join or visit
+        if kind == _JOIN:
+            join(i, t)
+        elif kind == _HANDLED:
             release(i, t)
-            ledger.resolve(i, t, handler_of[i])
+            decision = ledger.decided(i, draws)
+            if decision is not None and not decision.quorum_met:
+                # Too few took part: the matter goes to the meeting's next sitting,
+                # once; then it waits for its due check (escalate decides).
+                ledger.rounds[i] += 1
+                if ledger.rounds[i] < 2:
+                    version[i] += 1
+                    place(i, t)
+                continue
+            if decision is not None:
+                ledger.rejected[i] = not decision.approved
+            name = handler_of[i]
+            assert name is not None
+            ledger.resolve(i, t, name)
             seq += 1
             push(heap, (t + int(draws.exponential() * revisit_us), seq, _REVISIT, i, v))
         elif kind == _DUE:
@@ -885,10 +1384,12 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
         elif kind == _REVISIT:
             if ledger.status[i] is not Status.RESOLVED:
                 continue
-            again, nxt = ledger.revisit(i, t, draws)
+            again, nxt, found = ledger.revisit(i, t, draws)
+            if found is not None:
+                spawn(found, t)
             if again:
                 version[i] += 1
                 if nxt is not None:
                     reroute(i, t, nxt)
                 else:
-                    enqueue(i, t)
+                    place(i, t)

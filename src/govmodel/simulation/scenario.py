@@ -39,8 +39,9 @@ from govmodel._frozenmap import FrozenMap
 from govmodel._strict import digits, show
 from govmodel.errors import GovModelError
 from govmodel.model import Category, Channel, Scope, Tier, Urgency
+from govmodel.simulation._mechanisms import Mechanism
 
-__all__ = ["MAX_DAYS", "Scenario", "ScenarioError"]
+__all__ = ["MAX_DAYS", "Mechanism", "Scenario", "ScenarioError"]
 
 
 class ScenarioError(GovModelError, ValueError):
@@ -160,6 +161,52 @@ def _moment(_inst: object, attribute: attrs.Attribute[Any], value: object) -> No
         raise ScenarioError(f"{attribute.name}: expected a datetime, found {show(value)}")
 
 
+def _profile(length: int) -> Any:
+    """A validator for a tuple of ``length`` weights, none negative, not all zero."""
+
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple) or len(value) != length:
+            raise ScenarioError(
+                f"{attribute.name}: expected {length} weights, found {_short_seq(value)}"
+            )
+        for k, weight in enumerate(value):
+            if not _real(f"{attribute.name}[{k}]", weight) >= 0:
+                raise ScenarioError(f"{attribute.name}[{k}]: expected 0 or more, found {weight}")
+        if not sum(value) > 0:
+            raise ScenarioError(f"{attribute.name}: expected a weight above 0")
+
+    return check
+
+
+def _short_seq(value: object) -> str:
+    if isinstance(value, tuple):
+        return f"{len(value)}"
+    return show(value)
+
+
+def _as_tuple(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def _mechanisms(value: Any) -> Any:
+    if isinstance(value, str) or not isinstance(value, set | frozenset | list | tuple):
+        raise ScenarioError(f"off: expected a set of Mechanism names, found {show(value)}")
+    out = set()
+    for name in value:
+        if not isinstance(name, str) or name not in {m.value for m in Mechanism}:
+            choices = ", ".join(m.value for m in Mechanism)
+            raise ScenarioError(f"off: expected names among {choices}, found {show(name)}")
+        out.add(Mechanism(name))
+    return frozenset(out)
+
+
+def _non_negative(_inst: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    if not _real(attribute.name, value) >= 0:
+        raise ScenarioError(f"{attribute.name}: expected 0 or more, found {value}")
+
+
 def _frozen(value: Any) -> Any:
     # Anything but a mapping is left for the field's validator to name.
     if isinstance(value, FrozenMap) or not isinstance(value, Mapping):
@@ -171,6 +218,7 @@ _KEY_TYPES: dict[str, type[StrEnum]] = {
     "rates": Category,
     "channels": Channel,
     "urgency": Urgency,
+    "category_hours": Category,
 }
 
 
@@ -182,30 +230,31 @@ _KEY_TYPES: dict[str, type[StrEnum]] = {
 # (parking, noise, family), the whistle-order matters (fire lanes, meters,
 # leaks) and inquiries at the window. govmodel's choice, to revisit per city.
 _RATES: dict[Category, float] = {
-    Category.REPAIR: 0.040,
-    Category.SANITATION: 0.020,
-    Category.GREENING: 0.006,
-    Category.LEAK: 0.012,
-    Category.NOISE: 0.016,
-    Category.PARKING: 0.016,
-    Category.PETS: 0.006,
-    Category.NEIGHBOUR_DISPUTE: 0.010,
-    Category.FAMILY_DISPUTE: 0.004,
+    Category.REPAIR: 0.030,
+    Category.SANITATION: 0.015,
+    Category.GREENING: 0.004,
+    Category.LEAK: 0.010,
+    Category.NOISE: 0.060,
+    Category.PARKING: 0.060,
+    Category.PETS: 0.020,
+    Category.NEIGHBOUR_DISPUTE: 0.050,
+    Category.FAMILY_DISPUTE: 0.015,
     Category.COMMON_FACILITY: 0.004,
     Category.PROPERTY_FEES: 0.002,
-    Category.SERVICE_QUALITY: 0.006,
-    Category.ACCESS: 0.004,
-    Category.FIRE_LANE: 0.006,
-    Category.UTILITIES: 0.004,
-    Category.SECURITY: 0.004,
+    Category.SERVICE_QUALITY: 0.005,
+    Category.ACCESS: 0.003,
+    Category.FIRE_LANE: 0.040,
+    Category.UTILITIES: 0.030,
+    Category.SECURITY: 0.003,
     Category.EXTERNAL_NUISANCE: 0.002,
     Category.RESIDENCY: 0.002,
     Category.ROADS: 0.002,
-    Category.INQUIRY: 0.014,
+    Category.INQUIRY: 0.048,
 }
 
 # How far each category usually reaches: most requests concern one household
-# or one building; facilities, fees, access and fire lanes a compound.
+# or one building (a fire lane is blocked at a building); facilities, fees and
+# access a compound.
 _SCOPES: dict[Category, Scope] = {
     **dict.fromkeys(Category, Scope.HOUSEHOLD),
     Category.SANITATION: Scope.BUILDING,
@@ -215,21 +264,54 @@ _SCOPES: dict[Category, Scope] = {
     Category.PROPERTY_FEES: Scope.COMPOUND,
     Category.SERVICE_QUALITY: Scope.COMPOUND,
     Category.ACCESS: Scope.COMPOUND,
-    Category.FIRE_LANE: Scope.COMPOUND,
+    Category.FIRE_LANE: Scope.BUILDING,
     Category.ROADS: Scope.COMMUNITY,
     Category.EXTERNAL_NUISANCE: Scope.COMMUNITY,
 }
 
-# Mean hours a handler spends on a case at each tier (lognormal around it).
-# govmodel's choice: a few hours on the spot in the micro-grid, a day at the
-# compound, two in the community, a week for departments, ten days at the street.
+# Mean hours a handler spends on a case at each tier (lognormal around it), in
+# working hours of the policy's calendar (round the clock for emergencies, or
+# with Mechanism.WORKING_HOURS off). govmodel's choice, within what 12345
+# practice allows: on the spot in the micro-grid in an hour or two ("马上办"),
+# most of a working day at the compound, a day and a half in the community,
+# four working days when departments are summoned (general matters are
+# answered in about 7 days), three working days at the street office (complex
+# matters in about 15 days).
 _HANDLING_HOURS: dict[Tier, float] = {
-    Tier.MICRO_GRID: 4.0,
-    Tier.COMPOUND: 24.0,
-    Tier.COMMUNITY: 48.0,
-    Tier.WHISTLE: 120.0,
-    Tier.STREET: 240.0,
+    Tier.MICRO_GRID: 2.0,
+    Tier.COMPOUND: 6.0,
+    Tier.COMMUNITY: 12.0,
+    Tier.WHISTLE: 32.0,
+    Tier.STREET: 24.0,
 }
+
+# How much longer (or shorter) a category takes than its tier's mean.
+# govmodel's choice: an inquiry is answered at the window in a fraction of the
+# time; disputes need talks with both sides; leaks and utilities need a trade
+# or a utility company; roads and external nuisances another authority.
+_CATEGORY_HOURS: dict[Category, float] = {
+    **dict.fromkeys(Category, 1.0),
+    Category.INQUIRY: 0.25,
+    Category.RESIDENCY: 0.5,
+    Category.NOISE: 1.5,
+    Category.NEIGHBOUR_DISPUTE: 2.0,
+    Category.FAMILY_DISPUTE: 2.0,
+    Category.PARKING: 1.5,
+    Category.LEAK: 1.5,
+    Category.UTILITIES: 1.5,
+    Category.ROADS: 2.0,
+    Category.EXTERNAL_NUISANCE: 2.0,
+}
+
+# Requests by hour of day (0-23) and day of week (Monday first): few at night,
+# peaks in the morning and the early evening, fewer at weekends. govmodel's
+# choice from the shape 12345 services publish (calls peak 9-11 and 19-21);
+# no figure of the five articles.
+_ARRIVAL_HOURS: tuple[float, ...] = (
+    0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.5, 1.0, 1.5, 2.0, 2.0, 1.8,
+    1.2, 1.2, 1.6, 1.6, 1.5, 1.4, 1.4, 1.6, 1.6, 1.2, 0.8, 0.4,
+)  # fmt: skip
+_ARRIVAL_DAYS: tuple[float, ...] = (1.1, 1.0, 1.0, 1.0, 1.0, 0.8, 0.7)
 
 # Channels (Xinhe: the registration window, the 49 WeChat groups answered
 # round the clock, phone, door-to-door visits; patrols find some matters first).
@@ -274,8 +356,8 @@ class Scenario:
         Mean hours of handling per tier, and the spread (sigma of the
         lognormal) around it.
     capacity
-        Cases (1 to 1,000,000) one handler (a post or a body) works on at once; more wait in
-        its queue.
+        Cases (1 to 1,000,000) one person works on at once. A handler's
+        capacity is that of its staff (see ``Staffing``); more wait in its queue.
     response_hours
         Mean time to take a case up (exponential) when a grid worker owns it:
         Xinhe's groups answer round the clock, so two hours.
@@ -299,6 +381,49 @@ class Scenario:
         How many times one case may be reopened (0 to 100).
     channels, urgency
         Shares of the reporting channels and urgencies.
+    off
+        Mechanisms switched off (``Mechanism`` members or their names), to
+        isolate each one's effect.
+    warmup_days
+        Days simulated before ``start`` so that the period begins in a
+        running community; cases reported in them load the handlers but are
+        left out of the result.
+    category_hours
+        Category → factor on its tier's handling time.
+    office_households, community_households
+        Households per member of staff of a street office or department, and
+        of a residents' committee, without named posts (``STAFFING_SCALE``).
+    handoff_hours
+        Mean working hours a handoff between two bodies costs (``HANDOFFS``).
+    handoff_person, handoff_meeting
+        The share of it that remains when one person sits in both bodies, or
+        a standing meeting joins them.
+    meeting_day, meeting_weekday, adhoc_days
+        When meetings without a fixed day sit: monthly (and quarterly) on
+        ``meeting_day``, weekly on ``meeting_weekday`` (0 is Monday); a
+        meeting held as needed ``adhoc_days`` working days on (``MEETINGS``).
+    turnout, support, area_per_household
+        Each owner's chance to take part in a vote and to vote for, and the
+        area of a household, for the ballots of owners' decisions (``BALLOTS``).
+    arrival_hours, arrival_days
+        Weights of the hours of the day (24) and the days of the week (7,
+        Monday first); holidays weigh as Sundays (``ARRIVAL_PROFILE``).
+    late_penalty, escalation_penalty, reopen_penalty
+        Log-odds subtracted from satisfaction when resolved late, per
+        escalation and per reopening (``SATISFACTION``).
+    continuity_bonus, hotline_penalty, rejected_penalty
+        Log-odds added when the first contact handled the case to the end,
+        and subtracted for a hotline dispatch or a matter the owners voted down.
+    latent
+        Probability that a return visit of a dispute uncovers a latent one
+        (``LATENT``): Xinhe, 15 in 230 visits.
+    hotline_dispatch_hours
+        Working hours until 12345 dispatches an escaped case back to the
+        street and community (``HOTLINE_LOOP``).
+    front_desk
+        Probability that an incipient matter (an inquiry or a dispute, walked
+        in or phoned) of a compound whose company has a staffed party vanguard
+        post is settled at the desk on the spot (``FRONT_DESK``).
 
     Examples
     --------
@@ -336,6 +461,37 @@ class Scenario:
     urgency: FrozenMap[Urgency, float] = attrs.field(
         factory=lambda: FrozenMap(_URGENCY), converter=_frozen, validator=_shares
     )
+    off: frozenset[Mechanism] = attrs.field(factory=frozenset, converter=_mechanisms)
+    warmup_days: int = attrs.field(default=0, validator=_whole(0, MAX_DAYS))
+    category_hours: FrozenMap[Category, float] = attrs.field(
+        factory=lambda: FrozenMap(_CATEGORY_HOURS), converter=_frozen, validator=_non_negative_map
+    )
+    office_households: float = attrs.field(default=350.0, validator=_positive)
+    community_households: float = attrs.field(default=300.0, validator=_positive)
+    handoff_hours: float = attrs.field(default=8.0, validator=_non_negative)
+    handoff_person: float = attrs.field(default=0.25, validator=_probability)
+    handoff_meeting: float = attrs.field(default=0.5, validator=_probability)
+    meeting_day: int = attrs.field(default=15, validator=_whole(1, 31))
+    meeting_weekday: int = attrs.field(default=4, validator=_whole(0, 6))
+    adhoc_days: int = attrs.field(default=3, validator=_whole(0, 365))
+    turnout: float = attrs.field(default=0.75, validator=_probability)
+    support: float = attrs.field(default=0.7, validator=_probability)
+    area_per_household: float = attrs.field(default=90.0, validator=_positive)
+    arrival_hours: tuple[float, ...] = attrs.field(
+        default=_ARRIVAL_HOURS, converter=_as_tuple, validator=_profile(24)
+    )
+    arrival_days: tuple[float, ...] = attrs.field(
+        default=_ARRIVAL_DAYS, converter=_as_tuple, validator=_profile(7)
+    )
+    late_penalty: float = attrs.field(default=1.5, validator=_non_negative)
+    escalation_penalty: float = attrs.field(default=0.5, validator=_non_negative)
+    reopen_penalty: float = attrs.field(default=1.0, validator=_non_negative)
+    continuity_bonus: float = attrs.field(default=0.5, validator=_non_negative)
+    hotline_penalty: float = attrs.field(default=1.0, validator=_non_negative)
+    rejected_penalty: float = attrs.field(default=1.0, validator=_non_negative)
+    latent: float = attrs.field(default=0.065, validator=_probability)
+    hotline_dispatch_hours: float = attrs.field(default=8.0, validator=_positive)
+    front_desk: float = attrs.field(default=0.24, validator=_probability)
 
     def __attrs_post_init__(self) -> None:
         for name, what in (("rates", "rate"), ("scopes", "scope")):

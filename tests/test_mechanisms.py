@@ -1,0 +1,263 @@
+"""The simulator's mechanisms: each does what docs/simulation.md says, and each switch removes it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import govmodel
+from govmodel import Channel, examples, synth
+from govmodel.model import Frequency, Meeting
+from govmodel.simulation import Mechanism, Scenario, Staffing, simulate, variants
+from govmodel.simulation._mechanisms import (
+    handoff_factor,
+    next_sitting,
+    satisfaction_probability,
+)
+from govmodel.strategies import structures
+
+XINHE = examples.load("xinhe")
+DAY = dt.date(2025, 6, 1)
+QUARTER = Scenario(days=90)
+
+
+class TestStaffing:
+    @settings(max_examples=30, deadline=None)
+    @given(structures(max_communities=2, max_compounds=2, max_buildings=2), st.integers(1, 5))
+    def test_capacity_is_at_least_one_and_sharing_never_adds(self, s, caseload):
+        """Every handler works on at least one case; sharing a person's time never adds any."""
+        shared = Staffing(s, Scenario(capacity=caseload), DAY)
+        alone = Staffing(s, Scenario(capacity=caseload, off={Mechanism.SHARED_TIME}), DAY)
+        for owner in [p.id for p in s.posts()] + [b.id for b in s.bodies()]:
+            assert 1 <= shared.capacity(owner) <= alone.capacity(owner)
+
+    def test_a_cross_appointed_person_splits_their_caseload(self):
+        """Xinhe's steward holds a company post and a micro-grid post: half of 3 cases each."""
+        assert Staffing(XINHE, Scenario(), DAY).capacity("post:grid-wanda-a-worker") == 2
+        split = variants(XINHE)["no_cross_appointments"]
+        assert Staffing(split, Scenario(), DAY).capacity("post:grid-wanda-a-worker") == 3
+
+    def test_offices_scale_with_the_households_they_cover(self):
+        lianhua = examples.load("lianhua")
+        small = Staffing(lianhua, Scenario(office_households=10_000), DAY).capacity("so:lianhua")
+        large = Staffing(lianhua, Scenario(office_households=350), DAY).capacity("so:lianhua")
+        flat = Scenario(off={Mechanism.STAFFING_SCALE})
+        assert Staffing(lianhua, flat, DAY).capacity("so:lianhua") == 3 < small < large
+
+    def test_the_vanguard_post_is_held_from_april(self):
+        assert not Staffing(XINHE, Scenario(), dt.date(2025, 3, 1)).holds("post:cxh-vanguard")
+        assert Staffing(XINHE, Scenario(), DAY).holds("post:cxh-vanguard")
+
+
+class TestRules:
+    @given(
+        st.booleans(), st.booleans(), st.booleans(), st.floats(0, 1), st.floats(0, 1)
+    )
+    def test_handoff_factor(self, same, shared, joined, person, meeting):
+        f = handoff_factor(
+            same_unit=same,
+            shared_person=shared,
+            joined=joined,
+            person_factor=person,
+            meeting_factor=meeting,
+        )
+        assert 0.0 <= f <= 1.0
+        if same:
+            assert f == 0.0
+        elif not shared and not joined:
+            assert f == 1.0
+        else:
+            assert f <= (person if shared else meeting)
+
+    @given(
+        st.sampled_from(list(Frequency)),
+        st.none() | st.integers(1, 31),
+        st.datetimes(dt.datetime(2024, 1, 1), dt.datetime(2027, 12, 1)),
+        st.integers(0, 6),
+        st.integers(0, 10),
+    )
+    def test_next_sitting_is_later_and_on_its_day(self, frequency, day, after, weekday, adhoc):
+        meeting = Meeting(id="m", convener="c", frequency=frequency, day_of_month=day)
+        sitting = next_sitting(
+            meeting,
+            after,
+            policy=govmodel.DEFAULT_POLICY,
+            monthly_day=15,
+            weekly_day=weekday,
+            adhoc_days=adhoc,
+        )
+        assert sitting.time() == dt.time(9)
+        if frequency is Frequency.WEEKLY:
+            assert after < sitting <= after + dt.timedelta(days=7)
+            assert sitting.weekday() == weekday
+        elif frequency is Frequency.MONTHLY:
+            assert after < sitting <= after + dt.timedelta(days=32)
+            assert sitting.day == day or (day is None and sitting.day == 15) or sitting.day < (day or 15)
+        elif frequency is Frequency.AS_NEEDED:
+            assert sitting.date() >= after.date()
+            if adhoc:
+                assert govmodel.DEFAULT_POLICY.calendar.is_working_day(sitting.date())
+
+    @given(
+        st.floats(0.01, 0.99),
+        st.booleans(),
+        st.integers(0, 3),
+        st.integers(0, 3),
+        st.booleans(),
+        st.booleans(),
+        st.booleans(),
+    )
+    def test_satisfaction_falls_with_each_trouble(
+        self, base, late, escalations, reopenings, continuity, hotline, rejected
+    ):
+        kw = dict(
+            late_penalty=1.5,
+            escalation_penalty=0.5,
+            reopen_penalty=1.0,
+            continuity_bonus=0.5,
+            hotline_penalty=1.0,
+            rejected_penalty=1.0,
+        )
+        p = satisfaction_probability(
+            base=base, late=late, escalations=escalations, reopenings=reopenings,
+            continuity=continuity, hotline=hotline, rejected=rejected, **kw,
+        )
+        worse = satisfaction_probability(
+            base=base, late=True, escalations=escalations + 1, reopenings=reopenings,
+            continuity=continuity, hotline=hotline, rejected=rejected, **kw,
+        )
+        assert 0.0 < worse < p < 1.0
+        plain = satisfaction_probability(
+            base=base, late=False, escalations=0, reopenings=0, continuity=False,
+            hotline=False, rejected=False, **kw,
+        )
+        assert plain == pytest.approx(base)
+
+
+class TestSwitches:
+    """Each mechanism shows in a simulated quarter, and switching it off removes it."""
+
+    def test_latent_problems(self):
+        on = simulate(XINHE, QUARTER, seed=1)
+        off = simulate(XINHE, attrs.evolve(QUARTER, off={Mechanism.LATENT}), seed=1)
+        assert on.metrics.findings > 0 == off.metrics.findings
+        found = [e for e in on.events if isinstance(e, govmodel.Revisited) and e.found]
+        assert len(found) == on.metrics.findings
+
+    def test_the_front_desk(self):
+        year = Scenario()
+        on = simulate(XINHE, year, seed=1)
+        assert on.front_desk > 0
+        desk = [
+            e for e in on.events
+            if isinstance(e, govmodel.Resolved) and e.actor == "post:cxh-vanguard"
+        ]
+        assert desk and all(e.at >= dt.datetime(2025, 4, 1) for e in desk)
+        off = simulate(XINHE, attrs.evolve(year, off={Mechanism.FRONT_DESK}), seed=1)
+        assert off.front_desk == 0
+
+    def test_the_hotline_loop(self):
+        slow = Scenario(days=90, response_hours_without_grid=200.0, response_hours=60.0)
+        on = simulate(XINHE, slow, seed=3)
+        assert on.hotline > 0
+        back = [e.case for e in on.events if isinstance(e, govmodel.Reported)
+                and e.case.channel is Channel.HOTLINE]
+        assert back and on.hotline_metrics.reported == len(back)
+        off = simulate(XINHE, attrs.evolve(slow, off={Mechanism.HOTLINE_LOOP}), seed=3)
+        assert off.hotline_metrics.reported == 0
+
+    def test_arrivals_follow_the_hours_of_the_day(self):
+        lianhua = examples.load("lianhua")
+        hours = [o.reported_at.hour for o in simulate(lianhua, QUARTER, seed=1).outcomes]
+        night = sum(h in (1, 2, 3, 4) for h in hours) / len(hours)
+        assert night < 0.03  # profile weight 0.4 of 24.9
+        flat = attrs.evolve(QUARTER, off={Mechanism.ARRIVAL_PROFILE})
+        hours = [o.reported_at.hour for o in simulate(lianhua, flat, seed=1).outcomes]
+        assert sum(h in (1, 2, 3, 4) for h in hours) / len(hours) > 0.12
+
+    def test_warm_up_leaves_its_cases_out(self):
+        warm = Scenario(days=60, warmup_days=30)
+        result = simulate(XINHE, warm, seed=4)
+        assert all(o.reported_at >= warm.start for o in result.outcomes)
+        assert result.metrics == govmodel.metrics(result.events, now=warm.end)
+
+    def test_ballots_that_miss_the_quorum_do_not_settle(self):
+        """With a fifth of the owners voting, no art. 278 deliberation is settled by its vote."""
+
+        def settled_by_vote(result):
+            routings = {}
+            for e in result.events:
+                if isinstance(e, govmodel.Routed):
+                    routings.setdefault(e.case_id, []).append(e.routing)
+            return sum(
+                1
+                for o in result.outcomes
+                if o.outcome == "resolved"
+                and len(routings[o.case_id]) == 1
+                and routings[o.case_id][0].rule == "civil_code_278"
+            )
+
+        assert settled_by_vote(simulate(XINHE, Scenario(), seed=5)) > 0
+        assert settled_by_vote(simulate(XINHE, Scenario(turnout=0.2), seed=5)) == 0
+        unvoted = Scenario(turnout=0.2, off={Mechanism.BALLOTS})
+        assert settled_by_vote(simulate(XINHE, unvoted, seed=5)) > 0
+
+
+def _open_at(result, moment):
+    run = result._run
+    t = (moment - run.start) // dt.timedelta(microseconds=1)
+    return sum(
+        1
+        for i in range(len(run.cases))
+        if run.arrived_us[i] <= t
+        and not run.escaped[i]
+        and (run.resolved_us[i] is None or run.resolved_us[i] > t)
+    )
+
+
+@pytest.mark.parametrize(
+    "structure", [examples.load("lianhua"), synth.generate(seed=1)], ids=["lianhua", "district"]
+)
+def test_no_sink_saturates_under_the_default_scenario(structure):
+    """The open backlog in December is at most 1.5 times March's (issue: no sink by construction)."""
+    result = simulate(structure, seed=0)
+    march = _open_at(result, dt.datetime(2025, 4, 1))
+    december = _open_at(result, dt.datetime(2025, 12, 31))
+    assert december <= 1.5 * march
+
+
+def test_every_offered_ablation_of_xinhe_moves_an_outcome():
+    """Over 30 paired seeds, each variant moves an outcome by more than its 95 % interval."""
+    seeds = range(30)
+
+    def outcomes(s):
+        rows = []
+        for k in seeds:
+            r = simulate(s, seed=k)
+            m = r.metrics
+            rows.append(
+                [
+                    float(r.hours_to_resolution.mean()),
+                    m.on_time_rate or 0.0,
+                    m.satisfaction_rate or 0.0,
+                    m.contained.get(govmodel.Tier.STREET, 0) / max(1, m.resolved),
+                    r.escalations,
+                ]
+            )
+        return np.array(rows)
+
+    found = variants(XINHE)
+    base = outcomes(found["baseline"])
+    moved = {}
+    for name, structure in found.items():
+        if name == "baseline" or structure == XINHE:
+            continue
+        d = outcomes(structure) - base
+        half = 1.96 * d.std(axis=0, ddof=1) / np.sqrt(len(d))
+        moved[name] = bool((np.abs(d.mean(axis=0)) > half).any())
+    assert moved and all(moved.values()), moved
