@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from govmodel import loads_events
+from govmodel import GovModelError, loads_events
 from govmodel.cli import main
 from govmodel.cli.research import load_sweep
 
@@ -114,6 +114,31 @@ class TestSweep:
         status, text = run("sweep", str(self.config(tmp_path, body)))
         assert status == 1
         assert message in text
+
+    def test_variants_true_takes_those_offered(self, tmp_path: Path) -> None:
+        """variants = true runs only the variants that change each structure."""
+        runs, _ = load_sweep(self.config(tmp_path, 'structures = ["lianhua"]\nvariants = true\n'))
+        labels = [r.label for r in runs]
+        assert "lianhua/baseline" in labels
+        assert "lianhua/grid_levels_merged" not in labels
+
+    def test_left_out_variant_says_why(self, tmp_path: Path) -> None:
+        """A variant named in the file but left out for a structure is an error with the reason."""
+        path = self.config(
+            tmp_path, 'structures = ["lianhua"]\nvariants = ["grid_levels_merged"]\n'
+        )
+        with pytest.raises(GovModelError, match=r"it has no micro-grid; variants = true takes"):
+            load_sweep(path)
+
+    def test_combined_variants(self, tmp_path: Path) -> None:
+        """A combined variant is named by its ablations joined by +, in any order."""
+        body = 'structures = ["xinhe"]\nvariants = ["no_standing_meeting+no_owners_committee"]\n'
+        runs, _ = load_sweep(self.config(tmp_path, body))
+        assert [r.label for r in runs] == ["xinhe/no_owners_committee+no_standing_meeting"]
+        assert runs[0].structure.meetings() == ()
+        status, text = run("sweep", str(self.config(tmp_path, 'variants = ["a+b"]\n')))
+        assert status == 1
+        assert 'unknown variant "a+b"' in text
 
     def test_load_sweep_paths_relative_to_config(self, tmp_path: Path) -> None:
         """Spec paths in a sweep file are read relative to the file."""

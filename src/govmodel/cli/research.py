@@ -42,7 +42,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from govmodel._strict import MAX_INT_DIGITS, show
+from govmodel._strict import MAX_INT_DIGITS, quoted, show
 from govmodel.cases import dumps_events
 from govmodel.cli._common import (
     Commands,
@@ -62,6 +62,7 @@ from govmodel.simulation import (
     Run,
     Scenario,
     SimulationResult,
+    VariantError,
     simulate,
     sweep,
     variants,
@@ -258,8 +259,6 @@ def load_sweep(path: str | Path) -> tuple[list[Run], dict[str, Any]]:
     seed = data.get("seed", 0)
     names = data.get("structures", ["xinhe"])
     wanted = data.get("variants", ["baseline"])
-    if wanted is True:
-        wanted = ["baseline", *ABLATIONS]
     try:
         scenario = Scenario(**data.get("scenario", {}))
     except (ValueError, TypeError) as err:
@@ -273,18 +272,40 @@ def load_sweep(path: str | Path) -> tuple[list[Run], dict[str, Any]]:
             except (OSError, ValueError):
                 raise GovModelError(f"{path}: structures: cannot find {show(name)}") from None
         structure = structure_from(spec)
-        found = variants(structure)
         short = Path(name).stem
-        for variant in wanted:
+        if wanted is True:
+            # Every variant offered for this structure: those that change it.
+            found = variants(structure)
+            chosen = list(found.items())
+        else:
+            combine = max([len(v.split("+")) for v in wanted if v != "baseline"], default=1)
+            found = variants(structure, combine=combine)
+            try:
+                chosen = [(_canonical(v), found[v]) for v in wanted]
+            except VariantError as err:
+                raise GovModelError(
+                    f"{path}: variants: {err}; variants = true takes only those offered"
+                ) from None
+        for variant, ablated in chosen:
             for _ in range(seeds):
-                runs.append(
-                    Run(structure=found[variant], scenario=scenario, label=f"{short}/{variant}")
-                )
+                runs.append(Run(structure=ablated, scenario=scenario, label=f"{short}/{variant}"))
     out = data.get("out")
     if out is not None and (not isinstance(out, str) or "\0" in out):
         raise GovModelError(f"{path}: out: expected a file name without NUL, found {show(out)}")
     settings = {"seed": seed, "out": str(path.parent / out) if out else None}
     return runs, settings
+
+
+def _canonical(variant: str) -> str:
+    """A variant's name with its ablations in the order of ``ABLATIONS``.
+
+    Examples
+    --------
+    >>> _canonical("no_standing_meeting+no_owners_committee")
+    'no_owners_committee+no_standing_meeting'
+    """
+    parts = variant.split("+")
+    return "+".join(a for a in ABLATIONS if a in parts) if variant != "baseline" else variant
 
 
 def _sweep_problems(data: dict[str, Any]) -> list[str]:
@@ -324,9 +345,14 @@ def _sweep_problems(data: dict[str, Any]) -> list[str]:
     else:
         choices = ", ".join(["baseline", *ABLATIONS])
         problems += [
-            f'variants: unknown variant "{variant}"; expected one of {choices}'
+            f"variants: unknown variant {quoted(variant)}; expected one of {choices}, "
+            "or ablations joined by +"
             for variant in wanted
-            if variant != "baseline" and variant not in ABLATIONS
+            if variant != "baseline"
+            and (
+                not set(variant.split("+")) <= set(ABLATIONS)
+                or len(set(variant.split("+"))) != len(variant.split("+"))
+            )
         ]
     overrides = data.get("scenario", {})
     if not isinstance(overrides, dict):

@@ -4,7 +4,8 @@
 calibrated to Xinhe); ``simulate`` runs one period through govmodel's own
 rules; ``variants`` makes ablated structures for comparison; ``sweep`` runs
 many (structure, scenario, seed) triples on any ``concurrent.futures``
-executor and streams one tidy row per run.
+executor and streams one tidy row per run; ``kaplan_meier``, ``backlog``
+and ``on_time_with_open`` measure time counting the cases still open.
 
 Examples
 --------
@@ -25,20 +26,44 @@ from govmodel.simulation._sweep import (
     write_csv,
     write_jsonl,
 )
-from govmodel.simulation._variants import ABLATIONS, variants, without_bodies
+from govmodel.simulation._variants import (
+    ABLATIONS,
+    VariantError,
+    Variants,
+    ablate,
+    variants,
+    without_bodies,
+)
 from govmodel.simulation.engine import CaseOutcome, SimulationResult, simulate
 from govmodel.simulation.scenario import Scenario, ScenarioError
+from govmodel.simulation.survival import (
+    KaplanMeier,
+    OnTime,
+    SurvivalError,
+    backlog,
+    kaplan_meier,
+    on_time_with_open,
+)
 
 __all__ = [
     "ABLATIONS",
     "ROW_FIELDS",
     "CaseOutcome",
+    "KaplanMeier",
     "Mechanism",
+    "OnTime",
     "Run",
     "Scenario",
     "ScenarioError",
     "SimulationResult",
     "Staffing",
+    "SurvivalError",
+    "VariantError",
+    "Variants",
+    "ablate",
+    "backlog",
+    "kaplan_meier",
+    "on_time_with_open",
     "rows_to_frame",
     "run_row",
     "simulate",
