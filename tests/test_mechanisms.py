@@ -1,8 +1,9 @@
-"""The simulator's mechanisms: each does what docs/simulation.md says, and each switch removes it."""
+"""The simulator's mechanisms: each does what docs/simulation.md says; its switch removes it."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import attrs
 import numpy as np
@@ -13,7 +14,14 @@ from hypothesis import strategies as st
 import govmodel
 from govmodel import Channel, examples, synth
 from govmodel.model import Frequency, Meeting
-from govmodel.simulation import Mechanism, Scenario, Staffing, simulate, variants
+from govmodel.simulation import (
+    Mechanism,
+    Scenario,
+    SimulationResult,
+    Staffing,
+    simulate,
+    variants,
+)
 from govmodel.simulation._mechanisms import (
     handoff_factor,
     next_sitting,
@@ -29,34 +37,38 @@ QUARTER = Scenario(days=90)
 class TestStaffing:
     @settings(max_examples=30, deadline=None)
     @given(structures(max_communities=2, max_compounds=2, max_buildings=2), st.integers(1, 5))
-    def test_capacity_is_at_least_one_and_sharing_never_adds(self, s, caseload):
+    def test_capacity_is_at_least_one_and_sharing_never_adds(
+        self, s: govmodel.Structure, caseload: int
+    ) -> None:
         """Every handler works on at least one case; sharing a person's time never adds any."""
         shared = Staffing(s, Scenario(capacity=caseload), DAY)
         alone = Staffing(s, Scenario(capacity=caseload, off={Mechanism.SHARED_TIME}), DAY)
         for owner in [p.id for p in s.posts()] + [b.id for b in s.bodies()]:
             assert 1 <= shared.capacity(owner) <= alone.capacity(owner)
 
-    def test_a_cross_appointed_person_splits_their_caseload(self):
+    def test_a_cross_appointed_person_splits_their_caseload(self) -> None:
         """Xinhe's steward holds a company post and a micro-grid post: half of 3 cases each."""
         assert Staffing(XINHE, Scenario(), DAY).capacity("post:grid-wanda-a-worker") == 2
         split = variants(XINHE)["no_cross_appointments"]
         assert Staffing(split, Scenario(), DAY).capacity("post:grid-wanda-a-worker") == 3
 
-    def test_offices_scale_with_the_households_they_cover(self):
+    def test_offices_scale_with_the_households_they_cover(self) -> None:
         lianhua = examples.load("lianhua")
         small = Staffing(lianhua, Scenario(office_households=10_000), DAY).capacity("so:lianhua")
         large = Staffing(lianhua, Scenario(office_households=350), DAY).capacity("so:lianhua")
         flat = Scenario(off={Mechanism.STAFFING_SCALE})
         assert Staffing(lianhua, flat, DAY).capacity("so:lianhua") == 3 < small < large
 
-    def test_the_vanguard_post_is_held_from_april(self):
+    def test_the_vanguard_post_is_held_from_april(self) -> None:
         assert not Staffing(XINHE, Scenario(), dt.date(2025, 3, 1)).holds("post:cxh-vanguard")
         assert Staffing(XINHE, Scenario(), DAY).holds("post:cxh-vanguard")
 
 
 class TestRules:
     @given(st.booleans(), st.booleans(), st.booleans(), st.floats(0, 1), st.floats(0, 1))
-    def test_handoff_factor(self, same, shared, joined, person, meeting):
+    def test_handoff_factor(
+        self, same: bool, shared: bool, joined: bool, person: float, meeting: float
+    ) -> None:
         f = handoff_factor(
             same_unit=same,
             shared_person=shared,
@@ -79,7 +91,14 @@ class TestRules:
         st.integers(0, 6),
         st.integers(0, 10),
     )
-    def test_next_sitting_is_later_and_on_its_day(self, frequency, day, after, weekday, adhoc):
+    def test_next_sitting_is_later_and_on_its_day(
+        self,
+        frequency: Frequency,
+        day: int | None,
+        after: dt.datetime,
+        weekday: int,
+        adhoc: int,
+    ) -> None:
         meeting = Meeting(id="m", convener="c", frequency=frequency, day_of_month=day)
         sitting = next_sitting(
             meeting,
@@ -115,16 +134,23 @@ class TestRules:
         st.booleans(),
     )
     def test_satisfaction_falls_with_each_trouble(
-        self, base, late, escalations, reopenings, continuity, hotline, rejected
-    ):
-        kw = dict(
-            late_penalty=1.5,
-            escalation_penalty=0.5,
-            reopen_penalty=1.0,
-            continuity_bonus=0.5,
-            hotline_penalty=1.0,
-            rejected_penalty=1.0,
-        )
+        self,
+        base: float,
+        late: bool,
+        escalations: int,
+        reopenings: int,
+        continuity: bool,
+        hotline: bool,
+        rejected: bool,
+    ) -> None:
+        kw = {
+            "late_penalty": 1.5,
+            "escalation_penalty": 0.5,
+            "reopen_penalty": 1.0,
+            "continuity_bonus": 0.5,
+            "hotline_penalty": 1.0,
+            "rejected_penalty": 1.0,
+        }
         p = satisfaction_probability(
             base=base,
             late=late,
@@ -162,14 +188,14 @@ class TestRules:
 class TestSwitches:
     """Each mechanism shows in a simulated quarter, and switching it off removes it."""
 
-    def test_latent_problems(self):
+    def test_latent_problems(self) -> None:
         on = simulate(XINHE, QUARTER, seed=1)
         off = simulate(XINHE, attrs.evolve(QUARTER, off={Mechanism.LATENT}), seed=1)
         assert on.metrics.findings > 0 == off.metrics.findings
         found = [e for e in on.events if isinstance(e, govmodel.Revisited) and e.found]
         assert len(found) == on.metrics.findings
 
-    def test_the_front_desk(self):
+    def test_the_front_desk(self) -> None:
         year = Scenario()
         on = simulate(XINHE, year, seed=1)
         assert on.front_desk > 0
@@ -178,11 +204,12 @@ class TestSwitches:
             for e in on.events
             if isinstance(e, govmodel.Resolved) and e.actor == "post:cxh-vanguard"
         ]
-        assert desk and all(e.at >= dt.datetime(2025, 4, 1) for e in desk)
+        assert desk
+        assert all(e.at >= dt.datetime(2025, 4, 1) for e in desk)
         off = simulate(XINHE, attrs.evolve(year, off={Mechanism.FRONT_DESK}), seed=1)
         assert off.front_desk == 0
 
-    def test_the_hotline_loop(self):
+    def test_the_hotline_loop(self) -> None:
         slow = Scenario(days=90, response_hours_without_grid=200.0, response_hours=60.0)
         on = simulate(XINHE, slow, seed=3)
         assert on.hotline > 0
@@ -191,11 +218,12 @@ class TestSwitches:
             for e in on.events
             if isinstance(e, govmodel.Reported) and e.case.channel is Channel.HOTLINE
         ]
-        assert back and on.hotline_metrics.reported == len(back)
+        assert back
+        assert on.hotline_metrics.reported == len(back)
         off = simulate(XINHE, attrs.evolve(slow, off={Mechanism.HOTLINE_LOOP}), seed=3)
         assert off.hotline_metrics.reported == 0
 
-    def test_arrivals_follow_the_hours_of_the_day(self):
+    def test_arrivals_follow_the_hours_of_the_day(self) -> None:
         lianhua = examples.load("lianhua")
         hours = [o.reported_at.hour for o in simulate(lianhua, QUARTER, seed=1).outcomes]
         night = sum(h in (1, 2, 3, 4) for h in hours) / len(hours)
@@ -204,17 +232,17 @@ class TestSwitches:
         hours = [o.reported_at.hour for o in simulate(lianhua, flat, seed=1).outcomes]
         assert sum(h in (1, 2, 3, 4) for h in hours) / len(hours) > 0.12
 
-    def test_warm_up_leaves_its_cases_out(self):
+    def test_warm_up_leaves_its_cases_out(self) -> None:
         warm = Scenario(days=60, warmup_days=30)
         result = simulate(XINHE, warm, seed=4)
         assert all(o.reported_at >= warm.start for o in result.outcomes)
         assert result.metrics == govmodel.metrics(result.events, now=warm.end)
 
-    def test_ballots_that_miss_the_quorum_do_not_settle(self):
+    def test_ballots_that_miss_the_quorum_do_not_settle(self) -> None:
         """With a fifth of the owners voting, no art. 278 deliberation is settled by its vote."""
 
-        def settled_by_vote(result):
-            routings = {}
+        def settled_by_vote(result: SimulationResult) -> int:
+            routings: dict[str, list[govmodel.Routing]] = {}
             for e in result.events:
                 if isinstance(e, govmodel.Routed):
                     routings.setdefault(e.case_id, []).append(e.routing)
@@ -232,34 +260,21 @@ class TestSwitches:
         assert settled_by_vote(simulate(XINHE, unvoted, seed=5)) > 0
 
 
-def _open_at(result, moment):
-    run = result._run
-    t = (moment - run.start) // dt.timedelta(microseconds=1)
-    return sum(
-        1
-        for i in range(len(run.cases))
-        if run.arrived_us[i] <= t
-        and not run.escaped[i]
-        and (run.resolved_us[i] is None or run.resolved_us[i] > t)
-    )
-
-
 @pytest.mark.parametrize(
     "structure", [examples.load("lianhua"), synth.generate(seed=1)], ids=["lianhua", "district"]
 )
-def test_no_sink_saturates_under_the_default_scenario(structure):
-    """The open backlog in December is at most 1.5 times March's (issue: no sink by construction)."""
+def test_no_sink_saturates_under_the_default_scenario(structure: govmodel.Structure) -> None:
+    """The open backlog in December is at most 1.5 times March's: no sink by construction."""
     result = simulate(structure, seed=0)
-    march = _open_at(result, dt.datetime(2025, 4, 1))
-    december = _open_at(result, dt.datetime(2025, 12, 31))
+    march, december = result.backlog([dt.datetime(2025, 4, 1), dt.datetime(2025, 12, 31)])
     assert december <= 1.5 * march
 
 
-def test_every_offered_ablation_of_xinhe_moves_an_outcome():
+def test_every_offered_ablation_of_xinhe_moves_an_outcome() -> None:
     """Over 30 paired seeds, each variant moves an outcome by more than its 95 % interval."""
     seeds = range(30)
 
-    def outcomes(s):
+    def outcomes(s: govmodel.Structure) -> np.ndarray[Any, np.dtype[np.float64]]:
         rows = []
         for k in seeds:
             r = simulate(s, seed=k)
@@ -284,4 +299,5 @@ def test_every_offered_ablation_of_xinhe_moves_an_outcome():
         d = outcomes(structure) - base
         half = 1.96 * d.std(axis=0, ddof=1) / np.sqrt(len(d))
         moved[name] = bool((np.abs(d.mean(axis=0)) > half).any())
-    assert moved and all(moved.values()), moved
+    assert moved
+    assert all(moved.values()), moved

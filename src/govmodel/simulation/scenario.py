@@ -4,7 +4,8 @@
 Xinhe community (seed 002): about 180 requests a year reach the community's
 platforms, every one is answered and at least 98 % are resolved; 56 are
 settled by whistle order; 230-odd return visits of disputes find 15 latent
-ones; the vanguard post at the property desk settles 20-odd matters. Each default below says where it comes
+ones; the vanguard post at the property desk settles 20-odd matters.
+Each default below says where it comes
 from; ``docs/simulation.md`` shows the calibration run.
 
 Examples
