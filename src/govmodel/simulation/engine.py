@@ -754,6 +754,9 @@ class _Ledger:
         self.epoch_days = sorted(d.toordinal() for d in changes)
         self.epochs: dict[int, Staffing] = {}
         self.shared: dict[tuple[int, str, str], tuple[bool, bool]] = {}
+        self.units_of: dict[int, dict[str, set[str]]] = {}  # staffing -> person -> units
+        self.reached: dict[tuple[int, str], frozenset[str]] = {}
+        self.ballots: dict[tuple[float, Vote], list[Ballot]] = {}
         self.seated = [frozenset({m.convener, *m.members}) for m in structure.meetings()]
         sigma = scenario.handling_sigma
         self.log_mean = {
@@ -857,11 +860,32 @@ class _Ledger:
 
     def joined(self, staffing: Staffing, a: str, b: str) -> bool:
         """Whether a standing meeting seats both units, or bodies where their people sit."""
-        reach_a, reach_b = staffing.reach(a), staffing.reach(b)
+        reach_a, reach_b = self.reach(staffing, a), self.reach(staffing, b)
         for seated in self.seated:
             if not seated.isdisjoint(reach_a) and not seated.isdisjoint(reach_b):
                 return True
         return False
+
+    def reach(self, staffing: Staffing, unit: str) -> frozenset[str]:
+        """``staffing.reach(unit)``, from an index of each person's units made once per staffing.
+
+        ``Staffing.reach`` scans every post for each new unit; a street has thousands of both.
+        """
+        key = (id(staffing), unit)
+        found = self.reached.get(key)
+        if found is None:
+            units = self.units_of.get(id(staffing))
+            if units is None:
+                units = self.units_of[id(staffing)] = {}
+                for post in self.structure.posts():
+                    within = staffing.unit(post.id)
+                    for person in staffing.people_of(post.id):
+                        units.setdefault(person, set()).add(within)
+            reach = {unit}
+            for person in staffing.people_of(unit):
+                reach.update(units.get(person, ()))
+            found = self.reached[key] = frozenset(reach)
+        return found
 
     def handoff(self, t: int, source: str, target: str) -> float:
         """The share of the coordination delay a handoff from ``source`` to ``target`` costs."""
@@ -1052,16 +1076,26 @@ class _Ledger:
         yes = draws.binomial(voting, scenario.support)
         consultation = routing.rule != "civil_code_278"
         area = 0 if consultation else scenario.area_per_household
-        ballots = [
-            Ballot(owner=f"household:{k}", area=area, vote=Vote.FOR if k < yes else Vote.AGAINST)
-            for k in range(voting)
-        ]
+        against = self.cast(area, Vote.AGAINST, voting)
+        ballots = self.cast(area, Vote.FOR, yes)[:yes] + against[yes:voting]
         return decide(
             ballots,
             matter=_MATTERS.get(case.category, Matter.OTHER_MAJOR),
             eligible=Electorate(owners=owners, area=owners * area),
             rule=_CONSULTATION if consultation else CIVIL_CODE_278,
         )
+
+    def cast(self, area: float, vote: Vote, n: int) -> list[Ballot]:
+        """Ballots ``household:0``, ``household:1``, ... (``n`` or more) of ``area`` for ``vote``.
+
+        A ballot is a value, validated when made: each is made once per run, not per decision.
+        """
+        made = self.ballots.get((area, vote))
+        if made is None:
+            made = self.ballots[(area, vote)] = []
+        for k in range(len(made), n):
+            made.append(Ballot(owner=f"household:{k}", area=area, vote=vote))
+        return made
 
     def resolve(self, i: int, t: int, actor: str) -> None:
         self.record(i, _RESOLVED, t, actor)
