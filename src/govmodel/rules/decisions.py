@@ -44,6 +44,7 @@ participating owners (83.3 %) and 450 of 540 m² (83.3 %), more than 1/2 of each
 from __future__ import annotations
 
 import numbers
+from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
@@ -643,7 +644,7 @@ def decide(
                 f'expected one ballot per owner, found a second ballot from "{ballot.owner}" '
                 f"(the first is ballots[{first[ballot.owner]}])",
             )
-        if limits.by_area and ballot.area == 0:
+        if limits.by_area and not ballot.area:
             raise DecisionError(
                 f"ballots[{i}]",
                 f'expected a positive area for owner "{ballot.owner}" ({rule.name} counts '
@@ -658,10 +659,17 @@ def decide(
         )
 
     owners = dict.fromkeys(Vote, 0)
-    area = {vote: Fraction(0) for vote in Vote}
+    # Exact sums; equal areas are added once per vote and multiplied, since a
+    # Fraction addition per ballot costs more than the rest of the count.
+    # (Keyed by numerator and denominator: a Fraction hashes slowly.)
+    by_area: Counter[tuple[Vote, int, int]] = Counter()
     for ballot in given:
-        owners[ballot.vote] += 1
-        area[ballot.vote] += ballot.area
+        each = ballot.area
+        by_area[ballot.vote, each.numerator, each.denominator] += 1
+    area = {vote: Fraction(0) for vote in Vote}
+    for (vote, numerator, denominator), n in by_area.items():
+        owners[vote] += n
+        area[vote] += Fraction(numerator * n, denominator)
     participating_owners = len(given)
     participating_area = sum(area.values(), Fraction(0))
     if limits.by_area and participating_area > eligible.area:

@@ -106,6 +106,14 @@ ROW_FIELDS = (
     "median_hours_to_resolution",
     "p90_hours_to_resolution",
     "escalations",
+    "km_median_hours",
+    "restricted_mean_hours",
+    "on_time_with_open_rate",
+    "hotline_dispatched",
+    "hotline_resolution_rate",
+    "hotline_satisfaction_rate",
+    "front_desk",
+    "latent_found",
 )
 """The columns of a sweep row, in order."""
 
@@ -158,6 +166,18 @@ def run_row(
     row["median_hours_to_resolution"] = float(np.median(hours)) if hours.size else None
     row["p90_hours_to_resolution"] = float(np.quantile(hours, 0.9)) if hours.size else None
     row["escalations"] = result.escalations
+    # Time counting open cases: Kaplan-Meier over the period (open cases censored at
+    # its end), and on time with the open cases already past due counted late.
+    km = result.time_to_resolution
+    row["km_median_hours"] = km.median
+    row["restricted_mean_hours"] = km.restricted_mean(days * 24.0)
+    row["on_time_with_open_rate"] = result.on_time.rate
+    hotline = result.hotline_metrics
+    row["hotline_dispatched"] = hotline.reported
+    row["hotline_resolution_rate"] = hotline.resolution_rate
+    row["hotline_satisfaction_rate"] = hotline.satisfaction_rate
+    row["front_desk"] = result.front_desk
+    row["latent_found"] = m.findings
     return row
 
 
