@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
 from enum import StrEnum
 
 from govmodel.model import BodyKind, Frequency, Meeting, PlaceKind, Role
@@ -47,6 +46,7 @@ from govmodel.structure import Structure
 __all__ = [
     "Mechanism",
     "Staffing",
+    "front_desk_posts",
     "handoff_factor",
     "next_sitting",
     "satisfaction_probability",
@@ -242,23 +242,6 @@ def _households_covered(structure: Structure, unknown: int) -> dict[str, int]:
                 seen[compound_id] = n
         out[body.id] = sum(seen.values())
     return out
-
-
-def joined_by_meeting(meetings: Iterable[Meeting], a: str, b: str) -> bool:
-    """Whether a standing meeting seats both ``a`` and ``b`` (as convener or members).
-
-    Examples
-    --------
-    >>> from govmodel.model import Meeting
-    >>> m = Meeting(id="m", convener="party:x", members=["rc:x", "pm:x"])
-    >>> joined_by_meeting([m], "pm:x", "party:x"), joined_by_meeting([m], "pm:x", "oc:x")
-    (True, False)
-    """
-    for meeting in meetings:
-        seated = {meeting.convener, *meeting.members}
-        if a in seated and b in seated:
-            return True
-    return False
 
 
 def handoff_factor(
