@@ -83,7 +83,7 @@ class TestCheck:
         """A simulated log is consistent: exit 0, and each case's status is listed."""
         status, text = run("check", "xinhe", str(log))
         assert status == 0
-        assert text.startswith("log.jsonl: consistent (17 cases, ")
+        assert text.startswith("log.jsonl: consistent (36 cases, ")
         assert "  case:0: closed since " in text
 
     def test_problems_exit_1(self, tmp_path: Path) -> None:
@@ -158,7 +158,7 @@ class TestMetrics:
         """Without --now the log is measured at its last event."""
         status, text = run("metrics", str(log))
         assert status == 0
-        assert text.startswith("log.jsonl at 2025-01-30 01:26: 17 cases reported")
+        assert text.startswith("log.jsonl at 2025-01-30 03:47: 36 cases reported")
         assert "response rate" in text
 
     def test_now_and_breakdowns(self, log: Path) -> None:
@@ -232,7 +232,7 @@ class TestCan:
         """The answer is printed with the parts played; exit 0 either way."""
         assert run("can", "xinhe", str(log), "pm:cxh", "view", "case:0") == (
             0,
-            "yes: pm:cxh may view case:0 (closed; as handler, serving)\n",
+            "yes: pm:cxh may view case:0 (closed; as co_handler, serving)\n",
         )
         status, text = run("can", "xinhe", str(log), "party:xinhe", "view_personal", "case:0")
         assert (status, text.split(":")[0]) == (0, "no")

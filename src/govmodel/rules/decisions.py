@@ -662,12 +662,12 @@ def decide(
     # Exact sums; equal areas are added once per vote and multiplied, since a
     # Fraction addition per ballot costs more than the rest of the count.
     # (Keyed by numerator and denominator: a Fraction hashes slowly.)
-    by_area: Counter[tuple[Vote, int, int]] = Counter()
+    tally: Counter[tuple[Vote, int, int]] = Counter()
     for ballot in given:
         each = ballot.area
-        by_area[ballot.vote, each.numerator, each.denominator] += 1
+        tally[ballot.vote, each.numerator, each.denominator] += 1
     area = {vote: Fraction(0) for vote in Vote}
-    for (vote, numerator, denominator), n in by_area.items():
+    for (vote, numerator, denominator), n in tally.items():
         owners[vote] += n
         area[vote] += Fraction(numerator * n, denominator)
     participating_owners = len(given)

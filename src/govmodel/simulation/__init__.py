@@ -16,7 +16,7 @@ Examples
 True
 """
 
-from govmodel.simulation._mechanisms import Mechanism, Staffing
+from govmodel.simulation._mechanisms import Staffing
 from govmodel.simulation._sweep import (
     ROW_FIELDS,
     Run,
@@ -35,7 +35,7 @@ from govmodel.simulation._variants import (
     without_bodies,
 )
 from govmodel.simulation.engine import CaseOutcome, SimulationResult, simulate
-from govmodel.simulation.scenario import Scenario, ScenarioError
+from govmodel.simulation.scenario import Mechanism, Scenario, ScenarioError
 from govmodel.simulation.survival import (
     KaplanMeier,
     OnTime,

@@ -37,53 +37,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from enum import StrEnum
 
 from govmodel.model import BodyKind, Frequency, Meeting, PlaceKind, Role
 from govmodel.rules.policy import Policy
+from govmodel.simulation.scenario import Mechanism, Scenario
 from govmodel.structure import Structure
 
 __all__ = [
-    "Mechanism",
     "Staffing",
     "front_desk_posts",
     "handoff_factor",
     "next_sitting",
     "satisfaction_probability",
 ]
-
-
-class Mechanism(StrEnum):
-    """A mechanism of the simulator that can be switched off (``Scenario(off=...)``).
-
-    Examples
-    --------
-    >>> Mechanism("handoffs") is Mechanism.HANDOFFS
-    True
-    """
-
-    SHARED_TIME = "shared_time"
-    """A person's caseload is shared across the posts they hold on the day."""
-    STAFFING_SCALE = "staffing_scale"
-    """Offices without named posts are staffed by the households they cover."""
-    HANDOFFS = "handoffs"
-    """A handoff between bodies costs a coordination delay."""
-    MEETINGS = "meetings"
-    """Deliberations and matters joined by a meeting wait for its sitting."""
-    BALLOTS = "ballots"
-    """Owners' decisions are decided with ``decide`` over simulated ballots."""
-    WORKING_HOURS = "working_hours"
-    """Offices handle cases in the policy calendar's working hours."""
-    ARRIVAL_PROFILE = "arrival_profile"
-    """Requests arrive by hour of day and day of week, fewer on holidays."""
-    SATISFACTION = "satisfaction"
-    """Satisfaction depends on how the case went (else a fixed probability)."""
-    LATENT = "latent"
-    """Return visits of disputes uncover latent problems that become cases."""
-    HOTLINE_LOOP = "hotline_loop"
-    """A case that escapes to 12345 comes back as a hotline dispatch."""
-    FRONT_DESK = "front_desk"
-    """A staffed party vanguard post at a property desk settles incipient matters."""
 
 
 # Bodies that are offices: they answer for what they cover and, without named
@@ -125,10 +91,7 @@ class Staffing:
     3
     """
 
-    def __init__(self, structure: Structure, scenario: object, day: dt.date) -> None:
-        from govmodel.simulation.scenario import Scenario
-
-        assert isinstance(scenario, Scenario)
+    def __init__(self, structure: Structure, scenario: Scenario, day: dt.date) -> None:
         self.day = day
         off = scenario.off
         shared = Mechanism.SHARED_TIME not in off

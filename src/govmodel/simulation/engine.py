@@ -111,14 +111,13 @@ from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.rules.routing import route
 from govmodel.simulation._books import Books
 from govmodel.simulation._mechanisms import (
-    Mechanism,
     Staffing,
     front_desk_posts,
     handoff_factor,
     next_sitting,
     satisfaction_probability,
 )
-from govmodel.simulation.scenario import Scenario
+from govmodel.simulation.scenario import Mechanism, Scenario
 from govmodel.simulation.survival import (
     KaplanMeier,
     OnTime,
@@ -797,6 +796,7 @@ class _Ledger:
             for tier, hours in scenario.handling_hours.items()
         }
         self.front_desk = 0
+        self.warmed = False
 
     # -- cases made during the run ------------------------------------------------
 
@@ -1022,7 +1022,12 @@ class _Ledger:
         self.record(i, _REPORTED, t)
         self.set_routing(i, t, first)
         self.first_owner[i] = first.owner
-        # A matter reported again and again at one place escalates at once.
+        # A matter reported again and again at one place escalates at once. The
+        # reports of the warm-up are left out of the log, so they do not count:
+        # the log must show why each case escalated.
+        if self.warm_us and t >= self.warm_us and not self.warmed:
+            self.recent.clear()
+            self.warmed = True
         key = (case.place, case.category)
         earlier = self.recent.get(key)
         if earlier is None:

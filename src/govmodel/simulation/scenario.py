@@ -41,9 +41,41 @@ from govmodel._frozenmap import FrozenMap
 from govmodel._strict import digits, show
 from govmodel.errors import GovModelError
 from govmodel.model import Category, Channel, Scope, Tier, Urgency
-from govmodel.simulation._mechanisms import Mechanism
 
 __all__ = ["MAX_DAYS", "Mechanism", "Scenario", "ScenarioError"]
+
+
+class Mechanism(StrEnum):
+    """A mechanism of the simulator that can be switched off (``Scenario(off=...)``).
+
+    Examples
+    --------
+    >>> Mechanism("handoffs") is Mechanism.HANDOFFS
+    True
+    """
+
+    SHARED_TIME = "shared_time"
+    """A person's caseload is shared across the posts they hold on the day."""
+    STAFFING_SCALE = "staffing_scale"
+    """Offices without named posts are staffed by the households they cover."""
+    HANDOFFS = "handoffs"
+    """A handoff between bodies costs a coordination delay."""
+    MEETINGS = "meetings"
+    """Deliberations and matters joined by a meeting wait for its sitting."""
+    BALLOTS = "ballots"
+    """Owners' decisions are decided with ``decide`` over simulated ballots."""
+    WORKING_HOURS = "working_hours"
+    """Offices handle cases in the policy calendar's working hours."""
+    ARRIVAL_PROFILE = "arrival_profile"
+    """Requests arrive by hour of day and day of week, fewer on holidays."""
+    SATISFACTION = "satisfaction"
+    """Satisfaction depends on how the case went (else a fixed probability)."""
+    LATENT = "latent"
+    """Return visits of disputes uncover latent problems that become cases."""
+    HOTLINE_LOOP = "hotline_loop"
+    """A case that escapes to 12345 comes back as a hotline dispatch."""
+    FRONT_DESK = "front_desk"
+    """A staffed party vanguard post at a property desk settles incipient matters."""
 
 
 class ScenarioError(GovModelError, ValueError):
