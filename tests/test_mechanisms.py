@@ -301,3 +301,28 @@ def test_every_offered_ablation_of_xinhe_moves_an_outcome() -> None:
         moved[name] = bool((np.abs(d.mean(axis=0)) > half).any())
     assert moved
     assert all(moved.values()), moved
+
+
+class TestWorkingTime:
+    @given(
+        st.integers(0, 200 * 24 * 3_600_000_000),
+        st.floats(0.01, 500.0),
+        st.sampled_from([None, dt.timezone.utc]),
+    )
+    def test_after_working_is_the_policys_deadline(
+        self, t: int, hours: float, zone: dt.tzinfo | None
+    ) -> None:
+        """The ledger's working-hours step is Policy.deadline with a TimeLimit in working hours."""
+        from govmodel.rules.calendar import TimeLimit
+        from govmodel.simulation.engine import _Arrivals, _Ledger
+
+        scenario = Scenario(days=365, start=dt.datetime(2025, 1, 1, tzinfo=zone))
+        ledger = _Ledger(XINHE, scenario, govmodel.DEFAULT_POLICY, _Arrivals([], [], [], []))
+        got = ledger.after_working(t, hours)
+        at = scenario.start + dt.timedelta(microseconds=t)
+        want = govmodel.DEFAULT_POLICY.deadline(at, TimeLimit(hours, "working_hours"))
+        want_us = (want - scenario.start) // dt.timedelta(microseconds=1)
+        if want_us > ledger.end_us:
+            assert got > ledger.end_us
+        else:
+            assert got == want_us

@@ -104,8 +104,10 @@ class TestSweep:
             ("colour = 1\n", 'unknown key "colour"'),
             ("seeds = 0\n", "seeds: expected an integer of 1 or more"),
             ('variants = ["magic"]\n', 'unknown variant "magic"'),
-            ("[scenario]\nsatisfaction = 2.0\n", "scenario: satisfaction"),
-            ("[scenario]\nrates = 1\n", "scenario.rates: not a number field"),
+            ("[scenario]\nsatisfaction = 2.0\n", "scenario.satisfaction: expected a probability"),
+            ("[scenario]\nrates = 1\n", "scenario.rates: not a Scenario field a study file sets"),
+            ("[scenario]\noff = [\"handof\"]\n", "scenario.off: expected names among shared_time"),
+            ("[scenario]\ndays = 40000\n", "scenario.days: expected at most 36,500"),
             ("seeds = ", "not valid TOML"),
         ],
     )
@@ -121,6 +123,13 @@ class TestSweep:
         labels = [r.label for r in runs]
         assert "lianhua/baseline" in labels
         assert "lianhua/grid_levels_merged" not in labels
+
+    def test_mechanisms_switched_off_in_a_study_file(self, tmp_path: Path) -> None:
+        """A study file switches mechanisms off and sets the warm-up, as Scenario does."""
+        body = '[scenario]\ndays = 10\nwarmup_days = 5\noff = ["handoffs", "meetings"]\n'
+        runs, _ = load_sweep(self.config(tmp_path, body))
+        assert runs[0].scenario.off == {"handoffs", "meetings"}
+        assert runs[0].scenario.warmup_days == 5
 
     def test_left_out_variant_says_why(self, tmp_path: Path) -> None:
         """A variant named in the file but left out for a structure is an error with the reason."""

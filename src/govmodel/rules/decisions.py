@@ -632,25 +632,34 @@ def decide(
 
     given = tuple(ballots)
     first: dict[str, int] = {}
+    by_area = limits.by_area
+    # One pass: check each ballot, and tally it by vote and area (exact sums come
+    # after, once per distinct area, since a Fraction addition per ballot costs
+    # more than the rest of the count; keyed by numerator and denominator, as a
+    # Fraction hashes slowly).
+    tally: Counter[tuple[Vote, int, int]] = Counter()
     for i, ballot in enumerate(given):
-        if not isinstance(ballot, Ballot):
+        if type(ballot) is not Ballot and not isinstance(ballot, Ballot):
             raise DecisionError(
                 f"ballots[{i}]",
                 f"expected a Ballot, found {type(ballot).__name__} {_shown(ballot)}",
             )
-        if ballot.owner in first:
+        owner = ballot.owner
+        if owner in first:
             raise DecisionError(
                 f"ballots[{i}]",
-                f'expected one ballot per owner, found a second ballot from "{ballot.owner}" '
-                f"(the first is ballots[{first[ballot.owner]}])",
+                f'expected one ballot per owner, found a second ballot from "{owner}" '
+                f"(the first is ballots[{first[owner]}])",
             )
-        if limits.by_area and not ballot.area:
+        each = ballot.area
+        if by_area and not each:
             raise DecisionError(
                 f"ballots[{i}]",
-                f'expected a positive area for owner "{ballot.owner}" ({rule.name} counts '
+                f'expected a positive area for owner "{owner}" ({rule.name} counts '
                 "area, and every owner holds some), found 0",
             )
-        first[ballot.owner] = i
+        first[owner] = i
+        tally[ballot.vote, each.numerator, each.denominator] += 1
     if len(given) > eligible.owners:
         raise DecisionError(
             "ballots",
@@ -659,13 +668,6 @@ def decide(
         )
 
     owners = dict.fromkeys(Vote, 0)
-    # Exact sums; equal areas are added once per vote and multiplied, since a
-    # Fraction addition per ballot costs more than the rest of the count.
-    # (Keyed by numerator and denominator: a Fraction hashes slowly.)
-    tally: Counter[tuple[Vote, int, int]] = Counter()
-    for ballot in given:
-        each = ballot.area
-        tally[ballot.vote, each.numerator, each.denominator] += 1
     area = {vote: Fraction(0) for vote in Vote}
     for (vote, numerator, denominator), n in tally.items():
         owners[vote] += n
@@ -709,7 +711,6 @@ def decide(
         majority_by=majority_by,
         approved=approved,
     )
-    by_area = limits.by_area
     return Decision(
         matter=matter,
         rule=rule,

@@ -888,9 +888,19 @@ class _Ledger:
         """``t`` plus ``hours`` of working time (round the clock with WORKING_HOURS off)."""
         if hours <= 0:
             return t
+        # Working time never runs faster than the clock: what would end after the
+        # period ends after it, whatever the calendar (and never overflows a date).
+        if t + hours * _HOUR_US > self.end_us:
+            return self.end_us + 1
         if Mechanism.WORKING_HOURS in self.off:
             return t + int(hours * _HOUR_US)
-        end = self.policy.deadline(self.when(t), TimeLimit(hours, LimitUnit.WORKING_HOURS))
+        at = self.when(t)
+        if at.tzinfo is None:
+            # What Policy.deadline does for a naive time and a limit in working
+            # hours, without making the TimeLimit: the calendar adds them.
+            end = self.policy.calendar._add_working_hours(at, dt.timedelta(hours=hours))
+        else:
+            end = self.policy.deadline(at, TimeLimit(hours, LimitUnit.WORKING_HOURS))
         return (end - self.start) // _ONE_US
 
     def queue_of(self, i: int) -> str:

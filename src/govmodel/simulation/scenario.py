@@ -171,8 +171,21 @@ def _non_negative_map(
             raise ScenarioError(f"{attribute.name}.{key}: expected 0 or more, found {rate}")
 
 
+# The channels a resident reports through. Patrols find matters (``proactive``),
+# the hotline sends escaped cases back (``HOTLINE_LOOP``): neither is a share.
+_REPORTING = (Channel.WALK_IN, Channel.WECHAT, Channel.PHONE, Channel.VISIT, Channel.DIARY)
+
+
 def _shares(_inst: object, attribute: attrs.Attribute[Any], value: Mapping[Any, float]) -> None:
     _non_negative_map(_inst, attribute, value)
+    if attribute.name == "channels":
+        for key in value:
+            if key not in _REPORTING:
+                choices = ", ".join(c.value for c in _REPORTING)
+                raise ScenarioError(
+                    f"channels: expected reporting channels ({choices}), found {show(key)}:"
+                    " patrols come from proactive, the hotline from escaped cases"
+                )
     total = sum(value.values())
     if abs(total - 1.0) > 1e-9:
         raise ScenarioError(f"{attribute.name}: expected shares summing to 1, found {total}")
@@ -539,10 +552,9 @@ class Scenario:
                 f"start: expected a period that ends before the year 10000, "
                 f"found {self.days} days from {self.start.isoformat()}"
             )
-        for tier in Tier:
-            hours = self.handling_hours.get(tier)
-            if hours is None or not hours > 0:
-                raise ScenarioError(f"handling_hours.{tier.value}: expected a positive number")
+        missing = [t.value for t in Tier if t not in self.handling_hours]
+        if missing:
+            raise ScenarioError(f"handling_hours: no hours for {', '.join(missing)}")
 
     @property
     def requests_per_household(self) -> float:
