@@ -106,7 +106,7 @@ class TestSweep:
             ('variants = ["magic"]\n', 'unknown variant "magic"'),
             ("[scenario]\nsatisfaction = 2.0\n", "scenario.satisfaction: expected a probability"),
             ("[scenario]\nrates = 1\n", "scenario.rates: not a Scenario field a study file sets"),
-            ("[scenario]\noff = [\"handof\"]\n", "scenario.off: expected names among shared_time"),
+            ('[scenario]\noff = ["handof"]\n', "scenario.off: expected names among shared_time"),
             ("[scenario]\ndays = 40000\n", "scenario.days: expected at most 36,500"),
             ("seeds = ", "not valid TOML"),
         ],

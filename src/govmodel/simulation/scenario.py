@@ -532,7 +532,7 @@ class Scenario:
         default=_ARRIVAL_DAYS, converter=_as_tuple, validator=_profile(7)
     )
     late_penalty: float = attrs.field(default=1.5, validator=_non_negative)
-    escalation_penalty: float = attrs.field(default=0.5, validator=_non_negative)
+    escalation_penalty: float = attrs.field(default=1.0, validator=_non_negative)
     reopen_penalty: float = attrs.field(default=1.0, validator=_non_negative)
     continuity_bonus: float = attrs.field(default=0.5, validator=_non_negative)
     hotline_penalty: float = attrs.field(default=1.0, validator=_non_negative)
