@@ -44,7 +44,6 @@ participating owners (83.3 %) and 450 of 540 m² (83.3 %), more than 1/2 of each
 from __future__ import annotations
 
 import numbers
-from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
@@ -633,11 +632,12 @@ def decide(
     given = tuple(ballots)
     first: dict[str, int] = {}
     by_area = limits.by_area
-    # One pass: check each ballot, and tally it by vote and area (exact sums come
-    # after, once per distinct area, since a Fraction addition per ballot costs
-    # more than the rest of the count; keyed by numerator and denominator, as a
-    # Fraction hashes slowly).
-    tally: Counter[tuple[Vote, int, int]] = Counter()
+    # One pass: check each ballot, and tally it by vote and area object; the exact
+    # sums come after, once per distinct area (a Fraction addition, or even a
+    # Fraction hash, per ballot costs more than the rest of the count). Equal
+    # areas in distinct objects are tallied apart and still summed exactly.
+    tally: dict[tuple[Vote, int], int] = {}
+    seen: dict[int, Fraction] = {}
     for i, ballot in enumerate(given):
         if type(ballot) is not Ballot and not isinstance(ballot, Ballot):
             raise DecisionError(
@@ -652,14 +652,20 @@ def decide(
                 f"(the first is ballots[{first[owner]}])",
             )
         each = ballot.area
-        if by_area and not each:
-            raise DecisionError(
-                f"ballots[{i}]",
-                f'expected a positive area for owner "{owner}" ({rule.name} counts '
-                "area, and every owner holds some), found 0",
-            )
+        ident = id(each)
+        if ident not in seen:
+            # An area object is checked where it first appears; later ballots
+            # holding the same object hold the same, already checked, value.
+            if by_area and not each:
+                raise DecisionError(
+                    f"ballots[{i}]",
+                    f'expected a positive area for owner "{owner}" ({rule.name} counts '
+                    "area, and every owner holds some), found 0",
+                )
+            seen[ident] = each
         first[owner] = i
-        tally[ballot.vote, each.numerator, each.denominator] += 1
+        key = (ballot.vote, ident)
+        tally[key] = tally.get(key, 0) + 1
     if len(given) > eligible.owners:
         raise DecisionError(
             "ballots",
@@ -669,9 +675,9 @@ def decide(
 
     owners = dict.fromkeys(Vote, 0)
     area = {vote: Fraction(0) for vote in Vote}
-    for (vote, numerator, denominator), n in tally.items():
+    for (vote, ident), n in tally.items():
         owners[vote] += n
-        area[vote] += Fraction(numerator * n, denominator)
+        area[vote] += seen[ident] * n
     participating_owners = len(given)
     participating_area = sum(area.values(), Fraction(0))
     if limits.by_area and participating_area > eligible.area:

@@ -1145,15 +1145,23 @@ class _Ledger:
         )
 
     def cast(self, area: float, vote: Vote, n: int) -> list[Ballot]:
-        """Ballots ``household:0``, ``household:1``, ... (``n`` or more) of ``area`` for ``vote``.
+        """Ballots ``household:0000000``, ... (``n`` or more) of ``area`` for ``vote``.
+
+        The owners are numbered with leading zeros, so that the ballots are
+        already in the order a decision records them.
 
         A ballot is a value, validated when made: each is made once per run, not per decision.
         """
         made = self.ballots.get((area, vote))
         if made is None:
             made = self.ballots[(area, vote)] = []
-        for k in range(len(made), n):
-            made.append(Ballot(owner=f"household:{k}", area=area, vote=vote))
+        if len(made) < n:
+            # One exact area for every ballot: decide tallies equal areas at once.
+            exact = made[0].area if made else Ballot(owner="-", area=area, vote=vote).area
+            made.extend(
+                Ballot(owner=f"household:{k:07d}", area=exact, vote=vote)
+                for k in range(len(made), n)
+            )
         return made
 
     def resolve(self, i: int, t: int, actor: str) -> None:
