@@ -157,7 +157,8 @@ def presence_in(tables: Tables, place_id: str, at: dt.date) -> tuple[Presence, .
             Presence(
                 tier=tier.tier,
                 reach=tier.reach,
-                actors=tuple(ids[a.slot] for a in actors),
+                # An actor named by both parts of the place comes twice: once here.
+                actors=tuple(dict.fromkeys([ids[a.slot] for a in actors])),
                 domains=frozenset(domains_of(mask)),
                 anchor=table.name(tier.anchor),
             )

@@ -87,6 +87,7 @@ def make_plan(
             tuple(int(n) for n in pieces[1::2]),
             owner,
             shape.split,
+            distinct=procedure is Procedure.EMERGENCY,
         )
 
     if emergency:

@@ -70,16 +70,14 @@ class Tables:
         self.part_keys: dict[Hashable, int] = {}
         self.micro_parts: dict[str, Part] = {}
         self.upper_parts: dict[Hashable, Part] = {}
-        self.inner_parts: dict[tuple[str, int], tuple[Part, Part]] = {}
         self.needs: dict[Category, int] = {
             category: to_mask(domains) for category, domains in policy.category_domains.items()
         }
         self.masks: dict[Hashable, int] = {}
         self.consts: list[Consts] = []
         self.filled: dict[tuple[int, int], Filled] = {}
-        # The places whose micro-grid part names only the grid (its posts are the
-        # compound's), and what the compound's places route above their micro-grid.
-        self.inner_keys: set[int] = set()
+        # What the places of a compound route above their micro-grid, where the
+        # compound's tier names their micro-grids' posts.
         self.above: dict[Hashable, tuple[Part, Filled]] = {}
         self.time_limits: dict[tuple[Tier, Procedure], Mapping[Urgency, Deadline]] = {}
         # The bodies a supervisor may be needed for: property companies and those that a
@@ -207,7 +205,11 @@ class Tables:
     # -- places --------------------------------------------------------------
 
     def micro_part(self, grid: Grid) -> Part:
-        """The part of a micro-grid: the grid at slot 0, its posts from slot 1 on."""
+        """The part of a micro-grid: the grid at slot 0, its posts from slot 1 on.
+
+        The posts are in the order of precedence, as the micro-grid tier lists them:
+        micro-grids whose posts hold alike, one for one, have equal keys.
+        """
         part = self.micro_parts.get(grid.id)
         if part is not None:
             return part
@@ -216,7 +218,7 @@ class Tables:
         for place_id in grid.covers:
             if s.place(place_id).kind is PlaceKind.COMPOUND:
                 reach = Scope.COMPOUND
-        posts = s.posts_in(grid.id)
+        posts = self.tiers.posts_of(grid.id)
         role_masks = self.role_masks
         ids = [grid.id]
         masks = []
@@ -239,10 +241,8 @@ class Tables:
         for n, appointments in enumerate(held, 1):
             if not any(a.active(stable_from) for a in appointments):
                 absent |= 1 << n
-        owners = sorted(
-            (n for n, p in enumerate(posts) if p.role in OWNER_RANK),
-            key=lambda n: OWNER_RANK[posts[n].role],
-        )
+        # The owner candidates, in the order owners_in gives them (precedence).
+        owners = [n for n, p in enumerate(posts) if p.role in OWNER_RANK]
         # What numbered() would say of the micro-grid tier and its owner candidates.
         key = ("micro", reach, tuple(masks), tuple(owners))
         part = self.micro_parts[grid.id] = Part(
@@ -256,39 +256,6 @@ class Tables:
             None,
             None,
         )
-        return part
-
-    def inner_micro_part(self, grid: Grid, rest: Part) -> Part:
-        """The part of a micro-grid whose posts ``rest`` names: the grid alone, at slot 0.
-
-        Its key says which of ``rest``'s slots its posts and owner candidates are at,
-        so that places of one shape find them at the same slots.
-        """
-        cached = self.inner_parts.get((grid.id, id(rest)))
-        if cached is not None and cached[0] is rest:
-            return cached[1]
-        tier = self.tiers.micro_tier(grid.id)
-        owners = self.tiers.owners_in(grid.id)
-        key = (
-            "micro-in",
-            tier.reach,
-            tuple(rest.slot(a.id) for a in tier.actors),
-            tuple(rest.slot(a.id) for a in owners),
-        )
-        number = self.part_keys.setdefault(key, len(self.part_keys))
-        self.inner_keys.add(number)
-        part = Part(
-            number,
-            (grid.id,),
-            None,
-            (),
-            dt.date.min,
-            0,
-            grid.id,
-            None,
-            (),
-        )
-        self.inner_parts[grid.id, id(rest)] = (rest, part)
         return part
 
     def source_of(self, part: Part) -> Source:
@@ -310,7 +277,7 @@ class Tables:
             if posts is None:
                 posts = tuple(
                     (n + 1, tuple((a.start, a.end) for a in self.structure.appointments_of(p.id)))
-                    for n, p in enumerate(self.structure.posts_in(part.grid or ""))
+                    for n, p in enumerate(self.tiers.posts_of(part.grid or ""))
                 )
             absent |= vacant(posts, day) << offset
         return absent
@@ -344,14 +311,17 @@ class Tables:
                 rest = self.upper_parts[key] = self.upper_part(ctx, chain[1:])
             if rest is not NO_PART and rest.slots is not None:
                 slots = rest.slots
-                if not any(node in slots for node in micro.ids):
-                    return self.store(place_id, (micro.key, rest.key), micro, rest, ctx)
-                if micro.ids[0] not in slots and all(node in slots for node in micro.ids[1:]):
-                    # The compound tier names the micro-grid's posts already (every
-                    # place of a compound sees the same compound tier): the micro-grid
-                    # part names only the grid, and its posts by their slots above.
-                    inner = self.inner_micro_part(chain[0], rest)
-                    return self.store(place_id, (inner.key, rest.key), inner, rest, ctx)
+                named = [node in slots for node in micro.ids[1:]]
+                if micro.ids[0] not in slots and (all(named) or not any(named)):
+                    # The micro-grid part names its own posts by its own slots, also
+                    # where the compound's tier names them too (it names every
+                    # micro-grid post of the compound, whichever of its places a case
+                    # names): buildings alike share a shape, whichever of the
+                    # compound's micro-grids is theirs.
+                    inner = bool(named) and all(named)
+                    return self.store(
+                        place_id, (micro.key, rest.key, inner), micro, rest, ctx, inner=inner
+                    )
         by_level = {grid.level: grid.id for grid in chain}
         upper = self.upper_tiers(ctx, by_level)
         micro_id = by_level.get(GridLevel.MICRO)
@@ -406,7 +376,14 @@ class Tables:
         return numbered(source, self.conveners, self.part_keys)
 
     def store(
-        self, place_id: str, key: tuple[int, ...], first: Part, second: Part | None, ctx: Context
+        self,
+        place_id: str,
+        key: tuple[int | bool, ...],
+        first: Part,
+        second: Part | None,
+        ctx: Context,
+        *,
+        inner: bool = False,
     ) -> PlaceTable:
         shape_key: Hashable = key if self.share else (place_id, key)
         shape = self.shapes.get(shape_key)
@@ -419,7 +396,7 @@ class Tables:
             ctx.compound.id if ctx.compound is not None else None,
             ctx.community.id if ctx.community is not None else None,
         )
-        table = self.places[place_id] = PlaceTable(shape, first, second, where)
+        table = self.places[place_id] = PlaceTable(shape, first, second, where, inner)
         return table
 
     # -- routings ------------------------------------------------------------
@@ -445,7 +422,7 @@ class Tables:
                 slot = None
         second = table.second
         above: Hashable = None
-        if second is not None and not emergency and table.first.key in self.inner_keys:
+        if second is not None and not emergency and table.inner:
             # The micro-grid's posts are the compound's: when the micro-grid does not
             # take the case, every place of the compound routes it alike (the
             # compound tier is the same for all of them), up to the owner.
@@ -455,7 +432,8 @@ class Tables:
                 or (min_tier is not None and min_tier > Tier.MICRO_GRID)
                 or need & ~micro.actors_on(absent)[1]
             ):
-                above = (id(second), need, scope, receiver, absent >> 1, min_tier)
+                upper = absent >> len(table.first.ids)
+                above = (id(second), need, scope, receiver, upper, min_tier)
                 found = self.above.get(above)
                 if found is not None and found[0] is second:
                     return self._owned(table, found[1], receiver, absent, need)
