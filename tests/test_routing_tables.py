@@ -7,6 +7,7 @@ has routed other cases, with shapes shared or not, in any order; and so does an 
 """
 
 import datetime as dt
+import pickle
 
 import attrs
 from hypothesis import given
@@ -48,7 +49,12 @@ from govmodel import (
 from govmodel.cases import Accepted
 from govmodel.rules import reference
 from govmodel.rules.routing import tables_for
-from govmodel.rules.routing._fast_routing import new_routing, routing_by_constructor
+from govmodel.rules.routing._fast_routing import (
+    _routing_by_draft,
+    _routing_by_slots,
+    new_routing,
+    routing_by_constructor,
+)
 from govmodel.rules.routing._tables import Tables
 from govmodel.strategies import cases, structures
 
@@ -460,9 +466,18 @@ class TestCheapRouting:
             handler,
             rule,
         )
-        fast = new_routing(*values)
         slow = routing_by_constructor(*values)
-        assert type(fast) is Routing
-        assert fast == slow
-        assert hash(fast) == hash(slow)
-        assert attrs.asdict(fast) == attrs.asdict(slow)
+        by_slots = _routing_by_slots()
+        assert by_slots is not None
+        for make in (new_routing, _routing_by_draft, by_slots):
+            fast = make(*values)
+            assert type(fast) is Routing
+            assert fast == slow
+            assert hash(fast) == hash(slow)
+            assert repr(fast) == repr(slow)
+            assert attrs.asdict(fast) == attrs.asdict(slow)
+            assert pickle.loads(pickle.dumps(fast)) == slow
+
+    def test_the_draft_is_the_way_taken(self) -> None:
+        """route builds its Routing from a draft: Routing's layout still allows it."""
+        assert new_routing is _routing_by_draft
