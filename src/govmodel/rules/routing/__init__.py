@@ -59,6 +59,7 @@ from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.rules.routing._domains import EMERGENCY_KEY, SCOPE_KEY, SCOPE_OF
 from govmodel.rules.routing._domains import domains_of as domains_of
 from govmodel.rules.routing._fast_routing import new_routing
+from govmodel.rules.routing._tables import _LAST
 from govmodel.rules.routing._tables import Tables as Tables
 from govmodel.rules.routing._tables import tables_for as tables_for
 from govmodel.structure import Structure
@@ -208,7 +209,10 @@ def route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_POLICY) 
     community tier: rc:xinhe, the first contact, holds resident_affairs:
     handled on the spot (马上办)
     """
-    tables = tables_for(structure, policy)
+    # The tables used last, without a call: route() mostly asks for the same pair again.
+    tables = _LAST[0] if _LAST else None
+    if tables is None or tables.structure is not structure or tables.policy is not policy:
+        tables = tables_for(structure, policy)
     table = tables.places.get(case.place)
     if table is None:
         table = tables.place(case.place)
@@ -222,7 +226,7 @@ def route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_POLICY) 
     # cases have no receiver and come when the place's posts are settled: their
     # key is one int.
     urgency = case.urgency
-    emergency = urgency is Urgency.EMERGENCY
+    emergency = urgency is _EMERGENCY
     key: object
     if receiver is None and day >= table.stable_from:
         key = need | SCOPE_KEY[case.scope] | (EMERGENCY_KEY if emergency else 0)
@@ -247,7 +251,7 @@ def route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_POLICY) 
         procedure,
         handler,
         owner,
-        limits[case.urgency](at),
+        limits[urgency](at),
         co_handlers,
         summoned,
         convener,
@@ -258,6 +262,9 @@ def route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_POLICY) 
         rule,
         supervisor,
     )
+
+
+_EMERGENCY = Urgency.EMERGENCY
 
 
 def reroute(

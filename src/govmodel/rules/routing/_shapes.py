@@ -397,6 +397,7 @@ class PlaceTable(dict[object, Entry]):
         "shape",
         "stable_absent",
         "stable_from",
+        "stable_owner",
         "where",
     )
 
@@ -428,6 +429,11 @@ class PlaceTable(dict[object, Entry]):
             # and so every routing, no longer depends on the day.
             self.stable_from = max(first.stable_from, second.stable_from)
             self.stable_absent = first.stable_absent | second.stable_absent << len(first.ids)
+        # The first owner candidate present once the posts are settled (the owner of a
+        # case with no first contact, unless there is none: then the handler).
+        self.stable_owner = next(
+            (self.ids[n] for n in shape.owners if not self.stable_absent >> n & 1), None
+        )
 
     @property
     def ladder(self) -> tuple[Tier, ...]:

@@ -75,10 +75,12 @@ class Tables:
         }
         self.masks: dict[Hashable, int] = {}
         self.consts: list[Consts] = []
-        self.filled: dict[tuple[int, int], Filled] = {}
+        # What a plan that names only a compound's shared part is filled with there, and
+        # its supervisor, by plan and part.
+        self.filled: dict[tuple[int, int], tuple[Part, Filled, str | None]] = {}
         # What the places of a compound route above their micro-grid, where the
         # compound's tier names their micro-grids' posts.
-        self.above: dict[Hashable, tuple[Part, Filled]] = {}
+        self.above: dict[Hashable, tuple[Part, Filled, str | None]] = {}
         self.time_limits: dict[tuple[Tier, Procedure], Mapping[Urgency, Deadline]] = {}
         # The bodies a supervisor may be needed for: property companies and those that a
         # supervises tie names; the supervisors found, by subject and place.
@@ -134,18 +136,22 @@ class Tables:
         return limits
 
     def supervisor(
-        self, where: tuple[str | None, str | None], actors: Iterable[str | None], need: int
+        self,
+        where: tuple[str | None, str | None],
+        handler: str | None,
+        co_handlers: Iterable[str],
+        need: int,
     ) -> str | None:
         """Who supervises the handler at a place and confirms the fix.
 
-        ``where`` is the place's compound and community; the rule is
+        The handler's supervisor, else the first co-handler's that has one. ``where``
+        is the place's compound and community; the rule is
         ``govmodel.rules.reference``'s.
         """
-        subject = None
-        for actor in actors:
-            if actor is not None and actor in self.supervised:
-                subject = actor
-                break
+        supervised = self.supervised
+        subject = handler if handler is not None and handler in supervised else None
+        if subject is None:
+            subject = next((a for a in co_handlers if a in supervised), None)
         if subject is None:
             if not need & SUPERVISION:
                 return None
@@ -412,7 +418,8 @@ class Tables:
         emergency: bool = False,
     ) -> Entry:
         """What ``table``'s place routes a case like this to, filled with its ids."""
-        absent = table.stable_absent if day >= table.stable_from else self.absent_on(table, day)
+        stable = day >= table.stable_from
+        absent = table.stable_absent if stable else self.absent_on(table, day)
         shape = table.shape
         slot = None
         if receiver is not None:
@@ -428,15 +435,20 @@ class Tables:
             # compound tier is the same for all of them), up to the owner.
             micro = shape.grid_tiers[0]
             if (
-                micro.reach < scope
-                or (min_tier is not None and min_tier > Tier.MICRO_GRID)
+                _SCOPE_RANK[micro.reach] < _SCOPE_RANK[scope]
+                or (min_tier is not None and min_tier is not Tier.MICRO_GRID)
                 or need & ~micro.actors_on(absent)[1]
             ):
                 upper = absent >> len(table.first.ids)
                 above = (id(second), need, scope, receiver, upper, min_tier)
                 found = self.above.get(above)
                 if found is not None and found[0] is second:
-                    return self._owned(table, found[1], receiver, absent, need)
+                    _, filled, supervisor = found
+                    return (
+                        *filled,
+                        self._owner(table, filled, receiver, stable, absent),
+                        supervisor,
+                    )
         key = (need, scope, slot, absent, min_tier, emergency)
         plan = shape.plans.get(key)
         if plan is None:
@@ -450,36 +462,46 @@ class Tables:
                 min_tier,
                 emergency=emergency,
             )
-        ids = table.ids
-        if plan.shared:
+        if plan.shared and second is not None:
             # The plan names only ids of the part the place shares with the rest of
-            # its compound: so does what it is filled with.
-            shared = (plan.number, id(table.second))
-            filled = self.filled.get(shared)
-            if filled is None:
-                filled = self.filled[shared] = fill(plan, ids)
+            # its compound (whose places have one compound and community): so does
+            # what it is filled with, and so does its supervisor.
+            shared = (plan.number, id(second))
+            kept = self.filled.get(shared)
+            if kept is None or kept[0] is not second:
+                filled = fill(plan, table.ids)
+                kept = self.filled[shared] = (
+                    second,
+                    filled,
+                    self.supervisor(table.where, filled[1], filled[2], need),
+                )
+            _, filled, supervisor = kept
+            if above is not None:
+                self.above[above] = kept
         else:
-            filled = fill(plan, ids)
-        if above is not None and second is not None and plan.shared:
-            self.above[above] = (second, filled)
-        return self._owned(table, filled, receiver, absent, need)
+            filled = fill(plan, table.ids)
+            supervisor = self.supervisor(table.where, filled[1], filled[2], need)
+        return (*filled, self._owner(table, filled, receiver, stable, absent), supervisor)
 
-    def _owned(
-        self, table: PlaceTable, filled: Filled, receiver: str | None, absent: int, need: int
-    ) -> Entry:
-        """An entry: the filled routing with its owner and supervisor.
+    def _owner(
+        self, table: PlaceTable, filled: Filled, receiver: str | None, stable: bool, absent: int
+    ) -> str | None:
+        """Who owns a case (首接负责制).
 
-        The owner is the first contact, else the first owner candidate present (the
-        smallest grid's first), else the handler.
+        The first contact, else the first owner candidate present (the smallest grid's
+        first), else the handler.
         """
         if receiver is not None:
-            owner: str | None = receiver
+            return receiver
+        if stable:
+            owner = table.stable_owner
         else:
             slot = next((n for n in table.shape.owners if not absent >> n & 1), None)
-            owner = table.ids[slot] if slot is not None else filled[1]
-        supervisor = self.supervisor(table.where, (filled[1], *filled[2]), need)
-        return (*filled, owner, supervisor)
+            owner = table.ids[slot] if slot is not None else None
+        return owner if owner is not None else filled[1]
 
+
+_SCOPE_RANK = {scope: scope.rank for scope in Scope}
 
 # The tables used last: route() and escalate() mostly ask for the same pair
 # again, and this spares them the look-up on the structure.
