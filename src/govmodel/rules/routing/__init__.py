@@ -227,24 +227,34 @@ def route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_POLICY) 
     # key is one int.
     urgency = case.urgency
     emergency = urgency is _EMERGENCY
-    key: object
     if receiver is None and day >= table.stable_from:
         key = need | SCOPE_KEY[case.scope] | (EMERGENCY_KEY if emergency else 0)
+        settled = table.get(key)
+        if settled is None:
+            scope = SCOPE_OF[case.scope]
+            settled = table[key] = tables.settled(table, need, scope, day, emergency, key)
+        number, handler, co_handlers, summoned, convener, reason, forum, supervisor = settled
+        # The place's owner: its first owner candidate present, else the handler.
+        owner = table.stable_owner
+        if owner is None:
+            owner = handler
     else:
         if receiver is not None and receiver not in tables.receivers:
             tables.check_receiver(receiver)
-        key = (
+        others = (
             need,
             SCOPE_OF[case.scope],
             receiver,
             None if day >= table.stable_from else day,
             emergency,
         )
-    entry = table.get(key)
-    if entry is None:
-        scope = SCOPE_OF[case.scope]
-        entry = table[key] = tables.entry(table, need, scope, receiver, day, None, emergency)
-    number, handler, co_handlers, summoned, convener, reason, forum, owner, supervisor = entry
+        entry = table.others.get(others)
+        if entry is None:
+            scope = SCOPE_OF[case.scope]
+            entry = table.others[others] = tables.entry(
+                table, need, scope, receiver, day, None, emergency
+            )
+        number, handler, co_handlers, summoned, convener, reason, forum, owner, supervisor = entry
     tier, procedure, tiers, covered, rule, limits = tables.consts[number]
     return new_routing(
         tier,
@@ -323,9 +333,11 @@ def reroute(
     scope = SCOPE_OF[case.scope]
     emergency = case.urgency is Urgency.EMERGENCY
     key = (need, scope, receiver, None if day >= table.stable_from else day, min_tier, emergency)
-    entry = table.get(key)
+    entry = table.others.get(key)
     if entry is None:
-        entry = table[key] = tables.entry(table, need, scope, receiver, day, min_tier, emergency)
+        entry = table.others[key] = tables.entry(
+            table, need, scope, receiver, day, min_tier, emergency
+        )
     number, handler, co_handlers, summoned, convener, reason, forum, _, supervisor = entry
     tier, procedure, tiers, covered, rule, limits = tables.consts[number]
     return new_routing(

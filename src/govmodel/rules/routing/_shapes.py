@@ -49,6 +49,7 @@ __all__ = [
     "Part",
     "PlaceTable",
     "Plan",
+    "Settled",
     "Shape",
     "Source",
     "fill",
@@ -381,23 +382,43 @@ Filled = tuple[
     int, "str | None", "tuple[str, ...]", "tuple[str, ...]", "str | None", str, "str | None"
 ]
 
+# An entry but its owner: what a place keeps for a case with no first contact once
+# its posts are settled, whose owner is the place's (``PlaceTable.stable_owner``,
+# else the handler). The places of a compound keep one such tuple for what they
+# route alike above their micro-grids.
+Settled = tuple[
+    int,
+    "str | None",
+    "tuple[str, ...]",
+    "tuple[str, ...]",
+    "str | None",
+    str,
+    "str | None",
+    "str | None",
+]
 
-class PlaceTable(dict[object, Entry]):
+
+class PlaceTable(dict[int, Settled]):
     """A place's routing tables: its shape, its ids, and its routings so far.
 
-    The table is itself the dictionary of the place's routings, by kind of
-    case: one object per place for the garbage collector to follow.
+    The table is itself the dictionary of the place's routings of cases with
+    no first contact once its posts are settled, by route()'s one-int key;
+    ``others`` holds the rest, by tuple.
     """
 
     __slots__ = (
         "first",
         "ids",
         "inner",
+        "micro_mask",
+        "micro_reach",
+        "others",
         "second",
         "shape",
         "stable_absent",
         "stable_from",
         "stable_owner",
+        "upper",
         "where",
     )
 
@@ -410,6 +431,7 @@ class PlaceTable(dict[object, Entry]):
         inner: bool = False,
     ) -> None:
         super().__init__()
+        self.others: dict[Hashable, Entry] = {}
         self.shape = shape
         # Whether the second part names every post of the first (a building's micro-grid
         # posts at its compound's tier): then what the place routes above its micro-grid
@@ -434,6 +456,14 @@ class PlaceTable(dict[object, Entry]):
         self.stable_owner = next(
             (self.ids[n] for n in shape.owners if not self.stable_absent >> n & 1), None
         )
+        # For a place whose second part names its micro-grid's posts: the routings of
+        # its compound above the micro-grid, shared by the compound's places (set by the
+        # tables), and the micro-grid's reach (a rank) and what its posts hold once the
+        # posts are settled, to tell the cases the micro-grid takes from the others.
+        self.upper: dict[int, Settled] | None = None
+        micro = shape.grid_tiers[0] if shape.grid_tiers else None
+        self.micro_reach = micro.reach.rank if micro is not None else -1
+        self.micro_mask = micro.actors_on(self.stable_absent)[1] if micro is not None else 0
 
     @property
     def ladder(self) -> tuple[Tier, ...]:

@@ -44,6 +44,7 @@ from govmodel.rules.routing._shapes import (
     Filled,
     Part,
     PlaceTable,
+    Settled,
     Shape,
     Source,
     fill,
@@ -81,6 +82,9 @@ class Tables:
         # What the places of a compound route above their micro-grid, where the
         # compound's tier names their micro-grids' posts.
         self.above: dict[Hashable, tuple[Part, Filled, str | None]] = {}
+        # The same for the cases route() keys by one int (no first contact, posts
+        # settled), by the compound's shared part: each place of it holds the dict.
+        self.uppers: dict[int, tuple[Part, dict[int, Settled]]] = {}
         self.time_limits: dict[tuple[Tier, Procedure], Mapping[Urgency, Deadline]] = {}
         # The bodies a supervisor may be needed for: property companies and those that a
         # supervises tie names; the supervisors found, by subject and place.
@@ -403,6 +407,11 @@ class Tables:
             ctx.community.id if ctx.community is not None else None,
         )
         table = self.places[place_id] = PlaceTable(shape, first, second, where, inner)
+        if inner and second is not None:
+            kept = self.uppers.get(id(second))
+            if kept is None or kept[0] is not second:
+                kept = self.uppers[id(second)] = (second, {})
+            table.upper = kept[1]
         return table
 
     # -- routings ------------------------------------------------------------
@@ -416,8 +425,13 @@ class Tables:
         day: dt.date,
         min_tier: Tier | None,
         emergency: bool = False,
+        key: int | None = None,
     ) -> Entry:
-        """What ``table``'s place routes a case like this to, filled with its ids."""
+        """What ``table``'s place routes a case like this to, filled with its ids.
+
+        ``key`` is route()'s key of a case with no first contact once the posts are
+        settled: what the places of a compound route alike is kept by it too.
+        """
         stable = day >= table.stable_from
         absent = table.stable_absent if stable else self.absent_on(table, day)
         shape = table.shape
@@ -439,8 +453,8 @@ class Tables:
                 or (min_tier is not None and min_tier is not Tier.MICRO_GRID)
                 or need & ~micro.actors_on(absent)[1]
             ):
-                upper = absent >> len(table.first.ids)
-                above = (id(second), need, scope, receiver, upper, min_tier)
+                vacant_above = absent >> len(table.first.ids)
+                above = (id(second), need, scope, receiver, vacant_above, min_tier)
                 found = self.above.get(above)
                 if found is not None and found[0] is second:
                     _, filled, supervisor = found
@@ -449,10 +463,10 @@ class Tables:
                         self._owner(table, filled, receiver, stable, absent),
                         supervisor,
                     )
-        key = (need, scope, slot, absent, min_tier, emergency)
-        plan = shape.plans.get(key)
+        plan_key = (need, scope, slot, absent, min_tier, emergency)
+        plan = shape.plans.get(plan_key)
         if plan is None:
-            plan = shape.plans[key] = make_plan(
+            plan = shape.plans[plan_key] = make_plan(
                 self,
                 shape,
                 need,
@@ -478,10 +492,39 @@ class Tables:
             _, filled, supervisor = kept
             if above is not None:
                 self.above[above] = kept
+            upper = table.upper
+            if upper is not None and key is not None and above is not None:
+                upper[key] = (*filled, supervisor)
         else:
             filled = fill(plan, table.ids)
             supervisor = self.supervisor(table.where, filled[1], filled[2], need)
         return (*filled, self._owner(table, filled, receiver, stable, absent), supervisor)
+
+    def settled(
+        self, table: PlaceTable, need: int, scope: Scope, day: dt.date, emergency: bool, key: int
+    ) -> Settled:
+        """What a place routes a case with no first contact to, its posts settled.
+
+        That is, the entry but its owner; ``key`` is route()'s key of the case.
+        Where the compound's tier names the place's micro-grid posts and the
+        micro-grid does not take the case, the compound's places keep one tuple.
+        """
+        upper = table.upper
+        alike = (
+            upper is not None
+            and not emergency
+            and (_SCOPE_RANK[scope] > table.micro_reach or bool(need & ~table.micro_mask))
+        )
+        if alike and upper is not None:
+            found = upper.get(key)
+            if found is not None:
+                return found
+        entry = self.entry(table, need, scope, None, day, None, emergency, key)
+        if alike and upper is not None:
+            found = upper.get(key)
+            if found is not None:
+                return found
+        return entry[:7] + entry[8:]
 
     def _owner(
         self, table: PlaceTable, filled: Filled, receiver: str | None, stable: bool, absent: int
