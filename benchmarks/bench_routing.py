@@ -238,7 +238,7 @@ def routing_tables(structure: Structure) -> dict[str, int] | None:
             "tables": len(tables),
             "shapes": len(index.shapes),
             "plans": sum(len(shape.plans) for shape in index.shapes.values()),
-            "routings": sum(len(t) for t in tables),
+            "routings": sum(len(t) + len(getattr(t, "others", ())) for t in tables),
         }
     except (AttributeError, TypeError):
         return None

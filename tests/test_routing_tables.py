@@ -7,6 +7,7 @@ has routed other cases, with shapes shared or not, in any order; and so does an 
 """
 
 import datetime as dt
+import pickle
 
 import attrs
 from hypothesis import given
@@ -39,14 +40,21 @@ from govmodel import (
     Scope,
     Structure,
     Tier,
+    Urgency,
     escalate,
     presence,
     replay,
     route,
 )
 from govmodel.cases import Accepted
+from govmodel.rules import reference
 from govmodel.rules.routing import tables_for
-from govmodel.rules.routing._fast_routing import new_routing, routing_by_constructor
+from govmodel.rules.routing._fast_routing import (
+    _routing_by_draft,
+    _routing_by_slots,
+    new_routing,
+    routing_by_constructor,
+)
 from govmodel.rules.routing._tables import Tables
 from govmodel.strategies import cases, structures
 
@@ -184,10 +192,12 @@ ALIKE = street_of_alike_buildings(12)
 
 class TestShapes:
     def test_alike_buildings_share_a_shape(self) -> None:
-        """Buildings of one compound share the part above their micro-grid; each keeps its ids.
+        """Buildings of one compound share the part above their micro-grid and one shape.
 
-        The compound tier names every micro-grid post of the compound, so the buildings of
-        one compound differ in which of those posts is theirs, not only in ids.
+        The compound tier names every micro-grid post of the compound; each building's
+        micro-grid part names its own posts by its own slots all the same, so the
+        buildings differ only in their ids, not in which of the compound's posts is
+        theirs.
         """
         s = copy(ALIKE)
         for i in range(12):
@@ -195,7 +205,9 @@ class TestShapes:
         index = tables_for(s, DEFAULT_POLICY)
         tables = [index.places[f"building:{i}"] for i in range(12)]
         assert len({id(t.second) for t in tables}) == 1
-        assert all(t.first.ids == (f"grid:{i}",) for i, t in enumerate(tables))
+        assert all(t.first.ids == (f"grid:{i}", f"post:{i}") for i, t in enumerate(tables))
+        assert all(t.inner for t in tables)
+        assert len({id(t.shape) for t in tables}) == 1
         assert len({t.ids for t in tables}) == 12
         assert index.place("unit:5-1") is tables[5]
 
@@ -220,6 +232,42 @@ class TestShapes:
                 )
                 if present and expected.tier is Tier.MICRO_GRID:
                     assert expected.owner == worker
+
+    def test_an_emergency_crew_names_each_post_once(self) -> None:
+        """A post that both parts of a building name is in an emergency's crew once.
+
+        With no grid leader at the compound, the first building's worker is the one the
+        compound tier calls on for a neighbour dispute, and the worker on the spot too:
+        the building's shape names them by two slots, the routing by one id.
+        """
+        s = street_of_alike_buildings(5)
+        s = s.evolve(
+            posts=[p for p in s.posts() if p.id != "post:lead"],
+            appointments=[a for a in s.appointments() if a.post != "post:lead"],
+        )
+        for category in Category:
+            for scope in Scope:
+                for i in range(5):
+                    case = Case(
+                        id="e",
+                        category=category,
+                        place=f"building:{i}",
+                        reported_at=T,
+                        scope=scope,
+                        urgency=Urgency.EMERGENCY,
+                    )
+                    assert route(s, case) == reference.route(s, case)
+        leak = Case(
+            id="e",
+            category=Category.LEAK,
+            place="building:0",
+            reported_at=T,
+            scope=Scope.HOUSEHOLD,
+            urgency=Urgency.EMERGENCY,
+        )
+        routing = route(s, leak)
+        assert (routing.tier, routing.handler) == (Tier.COMPOUND, "pm:a")
+        assert routing.co_handlers == ("post:0",)
 
     def test_units_route_as_their_building(self) -> None:
         """A unit nothing answers for alone routes as its building."""
@@ -418,9 +466,18 @@ class TestCheapRouting:
             handler,
             rule,
         )
-        fast = new_routing(*values)
         slow = routing_by_constructor(*values)
-        assert type(fast) is Routing
-        assert fast == slow
-        assert hash(fast) == hash(slow)
-        assert attrs.asdict(fast) == attrs.asdict(slow)
+        by_slots = _routing_by_slots()
+        assert by_slots is not None
+        for make in (new_routing, _routing_by_draft, by_slots):
+            fast = make(*values)
+            assert type(fast) is Routing
+            assert fast == slow
+            assert hash(fast) == hash(slow)
+            assert repr(fast) == repr(slow)
+            assert attrs.asdict(fast) == attrs.asdict(slow)
+            assert pickle.loads(pickle.dumps(fast)) == slow
+
+    def test_the_draft_is_the_way_taken(self) -> None:
+        """route builds its Routing from a draft: Routing's layout still allows it."""
+        assert new_routing is _routing_by_draft

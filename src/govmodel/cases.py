@@ -328,7 +328,9 @@ class Case:
     description: str = attrs.field(default="", converter=_description, repr=_hidden)
 
 
-@attrs.frozen(kw_only=True)
+# No weak-reference slot: route() makes one Routing per case and builds it the cheap way
+# (govmodel.rules.routing._fast_routing), which needs a layout without one.
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Routing:
     """Who handles a case, and how: the answer of ``govmodel.route``.
 

@@ -59,6 +59,7 @@ from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.rules.routing._domains import EMERGENCY_KEY, SCOPE_KEY, SCOPE_OF
 from govmodel.rules.routing._domains import domains_of as domains_of
 from govmodel.rules.routing._fast_routing import new_routing
+from govmodel.rules.routing._tables import _LAST
 from govmodel.rules.routing._tables import Tables as Tables
 from govmodel.rules.routing._tables import tables_for as tables_for
 from govmodel.structure import Structure
@@ -157,7 +158,8 @@ def presence_in(tables: Tables, place_id: str, at: dt.date) -> tuple[Presence, .
             Presence(
                 tier=tier.tier,
                 reach=tier.reach,
-                actors=tuple(ids[a.slot] for a in actors),
+                # An actor named by both parts of the place comes twice: once here.
+                actors=tuple(dict.fromkeys([ids[a.slot] for a in actors])),
                 domains=frozenset(domains_of(mask)),
                 anchor=table.name(tier.anchor),
             )
@@ -207,7 +209,10 @@ def route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_POLICY) 
     community tier: rc:xinhe, the first contact, holds resident_affairs:
     handled on the spot (马上办)
     """
-    tables = tables_for(structure, policy)
+    # The tables used last, without a call: route() mostly asks for the same pair again.
+    tables = _LAST[0] if _LAST else None
+    if tables is None or tables.structure is not structure or tables.policy is not policy:
+        tables = tables_for(structure, policy)
     table = tables.places.get(case.place)
     if table is None:
         table = tables.place(case.place)
@@ -221,32 +226,42 @@ def route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_POLICY) 
     # cases have no receiver and come when the place's posts are settled: their
     # key is one int.
     urgency = case.urgency
-    emergency = urgency is Urgency.EMERGENCY
-    key: object
+    emergency = urgency is _EMERGENCY
     if receiver is None and day >= table.stable_from:
         key = need | SCOPE_KEY[case.scope] | (EMERGENCY_KEY if emergency else 0)
+        settled = table.get(key)
+        if settled is None:
+            scope = SCOPE_OF[case.scope]
+            settled = table[key] = tables.settled(table, need, scope, day, emergency, key)
+        number, handler, co_handlers, summoned, convener, reason, forum, supervisor = settled
+        # The place's owner: its first owner candidate present, else the handler.
+        owner = table.stable_owner
+        if owner is None:
+            owner = handler
     else:
         if receiver is not None and receiver not in tables.receivers:
             tables.check_receiver(receiver)
-        key = (
+        others = (
             need,
             SCOPE_OF[case.scope],
             receiver,
             None if day >= table.stable_from else day,
             emergency,
         )
-    entry = table.get(key)
-    if entry is None:
-        scope = SCOPE_OF[case.scope]
-        entry = table[key] = tables.entry(table, need, scope, receiver, day, None, emergency)
-    number, handler, co_handlers, summoned, convener, reason, forum, owner, supervisor = entry
+        entry = table.others.get(others)
+        if entry is None:
+            scope = SCOPE_OF[case.scope]
+            entry = table.others[others] = tables.entry(
+                table, need, scope, receiver, day, None, emergency
+            )
+        number, handler, co_handlers, summoned, convener, reason, forum, owner, supervisor = entry
     tier, procedure, tiers, covered, rule, limits = tables.consts[number]
     return new_routing(
         tier,
         procedure,
         handler,
         owner,
-        limits[case.urgency](at),
+        limits[urgency](at),
         co_handlers,
         summoned,
         convener,
@@ -257,6 +272,9 @@ def route(structure: Structure, case: Case, *, policy: Policy = DEFAULT_POLICY) 
         rule,
         supervisor,
     )
+
+
+_EMERGENCY = Urgency.EMERGENCY
 
 
 def reroute(
@@ -315,9 +333,11 @@ def reroute(
     scope = SCOPE_OF[case.scope]
     emergency = case.urgency is Urgency.EMERGENCY
     key = (need, scope, receiver, None if day >= table.stable_from else day, min_tier, emergency)
-    entry = table.get(key)
+    entry = table.others.get(key)
     if entry is None:
-        entry = table[key] = tables.entry(table, need, scope, receiver, day, min_tier, emergency)
+        entry = table.others[key] = tables.entry(
+            table, need, scope, receiver, day, min_tier, emergency
+        )
     number, handler, co_handlers, summoned, convener, reason, forum, _, supervisor = entry
     tier, procedure, tiers, covered, rule, limits = tables.consts[number]
     return new_routing(

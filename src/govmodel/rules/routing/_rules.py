@@ -30,10 +30,16 @@ def _cover(actors: Sequence[Actor], need: int) -> list[Actor]:
     while remaining:
         best: Actor | None = None
         best_count = 0
+        # An actor holding all that is still needed is the best there can be, and
+        # the first such one wins the tie: the rest need not be looked at (a compound
+        # tier lists every micro-grid post of the compound).
+        full = remaining.bit_count()
         for actor in actors:
             count = (actor.mask & remaining).bit_count()
             if count > best_count:
                 best, best_count = actor, count
+                if count == full:
+                    break
         if best is None:
             break
         chosen.append(best)
@@ -87,6 +93,7 @@ def make_plan(
             tuple(int(n) for n in pieces[1::2]),
             owner,
             shape.split,
+            distinct=procedure is Procedure.EMERGENCY,
         )
 
     if emergency:

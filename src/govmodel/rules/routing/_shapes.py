@@ -13,6 +13,15 @@ ids: the shape routes the case once, on tables whose ids are tokens standing
 for slots (the slot's number between two NUL characters, :func:`token`), into a
 *plan*; a place fills the plan with its own ids (:func:`fill`), the tokens
 inside the plan's reason text too.
+
+The compound tier names every micro-grid post of its compound, so a building's
+own posts are named by both its parts. Its micro-grid part still numbers them
+by its own slots (the grid, then its posts in the order of precedence): the
+shape does not depend on where they sit among the compound's posts, and the
+buildings of a compound share one shape when their micro-grids are alike. What
+the two slots of one post could change is taken care of where it shows: a
+cover never picks the second (see :class:`Shape`), an emergency's crew is kept
+once by id in :func:`fill`, and ``presence`` names each actor once.
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ __all__ = [
     "Part",
     "PlaceTable",
     "Plan",
+    "Settled",
     "Shape",
     "Source",
     "fill",
@@ -190,6 +200,7 @@ class Plan:
     __slots__ = (
         "co_handlers",
         "convener",
+        "distinct",
         "forum",
         "handler",
         "number",
@@ -212,6 +223,7 @@ class Plan:
         text_slots: tuple[int, ...],
         owner: int | None,
         split: int | None,
+        distinct: bool = False,
     ) -> None:
         self.number = number
         self.handler = handler
@@ -235,6 +247,9 @@ class Plan:
             *text_slots,
         )
         self.shared = split is not None and all(n >= split for n in named)
+        # Whether the co-handlers are a crew that names each actor once and not the
+        # handler (an emergency's): one actor may have a token in each part.
+        self.distinct = distinct
 
 
 # When a routing made at a time is due (the policy's time limit, counted on its calendar).
@@ -269,22 +284,27 @@ class Shape:
 
     def __init__(self, parts: Sequence[tuple[Part, int]], sources: Sequence[Source]) -> None:
         """The shape of ``parts`` (each with its offset), ``sources`` the tiers each stands for."""
-        placed = [(source, offset) for source, (_, offset) in zip(sources, parts, strict=True)]
         # Where the second part's slots begin, if there is one.
         self.split = parts[1][1] if len(parts) > 1 else None
-        tokens: dict[str, tuple[str, int]] = {}
-        for part, offset in parts:
-            for number, node in enumerate(part.ids):
-                tokens[node] = (token(offset + number), offset + number)
+        # Each part names its tiers' ids by its own slots. An id may be in both parts (a
+        # building's micro-grid posts are also at its compound's tier): it then has a
+        # token in each, and every tier names it by its own part's.
+        placed: list[tuple[Source, dict[str, tuple[str, int]]]] = []
+        for source, (part, offset) in zip(sources, parts, strict=True):
+            tokens = {
+                node: (token(offset + number), offset + number)
+                for number, node in enumerate(part.ids)
+            }
+            placed.append((source, tokens))
 
-        def name(node: str | None) -> str | None:
+        def name(node: str | None, tokens: Mapping[str, tuple[str, int]]) -> str | None:
             return None if node is None else tokens[node][0]
 
-        def actor(a: Actor) -> Actor:
+        def actor(a: Actor, tokens: Mapping[str, tuple[str, int]]) -> Actor:
             symbol, number = tokens[a.id]
             return Actor(symbol, a.mask, (), a.is_post, number)
 
-        def tier(t: TierRecord) -> TierRecord:
+        def tier(t: TierRecord, tokens: Mapping[str, tuple[str, int]]) -> TierRecord:
             d = t.deliberation
             deliberation = (
                 None
@@ -292,31 +312,40 @@ class Shape:
                 else Deliberation(
                     tokens[d.handler][0],
                     d.rule,
-                    name(d.forum),
-                    name(d.convener),
+                    name(d.forum, tokens),
+                    name(d.convener, tokens),
                     tuple(tokens[h][0] for h in d.helpers),
                 )
             )
             return TierRecord(
                 t.tier,
                 t.reach,
-                name(t.anchor),
-                tuple(actor(a) for a in t.actors),
+                name(t.anchor, tokens),
+                tuple(actor(a, tokens) for a in t.actors),
                 t.mask,
-                name(t.mediation_room),
+                name(t.mediation_room, tokens),
                 deliberation,
             )
 
-        self.grid_tiers = cumulative([tier(t) for (tiers, *_), _ in placed for t in tiers])
-        whistle = next((w for (_, w, _, _, _), _ in placed if w is not None), None)
-        street = next((s for (_, _, s, _, _), _ in placed if s is not None), None)
+        # An actor named in both parts comes twice in a tier that takes the tiers below
+        # it: first as the upper part names it, then as the lower one does. The second
+        # holds what the first holds and is vacant when it is, so a cover never picks
+        # it; only an emergency's crew can name one actor by both tokens, and
+        # :func:`fill` keeps such a crew's ids once.
+        self.grid_tiers = cumulative([tier(t, tk) for (tiers, *_), tk in placed for t in tiers])
+        whistle = next(((w, tk) for (_, w, _, _, _), tk in placed if w is not None), None)
+        street = next(((s, tk) for (_, _, s, _, _), tk in placed if s is not None), None)
         if street is None:  # pragma: no cover - every place has a street tier
             raise AssertionError("a place without a street tier")
-        self.whistle = tier(whistle) if whistle is not None else None
-        self.street = tier(street)
-        self.convener = next((name(c) for (_, _, _, c, _), _ in placed if c is not None), None)
-        self.owners = tuple(tokens[a.id][1] for (*_, owners), _ in placed for a in owners)
-        self.conveners = {tokens[m][0]: tokens[c][0] for p, _ in parts for m, c in p.meetings}
+        self.whistle = tier(*whistle) if whistle is not None else None
+        self.street = tier(*street)
+        self.convener = next((name(c, tk) for (_, _, _, c, _), tk in placed if c is not None), None)
+        self.owners = tuple(tk[a.id][1] for (*_, owners), tk in placed for a in owners)
+        self.conveners = {
+            tk[m][0]: tk[c][0]
+            for (p, _), (_, tk) in zip(parts, placed, strict=True)
+            for m, c in p.meetings
+        }
         # What each actor holds, by slot (the most it holds at any tier).
         self.masks: dict[int, int] = {}
         for t in (*self.grid_tiers, *((self.whistle,) if self.whistle else ()), self.street):
@@ -353,15 +382,45 @@ Filled = tuple[
     int, "str | None", "tuple[str, ...]", "tuple[str, ...]", "str | None", str, "str | None"
 ]
 
+# An entry but its owner: what a place keeps for a case with no first contact once
+# its posts are settled, whose owner is the place's (``PlaceTable.stable_owner``,
+# else the handler). The places of a compound keep one such tuple for what they
+# route alike above their micro-grids.
+Settled = tuple[
+    int,
+    "str | None",
+    "tuple[str, ...]",
+    "tuple[str, ...]",
+    "str | None",
+    str,
+    "str | None",
+    "str | None",
+]
 
-class PlaceTable(dict[object, Entry]):
+
+class PlaceTable(dict[int, Settled]):
     """A place's routing tables: its shape, its ids, and its routings so far.
 
-    The table is itself the dictionary of the place's routings, by kind of
-    case: one object per place for the garbage collector to follow.
+    The table is itself the dictionary of the place's routings of cases with
+    no first contact once its posts are settled, by route()'s one-int key;
+    ``others`` holds the rest, by tuple.
     """
 
-    __slots__ = ("first", "ids", "second", "shape", "stable_absent", "stable_from", "where")
+    __slots__ = (
+        "first",
+        "ids",
+        "inner",
+        "micro_mask",
+        "micro_reach",
+        "others",
+        "second",
+        "shape",
+        "stable_absent",
+        "stable_from",
+        "stable_owner",
+        "upper",
+        "where",
+    )
 
     def __init__(
         self,
@@ -369,9 +428,15 @@ class PlaceTable(dict[object, Entry]):
         first: Part,
         second: Part | None,
         where: tuple[str | None, str | None] = (None, None),
+        inner: bool = False,
     ) -> None:
         super().__init__()
+        self.others: dict[Hashable, Entry] = {}
         self.shape = shape
+        # Whether the second part names every post of the first (a building's micro-grid
+        # posts at its compound's tier): then what the place routes above its micro-grid
+        # is what every place of the compound routes.
+        self.inner = inner
         # The place's compound and community (the supervisor depends on them).
         self.where = where
         self.first = first
@@ -386,6 +451,19 @@ class PlaceTable(dict[object, Entry]):
             # and so every routing, no longer depends on the day.
             self.stable_from = max(first.stable_from, second.stable_from)
             self.stable_absent = first.stable_absent | second.stable_absent << len(first.ids)
+        # The first owner candidate present once the posts are settled (the owner of a
+        # case with no first contact, unless there is none: then the handler).
+        self.stable_owner = next(
+            (self.ids[n] for n in shape.owners if not self.stable_absent >> n & 1), None
+        )
+        # For a place whose second part names its micro-grid's posts: the routings of
+        # its compound above the micro-grid, shared by the compound's places (set by the
+        # tables), and the micro-grid's reach (a rank) and what its posts hold once the
+        # posts are settled, to tell the cases the micro-grid takes from the others.
+        self.upper: dict[int, Settled] | None = None
+        micro = shape.grid_tiers[0] if shape.grid_tiers else None
+        self.micro_reach = micro.reach.rank if micro is not None else -1
+        self.micro_mask = micro.actors_on(self.stable_absent)[1] if micro is not None else 0
 
     @property
     def ladder(self) -> tuple[Tier, ...]:
@@ -420,10 +498,16 @@ def fill(plan: Plan, ids: tuple[str, ...]) -> Filled:
         reason = "".join(pieces)
     else:
         reason = texts[0]
+    handler = None if plan.handler is None else ids[plan.handler]
+    co_handlers: tuple[str, ...] = ()
+    if plan.co_handlers:
+        co_handlers = tuple([ids[n] for n in plan.co_handlers])
+        if plan.distinct:
+            co_handlers = tuple([a for a in dict.fromkeys(co_handlers) if a != handler])
     return (
         plan.number,
-        None if plan.handler is None else ids[plan.handler],
-        tuple([ids[n] for n in plan.co_handlers]) if plan.co_handlers else (),
+        handler,
+        co_handlers,
         tuple([ids[n] for n in plan.summoned]) if plan.summoned else (),
         None if plan.convener is None else ids[plan.convener],
         reason,

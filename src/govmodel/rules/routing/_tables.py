@@ -44,6 +44,7 @@ from govmodel.rules.routing._shapes import (
     Filled,
     Part,
     PlaceTable,
+    Settled,
     Shape,
     Source,
     fill,
@@ -70,17 +71,20 @@ class Tables:
         self.part_keys: dict[Hashable, int] = {}
         self.micro_parts: dict[str, Part] = {}
         self.upper_parts: dict[Hashable, Part] = {}
-        self.inner_parts: dict[tuple[str, int], tuple[Part, Part]] = {}
         self.needs: dict[Category, int] = {
             category: to_mask(domains) for category, domains in policy.category_domains.items()
         }
         self.masks: dict[Hashable, int] = {}
         self.consts: list[Consts] = []
-        self.filled: dict[tuple[int, int], Filled] = {}
-        # The places whose micro-grid part names only the grid (its posts are the
-        # compound's), and what the compound's places route above their micro-grid.
-        self.inner_keys: set[int] = set()
-        self.above: dict[Hashable, tuple[Part, Filled]] = {}
+        # What a plan that names only a compound's shared part is filled with there, and
+        # its supervisor, by plan and part.
+        self.filled: dict[tuple[int, int], tuple[Part, Filled, str | None]] = {}
+        # What the places of a compound route above their micro-grid, where the
+        # compound's tier names their micro-grids' posts.
+        self.above: dict[Hashable, tuple[Part, Filled, str | None]] = {}
+        # The same for the cases route() keys by one int (no first contact, posts
+        # settled), by the compound's shared part: each place of it holds the dict.
+        self.uppers: dict[int, tuple[Part, dict[int, Settled]]] = {}
         self.time_limits: dict[tuple[Tier, Procedure], Mapping[Urgency, Deadline]] = {}
         # The bodies a supervisor may be needed for: property companies and those that a
         # supervises tie names; the supervisors found, by subject and place.
@@ -136,18 +140,22 @@ class Tables:
         return limits
 
     def supervisor(
-        self, where: tuple[str | None, str | None], actors: Iterable[str | None], need: int
+        self,
+        where: tuple[str | None, str | None],
+        handler: str | None,
+        co_handlers: Iterable[str],
+        need: int,
     ) -> str | None:
         """Who supervises the handler at a place and confirms the fix.
 
-        ``where`` is the place's compound and community; the rule is
+        The handler's supervisor, else the first co-handler's that has one. ``where``
+        is the place's compound and community; the rule is
         ``govmodel.rules.reference``'s.
         """
-        subject = None
-        for actor in actors:
-            if actor is not None and actor in self.supervised:
-                subject = actor
-                break
+        supervised = self.supervised
+        subject = handler if handler is not None and handler in supervised else None
+        if subject is None:
+            subject = next((a for a in co_handlers if a in supervised), None)
         if subject is None:
             if not need & SUPERVISION:
                 return None
@@ -207,7 +215,11 @@ class Tables:
     # -- places --------------------------------------------------------------
 
     def micro_part(self, grid: Grid) -> Part:
-        """The part of a micro-grid: the grid at slot 0, its posts from slot 1 on."""
+        """The part of a micro-grid: the grid at slot 0, its posts from slot 1 on.
+
+        The posts are in the order of precedence, as the micro-grid tier lists them:
+        micro-grids whose posts hold alike, one for one, have equal keys.
+        """
         part = self.micro_parts.get(grid.id)
         if part is not None:
             return part
@@ -216,7 +228,7 @@ class Tables:
         for place_id in grid.covers:
             if s.place(place_id).kind is PlaceKind.COMPOUND:
                 reach = Scope.COMPOUND
-        posts = s.posts_in(grid.id)
+        posts = self.tiers.posts_of(grid.id)
         role_masks = self.role_masks
         ids = [grid.id]
         masks = []
@@ -239,10 +251,8 @@ class Tables:
         for n, appointments in enumerate(held, 1):
             if not any(a.active(stable_from) for a in appointments):
                 absent |= 1 << n
-        owners = sorted(
-            (n for n, p in enumerate(posts) if p.role in OWNER_RANK),
-            key=lambda n: OWNER_RANK[posts[n].role],
-        )
+        # The owner candidates, in the order owners_in gives them (precedence).
+        owners = [n for n, p in enumerate(posts) if p.role in OWNER_RANK]
         # What numbered() would say of the micro-grid tier and its owner candidates.
         key = ("micro", reach, tuple(masks), tuple(owners))
         part = self.micro_parts[grid.id] = Part(
@@ -256,39 +266,6 @@ class Tables:
             None,
             None,
         )
-        return part
-
-    def inner_micro_part(self, grid: Grid, rest: Part) -> Part:
-        """The part of a micro-grid whose posts ``rest`` names: the grid alone, at slot 0.
-
-        Its key says which of ``rest``'s slots its posts and owner candidates are at,
-        so that places of one shape find them at the same slots.
-        """
-        cached = self.inner_parts.get((grid.id, id(rest)))
-        if cached is not None and cached[0] is rest:
-            return cached[1]
-        tier = self.tiers.micro_tier(grid.id)
-        owners = self.tiers.owners_in(grid.id)
-        key = (
-            "micro-in",
-            tier.reach,
-            tuple(rest.slot(a.id) for a in tier.actors),
-            tuple(rest.slot(a.id) for a in owners),
-        )
-        number = self.part_keys.setdefault(key, len(self.part_keys))
-        self.inner_keys.add(number)
-        part = Part(
-            number,
-            (grid.id,),
-            None,
-            (),
-            dt.date.min,
-            0,
-            grid.id,
-            None,
-            (),
-        )
-        self.inner_parts[grid.id, id(rest)] = (rest, part)
         return part
 
     def source_of(self, part: Part) -> Source:
@@ -310,7 +287,7 @@ class Tables:
             if posts is None:
                 posts = tuple(
                     (n + 1, tuple((a.start, a.end) for a in self.structure.appointments_of(p.id)))
-                    for n, p in enumerate(self.structure.posts_in(part.grid or ""))
+                    for n, p in enumerate(self.tiers.posts_of(part.grid or ""))
                 )
             absent |= vacant(posts, day) << offset
         return absent
@@ -344,14 +321,17 @@ class Tables:
                 rest = self.upper_parts[key] = self.upper_part(ctx, chain[1:])
             if rest is not NO_PART and rest.slots is not None:
                 slots = rest.slots
-                if not any(node in slots for node in micro.ids):
-                    return self.store(place_id, (micro.key, rest.key), micro, rest, ctx)
-                if micro.ids[0] not in slots and all(node in slots for node in micro.ids[1:]):
-                    # The compound tier names the micro-grid's posts already (every
-                    # place of a compound sees the same compound tier): the micro-grid
-                    # part names only the grid, and its posts by their slots above.
-                    inner = self.inner_micro_part(chain[0], rest)
-                    return self.store(place_id, (inner.key, rest.key), inner, rest, ctx)
+                named = [node in slots for node in micro.ids[1:]]
+                if micro.ids[0] not in slots and (all(named) or not any(named)):
+                    # The micro-grid part names its own posts by its own slots, also
+                    # where the compound's tier names them too (it names every
+                    # micro-grid post of the compound, whichever of its places a case
+                    # names): buildings alike share a shape, whichever of the
+                    # compound's micro-grids is theirs.
+                    inner = bool(named) and all(named)
+                    return self.store(
+                        place_id, (micro.key, rest.key, inner), micro, rest, ctx, inner=inner
+                    )
         by_level = {grid.level: grid.id for grid in chain}
         upper = self.upper_tiers(ctx, by_level)
         micro_id = by_level.get(GridLevel.MICRO)
@@ -406,7 +386,14 @@ class Tables:
         return numbered(source, self.conveners, self.part_keys)
 
     def store(
-        self, place_id: str, key: tuple[int, ...], first: Part, second: Part | None, ctx: Context
+        self,
+        place_id: str,
+        key: tuple[int | bool, ...],
+        first: Part,
+        second: Part | None,
+        ctx: Context,
+        *,
+        inner: bool = False,
     ) -> PlaceTable:
         shape_key: Hashable = key if self.share else (place_id, key)
         shape = self.shapes.get(shape_key)
@@ -419,7 +406,12 @@ class Tables:
             ctx.compound.id if ctx.compound is not None else None,
             ctx.community.id if ctx.community is not None else None,
         )
-        table = self.places[place_id] = PlaceTable(shape, first, second, where)
+        table = self.places[place_id] = PlaceTable(shape, first, second, where, inner)
+        if inner and second is not None:
+            kept = self.uppers.get(id(second))
+            if kept is None or kept[0] is not second:
+                kept = self.uppers[id(second)] = (second, {})
+            table.upper = kept[1]
         return table
 
     # -- routings ------------------------------------------------------------
@@ -433,9 +425,15 @@ class Tables:
         day: dt.date,
         min_tier: Tier | None,
         emergency: bool = False,
+        key: int | None = None,
     ) -> Entry:
-        """What ``table``'s place routes a case like this to, filled with its ids."""
-        absent = table.stable_absent if day >= table.stable_from else self.absent_on(table, day)
+        """What ``table``'s place routes a case like this to, filled with its ids.
+
+        ``key`` is route()'s key of a case with no first contact once the posts are
+        settled: what the places of a compound route alike is kept by it too.
+        """
+        stable = day >= table.stable_from
+        absent = table.stable_absent if stable else self.absent_on(table, day)
         shape = table.shape
         slot = None
         if receiver is not None:
@@ -445,24 +443,30 @@ class Tables:
                 slot = None
         second = table.second
         above: Hashable = None
-        if second is not None and not emergency and table.first.key in self.inner_keys:
+        if second is not None and not emergency and table.inner:
             # The micro-grid's posts are the compound's: when the micro-grid does not
             # take the case, every place of the compound routes it alike (the
             # compound tier is the same for all of them), up to the owner.
             micro = shape.grid_tiers[0]
             if (
-                micro.reach < scope
-                or (min_tier is not None and min_tier > Tier.MICRO_GRID)
+                _SCOPE_RANK[micro.reach] < _SCOPE_RANK[scope]
+                or (min_tier is not None and min_tier is not Tier.MICRO_GRID)
                 or need & ~micro.actors_on(absent)[1]
             ):
-                above = (id(second), need, scope, receiver, absent >> 1, min_tier)
+                vacant_above = absent >> len(table.first.ids)
+                above = (id(second), need, scope, receiver, vacant_above, min_tier)
                 found = self.above.get(above)
                 if found is not None and found[0] is second:
-                    return self._owned(table, found[1], receiver, absent, need)
-        key = (need, scope, slot, absent, min_tier, emergency)
-        plan = shape.plans.get(key)
+                    _, filled, supervisor = found
+                    return (
+                        *filled,
+                        self._owner(table, filled, receiver, stable, absent),
+                        supervisor,
+                    )
+        plan_key = (need, scope, slot, absent, min_tier, emergency)
+        plan = shape.plans.get(plan_key)
         if plan is None:
-            plan = shape.plans[key] = make_plan(
+            plan = shape.plans[plan_key] = make_plan(
                 self,
                 shape,
                 need,
@@ -472,36 +476,75 @@ class Tables:
                 min_tier,
                 emergency=emergency,
             )
-        ids = table.ids
-        if plan.shared:
+        if plan.shared and second is not None:
             # The plan names only ids of the part the place shares with the rest of
-            # its compound: so does what it is filled with.
-            shared = (plan.number, id(table.second))
-            filled = self.filled.get(shared)
-            if filled is None:
-                filled = self.filled[shared] = fill(plan, ids)
+            # its compound (whose places have one compound and community): so does
+            # what it is filled with, and so does its supervisor.
+            shared = (plan.number, id(second))
+            kept = self.filled.get(shared)
+            if kept is None or kept[0] is not second:
+                filled = fill(plan, table.ids)
+                kept = self.filled[shared] = (
+                    second,
+                    filled,
+                    self.supervisor(table.where, filled[1], filled[2], need),
+                )
+            _, filled, supervisor = kept
+            if above is not None:
+                self.above[above] = kept
+            upper = table.upper
+            if upper is not None and key is not None and above is not None:
+                upper[key] = (*filled, supervisor)
         else:
-            filled = fill(plan, ids)
-        if above is not None and second is not None and plan.shared:
-            self.above[above] = (second, filled)
-        return self._owned(table, filled, receiver, absent, need)
+            filled = fill(plan, table.ids)
+            supervisor = self.supervisor(table.where, filled[1], filled[2], need)
+        return (*filled, self._owner(table, filled, receiver, stable, absent), supervisor)
 
-    def _owned(
-        self, table: PlaceTable, filled: Filled, receiver: str | None, absent: int, need: int
-    ) -> Entry:
-        """An entry: the filled routing with its owner and supervisor.
+    def settled(
+        self, table: PlaceTable, need: int, scope: Scope, day: dt.date, emergency: bool, key: int
+    ) -> Settled:
+        """What a place routes a case with no first contact to, its posts settled.
 
-        The owner is the first contact, else the first owner candidate present (the
-        smallest grid's first), else the handler.
+        That is, the entry but its owner; ``key`` is route()'s key of the case.
+        Where the compound's tier names the place's micro-grid posts and the
+        micro-grid does not take the case, the compound's places keep one tuple.
+        """
+        upper = table.upper
+        alike = (
+            upper is not None
+            and not emergency
+            and (_SCOPE_RANK[scope] > table.micro_reach or bool(need & ~table.micro_mask))
+        )
+        if alike and upper is not None:
+            found = upper.get(key)
+            if found is not None:
+                return found
+        entry = self.entry(table, need, scope, None, day, None, emergency, key)
+        if alike and upper is not None:
+            found = upper.get(key)
+            if found is not None:
+                return found
+        return entry[:7] + entry[8:]
+
+    def _owner(
+        self, table: PlaceTable, filled: Filled, receiver: str | None, stable: bool, absent: int
+    ) -> str | None:
+        """Who owns a case (首接负责制).
+
+        The first contact, else the first owner candidate present (the smallest grid's
+        first), else the handler.
         """
         if receiver is not None:
-            owner: str | None = receiver
+            return receiver
+        if stable:
+            owner = table.stable_owner
         else:
             slot = next((n for n in table.shape.owners if not absent >> n & 1), None)
-            owner = table.ids[slot] if slot is not None else filled[1]
-        supervisor = self.supervisor(table.where, (filled[1], *filled[2]), need)
-        return (*filled, owner, supervisor)
+            owner = table.ids[slot] if slot is not None else None
+        return owner if owner is not None else filled[1]
 
+
+_SCOPE_RANK = {scope: scope.rank for scope in Scope}
 
 # The tables used last: route() and escalate() mostly ask for the same pair
 # again, and this spares them the look-up on the structure.
