@@ -887,6 +887,9 @@ def _parse_datetime(value: object, _: type[Any]) -> dt.datetime:
 
 _CONVERTER: cattrs.Converter | None = None
 
+# What ``json.dumps(..., ensure_ascii=False)`` uses, made once rather than on every call.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
 
 def _converter() -> cattrs.Converter:
     global _CONVERTER  # noqa: PLW0603 - built once, on first use, not at import
@@ -905,11 +908,9 @@ def dumps_events(events: Iterable[CaseEvent]) -> str:
     ...       end="")
     {"case_id": "c", "at": "2025-01-01T09:00:00", "actor": "post:a", "event": "closed"}
     """
-    converter = _converter()
-    return "".join(
-        json.dumps(converter.unstructure(event, CaseEvent), ensure_ascii=False) + "\n"
-        for event in events
-    )
+    unstructure = _converter().unstructure
+    encode = _JSON.encode
+    return "".join(encode(unstructure(event, CaseEvent)) + "\n" for event in events)
 
 
 def loads_events(text: str) -> tuple[CaseEvent, ...]:
