@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -861,7 +862,8 @@ def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
     # The same strict hooks as specs: "no" never becomes True, 5 never "5".
     configure_strict(converter)
-    converter.register_unstructure_hook(StrEnum, lambda member: str(member.value))
+    # A StrEnum member's value, read without the enum's descriptor: every event has some.
+    converter.register_unstructure_hook(StrEnum, operator.attrgetter("_value_"))
     converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     converter.register_structure_hook(dt.datetime, _parse_datetime)
     converter.register_unstructure_hook(tuple, list)

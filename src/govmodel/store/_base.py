@@ -360,6 +360,18 @@ _CASE_COLUMNS = (
     "state",
 )
 
+# The projection's columns an event may change: all but the case's report.
+_CHANGING = tuple(
+    c for c in _CASE_COLUMNS if c not in ("case_id", "category", "place", "reported_key")
+)
+_CHANGING_AT = tuple(_CASE_COLUMNS.index(c) for c in _CHANGING)
+
+
+def _changed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A projection row as ``UPDATE cases SET <_CHANGING> WHERE case_id = ?`` takes it."""
+    return (*(row[i] for i in _CHANGING_AT), row[0])
+
+
 # The indexes every dialect makes: one per filter, each ending in the
 # order its pages are read in, so a page is a range of one index.
 _INDEXES = (
@@ -496,6 +508,15 @@ class _SQLStore:
         raise NotImplementedError
 
     _lock_rows = ""
+
+    def _insert(
+        self, cur: Any, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """Insert rows into a table, in the dialect's fastest way."""
+        marks = ", ".join("?" for _ in columns)
+        cur.executemany(
+            self._sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"), rows
+        )
 
     def _fail(self, doing: str, err: Exception) -> GovModelError:
         """The govmodel error for a database error met while ``doing``."""
@@ -807,22 +828,17 @@ class _SQLStore:
             _projection(state, recurring.get(case_id, False), policy)
             for case_id, state in after.items()
         ]
-        cur.executemany(
-            self._sql(
-                "INSERT INTO events (case_id, version, kind, at_key, body) VALUES (?, ?, ?, ?, ?)"
-            ),
-            event_rows,
-        )
-        columns = ", ".join(_CASE_COLUMNS)
-        marks = ", ".join("?" for _ in _CASE_COLUMNS)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _CASE_COLUMNS[1:])
-        cur.executemany(
-            self._sql(
-                f"INSERT INTO cases ({columns}) VALUES ({marks}) "
-                f"ON CONFLICT (case_id) DO UPDATE SET {updates}"
-            ),
-            case_rows,
-        )
+        self._insert(cur, "events", ("case_id", "version", "kind", "at_key", "body"), event_rows)
+        # New cases are inserted; a stored case's row is updated in the columns an
+        # event may change, so that the indexes of its report (time, place,
+        # category) are left alone.
+        inserts = [row for row in case_rows if row[0] not in before]
+        updates = [_changed(row) for row in case_rows if row[0] in before]
+        if inserts:
+            self._insert(cur, "cases", _CASE_COLUMNS, inserts)
+        if updates:
+            sets = ", ".join(f"{c} = ?" for c in _CHANGING)
+            cur.executemany(self._sql(f"UPDATE cases SET {sets} WHERE case_id = ?"), updates)
         return after
 
     def _recent_cases(self, cur: Any, asks: Sequence[Case]) -> list[Case]:
