@@ -159,8 +159,8 @@ def measure(
                     at=end,
                     overdue_at=end,
                     limit=100,
-                    **filters,
-                )  # type: ignore[arg-type]
+                    **filters,  # type: ignore[arg-type]
+                )
                 times.append(time.perf_counter() - start)
         finally:
             fresh.close()
