@@ -7,10 +7,12 @@ SQLite and on PostgreSQL, and fuzz its parameters with Hypothesis.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -315,6 +317,38 @@ class TestTick:
         tiers = (before["extended_attributes"]["tier"], after["extended_attributes"]["tier"])
         assert tiers[0] != tiers[1]
         assert [n["type"] for n in after["notes"]] == ["opened", "activity", "activity"]
+
+
+class TestNotBlocking:
+    """The store's calls run in worker threads: the event loop never waits on the database."""
+
+    def test_store_calls_leave_the_event_loop(
+        self, store_spec: Spec, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from govmodel.store._base import _SQLStore
+
+        on_loop: list[bool] = []
+        for name in ("append_many", "version", "events", "cases"):
+            method = getattr(_SQLStore, name)
+
+            def spy(self: Store, *args: object, _method: Any = method, **kwargs: object) -> Any:
+                try:
+                    asyncio.get_running_loop()
+                except RuntimeError:
+                    on_loop.append(False)
+                else:
+                    on_loop.append(True)
+                return _method(self, *args, **kwargs)
+
+            monkeypatch.setattr(_SQLStore, name, spy)
+        url, schema = store_url(store_spec)
+        with TestClient(app(XINHE, url, schema=schema, keys=KEYS, now=clock)) as client:
+            case_id = report(client)
+            assert client.get(f"/requests/{case_id}.json").status_code == 200
+            assert client.get("/requests.json").status_code == 200
+            assert client.get(f"/requests.json?service_request_id={case_id}").status_code == 200
+        assert on_loop
+        assert not any(on_loop)
 
 
 class TestKeysFile:

@@ -41,6 +41,8 @@ from govmodel import (
     StoreError,
     Tier,
     UnknownNodeError,
+    check_log,
+    escalate,
     examples,
     metrics,
     replay,
@@ -162,6 +164,58 @@ class TestAppend:
     def test_no_events_for_a_new_case(self, store: Store) -> None:
         with pytest.raises(RejectedEventsError, match="no events"):
             store.append("case:1", [], expected_version=0, structure=XINHE)
+
+
+class TestRecurrence:
+    """An escalation for recurrence at report time, appended as a simulation writes it."""
+
+    def _third(self) -> tuple[list[CaseEvent], list[CaseEvent]]:
+        """Two noise cases at a place, and a third whose report escalates at once."""
+        earlier = [
+            reported(f"case:{i}", at=T + dt.timedelta(hours=i), category="noise") for i in range(2)
+        ]
+        third = reported("case:2", at=T + dt.timedelta(hours=2), category="noise")
+        state = replay(third)
+        cases = [events[0].case for events in earlier if isinstance(events[0], Reported)]
+        routing = escalate(XINHE, state, now=state.updated_at, recent=cases)
+        assert routing is not None
+        third.append(Routed(case_id="case:2", at=state.updated_at, routing=routing))
+        return [e for events in earlier for e in events], third
+
+    @pytest.mark.parametrize("how", ["one by one", "one batch", "earlier stored"])
+    def test_counts_stored_and_batched_cases(self, store: Store, how: str) -> None:
+        earlier, third = self._third()
+        assert not check_log(XINHE, earlier + third)
+        groups = {
+            e.case_id: [x for x in earlier + third if x.case_id == e.case_id]
+            for e in earlier + third
+        }
+        if how == "one by one":
+            for events in groups.values():
+                add(store, events)
+        elif how == "one batch":
+            store.append_many(
+                [Append(case_id=c, events=e, expected_version=0) for c, e in groups.items()],
+                structure=XINHE,
+            )
+        else:
+            store.append_many(
+                [
+                    Append(case_id=c, events=e, expected_version=0)
+                    for c, e in groups.items()
+                    if c != "case:2"
+                ],
+                structure=XINHE,
+            )
+            add(store, third)
+        assert store.version("case:2") == 3
+
+    def test_refused_without_the_earlier_cases(self, store: Store) -> None:
+        earlier, third = self._third()
+        add(store, [e for e in earlier if e.case_id == "case:0"])
+        with pytest.raises(RejectedEventsError) as info:
+            add(store, third)
+        assert "no escalation was due" in info.value.problems[0]
 
 
 class TestRead:

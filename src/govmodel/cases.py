@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -863,7 +864,8 @@ def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
     # The same strict hooks as specs: "no" never becomes True, 5 never "5".
     configure_strict(converter)
-    converter.register_unstructure_hook(StrEnum, lambda member: str(member.value))
+    # A StrEnum member's value, read without the enum's descriptor: every event has some.
+    converter.register_unstructure_hook(StrEnum, operator.attrgetter("_value_"))
     converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     converter.register_structure_hook(dt.datetime, _parse_datetime)
     converter.register_unstructure_hook(tuple, list)
@@ -889,6 +891,9 @@ def _parse_datetime(value: object, _: type[Any]) -> dt.datetime:
 
 _CONVERTER: cattrs.Converter | None = None
 
+# What ``json.dumps(..., ensure_ascii=False)`` uses, made once rather than on every call.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
 
 def _converter() -> cattrs.Converter:
     global _CONVERTER  # noqa: PLW0603 - built once, on first use, not at import
@@ -907,11 +912,9 @@ def dumps_events(events: Iterable[CaseEvent]) -> str:
     ...       end="")
     {"case_id": "c", "at": "2025-01-01T09:00:00", "actor": "post:a", "event": "closed"}
     """
-    converter = _converter()
-    return "".join(
-        json.dumps(converter.unstructure(event, CaseEvent), ensure_ascii=False) + "\n"
-        for event in events
-    )
+    unstructure = _converter().unstructure
+    encode = _JSON.encode
+    return "".join(encode(unstructure(event, CaseEvent)) + "\n" for event in events)
 
 
 def loads_events(text: str) -> tuple[CaseEvent, ...]:

@@ -45,13 +45,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
 import re
+import threading
 import tomllib
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from govmodel.cases import Case, CaseEvent, Reported, Routed
 from govmodel.errors import GovModelError, MissingExtraError, StoreError
@@ -60,11 +62,12 @@ from govmodel.model import Body, Category, Channel, Place, Post, Status
 from govmodel.rules.access import BACK_OFFICE, AccessDenied, Reader, check_reader
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.rules.routing import route
-from govmodel.store import PostgresStore, SQLiteStore, Store, tick
+from govmodel.store import Page, PostgresStore, SQLiteStore, Store, tick
 from govmodel.structure import Structure
 
 try:
     from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
     from starlette.datastructures import FormData, QueryParams
     from starlette.exceptions import HTTPException
     from starlette.requests import Request
@@ -93,6 +96,8 @@ MAX_TEXT = 4000
 """The most characters a text field of ``POST /requests.json`` may hold."""
 
 _log = logging.getLogger("govmodel.server")
+
+_T = TypeVar("_T")
 
 _OPEN = tuple(s for s in Status if s not in (Status.RESOLVED, Status.CLOSED))
 _STATUSES = {"open": _OPEN, "closed": (Status.RESOLVED, Status.CLOSED)}
@@ -350,6 +355,8 @@ class _Server:
         self.now = now
         self.tick_seconds = tick_seconds
         self._store: Store | None = None
+        # The store is one connection: its calls run in worker threads, one at a time.
+        self._lock = threading.Lock()
 
     @property
     def store(self) -> Store:
@@ -357,10 +364,26 @@ class _Server:
             raise StoreError("the case store is not open")
         return self._store
 
+    async def _run(self, work: Callable[[], _T]) -> _T:
+        """``work`` (which uses the store) in a worker thread, so the event loop never waits.
+
+        The store's calls block on the database; run in the event loop's thread
+        they would stall every other request meanwhile. One at a time, under a
+        lock: the store holds one connection.
+        """
+
+        def locked() -> _T:
+            with self._lock:
+                return work()
+
+        return await run_in_threadpool(locked)
+
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: Starlette) -> AsyncIterator[None]:
-        # The store is opened in the event loop's thread and used only there.
-        self._store = open_store(self.url, policy=self.policy, schema=self.schema)
+        # Opened here, used in worker threads (``_run``), one call at a time.
+        self._store = await run_in_threadpool(
+            open_store, self.url, policy=self.policy, schema=self.schema
+        )
         task = asyncio.create_task(self._ticking()) if self.tick_seconds else None
         try:
             yield
@@ -369,14 +392,16 @@ class _Server:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            self._store.close()
-            self._store = None
+            store, self._store = self._store, None
+            await self._run(store.close)
 
     async def _ticking(self) -> None:
         assert self.tick_seconds
         while True:
             try:
-                escalated = tick(self.store, self.structure, self.now())
+                escalated = await self._run(
+                    functools.partial(tick, self.store, self.structure, self.now())
+                )
             except Exception as err:  # noqa: BLE001 - a failed tick must not stop the next
                 # The kind of error only: a message could quote a stored value.
                 _log.warning("tick failed (%s); trying again later", type(err).__name__)
@@ -422,9 +447,13 @@ class _Server:
         now = self.now()
         reader = _reader(self.keys, _one(request.query_params, "api_key"), required=False)
         case_id = request.path_params["id"]
-        if self.store.version(case_id) == 0:
-            raise HTTPException(404, f"no request {_excerpt(case_id)}")
-        return JSONResponse([self.view(case_id, reader, now)])
+
+        def work() -> list[ServiceRequest]:
+            if self.store.version(case_id) == 0:
+                raise HTTPException(404, f"no request {_excerpt(case_id)}")
+            return [self.view(case_id, reader, now)]
+
+        return JSONResponse(await self._run(work))
 
     async def requests(self, request: Request) -> Response:
         if request.method == "POST":
@@ -438,15 +467,41 @@ class _Server:
             # GeoReport: the ids override every other filter.
             if len(ids) > size:
                 raise _bad(f"service_request_id: at most page_size ({size}) ids")
-            found = [self.view(i, reader, now) for i in ids if self.store.version(i) > 0]
-            return JSONResponse(found)
+            return JSONResponse(
+                await self._run(
+                    lambda: [self.view(i, reader, now) for i in ids if self.store.version(i) > 0]
+                )
+            )
         category = _categories(_list(params, "service_code"))
         status = _statuses(_list(params, "status"))
         start = _date(params, "start_date", self.policy)
         end = _date(params, "end_date", self.policy)
         after = _one(params, "after") or None
+
+        def work() -> tuple[list[ServiceRequest], str | None]:
+            page = self.read_page(now, status, category, start, end, size, after)
+            return [self.view(state.case.id, reader, now) for state in page.items], page.after
+
+        found, following_after = await self._run(work)
+        headers = {}
+        if following_after is not None:
+            following = request.url.include_query_params(after=following_after)
+            headers["Link"] = f'<{following}>; rel="next"'
+        return JSONResponse(found, headers=headers)
+
+    def read_page(
+        self,
+        now: dt.datetime,
+        status: list[Status] | None,
+        category: list[Category] | None,
+        start: dt.datetime | None,
+        end: dt.datetime | None,
+        size: int,
+        after: str | None,
+    ) -> Page:
+        """A page of the store's cases for ``GET /requests.json``, whole (``BACK_OFFICE``)."""
         try:
-            page = self.store.cases(
+            return self.store.cases(
                 reader=BACK_OFFICE,
                 structure=self.structure,
                 at=now,
@@ -461,12 +516,6 @@ class _Server:
             if after is None:
                 raise
             raise _bad("after: not where a page of this query ended") from None
-        found = [self.view(state.case.id, reader, now) for state in page.items]
-        headers = {}
-        if page.after is not None:
-            following = request.url.include_query_params(after=page.after)
-            headers["Link"] = f'<{following}>; rel="next"'
-        return JSONResponse(found, headers=headers)
 
     async def report(self, request: Request) -> Response:
         now = self.now()
@@ -514,12 +563,17 @@ class _Server:
             contact=(text["phone"] or "").strip() or (text["email"] or "").strip() or None,
             description=text["description"] or "",
         )
-        routing = route(self.structure, case, policy=self.policy)
-        events: list[CaseEvent] = [
-            Reported(case=case, at=now),
-            Routed(case_id=case.id, at=now, routing=routing),
-        ]
-        self.store.append(case.id, events, expected_version=0, structure=self.structure)
+
+        def work() -> list[CaseEvent]:
+            routing = route(self.structure, case, policy=self.policy)
+            events: list[CaseEvent] = [
+                Reported(case=case, at=now),
+                Routed(case_id=case.id, at=now, routing=routing),
+            ]
+            self.store.append(case.id, events, expected_version=0, structure=self.structure)
+            return events
+
+        events = await self._run(work)
         [public] = to_requests(events, structure=self.structure, now=now, policy=self.policy)
         answer = {
             "service_request_id": case.id,

@@ -6,6 +6,7 @@ as each reader may see it; exported and imported again, it reads the same.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -18,6 +19,8 @@ from govmodel import (
     AccessDenied,
     CaseEvent,
     CaseState,
+    RejectedEventsError,
+    Reported,
     Structure,
     can,
     check_log,
@@ -130,3 +133,59 @@ def test_export_then_import_reads_the_same(kind: str, data: st.DataObject) -> No
                 assert copy.version(case_id) == 0
                 continue
             assert copy.events(case_id, reader=reader, structure=structure, at=at) == want
+
+
+def _spoil(structure: Structure, log: tuple[CaseEvent, ...], draw: Any) -> list[CaseEvent]:
+    """The log with a few events dropped, or given another actor, or moved in time."""
+    out = list(log)
+    actors = sorted([b.id for b in structure.bodies()][:6] + [p.id for p in structure.posts()][:6])
+    for _ in range(draw(st.integers(0, 3))):
+        if not out:
+            break
+        i = draw(st.integers(0, len(out) - 1))
+        how = draw(st.sampled_from(["drop", "actor", "time"]))
+        event = out[i]
+        if how == "drop":
+            del out[i]
+        elif how == "actor" and hasattr(event, "actor"):
+            out[i] = attrs.evolve(event, actor=draw(st.sampled_from(actors)))
+        elif how == "time" and not isinstance(event, Reported):
+            out[i] = attrs.evolve(event, at=event.at - dt.timedelta(hours=draw(st.integers(1, 99))))
+    return out
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_refuses_what_check_log_flags_on_the_whole_log(kind: str, data: st.DataObject) -> None:
+    """A store refuses exactly what ``check_log`` flags on its whole log with the new events.
+
+    The store checks only the new events, against the cases' stored states, and counts
+    the stored cases for recurrence; appended in batches, with some events spoiled, each
+    batch is refused when, and only when, the whole log flags one of its events.
+    """
+    if kind == "postgres":
+        postgres_dsn()
+    structure = STRUCTURES[data.draw(st.sampled_from(sorted(STRUCTURES)))]
+    log = _spoil(structure, data.draw(event_logs(structure, max_cases=5)), data.draw)
+    kept: list[CaseEvent] = []  # the store's whole log, in the order appended
+    with new_store(kind) as store:
+        start = 0
+        while start < len(log):
+            size = data.draw(st.integers(1, 6))
+            batch = log[start : start + size]
+            start += size
+            flagged = any(p.index >= len(kept) for p in check_log(structure, kept + batch))
+            groups = {e.case_id: [x for x in batch if x.case_id == e.case_id] for e in batch}
+            appends = [
+                Append(case_id=c, events=e, expected_version=store.version(c))
+                for c, e in groups.items()
+            ]
+            try:
+                store.append_many(appends, structure=structure)
+            except RejectedEventsError:
+                assert flagged
+                assert all(store.version(a.case_id) == a.expected_version for a in appends)
+            else:
+                assert not flagged
+                kept += batch

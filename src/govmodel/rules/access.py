@@ -456,14 +456,28 @@ def parts(
             found.add("summoned")
         if routing.supervisor in ids:
             found.add("supervisor")
-    compound = (
-        structure.enclosing(bare.place, PlaceKind.COMPOUND) if bare.place in structure else None
-    )
-    if compound is not None:
-        serving = {b.id for b in structure.serving(compound.id)}
-        if ids & serving:
-            found.add("serving")
+    if ids & _serving(structure, bare.place):
+        found.add("serving")
     return frozenset(found)
+
+
+def _serving(structure: Structure, place: str) -> frozenset[str]:
+    """The bodies serving the compound that is or holds ``place``: none outside one.
+
+    Kept in the structure's memo, by place: every read and every checked
+    event asks it.
+    """
+    table: dict[str, frozenset[str]] = structure.memo("access.serving by place", dict)
+    found = table.get(place)
+    if found is None:
+        compound = structure.enclosing(place, PlaceKind.COMPOUND) if place in structure else None
+        found = (
+            frozenset()
+            if compound is None
+            else frozenset(b.id for b in structure.serving(compound.id))
+        )
+        table[place] = found
+    return found
 
 
 def can(

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import IO, Any, Protocol, Self, runtime_checkable
 
@@ -23,6 +24,7 @@ import attrs
 
 from govmodel._metrics import Metrics, metrics
 from govmodel.cases import (
+    _JSON,
     Case,
     CaseEvent,
     CaseState,
@@ -30,7 +32,6 @@ from govmodel.cases import (
     Reported,
     Routed,
     _converter,
-    advance,
     dumps_events,
     iter_case_events,
     loads_events,
@@ -44,7 +45,7 @@ from govmodel.errors import (
 from govmodel.model import Category, Status, Tier
 from govmodel.rules.access import AccessDenied, Action, can, redact, strip_personal
 from govmodel.rules.access import Reader as AccessReader
-from govmodel.rules.checking import check_log
+from govmodel.rules.checking import _check
 from govmodel.rules.policy import Policy
 from govmodel.rules.routing import required_domains
 from govmodel.structure import Structure
@@ -60,6 +61,9 @@ Reader = AccessReader
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
+# How many decoded states a store keeps, the most recently used: enough for
+# the cases open at once in a busy district, small enough to stay in memory.
+_CACHED_STATES = 20_000
 _OPEN = frozenset(s for s in Status if s not in (Status.RESOLVED, Status.CLOSED))
 
 
@@ -216,16 +220,12 @@ def _instant(moment: dt.datetime, policy: Policy) -> int:
     return (policy.aware(moment) - _EPOCH) // _MICROSECOND
 
 
-def _encode_event(event: CaseEvent) -> str:
-    return dumps_events((event,)).rstrip("\n")
-
-
 def _decode_events(bodies: Iterable[str]) -> tuple[CaseEvent, ...]:
     return loads_events("\n".join(bodies))
 
 
 def _encode_state(state: CaseState) -> str:
-    return json.dumps(_converter().unstructure(state, CaseState), ensure_ascii=False)
+    return _JSON.encode(_converter().unstructure(state, CaseState))
 
 
 def _decode_state(text: str) -> CaseState:
@@ -236,43 +236,65 @@ def _decode_state(text: str) -> CaseState:
 # -- checks ---------------------------------------------------------------------
 
 
-def _check_events(
+def _check_batch(
     structure: Structure,
-    case_id: str,
-    state: CaseState | None,
-    events: Sequence[CaseEvent],
+    batch: Sequence[Append],
+    before: Mapping[str, CaseState],
     *,
     policy: Policy,
-    recent: Sequence[Case] = (),
-) -> tuple[CaseState | None, list[str]]:
-    """The case's state after ``events``, and every problem they have.
+    recent: Callable[[Sequence[Case]], Iterable[Case]],
+) -> tuple[dict[str, CaseState], dict[str, list[str]]]:
+    """The new state of each case of a batch, and every problem of its events, by case.
 
-    Each event must belong to the case, and the events must be what the rules
-    could have written after the case's earlier ones: ``govmodel.check_log``
-    on them, continuing the case's state, with ``recent`` the earlier cases of
-    its place and category that an escalation for recurrence counts.
+    Each event must belong to its case, and the batch's events must be what
+    the rules could have written after the cases' earlier ones: one
+    ``govmodel.check_log`` over all of them, continuing each case's state
+    (``before``), as it would run on the store's whole log with these events
+    at its end. ``recent`` gives, for the cases whose second routing the batch
+    holds (the one routing an escalation for recurrence may be), the stored
+    cases that recurrence counts; the batch's own reports are counted by
+    ``check_log`` itself.
     """
-    found: list[tuple[int, str]] = []
-    own: list[int] = []
-    for index, event in enumerate(events):
-        if event.case_id == case_id:
-            own.append(index)
-        else:
-            found.append((index, f'events[{index}]: belongs to case "{event.case_id}"'))
-    for problem in check_log(
+    found: dict[str, list[tuple[int, str]]] = {}
+    log: list[CaseEvent] = []
+    where: list[tuple[str, int]] = []
+    asks: list[Case] = []
+    for item in batch:
+        state = before.get(item.case_id)
+        if not item.events and state is None:
+            found[item.case_id] = [(0, "no events to append")]
+        prior = 0 if state is None else len(state.routings)
+        case = None if state is None else state.case
+        routed = 0
+        for index, event in enumerate(item.events):
+            if event.case_id != item.case_id:
+                message = f'events[{index}]: belongs to case "{event.case_id}"'
+                found.setdefault(item.case_id, []).append((index, message))
+                continue
+            log.append(event)
+            where.append((item.case_id, index))
+            if isinstance(event, Routed):
+                routed += 1
+            elif case is None and isinstance(event, Reported):
+                case = event.case
+        if case is not None and prior <= 1 and prior + routed >= 2:
+            asks.append(case)
+    problems, states = _check(
         structure,
-        [events[i] for i in own],
+        log,
         policy=policy,
-        states=None if state is None else {case_id: state},
-        recent=recent,
-    ):
-        index = own[problem.index]
-        found.append((index, f"events[{index}]: {problem.message}"))
+        states=before,
+        recent=recent(asks) if asks else (),
+    )
+    for problem in problems:
+        case_id, index = where[problem.index]
+        found.setdefault(case_id, []).append((index, f"events[{index}]: {problem.message}"))
     if found:
-        return state, [message for _, message in sorted(found, key=lambda f: f[0])]
-    for event in events:
-        state = advance(state, event, require_revisit=policy.require_revisit)
-    return state, []
+        return {}, {
+            case_id: [message for _, message in sorted(messages, key=lambda f: f[0])]
+            for case_id, messages in found.items()
+        }
+    return {item.case_id: states[item.case_id] for item in batch if item.events}, {}
 
 
 # -- the projection ----------------------------------------------------------------
@@ -337,6 +359,18 @@ _CASE_COLUMNS = (
     "updated_key",
     "state",
 )
+
+# The projection's columns an event may change: all but the case's report.
+_CHANGING = tuple(
+    c for c in _CASE_COLUMNS if c not in ("case_id", "category", "place", "reported_key")
+)
+_CHANGING_AT = tuple(_CASE_COLUMNS.index(c) for c in _CHANGING)
+
+
+def _changed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A projection row as ``UPDATE cases SET <_CHANGING> WHERE case_id = ?`` takes it."""
+    return (*(row[i] for i in _CHANGING_AT), row[0])
+
 
 # The indexes every dialect makes: one per filter, each ending in the
 # order its pages are read in, so a page is a range of one index.
@@ -449,6 +483,10 @@ class _SQLStore:
         if not isinstance(policy, Policy):
             raise TypeError(f"policy: expected a govmodel.Policy, found {type(policy).__name__}")
         self._policy = policy
+        # Decoded states by case, with the version they are the state at: a
+        # committed version's state never changes, so one found at the
+        # version the row holds is that row's state, whoever appended it.
+        self._states: dict[str, tuple[int, CaseState]] = {}
         self._version = self._migrate()
 
     # -- what each dialect gives --------------------------------------------------
@@ -470,6 +508,15 @@ class _SQLStore:
         raise NotImplementedError
 
     _lock_rows = ""
+
+    def _insert(
+        self, cur: Any, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """Insert rows into a table, in the dialect's fastest way."""
+        marks = ", ".join("?" for _ in columns)
+        cur.executemany(
+            self._sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"), rows
+        )
 
     def _fail(self, doing: str, err: Exception) -> GovModelError:
         """The govmodel error for a database error met while ``doing``."""
@@ -705,12 +752,16 @@ class _SQLStore:
             return ()
         try:
             with self._write() as cur:
-                return self._append_in(cur, batch, structure)
+                after = self._append_in(cur, batch, structure)
         except self._errors() as err:
             if self._is_conflict(err):
                 # Two appends made the same new case at once: the other won.
                 raise self._lost_race(batch) from err
             raise self._fail("append events", err) from err
+        # Committed: the new states are the cases' at their new versions.
+        for state in after.values():
+            self._remember(state.case.id, state.events, state)
+        return tuple(item.expected_version + len(item.events) for item in batch)
 
     def _lost_race(self, batch: list[Append]) -> GovModelError:
         for item in batch:
@@ -719,7 +770,10 @@ class _SQLStore:
                 return ConcurrencyError(item.case_id, expected=item.expected_version, actual=actual)
         return StoreError("an append lost a race to another one; read the cases again")
 
-    def _append_in(self, cur: Any, batch: list[Append], structure: Structure) -> tuple[int, ...]:
+    def _append_in(
+        self, cur: Any, batch: list[Append], structure: Structure
+    ) -> dict[str, CaseState]:
+        """Check and write a batch; the new state of every case it changed."""
         policy = self._policy
         condition, parameter = self._in("case_id", [item.case_id for item in batch])
         cur.execute(
@@ -730,31 +784,33 @@ class _SQLStore:
             (parameter,),
         )
         held = {row[0]: row[1:] for row in cur.fetchall()}
-        event_rows: list[tuple[Any, ...]] = []
-        case_rows: list[tuple[Any, ...]] = []
-        new_cases: list[CaseState] = []
-        states: dict[str, tuple[CaseState, bool]] = {}
+        before: dict[str, CaseState] = {}
+        recurring: dict[str, bool] = {}
         for item in batch:
-            version, text, recurring = held.get(item.case_id, (0, None, 0))
+            version, text, recurs = held.get(item.case_id, (0, None, 0))
             if version != item.expected_version:
                 raise ConcurrencyError(
                     item.case_id, expected=item.expected_version, actual=int(version)
                 )
-            state = None if text is None else _decode_state(text)
-            if not item.events:
-                if state is None:
-                    raise RejectedEventsError(item.case_id, ["no events to append"])
-                continue
-            recent: Sequence[Case] = ()
-            if state is not None and any(isinstance(e, Routed) for e in item.events):
-                # A routing past the first may be an escalation for recurrence.
-                recent = self._recent_cases(cur, state.case)
-            after, problems = _check_events(
-                structure, item.case_id, state, item.events, policy=policy, recent=recent
-            )
-            if problems:
-                raise RejectedEventsError(item.case_id, problems)
-            assert after is not None
+            if text is not None:
+                before[item.case_id] = self._cached_state(item.case_id, int(version), text)
+                recurring[item.case_id] = bool(recurs)
+        after, problems = _check_batch(
+            structure,
+            batch,
+            before,
+            policy=policy,
+            recent=lambda asks: self._recent_cases(cur, asks),
+        )
+        for item in batch:
+            if item.case_id in problems:
+                raise RejectedEventsError(item.case_id, problems[item.case_id])
+        event_rows: list[tuple[Any, ...]] = []
+        # One line per event: JSON escapes every line break but U+2028 and U+2029,
+        # which it keeps, and which split("\n") keeps too.
+        bodies = iter(dumps_events(e for item in batch for e in item.events).split("\n"))
+        for item in batch:
+            version = item.expected_version
             for offset, event in enumerate(item.events, start=1):
                 event_rows.append(
                     (
@@ -762,47 +818,57 @@ class _SQLStore:
                         version + offset,
                         type(event).__name__.lower(),
                         _instant(event.at, policy),
-                        _encode_event(event),
+                        next(bodies),
                     )
                 )
-            if state is None:
-                new_cases.append(after)
-            states[item.case_id] = (after, bool(recurring))
+        new_cases = [state for case_id, state in after.items() if case_id not in before]
         for case_id in self._recurring(cur, new_cases):
-            states[case_id] = (states[case_id][0], True)
-        for state, recurring in states.values():
-            case_rows.append(_projection(state, recurring, policy))
-        cur.executemany(
-            self._sql(
-                "INSERT INTO events (case_id, version, kind, at_key, body) VALUES (?, ?, ?, ?, ?)"
-            ),
-            event_rows,
-        )
-        columns = ", ".join(_CASE_COLUMNS)
-        marks = ", ".join("?" for _ in _CASE_COLUMNS)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _CASE_COLUMNS[1:])
-        cur.executemany(
-            self._sql(
-                f"INSERT INTO cases ({columns}) VALUES ({marks}) "
-                f"ON CONFLICT (case_id) DO UPDATE SET {updates}"
-            ),
-            case_rows,
-        )
-        return tuple(item.expected_version + len(item.events) for item in batch)
+            recurring[case_id] = True
+        case_rows = [
+            _projection(state, recurring.get(case_id, False), policy)
+            for case_id, state in after.items()
+        ]
+        self._insert(cur, "events", ("case_id", "version", "kind", "at_key", "body"), event_rows)
+        # New cases are inserted; a stored case's row is updated in the columns an
+        # event may change, so that the indexes of its report (time, place,
+        # category) are left alone.
+        inserts = [row for row in case_rows if row[0] not in before]
+        updates = [_changed(row) for row in case_rows if row[0] in before]
+        if inserts:
+            self._insert(cur, "cases", _CASE_COLUMNS, inserts)
+        if updates:
+            sets = ", ".join(f"{c} = ?" for c in _CHANGING)
+            cur.executemany(self._sql(f"UPDATE cases SET {sets} WHERE case_id = ?"), updates)
+        return after
 
-    def _recent_cases(self, cur: Any, case: Case) -> list[Case]:
-        """The stored cases of ``case``'s place and category in the recurrence window before it."""
+    def _recent_cases(self, cur: Any, asks: Sequence[Case]) -> list[Case]:
+        """The stored cases of each case's place and category in the recurrence window before it.
+
+        ``escalate``'s recurrence rule reads of them only their id, place,
+        category and report time: the projection's columns give these from
+        the place index, without decoding a state. Each case once.
+        """
         policy = self._policy
-        end = _instant(case.reported_at, policy)
-        start = end - policy.recurrence_window // _MICROSECOND
-        cur.execute(
-            self._sql(
-                "SELECT state FROM cases WHERE place = ? AND category = ? "
-                "AND reported_key >= ? AND reported_key < ? AND case_id <> ?"
-            ),
-            (case.place, case.category.value, start, end, case.id),
-        )
-        return [_decode_state(text).case for (text,) in cur.fetchall()]
+        window = policy.recurrence_window // _MICROSECOND
+        found: dict[str, Case] = {}
+        for case in asks:
+            end = _instant(case.reported_at, policy)
+            cur.execute(
+                self._sql(
+                    "SELECT case_id, reported_key FROM cases WHERE place = ? AND category = ? "
+                    "AND reported_key >= ? AND reported_key < ?"
+                ),
+                (case.place, case.category.value, end - window, end),
+            )
+            for case_id, key in cur.fetchall():
+                if case_id not in found:
+                    found[case_id] = Case(
+                        id=case_id,
+                        category=case.category,
+                        place=case.place,
+                        reported_at=_EPOCH + int(key) * _MICROSECOND,
+                    )
+        return list(found.values())
 
     def _recurring(self, cur: Any, new_cases: list[CaseState]) -> set[str]:
         """The new cases whose place and category recur (``escalate``'s recurrence rule).
@@ -841,11 +907,28 @@ class _SQLStore:
         raise NotImplementedError
 
     def _load(self, cur: Any, case_id: str) -> CaseState:
-        cur.execute(self._sql("SELECT state FROM cases WHERE case_id = ?"), (case_id,))
+        cur.execute(self._sql("SELECT version, state FROM cases WHERE case_id = ?"), (case_id,))
         row = cur.fetchone()
         if row is None:
             raise StoreError(f'no case "{case_id}" in the store')
-        return _decode_state(row[0])
+        return self._cached_state(case_id, int(row[0]), row[1])
+
+    def _cached_state(self, case_id: str, version: int, text: str) -> CaseState:
+        """The state a committed row holds at ``version``: from the cache, or decoded."""
+        hit = self._states.get(case_id)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        state = _decode_state(text)
+        self._remember(case_id, version, state)
+        return state
+
+    def _remember(self, case_id: str, version: int, state: CaseState) -> None:
+        states = self._states
+        states.pop(case_id, None)
+        states[case_id] = (version, state)
+        if len(states) > _CACHED_STATES:
+            for old in list(itertools.islice(states, len(states) // 4)):
+                del states[old]
 
     def state(
         self, case_id: str, *, reader: Reader, structure: Structure, at: dt.datetime

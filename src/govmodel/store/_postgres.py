@@ -164,6 +164,18 @@ class PostgresStore(_SQLStore):
         sql = self._pg.sql
         cur.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self._schema)))
 
+    def _insert(
+        self, cur: Any, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+    ) -> None:
+        # COPY: one stream of rows instead of a statement per row.
+        sql = self._pg.sql
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        with cur.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+
     def _in(self, column: str, values: Sequence[str]) -> tuple[str, Any]:
         return f"{column} = ANY(?)", list(values)
 

@@ -108,7 +108,11 @@ class SQLiteStore(_SQLStore):
     ) -> None:
         self._path = os.fspath(path)
         try:
-            self._conn = sqlite3.connect(self._path, isolation_level=None, timeout=timeout)
+            # A store may be handed from thread to thread (a server runs its calls in
+            # worker threads), one call at a time: its user keeps them apart.
+            self._conn = sqlite3.connect(
+                self._path, isolation_level=None, timeout=timeout, check_same_thread=False
+            )
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.Error as err:
