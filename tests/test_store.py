@@ -460,8 +460,23 @@ class TestSchema:
         with store._write() as cur:
             cur.execute(store._sql("UPDATE meta SET value = '99' WHERE key = 'schema_version'"))
         store.close()
-        with pytest.raises(StoreError, match="version 99, newer than 1"):
+        with pytest.raises(StoreError, match="version 99, newer than 2"):
             open_store(store_spec)
+
+    def test_version_1_tables_migrate(self, store_spec: Spec) -> None:
+        """A store made by the first version gains the overdue-by-status index, cases intact."""
+        store = open_store(store_spec)
+        assert add(store, reported("case:1")) == 2
+        with store._write() as cur:
+            cur.execute(store._sql("DROP INDEX cases_overdue_status"))
+            cur.execute(store._sql("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
+        store.close()
+        again = open_store(store_spec)
+        assert again.schema_version == 2
+        assert again.version("case:1") == 2
+        with again._write() as cur:  # the index is back: dropping it works
+            cur.execute(again._sql("DROP INDEX cases_overdue_status"))
+        again.close()
 
     def test_another_time_zone_refused(self, store_spec: Spec) -> None:
         open_store(store_spec).close()

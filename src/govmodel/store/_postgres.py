@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from govmodel.errors import GovModelError, MissingExtraError, StoreError
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
-from govmodel.store._base import _INDEXES, _SQLStore
+from govmodel.store._base import _INDEXES, _OVERDUE_BY_STATUS, _SQLStore
 
 if TYPE_CHECKING:
     import psycopg
@@ -107,7 +107,7 @@ class PostgresStore(_SQLStore):
     """
 
     _name = "PostgreSQL"
-    _migrations = (_TABLES,)
+    _migrations = (_TABLES, _OVERDUE_BY_STATUS)
     _lock_rows = " FOR UPDATE"
 
     def __init__(

@@ -36,7 +36,7 @@ from typing import Any
 
 from govmodel.errors import GovModelError, StoreError
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
-from govmodel.store._base import _INDEXES, _SQLStore
+from govmodel.store._base import _INDEXES, _OVERDUE_BY_STATUS, _SQLStore
 
 __all__ = ["SQLiteStore"]
 
@@ -93,11 +93,11 @@ class SQLiteStore(_SQLStore):
     --------
     >>> store = SQLiteStore(":memory:")
     >>> store.schema_version, store.version("case:1")
-    (1, 0)
+    (2, 0)
     """
 
     _name = "SQLite"
-    _migrations = (_TABLES,)
+    _migrations = (_TABLES, _OVERDUE_BY_STATUS)
 
     def __init__(
         self,
