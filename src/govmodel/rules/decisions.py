@@ -44,6 +44,7 @@ participating owners (83.3 %) and 450 of 540 m² (83.3 %), more than 1/2 of each
 from __future__ import annotations
 
 import numbers
+from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
@@ -630,42 +631,20 @@ def decide(
         )
 
     given = tuple(ballots)
-    first: dict[str, int] = {}
     by_area = limits.by_area
-    # One pass: check each ballot, and tally it by vote and area object; the exact
-    # sums come after, once per distinct area (a Fraction addition, or even a
-    # Fraction hash, per ballot costs more than the rest of the count). Equal
-    # areas in distinct objects are tallied apart and still summed exactly.
-    tally: dict[tuple[Vote, int], int] = {}
-    seen: dict[int, Fraction] = {}
-    for i, ballot in enumerate(given):
-        if type(ballot) is not Ballot and not isinstance(ballot, Ballot):
-            raise DecisionError(
-                f"ballots[{i}]",
-                f"expected a Ballot, found {type(ballot).__name__} {_shown(ballot)}",
-            )
-        owner = ballot.owner
-        if owner in first:
-            raise DecisionError(
-                f"ballots[{i}]",
-                f'expected one ballot per owner, found a second ballot from "{owner}" '
-                f"(the first is ballots[{first[owner]}])",
-            )
-        each = ballot.area
-        ident = id(each)
-        if ident not in seen:
-            # An area object is checked where it first appears; later ballots
-            # holding the same object hold the same, already checked, value.
-            if by_area and not each:
-                raise DecisionError(
-                    f"ballots[{i}]",
-                    f'expected a positive area for owner "{owner}" ({rule.name} counts '
-                    "area, and every owner holds some), found 0",
-                )
-            seen[ident] = each
-        first[owner] = i
-        key = (ballot.vote, ident)
-        tally[key] = tally.get(key, 0) + 1
+    # Every ballot a Ballot, one per owner, a positive area where area counts:
+    # checked at once when all is well, and ballot by ballot, to name the first
+    # problem, when it is not.
+    if not all(type(b) is Ballot for b in given):
+        _check_ballots(given, by_area=by_area, rule=rule)
+    seen = {id(b.area): b.area for b in given}
+    if len({b.owner for b in given}) != len(given) or (by_area and not all(seen.values())):
+        _check_ballots(given, by_area=by_area, rule=rule)
+    # Tallied by vote and area object; the exact sums come after, once per
+    # distinct area (a Fraction addition, or even a Fraction hash, per ballot
+    # costs more than the rest of the count). Equal areas in distinct objects are
+    # tallied apart and still summed exactly.
+    tally = Counter((b.vote, id(b.area)) for b in given)
     if len(given) > eligible.owners:
         raise DecisionError(
             "ballots",
@@ -739,6 +718,30 @@ def decide(
         approved=approved,
         reason=reason,
     )
+
+
+def _check_ballots(given: tuple[Any, ...], *, by_area: bool, rule: Rule) -> None:
+    """Raise for the first ballot that is not a Ballot, repeats an owner or lacks an area."""
+    first: dict[str, int] = {}
+    for i, ballot in enumerate(given):
+        if not isinstance(ballot, Ballot):
+            raise DecisionError(
+                f"ballots[{i}]",
+                f"expected a Ballot, found {type(ballot).__name__} {_shown(ballot)}",
+            )
+        if ballot.owner in first:
+            raise DecisionError(
+                f"ballots[{i}]",
+                f'expected one ballot per owner, found a second ballot from "{ballot.owner}" '
+                f"(the first is ballots[{first[ballot.owner]}])",
+            )
+        if by_area and not ballot.area:
+            raise DecisionError(
+                f"ballots[{i}]",
+                f'expected a positive area for owner "{ballot.owner}" ({rule.name} counts '
+                "area, and every owner holds some), found 0",
+            )
+        first[ballot.owner] = i
 
 
 def _check_matter(matter: object) -> Matter:
