@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import govmodel
@@ -315,6 +315,10 @@ def test_every_offered_ablation_of_xinhe_moves_an_outcome() -> None:
 
 
 class TestWorkingTime:
+    @settings(max_examples=300, deadline=None)
+    @example(t=(24 + 9) * 3_600_000_000, hours=8.0, zone=None)  # 2 Jan, opening, a full day
+    @example(t=(24 + 17) * 3_600_000_000, hours=1.0, zone=None)  # 2 Jan, at closing
+    @example(t=(27 * 24 + 16) * 3_600_000_000, hours=40.0, zone=None)  # into the Spring Festival
     @given(
         st.integers(0, 200 * 24 * 3_600_000_000),
         st.floats(0.01, 500.0),

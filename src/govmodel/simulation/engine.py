@@ -780,6 +780,11 @@ class _Ledger:
         self.epoch_days = sorted(d.toordinal() for d in changes)
         self.epochs: dict[int, Staffing] = {}
         self.by_day: dict[int, Staffing] = {}
+        # The working hours of each day of the run, made as the run reaches it.
+        self.windows: list[tuple[int, int] | None] = []
+        opening, closing = policy.calendar.hours
+        self.opening_us = (dt.datetime.combine(dt.date.min, opening) - dt.datetime.min) // _ONE_US
+        self.closing_us = (dt.datetime.combine(dt.date.min, closing) - dt.datetime.min) // _ONE_US
         moment = self.start
         self.midnight_us = (
             dt.datetime.combine(moment.date(), moment.time())
@@ -894,14 +899,49 @@ class _Ledger:
             return self.end_us + 1
         if Mechanism.WORKING_HOURS in self.off:
             return t + int(hours * _HOUR_US)
-        at = self.when(t)
-        if at.tzinfo is None:
-            # What Policy.deadline does for a naive time and a limit in working
-            # hours, without making the TimeLimit: the calendar adds them.
-            end = self.policy.calendar._add_working_hours(at, dt.timedelta(hours=hours))
-        else:
-            end = self.policy.deadline(at, TimeLimit(hours, LimitUnit.WORKING_HOURS))
+        if self.start.tzinfo is None:
+            return self._add_working(t, dt.timedelta(hours=hours) // _ONE_US)
+        end = self.policy.deadline(self.when(t), TimeLimit(hours, LimitUnit.WORKING_HOURS))
         return (end - self.start) // _ONE_US
+
+    def _window(self, d: int) -> tuple[int, int] | None:
+        """Day ``d`` of the run's working hours, in microseconds from the start (None: no work)."""
+        windows = self.windows
+        while len(windows) <= d:
+            k = len(windows)
+            day = self.start.date() + dt.timedelta(days=k)
+            if self.policy.calendar.is_working_day(day):
+                midnight = k * _DAY_US - self.midnight_us
+                windows.append((midnight + self.opening_us, midnight + self.closing_us))
+            else:
+                windows.append(None)
+        return windows[d]
+
+    def _add_working(self, t: int, left: int) -> int:
+        """``t`` plus ``left`` microseconds of working time, for a naive start.
+
+        What ``Calendar._add_working_hours`` does (so ``Policy.deadline`` with a
+        limit in working hours: a property test holds them equal), on whole
+        microseconds and the run's table of working days instead of datetimes.
+        """
+        d = (t + self.midnight_us) // _DAY_US
+        window = self._window(d)
+        if window is None or t >= window[1]:
+            d += 1
+            while (window := self._window(d)) is None:
+                d += 1
+            start = window[0]
+        else:
+            start = max(t, window[0])
+        while True:
+            available = window[1] - start
+            if left <= available:
+                return start + left
+            left -= available
+            d += 1
+            while (window := self._window(d)) is None:
+                d += 1
+            start = window[0]
 
     def queue_of(self, i: int) -> str:
         """Whose queue case ``i`` waits in: the desk that settles it, else its handler."""
