@@ -4,6 +4,7 @@ import builtins
 from pathlib import Path
 from typing import Any
 
+import matplotlib.pyplot as plt
 import pytest
 
 from govmodel import MissingExtraError, examples
@@ -41,6 +42,41 @@ def test_compare_one_panel_per_field() -> None:
     assert figure.axes[1].get_title() == "resolution rate (%)"
 
 
+def test_compare_takes_a_dataframe() -> None:
+    """compare draws a DataFrame of rows as it draws the rows, missing cells left out."""
+    import pandas as pd
+
+    rows = [
+        {"label": "a", "hotline": 1, "on_time_rate": 0.9},
+        {"label": "a", "hotline": 3, "on_time_rate": None},
+        {"label": "a", "hotline": 2, "on_time_rate": 0.8},
+        {"label": "b", "hotline": 4, "on_time_rate": 0.7},
+        {"label": "b", "hotline": 6, "on_time_rate": 0.5},
+    ]
+
+    def drawn(figure: Any) -> list[float]:
+        widths = [float(bar.get_width()) for ax in figure.axes for bar in ax.patches]
+        plt.close(figure)
+        return widths
+
+    fields = ["hotline", "on_time_rate"]
+    assert drawn(compare(pd.DataFrame(rows), fields=fields)) == drawn(compare(rows, fields=fields))
+    assert drawn(compare(rows, fields=fields)) == pytest.approx([2.0, 5.0, 85.0, 60.0])
+
+
+def test_compare_whiskers_are_t_intervals() -> None:
+    """The whiskers are the t-intervals; a variant with one run has none."""
+    rows = [{"label": label, "hotline": h} for label, h in [("a", 1), ("a", 3), ("b", 2)]]
+    figure = compare(rows, fields=["hotline"])
+    whiskers = [line for line in figure.axes[0].collections if len(line.get_segments()) == 2]
+    (segments,) = [w.get_segments() for w in whiskers]
+    lows_highs = [(float(s[0][0]), float(s[1][0])) for s in segments]
+    _, half = mean_and_interval([1, 3])
+    assert lows_highs[0] == pytest.approx((2 - half, 2 + half))
+    assert lows_highs[1] == pytest.approx((2.0, 2.0))
+    plt.close(figure)
+
+
 def test_hotline_intervals() -> None:
     """Hotline bars carry the mean over seeds."""
     figure = hotline([{"label": "a", "hotline": 2}, {"label": "a", "hotline": 4}])
@@ -48,8 +84,8 @@ def test_hotline_intervals() -> None:
 
 
 def test_interval_needs_values() -> None:
-    """An interval of nothing is an error, not a zero."""
-    with pytest.raises(ValueError, match="at least one value"):
+    """An interval of nothing, or of one value, is an error, not a zero."""
+    with pytest.raises(ValueError, match="expected 2 or more values"):
         mean_and_interval([])
 
 

@@ -1,14 +1,17 @@
 """Tests for `govmodel.cli.research` and `govmodel.cli.demo`: simulate, sweep and demo."""
 
+import builtins
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from govmodel import GovModelError, loads_events
 from govmodel.cli import main
 from govmodel.cli.research import load_sweep
+from govmodel.simulation import mean_and_interval
 
 
 def run(*argv: str) -> tuple[int, str]:
@@ -89,6 +92,56 @@ class TestSweep:
         ] * 2
         assert "zhuanqiao/no_standing_meeting" in text
         assert "(mean over seeds" in text
+
+    def test_summary_intervals_are_student_t(self, tmp_path: Path) -> None:
+        """The summary's half-widths are the t-intervals of the rows, in text and in JSON."""
+        path = self.config(tmp_path, 'seeds = 2\nout = "rows.jsonl"\n[scenario]\ndays = 20\n')
+        status, text = run("sweep", str(path), "--json")
+        assert status == 0
+        rows = [json.loads(x) for x in (tmp_path / "rows.jsonl").read_text().splitlines()]
+        (entry,) = json.loads(text)["summary"]
+        values = [r["on_time_rate"] for r in rows]
+        mean, half = mean_and_interval(values)
+        assert entry["on_time_rate"] == {"mean": mean, "half_width": half}
+        status, text = run("sweep", str(path))
+        assert f"{100 * mean:.1f}% ± {100 * half:.1f}" in text
+        assert "(mean over seeds ± half-width of the 95 % t-interval)" in text
+
+    def test_one_seed_has_no_interval(self, tmp_path: Path) -> None:
+        """With one seed the summary says there is no interval instead of printing ± 0.0."""
+        path = self.config(tmp_path, "seeds = 1\n[scenario]\ndays = 20\n")
+        status, text = run("sweep", str(path))
+        assert status == 0
+        assert "±" not in text.splitlines()[2]
+        assert "single run, which has no interval: set seeds = 2 or more" in text
+        assert "t-interval" not in text
+        status, text = run("sweep", str(path), "--json")
+        (entry,) = json.loads(text)["summary"]
+        assert entry["on_time_rate"]["half_width"] is None
+
+    def test_without_scipy_the_rows_are_kept(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Without scipy the rows are written and the summary names the stats extra, exit 1."""
+        from govmodel.simulation import intervals
+
+        real_import = builtins.__import__
+
+        def fake_import(name: str, *args: Any, **kwargs: Any) -> Any:
+            if name.startswith("scipy"):
+                raise ImportError(name)
+            return real_import(name, *args, **kwargs)
+
+        path = self.config(tmp_path, 'seeds = 2\nout = "rows.jsonl"\n[scenario]\ndays = 10\n')
+        monkeypatch.setattr(builtins, "__import__", fake_import)
+        intervals._t_quantile.cache_clear()
+        try:
+            status, text = run("sweep", str(path))
+        finally:
+            intervals._t_quantile.cache_clear()
+        assert status == 1
+        assert "pip install 'govmodel[stats]'" in text
+        assert len((tmp_path / "rows.jsonl").read_text().splitlines()) == 2
 
     def test_workers_give_same_rows(self, tmp_path: Path) -> None:
         """--workers 2 writes the same rows as a serial sweep."""

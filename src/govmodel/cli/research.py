@@ -70,7 +70,7 @@ from govmodel.simulation import (
     write_csv,
     write_jsonl,
 )
-from govmodel.simulation.plots import mean_and_interval
+from govmodel.simulation.intervals import mean_and_interval
 
 __all__ = [
     "MAX_RUNS",
@@ -471,15 +471,20 @@ def sweep_command(args: argparse.Namespace, *, out: TextIO) -> int:
             executor.shutdown()
         if client is not None:
             client.close()
-    if args.json:
-        data = {"runs": count, "seconds": seconds, "rows": target, "summary": _summary(rows)}
-        print(json.dumps(data, ensure_ascii=False, indent=2), file=out)
-    else:
-        print(
-            f"{count} runs in {seconds:.1f} s" + (f"; rows written to {target}" if target else ""),
-            file=out,
-        )
-        _print_summary(rows, out)
+    # The rows are written by now; without scipy the summary names the extra it needs.
+    try:
+        if args.json:
+            data = {"runs": count, "seconds": seconds, "rows": target, "summary": _summary(rows)}
+            print(json.dumps(data, ensure_ascii=False, indent=2), file=out)
+        else:
+            print(
+                f"{count} runs in {seconds:.1f} s"
+                + (f"; rows written to {target}" if target else ""),
+                file=out,
+            )
+            _print_summary(rows, out)
+    except MissingExtraError as err:
+        return fail(str(err), out)
     if args.png:
         try:
             from govmodel.simulation.plots import compare
@@ -498,8 +503,18 @@ def _summary_fields(row: Mapping[str, Any]) -> dict[str, Any]:
     return {"label": row["label"], **{k: row[k] for k in _SUMMARY}}
 
 
+def _mean_and_half(values: list[float]) -> tuple[float, float | None]:
+    """The mean and the half-width of its 95 % t-interval; no interval for a single run."""
+    if len(values) < 2:
+        return values[0], None
+    return mean_and_interval(values)
+
+
 def _summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per label, the runs and each summary field's mean and half-width of the 95 % interval."""
+    """Per label, the runs and each field's mean and half-width of the 95 % t-interval.
+
+    The half-width is ``None`` for a label with a single run, which has no interval.
+    """
     found = []
     for label in dict.fromkeys(r["label"] for r in rows):
         group = [r for r in rows if r["label"] == label]
@@ -507,7 +522,7 @@ def _summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for field in _SUMMARY:
             values = [float(r[field]) for r in group if r[field] is not None]
             if values:
-                mean, half = mean_and_interval(values)
+                mean, half = _mean_and_half(values)
                 entry[field] = {"mean": mean, "half_width": half}
             else:
                 entry[field] = None
@@ -525,6 +540,7 @@ def _print_summary(rows: list[dict[str, Any]], out: TextIO) -> None:
         f"{'mean hours':>14}  {'hotline':>12}"
     )
     print(header, file=out)
+    single = interval = False
     for label in labels:
         group = [r for r in rows if r["label"] == label]
         cells = []
@@ -533,14 +549,22 @@ def _print_summary(rows: list[dict[str, Any]], out: TextIO) -> None:
             if not values:
                 cells.append("n/a")
                 continue
-            mean, half = mean_and_interval(values)
-            if field.endswith("_rate"):
-                cells.append(f"{100 * mean:.1f}% ± {100 * half:.1f}")
-            else:
-                cells.append(f"{mean:.1f} ± {half:.1f}")
+            mean, half = _mean_and_half(values)
+            single = single or half is None
+            interval = interval or half is not None
+            scale, unit = (100.0, "%") if field.endswith("_rate") else (1.0, "")
+            cell = f"{scale * mean:.1f}{unit}"
+            cells.append(cell if half is None else f"{cell} ± {scale * half:.1f}")
         line = (
             f"{label:<{width}}{len(group):>5}  {cells[0]:>16}  {cells[1]:>16}  "
             f"{cells[2]:>14}  {cells[3]:>12}"
         )
         print(line, file=out)
-    print("(mean over seeds ± half-width of the 95 % interval)", file=out)
+    if interval:
+        print("(mean over seeds ± half-width of the 95 % t-interval)", file=out)
+    if single:
+        print(
+            "(a value without ± comes from a single run, which has no interval: "
+            "set seeds = 2 or more)",
+            file=out,
+        )

@@ -5,7 +5,9 @@ calibrated to Xinhe); ``simulate`` runs one period through govmodel's own
 rules; ``variants`` makes ablated structures for comparison; ``sweep`` runs
 many (structure, scenario, seed) triples on any ``concurrent.futures``
 executor and streams one tidy row per run; ``kaplan_meier``, ``backlog``
-and ``on_time_with_open`` measure time counting the cases still open.
+and ``on_time_with_open`` measure time counting the cases still open;
+``mean_and_interval`` and ``paired`` give Student-t intervals of means over
+seeds and of differences paired by seed (``govmodel.simulation.intervals``).
 
 Examples
 --------
@@ -35,6 +37,12 @@ from govmodel.simulation._variants import (
     without_bodies,
 )
 from govmodel.simulation.engine import CaseOutcome, SimulationResult, simulate
+from govmodel.simulation.intervals import (
+    IntervalError,
+    PairedDifference,
+    mean_and_interval,
+    paired,
+)
 from govmodel.simulation.scenario import Mechanism, Scenario, ScenarioError
 from govmodel.simulation.survival import (
     KaplanMeier,
@@ -49,9 +57,11 @@ __all__ = [
     "ABLATIONS",
     "ROW_FIELDS",
     "CaseOutcome",
+    "IntervalError",
     "KaplanMeier",
     "Mechanism",
     "OnTime",
+    "PairedDifference",
     "Run",
     "Scenario",
     "ScenarioError",
@@ -63,7 +73,9 @@ __all__ = [
     "ablate",
     "backlog",
     "kaplan_meier",
+    "mean_and_interval",
     "on_time_with_open",
+    "paired",
     "rows_to_frame",
     "run_row",
     "simulate",

@@ -60,15 +60,6 @@ _OFFICES = frozenset({BodyKind.STREET_OFFICE, BodyKind.DEPARTMENT})
 class Staffing:
     """Who works at each handler on one day, and so how many cases it works on at once.
 
-    Parameters
-    ----------
-    structure, scenario
-        The structure and the scenario (``capacity``: cases one person works
-        on at once; ``office_households``: households per member of staff of
-        an office without named posts; ``off``: mechanisms switched off).
-    day
-        The day whose appointments count.
-
     A post's staff are the people holding it that day, and unnamed staff in
     the ``seats`` nobody holds (a spec that names nobody, or a vacancy).
     With ``SHARED_TIME`` a person holding *k* posts gives each of them 1/*k*
@@ -77,6 +68,15 @@ class Staffing:
     ``office_households`` households a street office or department covers
     and per ``community_households`` a residents' committee covers (at
     least one).
+
+    Parameters
+    ----------
+    structure, scenario
+        The structure and the scenario (``capacity``: cases one person works
+        on at once; ``office_households``: households per member of staff of
+        an office without named posts; ``off``: mechanisms switched off).
+    day
+        The day whose appointments count.
 
     Examples
     --------

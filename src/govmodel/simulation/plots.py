@@ -4,6 +4,12 @@ Every function returns a matplotlib ``Figure`` and draws nothing on screen;
 save it with ``figure.savefig(path)``. matplotlib is imported when a picture
 is asked for, with a clear message when it is missing.
 
+``compare`` and ``hotline`` draw the mean over seeds of each variant with the
+Student-t 95 % interval of ``govmodel.simulation.intervals`` (which needs
+scipy, the ``stats`` extra); a variant with a single run is drawn without a
+whisker, since one run has no interval. ``mean_and_interval`` is
+``govmodel.simulation.intervals.mean_and_interval``, importable from here too.
+
 Examples
 --------
 >>> from govmodel import examples
@@ -16,14 +22,18 @@ Examples
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from math import isnan
+from typing import TYPE_CHECKING, Any
 
 from govmodel.errors import MissingExtraError
 from govmodel.model import Tier
 from govmodel.simulation.engine import SimulationResult
+from govmodel.simulation.intervals import _records, mean_and_interval
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = ["compare", "containment", "hotline", "mean_and_interval", "overview", "resolution_times"]
 
@@ -168,37 +178,24 @@ def overview(result: SimulationResult, *, title: str = "") -> Any:
     return figure
 
 
-def mean_and_interval(values: Sequence[float], *, z: float = 1.96) -> tuple[float, float]:
-    """The mean and the half-width of its normal-approximation confidence interval.
-
-    Examples
-    --------
-    >>> mean_and_interval([1.0, 2.0, 3.0])
-    (2.0, 1.1316...)
-    >>> mean_and_interval([4.0])
-    (4.0, 0.0)
-    """
-    if not values:
-        raise ValueError("values: expected at least one value, found none")
-    n = len(values)
-    mean = sum(values) / n
-    if n < 2:
-        return mean, 0.0
-    variance = sum((v - mean) ** 2 for v in values) / (n - 1)
-    return mean, z * math.sqrt(variance / n)
-
-
 def _grouped(rows: Iterable[Mapping[str, Any]], field: str) -> dict[str, list[float]]:
     groups: dict[str, list[float]] = defaultdict(list)
     for row in rows:
         value = row.get(field)
-        if value is not None and value != "":
+        if value is not None and value != "" and not (isinstance(value, float) and isnan(value)):
             groups[str(row.get("label", ""))].append(float(value))
     return dict(groups)
 
 
+def _stats(values: Sequence[float]) -> tuple[float, float]:
+    """The mean and the t-interval's half-width; 0 (no whisker) for a single run."""
+    if len(values) < 2:
+        return values[0], 0.0
+    return mean_and_interval(values)
+
+
 def compare(
-    rows: Iterable[Mapping[str, Any]],
+    rows: Iterable[Mapping[str, Any]] | pandas.DataFrame,
     *,
     fields: Sequence[str] = (
         "resolution_rate",
@@ -207,9 +204,12 @@ def compare(
         "hotline",
     ),
 ) -> Any:
-    """Variants side by side: the mean over seeds of each field, with 95 % intervals.
+    """Variants side by side: the mean over seeds of each field, with 95 % t-intervals.
 
-    ``rows`` are sweep rows; variants are told apart by their ``label``.
+    ``rows`` are sweep rows, or a pandas ``DataFrame`` of them (``rows_to_frame``);
+    variants are told apart by their ``label``. Missing values are left out. The
+    whiskers are the Student-t 95 % intervals of the means
+    (``mean_and_interval``); a variant with a single value has none.
 
     Examples
     --------
@@ -218,8 +218,17 @@ def compare(
     >>> fig = compare(rows, fields=["hotline"])
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['a', 'b']
+    >>> [float(bar.get_width()) for bar in fig.axes[0].patches]     # the means
+    [4.0, 1.5]
+
+    A ``DataFrame`` of the same rows draws the same:
+
+    >>> import pandas as pd
+    >>> fig = compare(pd.DataFrame(rows), fields=["hotline"])
+    >>> [float(bar.get_width()) for bar in fig.axes[0].patches]
+    [4.0, 1.5]
     """
-    rows = list(rows)
+    rows = _records(rows)
     fields = list(fields)
     groups_count = len({str(r.get("label", "")) for r in rows})
     figure, axes = _figure(
@@ -234,7 +243,7 @@ def compare(
     for ax, field in zip(axes, fields, strict=True):
         groups = _grouped(rows, field)
         labels = list(groups)
-        stats = [mean_and_interval(groups[label]) for label in labels]
+        stats = [_stats(groups[label]) for label in labels]
         scale = 100.0 if field.endswith("_rate") else 1.0
         means = [m * scale for m, _ in stats]
         errors = [h * scale for _, h in stats]
@@ -243,12 +252,14 @@ def compare(
         ax.set_title(field.replace("_", " ") + unit, fontsize=10)
         ax.spines[["top", "right"]].set_visible(False)
     axes[0].invert_yaxis()
-    figure.suptitle("Variants compared: mean over seeds with 95 % intervals")
+    figure.suptitle("Variants compared: mean over seeds with 95 % t-intervals")
     return figure
 
 
-def hotline(rows: Iterable[Mapping[str, Any]]) -> Any:
-    """Bar chart: cases escaping to the 12345 hotline per variant, with 95 % intervals.
+def hotline(rows: Iterable[Mapping[str, Any]] | pandas.DataFrame) -> Any:
+    """Bar chart: cases escaping to the 12345 hotline per variant, with 95 % t-intervals.
+
+    ``rows`` are sweep rows or a pandas ``DataFrame`` of them, as for ``compare``.
 
     Examples
     --------
@@ -256,9 +267,9 @@ def hotline(rows: Iterable[Mapping[str, Any]]) -> Any:
     >>> fig.axes[0].get_ylabel()
     'cases going to the 12345 hotline'
     """
-    groups = _grouped(rows, "hotline")
+    groups = _grouped(_records(rows), "hotline")
     labels = list(groups)
-    stats = [mean_and_interval(groups[label]) for label in labels]
+    stats = [_stats(groups[label]) for label in labels]
     figure, ax = _figure(1, 1, width=max(5.0, 1.4 * len(labels)))
     ax.bar(labels, [m for m, _ in stats], yerr=[h for _, h in stats], color="#ef8a62", capsize=3)
     ax.set_ylabel("cases going to the 12345 hotline")
