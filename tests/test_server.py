@@ -370,7 +370,14 @@ class TestKeysFile:
             ('[keys]\n"s3cret" = "pm:cxh"\n[other]\n', "expected one table, [keys]"),
             ('[keys]\n"s3cret" = 3\n', "entry 1: expected an actor id"),
             ('[keys]\n"s3cret" = { back_office = false }\n', "entry 1: expected an actor id"),
-            ('[keys]\n"ok" = "pm:cxh"\n"s3cret" = "pm:ghost"\n', 'entry 2: no actor "pm:ghost"'),
+            (
+                '[keys]\n"ok" = "pm:cxh"\n"s3cret" = "pm:ghost"\n',
+                'entry 2: "pm:ghost" is not an actor (a body, post or person) of the structure',
+            ),
+            (
+                '[keys]\n"s3cret" = "building:wanda-1"\n',
+                'entry 1: "building:wanda-1" is not an actor (a body, post or person)',
+            ),
             ('[keys]\n"  " = "pm:cxh"\n', "entry 1: an API key must not be empty"),
             ("[keys\n", "not TOML"),
         ],
@@ -380,6 +387,30 @@ class TestKeysFile:
             load_keys(self.write(tmp_path, text), XINHE)
         assert words in str(err.value)
         assert "s3cret" not in str(err.value)
+
+    def test_every_problem_listed(self, tmp_path: Path) -> None:
+        """Several bad entries: each is named, as a spec's problems are, never by its key."""
+        text = (
+            '[keys]\n"ok" = "pm:cxh"\n"s3cret-1" = "pm:ghost"\n"  " = "pm:cxh"\n'
+            '"s3cret-2" = 3\n"s3cret-3" = "building:wanda-1"\n'
+        )
+        with pytest.raises(KeysError) as err:
+            load_keys(self.write(tmp_path, text), XINHE)
+        assert str(err.value).splitlines() == [
+            "keys.toml: cannot use the API keys (4 problems):",
+            '  entry 2: "pm:ghost" is not an actor (a body, post or person) of the structure',
+            "  entry 3: an API key must not be empty",
+            "  entry 4: expected an actor id or { back_office = true }",
+            '  entry 5: "building:wanda-1" is not an actor (a body, post or person) of the '
+            "structure",
+        ]
+        assert "s3cret" not in str(err.value)
+
+    def test_not_utf8_names_the_file(self, tmp_path: Path) -> None:
+        path = tmp_path / "keys.toml"
+        path.write_bytes(b'[keys]\n"k" = "\xff"\n')
+        with pytest.raises(KeysError, match=r"^keys\.toml: expected UTF-8 text: invalid start"):
+            load_keys(path, XINHE)
 
 
 class TestOpenStore:

@@ -141,9 +141,9 @@ def load_keys(path: str | Path, structure: Structure) -> dict[str, Reader]:
     Raises
     ------
     KeysError
-        For a file that is not such a table, a key that is empty, or an
-        actor the structure does not hold; entries are named by their
-        position, never by the key.
+        For a file that is not UTF-8 TOML with such a table, or entries with
+        a key that is empty or an id that is not an actor of the structure:
+        every such entry is listed, named by its position, never by the key.
     OSError
         When the file cannot be read.
 
@@ -159,7 +159,8 @@ def load_keys(path: str | Path, structure: Structure) -> dict[str, Reader]:
     ...     load_keys(path, xinhe)
     Traceback (most recent call last):
     ...
-    govmodel.server.KeysError: keys.toml: entry 3: no actor "pm:ghost" in the structure
+    govmodel.server.KeysError: keys.toml: entry 3: "pm:ghost" is not an actor (a body, post or
+    person) of the structure
     >>> with tempfile.TemporaryDirectory() as d:
     ...     path = pathlib.Path(d) / "keys.toml"
     ...     _ = path.write_text('[keys]\n"k1" = "pm:cxh"\n"k2" = { back_office = true }\n')
@@ -169,26 +170,38 @@ def load_keys(path: str | Path, structure: Structure) -> dict[str, Reader]:
     name = Path(path).name
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        raise KeysError(f"{name}: expected UTF-8 text: {err.reason} at byte {err.start}") from None
     except tomllib.TOMLDecodeError as err:
         raise KeysError(f"{name}: not TOML: {err}") from None
     table = data.get("keys")
     if not isinstance(table, dict) or set(data) != {"keys"}:
         raise KeysError(f"{name}: expected one table, [keys], of API keys")
     out: dict[str, Reader] = {}
+    problems: list[str] = []
     for number, (key, value) in enumerate(table.items(), start=1):
-        where = f"{name}: entry {number}"
+        where = f"entry {number}"
         if not key.strip():
-            raise KeysError(f"{where}: an API key must not be empty")
-        if isinstance(value, dict) and value == {"back_office": True}:
+            problems.append(f"{where}: an API key must not be empty")
+        elif isinstance(value, dict) and value == {"back_office": True}:
             out[key] = BACK_OFFICE
         elif isinstance(value, str):
             try:
                 check_reader(structure, value, include_personal=False)
             except GovModelError:
-                raise KeysError(f'{where}: no actor "{value}" in the structure') from None
-            out[key] = value
+                problems.append(
+                    f'{where}: "{value[:60]}" is not an actor (a body, post or person) '
+                    "of the structure"
+                )
+            else:
+                out[key] = value
         else:
-            raise KeysError(f"{where}: expected an actor id or {{ back_office = true }}")
+            problems.append(f"{where}: expected an actor id or {{ back_office = true }}")
+    if len(problems) == 1:
+        raise KeysError(f"{name}: {problems[0]}")
+    if problems:
+        listed = "".join(f"\n  {problem}" for problem in problems)
+        raise KeysError(f"{name}: cannot use the API keys ({len(problems)} problems):{listed}")
     return out
 
 
