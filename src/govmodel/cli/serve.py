@@ -17,6 +17,7 @@ serve: Xinhe community, the store sqlite:///.../cases.db (0 API keys): ready to 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import socket
 from typing import TextIO
 
@@ -143,7 +144,8 @@ def serve_command(args: argparse.Namespace, *, out: TextIO) -> int:
     # No access log: its lines would carry the query strings, API keys included.
     config = uvicorn.Config(application, host=args.host, port=args.port, access_log=False)
     served = uvicorn.Server(config)
-    with sock:
+    # uvicorn raises the stopping signal again once it has shut down: Ctrl-C ends here.
+    with sock, contextlib.suppress(KeyboardInterrupt):
         served.run(sockets=[sock])
     if not served.started:
         raise ServeError("the server did not start (its log above says why)")
