@@ -273,3 +273,40 @@ def test_check_counts_keys(tmp_path: Path, keys: Path) -> None:
         assert result.returncode == 0, result.stdout
         assert counted in result.stdout
     assert (tmp_path / "c.db").exists()
+
+
+def test_reconnects_after_the_database_drops_it(store_kind: str, keys: Path) -> None:
+    """PostgreSQL: the server's backend terminated; one request may fail (503), then all work."""
+    if store_kind != "postgres":
+        pytest.skip("a SQLite store has no connection to lose")
+    import uuid
+
+    import psycopg
+
+    from tests._stores import new_spec
+
+    with new_spec("postgres") as (kind, dsn, schema):
+        name = f"govmodel-test-{uuid.uuid4().hex[:12]}"
+        tagged = f"{dsn}{'&' if '?' in dsn else '?'}application_name={name}"
+        with serving((kind, tagged, schema), keys) as client:
+            made = client.post("/requests.json", data=FORM)
+            assert made.status_code == 201, made.text
+            case_id = made.json()[0]["service_request_id"]
+            for _ in range(2):
+                with psycopg.connect(dsn, autocommit=True) as other:
+                    ended = other.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE application_name = %s",
+                        (name,),
+                    ).fetchall()
+                assert ended == [(True,)]
+                first = client.get(f"/requests/{case_id}.json")
+                assert first.status_code in (200, 503), first.text
+                if first.status_code == 503:
+                    assert "try again later" in error(first, 503)
+                again = client.get(f"/requests/{case_id}.json")
+                assert again.status_code == 200, again.text
+                assert again.json()[0]["service_request_id"] == case_id
+                response = client.post("/requests.json", data=FORM)
+                assert response.status_code == 201, response.text
+            assert len(client.get("/requests.json").json()) == 3
