@@ -23,7 +23,15 @@ from starlette.testclient import TestClient
 from govmodel import BACK_OFFICE, examples
 from govmodel.errors import StoreError
 from govmodel.rules.access import Reader
-from govmodel.server import MAX_PAGE_SIZE, KeysError, app, load_keys, open_store
+from govmodel.server import (
+    MAX_FIELD_BYTES,
+    MAX_FIELDS,
+    MAX_PAGE_SIZE,
+    KeysError,
+    app,
+    load_keys,
+    open_store,
+)
 from govmodel.store import Store
 from tests._stores import Spec
 
@@ -145,7 +153,9 @@ class TestReport:
             ({"address_id": "building:nowhere"}, 400, "no place 'building:nowhere'"),
             ({"address_id": "pm:cxh"}, 400, "no place 'pm:cxh'"),
             ({"description": "x" * 5000}, 400, "description: longer than 4000"),
-            ({"last_name": "Li\x00"}, 400, "last_name: must not hold the character NUL"),
+            ({"last_name": "Li\x00"}, 400, "last_name: must not hold the control character U+0000"),
+            ({"description": "door\x1b[2J"}, 400, "description: must not hold the control "),
+            ({"first_name": "Xiu\x7fying\x08"}, 400, "first_name: must not hold the control "),
         ],
     )
     def test_refused(
@@ -167,7 +177,68 @@ class TestReport:
         assert_error(response, 400, "service_code: given 2 times")
 
     def test_json_body_is_not_read(self, client: TestClient) -> None:
-        assert_error(client.post("/requests.json", json=FORM), 403, "API key is required")
+        assert_error(
+            client.post("/requests.json", json=FORM),
+            415,
+            "body: expected a form (application/x-www-form-urlencoded or multipart/form-data), "
+            "found 'application/json'",
+        )
+        assert_error(
+            client.post("/requests.json", content=b"api_key=k-owner"), 415, "found no content type"
+        )
+        assert client.get("/requests.json").json() == []
+
+    def test_broken_multipart(self, client: TestClient) -> None:
+        for content_type in ("multipart/form-data", "multipart/form-data; boundary=zz"):
+            response = client.post(
+                "/requests.json",
+                content=b"--zz\r\nContent-Disposition: form-data\r\n\r\nx\r\n--zz--\r\n",
+                headers={"content-type": content_type},
+            )
+            assert_error(response, 400, "body: not a well-formed multipart/form-data form: ")
+        assert client.get("/requests.json").json() == []
+
+    def test_form_limits_in_the_servers_words(self, client: TestClient) -> None:
+        """Starlette's limits (1 MB a field, 1000 fields) answered as the server's own errors."""
+        big = {**FORM, "description": "x" * (MAX_FIELD_BYTES + 1)}
+        assert_error(
+            client.post("/requests.json", data=big),
+            400,
+            "body: a field holds more than 1024 KB, the most one field may hold",
+        )
+        big_multipart = client.post("/requests.json", data=big, files={"f": ("", b"")})
+        assert_error(big_multipart, 400, "body: a field holds more than 1024 KB")
+        many = "&".join(f"f{i}=1" for i in range(MAX_FIELDS + 1))
+        response = client.post(
+            "/requests.json",
+            content=f"api_key=k-owner&{many}",
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+        assert_error(response, 400, "body: more than 1000 fields, the most a form holds")
+
+    def test_text_keeps_tabs_and_line_breaks(self, client: TestClient) -> None:
+        case_id = report(client, description="Door sticks\r\n\tflat 301")
+        [mine] = client.get(f"/requests/{case_id}.json", params={"api_key": "k-owner"}).json()
+        assert mine["description"] == "Door sticks\r\n\tflat 301"
+
+    def test_api_key_in_the_query_string(self, client: TestClient) -> None:
+        form = {k: v for k, v in FORM.items() if k != "api_key"}
+        response = client.post("/requests.json", params={"api_key": "k-owner"}, data=form)
+        assert response.status_code == 201, response.text
+        twice = client.post("/requests.json", params={"api_key": "k-owner"}, data=FORM)
+        assert_error(twice, 400, "api_key: given in both the query string and the body")
+        nosuch = client.post("/requests.json", params={"api_key": "k-nosuch"}, data=form)
+        assert_error(nosuch, 403, "not a key of this server")
+
+    def test_server_without_keys_takes_no_reports(self, store_spec: Spec, clock: Clock) -> None:
+        url, schema = store_url(store_spec)
+        with TestClient(app(XINHE, url, schema=schema, now=clock)) as bare:
+            assert_error(
+                bare.post("/requests.json", data=FORM),
+                403,
+                "api_key: this server takes no reports: it was started without API keys",
+            )
+            assert bare.get("/requests.json").json() == []
 
     def test_email_when_no_phone(self, client: TestClient) -> None:
         case_id = report(client, phone="", email="li@example.org")
@@ -250,6 +321,14 @@ class TestRequests:
             ({"start_date": "2025-05-06"}, "start_date: expected a date and a time"),
             ({"end_date": "yesterday"}, "end_date: expected a date and a time"),
             ({"end_date": "0001-01-01T00:00"}, "end_date: expected a date and a time"),
+            (
+                {"start_date": "2025-05-07T00:00", "end_date": "2025-05-06T00:00"},
+                "start_date: expected a moment at or before end_date",
+            ),
+            (
+                {"start_date": "2025-05-06T09:00+08:00", "end_date": "2025-05-06T00:30Z"},
+                "start_date: expected a moment at or before end_date",
+            ),
             ({"page_size": "0"}, "page_size: expected a whole number from 1 to 1000"),
             ({"page_size": str(MAX_PAGE_SIZE + 1)}, "page_size: expected a whole number"),
             ({"page_size": "²"}, "page_size: expected a whole number"),
@@ -370,7 +449,14 @@ class TestKeysFile:
             ('[keys]\n"s3cret" = "pm:cxh"\n[other]\n', "expected one table, [keys]"),
             ('[keys]\n"s3cret" = 3\n', "entry 1: expected an actor id"),
             ('[keys]\n"s3cret" = { back_office = false }\n', "entry 1: expected an actor id"),
-            ('[keys]\n"ok" = "pm:cxh"\n"s3cret" = "pm:ghost"\n', 'entry 2: no actor "pm:ghost"'),
+            (
+                '[keys]\n"ok" = "pm:cxh"\n"s3cret" = "pm:ghost"\n',
+                'entry 2: "pm:ghost" is not an actor (a body, post or person) of the structure',
+            ),
+            (
+                '[keys]\n"s3cret" = "building:wanda-1"\n',
+                'entry 1: "building:wanda-1" is not an actor (a body, post or person)',
+            ),
             ('[keys]\n"  " = "pm:cxh"\n', "entry 1: an API key must not be empty"),
             ("[keys\n", "not TOML"),
         ],
@@ -380,6 +466,30 @@ class TestKeysFile:
             load_keys(self.write(tmp_path, text), XINHE)
         assert words in str(err.value)
         assert "s3cret" not in str(err.value)
+
+    def test_every_problem_listed(self, tmp_path: Path) -> None:
+        """Several bad entries: each is named, as a spec's problems are, never by its key."""
+        text = (
+            '[keys]\n"ok" = "pm:cxh"\n"s3cret-1" = "pm:ghost"\n"  " = "pm:cxh"\n'
+            '"s3cret-2" = 3\n"s3cret-3" = "building:wanda-1"\n'
+        )
+        with pytest.raises(KeysError) as err:
+            load_keys(self.write(tmp_path, text), XINHE)
+        assert str(err.value).splitlines() == [
+            "keys.toml: cannot use the API keys (4 problems):",
+            '  entry 2: "pm:ghost" is not an actor (a body, post or person) of the structure',
+            "  entry 3: an API key must not be empty",
+            "  entry 4: expected an actor id or { back_office = true }",
+            '  entry 5: "building:wanda-1" is not an actor (a body, post or person) of the '
+            "structure",
+        ]
+        assert "s3cret" not in str(err.value)
+
+    def test_not_utf8_names_the_file(self, tmp_path: Path) -> None:
+        path = tmp_path / "keys.toml"
+        path.write_bytes(b'[keys]\n"k" = "\xff"\n')
+        with pytest.raises(KeysError, match=r"^keys\.toml: expected UTF-8 text: invalid start"):
+            load_keys(path, XINHE)
 
 
 class TestOpenStore:
@@ -497,4 +607,6 @@ def test_fuzz_get(fuzz_client: TestClient, params: list[tuple[str, str]], path: 
 def test_fuzz_body(fuzz_client: TestClient, body: bytes, kind: str) -> None:
     """Any bytes posted as any content type: an answer, never 500."""
     response = fuzz_client.post("/requests.json", content=body, headers={"content-type": kind})
-    _answered(response, {201, 400, 403})
+    _answered(
+        response, {201, 400, 403} if kind.startswith(("multipart/", "application/x")) else {415}
+    )

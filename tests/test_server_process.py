@@ -37,6 +37,7 @@ FORM = {
     "phone": "13800000000",
 }
 PERSONAL = ("13800000000", "flat 301", '"Li"')
+SERVE = [sys.executable, "-m", "govmodel.cli", "serve", "xinhe"]
 
 
 def free_port() -> int:
@@ -211,24 +212,101 @@ def test_restart_loses_nothing(store_spec: Spec, keys: Path) -> None:
 
 
 def test_refuses_to_start(tmp_path: Path, keys: Path) -> None:
-    """A store URL or a keys file that cannot be used: one error line, exit 1, no server."""
+    """A store URL, a keys file or an address that cannot be used: one error line, no server."""
     bad_keys = tmp_path / "bad.toml"
     bad_keys.write_text('[keys]\n"s3cret" = "pm:ghost"\n', encoding="utf-8")
-    for argv, words in [
-        (["--store", "mysql://u:s3cret@db/x"], "--store: expected sqlite:///PATH"),
-        (["--store", f"sqlite:///{tmp_path / 'c.db'}", "--keys", str(bad_keys)], "pm:ghost"),
-        (["--store", f"sqlite:///{tmp_path / 'c.db'}", "--port", "70000"], "--port"),
-        (["--store", f"sqlite:///{tmp_path / 'c.db'}", "--tick-seconds", "0"], "--tick-seconds"),
-    ]:
+    many_bad = tmp_path / "many.toml"
+    many_bad.write_text(
+        '[keys]\n"s3cret" = "pm:ghost"\n"s3cret-2" = "building:wanda-1"\n', encoding="utf-8"
+    )
+    not_utf8 = tmp_path / "latin.toml"
+    not_utf8.write_bytes(b'[keys]\n"s3cret" = "\xe9"\n')
+    sqlite = ["--store", f"sqlite:///{tmp_path / 'c.db'}"]
+    dsn = os.environ.get("GOVMODEL_POSTGRES_DSN") or "postgresql://u:s3cret@127.0.0.1:1/x"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        for argv, status, words in [
+            (["--store", "mysql://u:s3cret@db/x"], 1, "--store: expected sqlite:///PATH"),
+            ([*sqlite, "--keys", str(bad_keys)], 1, '"pm:ghost" is not an actor'),
+            ([*sqlite, "--keys", str(many_bad)], 1, "(2 problems):\n  entry 1: "),
+            ([*sqlite, "--keys", str(not_utf8)], 1, "latin.toml: expected UTF-8 text"),
+            ([*sqlite, "--port", "70000"], 2, "--port"),
+            ([*sqlite, "--tick-seconds", "0"], 2, "--tick-seconds"),
+            (["--store", dsn, "--schema", "", "--check"], 2, "--schema: expected the name"),
+            ([*sqlite, "--schema", "cases"], 2, "--schema: a SQLite store has no schemas"),
+            ([*sqlite, "--port", port], 1, f"--port: cannot listen on 127.0.0.1:{port}: "),
+            ([*sqlite, "--host", "no-such-host.invalid"], 1, "--host: cannot resolve"),
+        ]:
+            result = subprocess.run(
+                [sys.executable, "-m", "govmodel.cli", "serve", "xinhe", *argv],
+                capture_output=True,
+                text=True,
+                check=False,
+                cwd=ROOT,
+                timeout=60,
+            )
+            assert result.returncode == status, (argv, result.stdout, result.stderr)
+            assert result.stdout.startswith("govmodel: error: "), result.stdout
+            assert words in result.stdout
+            assert "Traceback" not in result.stderr, result.stderr
+            assert result.stderr == "", result.stderr
+            assert "s3cret" not in result.stdout + result.stderr
+            if "\n  entry" not in words:
+                assert result.stdout.count("\n") == 1, result.stdout  # one line
+
+
+def test_check_counts_keys(tmp_path: Path, keys: Path) -> None:
+    """--check opens the store (making its tables) and counts the keys, in good English."""
+    one = tmp_path / "one.toml"
+    one.write_text('[keys]\n"k-1" = "pm:cxh"\n', encoding="utf-8")
+    for path, counted in [(one, "(1 API key)"), (keys, "(3 API keys)")]:
         result = subprocess.run(
-            [sys.executable, "-m", "govmodel.cli", "serve", "xinhe", *argv],
+            [*SERVE, "--store", f"sqlite:///{tmp_path / 'c.db'}", "--keys", str(path), "--check"],
             capture_output=True,
             text=True,
             check=False,
             cwd=ROOT,
             timeout=60,
         )
-        assert result.returncode in (1, 2), result.stdout
-        assert result.stdout.startswith("govmodel: error: "), result.stdout
-        assert words in result.stdout
-        assert "s3cret" not in result.stdout + result.stderr
+        assert result.returncode == 0, result.stdout
+        assert counted in result.stdout
+    assert (tmp_path / "c.db").exists()
+
+
+def test_reconnects_after_the_database_drops_it(store_kind: str, keys: Path) -> None:
+    """PostgreSQL: the server's backend terminated; one request may fail (503), then all work."""
+    if store_kind != "postgres":
+        pytest.skip("a SQLite store has no connection to lose")
+    import uuid
+
+    import psycopg
+
+    from tests._stores import new_spec
+
+    with new_spec("postgres") as (kind, dsn, schema):
+        name = f"govmodel-test-{uuid.uuid4().hex[:12]}"
+        tagged = f"{dsn}{'&' if '?' in dsn else '?'}application_name={name}"
+        with serving((kind, tagged, schema), keys) as client:
+            made = client.post("/requests.json", data=FORM)
+            assert made.status_code == 201, made.text
+            case_id = made.json()[0]["service_request_id"]
+            for _ in range(2):
+                with psycopg.connect(dsn, autocommit=True) as other:
+                    ended = other.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE application_name = %s",
+                        (name,),
+                    ).fetchall()
+                assert ended == [(True,)]
+                first = client.get(f"/requests/{case_id}.json")
+                assert first.status_code in (200, 503), first.text
+                if first.status_code == 503:
+                    assert "try again later" in error(first, 503)
+                again = client.get(f"/requests/{case_id}.json")
+                assert again.status_code == 200, again.text
+                assert again.json()[0]["service_request_id"] == case_id
+                response = client.post("/requests.json", data=FORM)
+                assert response.status_code == 201, response.text
+            assert len(client.get("/requests.json").json()) == 3

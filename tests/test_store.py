@@ -7,6 +7,7 @@ give each test both kinds; see tests/_stores.py for how PostgreSQL is found.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import multiprocessing
 import os
@@ -15,7 +16,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -38,6 +41,7 @@ from govmodel import (
     Revisited,
     Routed,
     Status,
+    StoreArgumentError,
     StoreError,
     Tier,
     UnknownNodeError,
@@ -164,6 +168,133 @@ class TestAppend:
     def test_no_events_for_a_new_case(self, store: Store) -> None:
         with pytest.raises(RejectedEventsError, match="no events"):
             store.append("case:1", [], expected_version=0, structure=XINHE)
+
+    def test_no_events_for_a_stored_case(self, store: Store) -> None:
+        """An empty append is refused for a stored case too, not taken as nothing to do."""
+        add(store, reported("case:1"))
+        with pytest.raises(RejectedEventsError, match="no events to append"):
+            store.append("case:1", [], expected_version=2, structure=XINHE)
+        with pytest.raises(RejectedEventsError, match="no events to append"):
+            store.append_many(
+                [Append(case_id="case:1", events=(), expected_version=2)], structure=XINHE
+            )
+        assert store.version("case:1") == 2
+
+    def test_concurrency_error_says_which_way(self, store: Store) -> None:
+        """Behind the store: someone appended first; ahead of it: a version never read."""
+        add(store, reported("case:1"))
+        accepted = [Accepted(case_id="case:1", at=T, actor="pm:cxh")]
+        with pytest.raises(ConcurrencyError, match="someone else appended to it first"):
+            store.append("case:1", accepted, expected_version=1, structure=XINHE)
+        with pytest.raises(ConcurrencyError) as info:
+            store.append("case:1", accepted, expected_version=5, structure=XINHE)
+        assert "someone else" not in str(info.value)
+        assert "holds fewer of its events than expected" in str(info.value)
+        assert (info.value.expected, info.value.actual) == (5, 2)
+
+
+PERSONAL_EVENT = {"reporter": "Ms Li", "contact": "13800000000", "description": "flat 301"}
+
+
+def _wrong_calls(store: Store) -> list[tuple[str, Callable[[], object]]]:
+    """Store calls with an argument of the wrong type or value, and the argument named."""
+    events = reported("case:1")
+    out, text = io.StringIO(), io.StringIO("")
+    # Typed Any: these calls are wrong on purpose, as an untyped caller makes them.
+    s: Any = store
+    tick_: Any = tick
+    add_: Any = functools.partial(s.append, "case:1")
+    read = {"reader": "pm:cxh", "structure": XINHE, "at": T}
+    one = Append(case_id="case:1", events=events, expected_version=0)
+    return [
+        ("expected_version", lambda: add_(events, expected_version="3", structure=XINHE)),
+        ("expected_version", lambda: add_(events, expected_version=True, structure=XINHE)),
+        ("expected_version", lambda: add_(events, expected_version=-1, structure=XINHE)),
+        ("events", lambda: add_(events[0], expected_version=0, structure=XINHE)),
+        ("events", lambda: add_("reported", expected_version=0, structure=XINHE)),
+        ("events", lambda: add_(PERSONAL_EVENT, expected_version=0, structure=XINHE)),
+        ("events[0]", lambda: add_([PERSONAL_EVENT], expected_version=0, structure=XINHE)),
+        ("structure", lambda: add_(events, expected_version=0, structure=None)),
+        ("structure", lambda: add_(events, expected_version=0, structure="xinhe")),
+        ("case_id", lambda: s.append(1, events, expected_version=0, structure=XINHE)),
+        ("case_id", lambda: s.version(1)),
+        ("case_id", lambda: s.state(1, **read)),
+        ("case_id", lambda: s.events(1, **read)),
+        ("structure", lambda: s.state("case:1", reader="pm:cxh", structure=None, at=T)),
+        ("appends", lambda: s.append_many(one, structure=XINHE)),
+        ("appends[0]", lambda: s.append_many([events], structure=XINHE)),
+        ("after", lambda: s.cases(**read, after=5)),
+        ("handler", lambda: s.cases(**read, handler=5)),
+        ("limit", lambda: s.cases(**read, limit=True)),
+        ("status", lambda: s.cases(**read, status=5)),
+        ("since", lambda: s.metrics(since=T, until=T - dt.timedelta(days=1))),
+        ("until", lambda: s.metrics(since=T, until="2025-05-07")),
+        ("out", lambda: s.export_events("out.jsonl", **read)),
+        ("out", lambda: s.export_events(io.BytesIO(), **read)),
+        ("structure", lambda: s.export_events(out, reader="pm:cxh", structure=None, at=T)),
+        ("source", lambda: s.import_events("cases.jsonl", structure=XINHE)),
+        ("source", lambda: s.import_events(io.BytesIO(b"{}"), structure=XINHE)),
+        ("structure", lambda: s.import_events(text, structure=None)),
+        ("store", lambda: tick_(XINHE, store, T)),
+        ("structure", lambda: tick_(store, T, XINHE)),
+        ("now", lambda: tick_(store, XINHE, "2025-05-06T09:00")),
+        ("batch", lambda: tick_(store, XINHE, T, batch=0)),
+    ]
+
+
+class TestArguments:
+    """A store called with arguments it cannot take: a StoreArgumentError naming the argument."""
+
+    def test_every_wrong_call_names_its_argument(self, store: Store) -> None:
+        add(store, reported("case:2", reporter="Ms Li", contact="13800000000"))
+        for name, call in _wrong_calls(store):
+            with pytest.raises(StoreArgumentError) as info:
+                call()
+            err = info.value
+            assert err.location == name, (name, str(err))
+            assert isinstance(err, TypeError)
+            assert isinstance(err, ValueError)
+            assert isinstance(err, GovModelError)
+            assert not isinstance(err, StoreError)
+            assert "expected" in err.message, str(err)
+            for value in PERSONAL_EVENT.values():
+                assert value not in str(err)
+        # Nothing was appended by any of them, and the store still works.
+        assert store.version("case:1") == 0
+        assert store.version("case:2") == 2
+
+    def test_sqlite_and_postgres_refuse_the_same_case_ids(self, store: Store) -> None:
+        """A case id that is not a str is refused before the database sees it, on both."""
+        add(store, reported("case:5"))
+        for case_id in (5, None, b"case:5", ["case:5"]):
+            with pytest.raises(StoreArgumentError, match=r"^case_id: expected a case id"):
+                store.version(case_id)  # type: ignore[arg-type]
+        with pytest.raises(StoreArgumentError, match=r"^case_id"):
+            Append(case_id=5, events=(), expected_version=0)
+
+    def test_constructors(self, tmp_path: Path) -> None:
+        from govmodel.store import PostgresStore
+
+        pg: Any = PostgresStore
+        lite: Any = SQLiteStore
+        db = tmp_path / "a.db"
+        calls: list[tuple[Callable[[], object], str, str]] = [
+            (lambda: pg(5432), "dsn", "found an int"),
+            (lambda: pg("postgresql://x/y", schema=""), "schema", "an empty str"),
+            (lambda: pg("postgresql://x/y", timeout=0), "timeout", "more than 0"),
+            (lambda: lite(db, timeout=-1), "timeout", "more than 0"),
+            (lambda: lite(db, timeout=float("nan")), "timeout", "nan"),
+            (lambda: lite(db, timeout="5"), "timeout", "found a str"),
+            (lambda: lite(5), "path", "found an int"),
+            (lambda: lite("sqlite:///x.db"), "path", "such as 'x.db', found a sqlite: URL"),
+        ]
+        for call, name, words in calls:
+            with pytest.raises(StoreArgumentError) as info:
+                call()
+            assert info.value.location == name
+            assert words in info.value.message
+        assert not db.exists()
+        assert not Path("x.db").exists()
 
 
 class TestRecurrence:
@@ -636,3 +767,45 @@ class TestConcurrency:
             if store_spec[0] == "sqlite":
                 for suffix in ("", "-wal", "-shm"):
                     Path(store_spec[1] + suffix).unlink(missing_ok=True)
+
+
+class TestConnectionLost:
+    """PostgreSQL: a store whose connection was lost connects again on its next call."""
+
+    def test_reconnects_after_its_backend_is_terminated(self) -> None:
+        import psycopg
+
+        from govmodel.store import PostgresStore
+        from tests._stores import new_store, postgres_dsn
+
+        dsn = postgres_dsn()
+        with new_store("postgres") as store:
+            assert isinstance(store, PostgresStore)
+            assert add(store, reported("case:1")) == 2
+            for step in range(3):
+                conn = store._conn
+                with psycopg.connect(dsn, autocommit=True) as other:
+                    other.execute("SELECT pg_terminate_backend(%s)", (conn.info.backend_pid,))
+                # The call that meets the lost connection fails, as a StoreError saying so
+                # (an append met there is not retried: it may have committed) ...
+                if step == 1:
+                    call = functools.partial(
+                        store.append,
+                        "case:1",
+                        [Accepted(case_id="case:1", at=T, actor="pm:cxh")],
+                        expected_version=2,
+                        structure=XINHE,
+                    )
+                else:
+                    call = functools.partial(store.version, "case:1")
+                with pytest.raises(StoreError, match="connection to the server was lost"):
+                    call()
+                # ... and the next one connects again: reads and appends work.
+                assert store.version("case:1") == 2
+                assert store._conn is not conn
+            assert add(store, reported("case:2")) == 2
+            assert tick(store, XINHE, T + dt.timedelta(days=30)) == ("case:1", "case:2")
+            state = store.state("case:1", reader="pm:cxh", structure=XINHE, at=T)
+            assert state.events == 3
+        with pytest.raises(StoreError, match="the PostgreSQL store is closed"):
+            store.version("case:1")

@@ -47,6 +47,7 @@ from govmodel.errors import (
     RejectedEventsError,
     SpecError,
     SpecProblem,
+    StoreArgumentError,
     StoreError,
     UnknownNodeError,
 )
@@ -182,6 +183,7 @@ __all__ = [
     "SpecError",
     "SpecProblem",
     "Status",
+    "StoreArgumentError",
     "StoreError",
     "Structure",
     "Tie",

@@ -23,6 +23,7 @@ __all__ = [
     "RejectedEventsError",
     "SpecError",
     "SpecProblem",
+    "StoreArgumentError",
     "StoreError",
     "UnknownNodeError",
 ]
@@ -336,10 +337,34 @@ class StoreError(GovModelError):
     """
 
 
-class ConcurrencyError(StoreError):
-    """An append was made against a case version that is no longer the latest.
+class StoreArgumentError(_LocatedError, TypeError, ValueError):
+    """A store was called with an argument it cannot take: a mistake in the calling code.
 
-    Someone else appended to the case first. ``case_id``, ``expected`` (the
+    ``location`` names the argument (``expected_version``, ``events[2]``,
+    ``after``); the message says what was expected and what kind of value was
+    found, never the value itself when it may hold personal data. Both a
+    ``TypeError`` and a ``ValueError``, so either except clause catches it;
+    not a ``StoreError``, which says the database failed or refused.
+
+    Examples
+    --------
+    >>> from govmodel.store import SQLiteStore
+    >>> SQLiteStore(":memory:").version(5)
+    Traceback (most recent call last):
+    ...
+    govmodel.errors.StoreArgumentError: case_id: expected a case id (a str), found an int
+    >>> err = StoreArgumentError("after", "expected a str")
+    >>> isinstance(err, TypeError), isinstance(err, ValueError), err.location
+    (True, True, 'after')
+    """
+
+
+class ConcurrencyError(StoreError):
+    """An append was made against a case version that is not the case's version in the store.
+
+    Mostly someone else appended to the case first (``actual`` is ahead of
+    ``expected``); an ``expected`` ahead of the store is a version that was
+    never read from it (or a case id misspelt). ``case_id``, ``expected`` (the
     version the append was made against) and ``actual`` (the case's version
     now) say where; read the case again and decide anew.
 
@@ -350,16 +375,20 @@ class ConcurrencyError(StoreError):
     case "case:1" is at version 3, not 2: someone else appended to it first; read it again
     >>> err.expected, err.actual
     (2, 3)
+    >>> print(ConcurrencyError("case:1", expected=5, actual=3))  # doctest: +NORMALIZE_WHITESPACE
+    case "case:1" is at version 3, not 5: the store holds fewer of its events than expected;
+    read its version again
     """
 
     def __init__(self, case_id: str, *, expected: int, actual: int) -> None:
         self.case_id = case_id
         self.expected = expected
         self.actual = actual
-        super().__init__(
-            f'case "{case_id}" is at version {actual}, not {expected}: '
-            "someone else appended to it first; read it again"
-        )
+        if actual > expected:
+            why = "someone else appended to it first; read it again"
+        else:
+            why = "the store holds fewer of its events than expected; read its version again"
+        super().__init__(f'case "{case_id}" is at version {actual}, not {expected}: {why}')
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_concurrency_error, (self.case_id, self.expected, self.actual))

@@ -15,9 +15,10 @@ is the server itself, a Starlette application (the ``server`` extra:
 
 Every answer is JSON. An error is GeoReport's list of ``{"code": ...,
 "description": ...}`` with the HTTP status of its code: 400 for bad input,
-403 for a missing or unknown ``api_key`` where one is needed, 404 for an
-unknown service, request or path, 405 for a method a path does not take, 503
-when the store cannot be read or written. No message quotes a personal value
+403 for a missing or unknown ``api_key`` where one is needed (or a POST to a
+server started without keys), 404 for an unknown service, request or path,
+405 for a method a path does not take, 415 for a POST whose body is not a
+form, 503 when the store cannot be read or written. No message quotes a personal value
 or an API key.
 
 An API key stands for an actor of the structure, or ``BACK_OFFICE`` (a keys
@@ -78,7 +79,10 @@ except ImportError:  # pragma: no cover - the server extra is part of the test e
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
+    "MAX_FIELDS",
+    "MAX_FIELD_BYTES",
     "MAX_PAGE_SIZE",
+    "MAX_TEXT",
     "KeysError",
     "app",
     "clock",
@@ -94,6 +98,16 @@ MAX_PAGE_SIZE = 1000
 
 MAX_TEXT = 4000
 """The most characters a text field of ``POST /requests.json`` may hold."""
+
+MAX_FIELD_BYTES = 1024 * 1024
+"""The most bytes one field of a ``POST /requests.json`` body may hold, as sent (1 MB)."""
+
+MAX_FIELDS = 1000
+"""The most fields a ``POST /requests.json`` body may hold."""
+
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+# C0 control characters but tab, line feed and carriage return: no text field holds them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 _log = logging.getLogger("govmodel.server")
 
@@ -141,9 +155,9 @@ def load_keys(path: str | Path, structure: Structure) -> dict[str, Reader]:
     Raises
     ------
     KeysError
-        For a file that is not such a table, a key that is empty, or an
-        actor the structure does not hold; entries are named by their
-        position, never by the key.
+        For a file that is not UTF-8 TOML with such a table, or entries with
+        a key that is empty or an id that is not an actor of the structure:
+        every such entry is listed, named by its position, never by the key.
     OSError
         When the file cannot be read.
 
@@ -159,7 +173,8 @@ def load_keys(path: str | Path, structure: Structure) -> dict[str, Reader]:
     ...     load_keys(path, xinhe)
     Traceback (most recent call last):
     ...
-    govmodel.server.KeysError: keys.toml: entry 3: no actor "pm:ghost" in the structure
+    govmodel.server.KeysError: keys.toml: entry 3: "pm:ghost" is not an actor (a body, post or
+    person) of the structure
     >>> with tempfile.TemporaryDirectory() as d:
     ...     path = pathlib.Path(d) / "keys.toml"
     ...     _ = path.write_text('[keys]\n"k1" = "pm:cxh"\n"k2" = { back_office = true }\n')
@@ -169,26 +184,38 @@ def load_keys(path: str | Path, structure: Structure) -> dict[str, Reader]:
     name = Path(path).name
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        raise KeysError(f"{name}: expected UTF-8 text: {err.reason} at byte {err.start}") from None
     except tomllib.TOMLDecodeError as err:
         raise KeysError(f"{name}: not TOML: {err}") from None
     table = data.get("keys")
     if not isinstance(table, dict) or set(data) != {"keys"}:
         raise KeysError(f"{name}: expected one table, [keys], of API keys")
     out: dict[str, Reader] = {}
+    problems: list[str] = []
     for number, (key, value) in enumerate(table.items(), start=1):
-        where = f"{name}: entry {number}"
+        where = f"entry {number}"
         if not key.strip():
-            raise KeysError(f"{where}: an API key must not be empty")
-        if isinstance(value, dict) and value == {"back_office": True}:
+            problems.append(f"{where}: an API key must not be empty")
+        elif isinstance(value, dict) and value == {"back_office": True}:
             out[key] = BACK_OFFICE
         elif isinstance(value, str):
             try:
                 check_reader(structure, value, include_personal=False)
             except GovModelError:
-                raise KeysError(f'{where}: no actor "{value}" in the structure') from None
-            out[key] = value
+                problems.append(
+                    f'{where}: "{value[:60]}" is not an actor (a body, post or person) '
+                    "of the structure"
+                )
+            else:
+                out[key] = value
         else:
-            raise KeysError(f"{where}: expected an actor id or {{ back_office = true }}")
+            problems.append(f"{where}: expected an actor id or {{ back_office = true }}")
+    if len(problems) == 1:
+        raise KeysError(f"{name}: {problems[0]}")
+    if problems:
+        listed = "".join(f"\n  {problem}" for problem in problems)
+        raise KeysError(f"{name}: cannot use the API keys ({len(problems)} problems):{listed}")
     return out
 
 
@@ -269,8 +296,12 @@ def _one(params: QueryParams | FormData, name: str) -> str | None:
     value = values[0]
     if not isinstance(value, str):
         raise _bad(f"{name}: expected text, found a file")
-    if "\x00" in value:
-        raise _bad(f"{name}: must not hold the character NUL")
+    control = _CONTROL.search(value)
+    if control is not None:
+        raise _bad(
+            f"{name}: must not hold the control character U+{ord(control.group()):04X}; "
+            "of the control characters only tab, line feed and carriage return are taken"
+        )
     return value
 
 
@@ -476,6 +507,8 @@ class _Server:
         status = _statuses(_list(params, "status"))
         start = _date(params, "start_date", self.policy)
         end = _date(params, "end_date", self.policy)
+        if start and end and self.policy.aware(start) > self.policy.aware(end):
+            raise _bad("start_date: expected a moment at or before end_date")
         after = _one(params, "after") or None
 
         def work() -> tuple[list[ServiceRequest], str | None]:
@@ -517,10 +550,46 @@ class _Server:
                 raise
             raise _bad("after: not where a page of this query ended") from None
 
+    async def _form(self, request: Request) -> FormData:
+        """The body of a POST as a form; 415 or 400 in GeoReport's format when it is not one."""
+        kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+        if kind not in _FORMS:
+            found = _excerpt(kind) if kind else "no content type"
+            raise HTTPException(
+                415,
+                "body: expected a form (application/x-www-form-urlencoded or "
+                f"multipart/form-data), found {found}",
+            )
+        try:
+            return await request.form(max_fields=MAX_FIELDS, max_part_size=MAX_FIELD_BYTES)
+        except HTTPException as err:
+            # Starlette's own words, said as this server says its errors.
+            said = str(err.detail)
+            if "exceeded maximum size" in said:
+                raise _bad(
+                    f"body: a field holds more than {MAX_FIELD_BYTES // 1024} KB, "
+                    "the most one field may hold"
+                ) from None
+            if "Too many fields" in said:
+                raise _bad(f"body: more than {MAX_FIELDS} fields, the most a form holds") from None
+            if "Too many files" in said:
+                raise _bad("body: too many files; a request's fields are text") from None
+            raise _bad(f"body: not a well-formed {kind} form: {said.rstrip('.')}") from None
+
     async def report(self, request: Request) -> Response:
         now = self.now()
-        form = await request.form()
-        reader = _reader(self.keys, _one(form, "api_key"), required=True)
+        if not self.keys:
+            raise HTTPException(
+                403,
+                "api_key: this server takes no reports: it was started without API keys "
+                "(govmodel serve --keys)",
+            )
+        form = await self._form(request)
+        in_form = _one(form, "api_key")
+        in_query = _one(request.query_params, "api_key")
+        if in_form is not None and in_query is not None:
+            raise _bad("api_key: given in both the query string and the body; give it once")
+        reader = _reader(self.keys, in_form if in_form is not None else in_query, required=True)
         text = {
             name: _one(form, name)
             for name in (

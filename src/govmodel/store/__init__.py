@@ -39,7 +39,12 @@ Examples
 <Tier.COMMUNITY: 'community'>
 """
 
-from govmodel.errors import ConcurrencyError, RejectedEventsError, StoreError
+from govmodel.errors import (
+    ConcurrencyError,
+    RejectedEventsError,
+    StoreArgumentError,
+    StoreError,
+)
 from govmodel.store._base import SCHEMA_VERSION, Append, Page, Reader, Store
 from govmodel.store._postgres import PostgresStore
 from govmodel.store._sqlite import SQLiteStore
@@ -55,6 +60,7 @@ __all__ = [
     "RejectedEventsError",
     "SQLiteStore",
     "Store",
+    "StoreArgumentError",
     "StoreError",
     "tick",
 ]

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import io
 import itertools
 import json
+import math
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import IO, Any, Protocol, Self, runtime_checkable
@@ -24,6 +27,7 @@ import attrs
 
 from govmodel._metrics import Metrics, metrics
 from govmodel.cases import (
+    _EVENT_TYPES,
     _JSON,
     Case,
     CaseEvent,
@@ -40,6 +44,7 @@ from govmodel.errors import (
     ConcurrencyError,
     GovModelError,
     RejectedEventsError,
+    StoreArgumentError,
     StoreError,
 )
 from govmodel.model import Category, Status, Tier
@@ -67,8 +72,59 @@ _CACHED_STATES = 20_000
 _OPEN = frozenset(s for s in Status if s not in (Status.RESOLVED, Status.CLOSED))
 
 
+def _kind(value: object) -> str:
+    """What a value is, by its type alone: messages never quote a value that may be personal."""
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    return f"{'an' if name[:1] in 'aeiouAEIOU' else 'a'} {name}"
+
+
 def _event_tuple(events: Iterable[CaseEvent]) -> tuple[CaseEvent, ...]:
-    return tuple(events)
+    if isinstance(events, _EVENT_TYPES):
+        raise StoreArgumentError(
+            "events",
+            f"expected a list of events, found one {type(events).__name__} event: "
+            "pass it in a list, [event]",
+        )
+    if isinstance(events, str | bytes | Mapping) or not isinstance(events, Iterable):
+        raise StoreArgumentError("events", f"expected a list of events, found {_kind(events)}")
+    found = tuple(events)
+    for index, event in enumerate(found):
+        if not isinstance(event, _EVENT_TYPES):
+            raise StoreArgumentError(
+                f"events[{index}]",
+                f"expected an event (Reported, Accepted, Routed, ...), found {_kind(event)}",
+            )
+    return found
+
+
+def _case_id(value: object, name: str = "case_id") -> str:
+    if not isinstance(value, str):
+        raise StoreArgumentError(name, f"expected a case id (a str), found {_kind(value)}")
+    return value
+
+
+def _expected_version(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise StoreArgumentError(
+            "expected_version",
+            f"expected the case's version the events follow, a whole number (int) of 0 "
+            f"or more, found {_kind(value)}",
+        )
+    if value < 0:
+        raise StoreArgumentError("expected_version", f"expected 0 or more, found {value}")
+    return value
+
+
+def _check_structure(value: object) -> Structure:
+    if not isinstance(value, Structure):
+        raise StoreArgumentError(
+            "structure",
+            f"expected a govmodel.Structure (govmodel.load or govmodel.examples.load), "
+            f"found {_kind(value)}",
+        )
+    return value
 
 
 @attrs.frozen(kw_only=True)
@@ -91,9 +147,9 @@ class Append:
     ()
     """
 
-    case_id: str
+    case_id: str = attrs.field(converter=_case_id)
     events: tuple[CaseEvent, ...] = attrs.field(converter=_event_tuple)
-    expected_version: int
+    expected_version: int = attrs.field(converter=_expected_version)
 
 
 @attrs.frozen(kw_only=True)
@@ -430,7 +486,7 @@ def _visible_event(event: CaseEvent, personal: bool) -> CaseEvent:
 
 def _check_moment(name: str, value: object) -> dt.datetime:
     if not isinstance(value, dt.datetime):
-        raise TypeError(f"{name}: expected a datetime.datetime, found {type(value).__name__}")
+        raise StoreArgumentError(name, f"expected a datetime.datetime, found {_kind(value)}")
     return value
 
 
@@ -439,16 +495,50 @@ def _members(name: str, enum: Any, values: Iterable[Any] | None) -> list[str] | 
         return None
     if isinstance(values, str):
         values = [values]
+    if not isinstance(values, Iterable) or isinstance(values, bytes | Mapping):
+        raise StoreArgumentError(
+            name, f"expected a list of {enum.__name__} members or values, found {_kind(values)}"
+        )
     out = []
+    choices = ", ".join(m.value for m in enum)
     for value in values:
+        if not isinstance(value, str):
+            raise StoreArgumentError(
+                name, f"expected {enum.__name__} members or their values, found {_kind(value)}"
+            )
         try:
             out.append(enum(value).value)
         except ValueError:
-            choices = ", ".join(m.value for m in enum)
-            raise ValueError(
-                f"{name}: unknown {name} {value!r}; expected one of {choices}"
+            raise StoreArgumentError(
+                name, f"unknown {name} {value[:60]!r}; expected one of {choices}"
             ) from None
     return out
+
+
+def _check_timeout(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise StoreArgumentError("timeout", f"expected a number of seconds, found {_kind(value)}")
+    if not math.isfinite(value) or value <= 0:
+        raise StoreArgumentError(
+            "timeout", f"expected a number of seconds more than 0, found {value:g}"
+        )
+    return float(value)
+
+
+def _check_file(name: str, value: object, method: str) -> None:
+    """A file open as text for ``method`` (read or write); a path or a binary file is refused."""
+    mode = "r" if method == "read" else "w"
+    example = f"open(path, {mode!r}, encoding='utf-8') or io.StringIO()"
+    if isinstance(value, str | bytes | os.PathLike):
+        raise StoreArgumentError(
+            name, f"expected a file open as text, such as {example}, found a path ({_kind(value)})"
+        )
+    if isinstance(value, io.RawIOBase | io.BufferedIOBase) or not callable(
+        getattr(value, method, None)
+    ):
+        raise StoreArgumentError(
+            name, f"expected a file open as text, such as {example}, found {_kind(value)}"
+        )
 
 
 def _within(structure: Structure, place: str) -> list[str]:
@@ -639,6 +729,7 @@ class _SQLStore:
         >>> SQLiteStore(":memory:").version("case:1")
         0
         """
+        _case_id(case_id)
         try:
             with self._read() as cur:
                 cur.execute(self._sql("SELECT version FROM cases WHERE case_id = ?"), (case_id,))
@@ -742,19 +833,27 @@ class _SQLStore:
         >>> SQLiteStore(":memory:").append_many([report(1), report(2)], structure=s)
         (1, 1)
         """
+        if isinstance(appends, Append) or not isinstance(appends, Iterable):
+            raise StoreArgumentError(
+                "appends", f"expected a list of Append records, found {_kind(appends)}"
+            )
         batch = list(appends)
-        for item in batch:
+        for index, item in enumerate(batch):
             if not isinstance(item, Append):
-                raise TypeError(f"appends: expected Append records, found {type(item).__name__}")
-            if item.expected_version < 0:
-                raise ValueError(
-                    f'expected_version: case "{item.case_id}": expected 0 or more, '
-                    f"found {item.expected_version}"
+                raise StoreArgumentError(
+                    f"appends[{index}]", f"expected an Append record, found {_kind(item)}"
                 )
+        _check_structure(structure)
         ids = [item.case_id for item in batch]
         if len(set(ids)) != len(ids):
             twice = sorted({i for i in ids if ids.count(i) > 1})
-            raise ValueError(f"appends: each case may appear once, found {', '.join(twice)} twice")
+            raise StoreArgumentError(
+                "appends", f"each case may appear once, found {', '.join(twice)} twice"
+            )
+        for item in batch:
+            if not item.events:
+                # Refused, new case or not: an append that appends nothing is a mistake.
+                raise RejectedEventsError(item.case_id, ["no events to append: give one or more"])
         if not batch:
             return ()
         try:
@@ -970,6 +1069,8 @@ class _SQLStore:
         ...
         govmodel.rules.access.AccessDenied: "party:xinhe" may not view case "case:1"
         """
+        _case_id(case_id)
+        _check_structure(structure)
         _check_moment("at", at)
         try:
             with self._read() as cur:
@@ -1013,6 +1114,8 @@ class _SQLStore:
         >>> [e.case.contact for e in store.events("case:1", reader="pm:cxh", structure=s, at=t)]
         [None]
         """
+        _case_id(case_id)
+        _check_structure(structure)
         _check_moment("at", at)
         try:
             with self._read() as cur:
@@ -1104,9 +1207,23 @@ class _SQLStore:
         ...                                 overdue_at=late).items]
         ['case:0', 'case:1', 'case:2']
         """
+        _check_structure(structure)
         _check_moment("at", at)
-        if not isinstance(limit, int) or not 1 <= limit <= 10_000:
-            raise ValueError(f"limit: expected 1 to 10000, found {limit!r}")
+        if isinstance(limit, bool) or not isinstance(limit, int):
+            raise StoreArgumentError(
+                "limit", f"expected an int from 1 to 10000, found {_kind(limit)}"
+            )
+        if not 1 <= limit <= 10_000:
+            raise StoreArgumentError("limit", f"expected 1 to 10000, found {limit}")
+        given: tuple[tuple[str, object], ...] = (
+            ("place", place),
+            ("handler", handler),
+            ("after", after),
+        )
+        for name, value in given:
+            if value is not None and not isinstance(value, str):
+                what = "the after of a previous page" if name == "after" else "an id"
+                raise StoreArgumentError(name, f"expected {what} (a str), found {_kind(value)}")
         policy = self._policy
         where: list[str] = []
         params: list[Any] = []
@@ -1192,6 +1309,12 @@ class _SQLStore:
         policy = self._policy
         low = _instant(_check_moment("since", since), policy)
         high = _instant(_check_moment("until", until), policy)
+        if low > high:
+            raise StoreArgumentError(
+                "since",
+                f"expected a moment at or before until ({until.isoformat()}), "
+                f"found {since.isoformat()}",
+            )
         try:
             with self._read() as cur:
                 cur.execute(
@@ -1235,6 +1358,8 @@ class _SQLStore:
         >>> print(out.getvalue()[:60])
         {"case": {"id": "case:1", "category": "repair", "place": "bu
         """
+        _check_file("out", out, "write")
+        _check_structure(structure)
         _check_moment("at", at)
         written = 0
         after: tuple[int, str] | None = None
@@ -1320,7 +1445,14 @@ class _SQLStore:
         >>> store.version("case:1")
         1
         """
-        events = loads_events(source.read())
+        _check_file("source", source, "read")
+        _check_structure(structure)
+        text = source.read()
+        if not isinstance(text, str):
+            raise StoreArgumentError(
+                "source", f"expected a file open as text, found one that reads {_kind(text)}"
+            )
+        events = loads_events(text)
         batch = [
             Append(case_id=case_id, events=_event_tuple(group), expected_version=0)
             for case_id, group in iter_case_events(events)

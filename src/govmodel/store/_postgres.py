@@ -26,9 +26,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from govmodel.errors import GovModelError, MissingExtraError, StoreError
+from govmodel.errors import GovModelError, MissingExtraError, StoreArgumentError, StoreError
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
-from govmodel.store._base import _INDEXES, _OVERDUE_BY_STATUS, _SQLStore
+from govmodel.store._base import (
+    _INDEXES,
+    _OVERDUE_BY_STATUS,
+    _check_timeout,
+    _kind,
+    _SQLStore,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -118,21 +124,23 @@ class PostgresStore(_SQLStore):
         policy: Policy = DEFAULT_POLICY,
         timeout: float = 30.0,
     ) -> None:
+        if not isinstance(dsn, str | os.PathLike):
+            raise StoreArgumentError(
+                "dsn",
+                "expected a libpq connection string or URI such as "
+                f"'postgresql://user@host:5432/db' (a str), found {_kind(dsn)}",
+            )
+        if not isinstance(schema, str) or not schema:
+            found = "an empty str" if isinstance(schema, str) else _kind(schema)
+            raise StoreArgumentError("schema", f"expected the name of a schema, found {found}")
+        self._timeout = _check_timeout(timeout)
         pg = _psycopg()
         self._pg = pg
-        if not isinstance(schema, str) or not schema:
-            raise ValueError(f"schema: expected a non-empty string, found {schema!r}")
         self._schema = schema
+        self._dsn = os.fspath(dsn)
+        self._closed = False
+        self._conn: psycopg.Connection[Any] = self._connect()
         try:
-            self._conn: psycopg.Connection[Any] = pg.connect(
-                os.fspath(dsn), autocommit=True, connect_timeout=10
-            )
-        except pg.Error as err:
-            raise StoreError(f"cannot connect to the PostgreSQL store: {_said(err)}") from None
-        try:
-            name = pg.sql.Identifier(schema)
-            self._conn.execute(pg.sql.SQL("SET search_path TO {}").format(name))
-            self._conn.execute(f"SET lock_timeout = {int(timeout * 1000)}")
             super().__init__(policy=policy)
         except pg.Error as err:
             self._conn.close()
@@ -141,11 +149,38 @@ class PostgresStore(_SQLStore):
             self._conn.close()
             raise
 
+    def _connect(self) -> psycopg.Connection[Any]:
+        """A new connection, in the store's schema and with its lock timeout."""
+        pg = self._pg
+        try:
+            conn: psycopg.Connection[Any] = pg.connect(
+                self._dsn, autocommit=True, connect_timeout=10
+            )
+        except pg.Error as err:
+            raise StoreError(f"cannot connect to the PostgreSQL store: {_said(err)}") from None
+        try:
+            name = pg.sql.Identifier(self._schema)
+            conn.execute(pg.sql.SQL("SET search_path TO {}").format(name))
+            # At least a millisecond: 0 would mean no limit at all.
+            conn.execute(f"SET lock_timeout = {max(1, int(self._timeout * 1000))}")
+        except pg.Error as err:
+            conn.close()
+            raise StoreError(f"cannot open the PostgreSQL store: {_said(err)}") from err
+        return conn
+
     def __repr__(self) -> str:
         return f"PostgresStore(<dsn>, schema={self._schema!r})"
 
     @contextmanager
     def _transaction(self) -> Iterator[Any]:
+        if self._closed:
+            raise StoreError("the PostgreSQL store is closed")
+        if self._conn.closed:
+            # The connection was lost since the last call (the server restarted, the
+            # backend was terminated, the network dropped): this call starts afresh
+            # on a new one. The call that met the loss failed, and is not retried:
+            # a write may have committed without its answer arriving.
+            self._conn = self._connect()
         with self._conn.transaction(), self._conn.cursor() as cur:
             yield cur
 
@@ -206,9 +241,15 @@ class PostgresStore(_SQLStore):
                 f"the PostgreSQL store could not {doing}: another append held its cases "
                 "locked for longer than the timeout"
             )
+        if self._conn.closed:
+            return StoreError(
+                f"the PostgreSQL store could not {doing}: the connection to the server was "
+                f"lost ({_said(err)}); the next call connects again"
+            )
         return StoreError(f"the PostgreSQL store could not {doing}: {_said(err)}")
 
     def _close(self) -> None:
+        self._closed = True
         self._conn.close()
 
 

@@ -34,9 +34,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from govmodel.errors import GovModelError, StoreError
+from govmodel.errors import GovModelError, StoreArgumentError, StoreError
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
-from govmodel.store._base import _INDEXES, _OVERDUE_BY_STATUS, _SQLStore
+from govmodel.store._base import (
+    _INDEXES,
+    _OVERDUE_BY_STATUS,
+    _check_timeout,
+    _kind,
+    _SQLStore,
+)
 
 __all__ = ["SQLiteStore"]
 
@@ -106,7 +112,21 @@ class SQLiteStore(_SQLStore):
         policy: Policy = DEFAULT_POLICY,
         timeout: float = 30.0,
     ) -> None:
+        if not isinstance(path, str | os.PathLike):
+            raise StoreArgumentError(
+                "path", f"expected the path of a SQLite file (a str or a Path), found {_kind(path)}"
+            )
         self._path = os.fspath(path)
+        if not isinstance(self._path, str):
+            raise StoreArgumentError("path", "expected a path as text, found bytes")
+        if self._path.startswith("sqlite:"):
+            plain = self._path.removeprefix("sqlite:").removeprefix("///") or "cases.db"
+            raise StoreArgumentError(
+                "path",
+                f"expected a plain file path, such as {plain!r}, found a sqlite: URL; "
+                "URLs are what the command line's --store takes",
+            )
+        timeout = _check_timeout(timeout)
         try:
             # A store may be handed from thread to thread (a server runs its calls in
             # worker threads), one call at a time: its user keeps them apart.

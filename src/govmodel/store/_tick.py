@@ -5,10 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from govmodel.cases import Case, CaseState, Routed, Routing
-from govmodel.errors import ConcurrencyError
+from govmodel.errors import ConcurrencyError, StoreArgumentError
 from govmodel.rules.escalation import escalate
 from govmodel.rules.policy import Policy
-from govmodel.store._base import Store
+from govmodel.store._base import (
+    Store,
+    _check_moment,
+    _check_structure,
+    _kind,
+    _SQLStore,
+)
 from govmodel.structure import Structure
 
 __all__ = ["tick"]
@@ -91,10 +97,18 @@ def tick(
     >>> store.version("case:1")
     3
     """
-    if not isinstance(now, dt.datetime):
-        raise TypeError(f"now: expected a datetime.datetime, found {type(now).__name__}")
-    if not isinstance(batch, int) or batch < 1:
-        raise ValueError(f"batch: expected 1 or more, found {batch!r}")
+    # Checked in the order of the parameters, so that arguments given in the
+    # wrong order are named at the first one out of place.
+    if not isinstance(store, _SQLStore | Store):
+        raise StoreArgumentError(
+            "store",
+            f"expected a case store (SQLiteStore, PostgresStore), found {_kind(store)}; "
+            "tick takes (store, structure, now)",
+        )
+    _check_structure(structure)
+    _check_moment("now", now)
+    if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
+        raise StoreArgumentError("batch", f"expected an int of 1 or more, found {batch!r}")
     policy = store.policy
     escalated: list[str] = []
     after: str | None = None
