@@ -117,6 +117,8 @@ class Staffing:
         self._posts_in = {k: tuple(v) for k, v in owners.items()}
         self._unit = {post.id: post.within for post in structure.posts()}
         self._reach: dict[str, frozenset[str]] = {}
+        self._people: dict[str, frozenset[str]] = {}
+        self._units_of: dict[str, set[str]] | None = None
         capacity: dict[str, int] = {}
         for post_id, n in seats.items():
             capacity[post_id] = max(1, round(caseload * n))
@@ -144,9 +146,16 @@ class Staffing:
 
     def people_of(self, unit: str) -> frozenset[str]:
         """The people holding a post of ``unit`` (a body or a grid) or ``unit`` itself (a post)."""
-        if unit in self._holders:
-            return frozenset(self._holders[unit])
-        return frozenset(p for post in self._posts_in.get(unit, ()) for p in self._holders[post])
+        found = self._people.get(unit)
+        if found is None:
+            if unit in self._holders:
+                found = frozenset(self._holders[unit])
+            else:
+                found = frozenset(
+                    p for post in self._posts_in.get(unit, ()) for p in self._holders[post]
+                )
+            self._people[unit] = found
+        return found
 
     def unit(self, handler: str) -> str:
         """The body or grid ``handler`` belongs to: a post's owner, else the handler itself.
@@ -176,11 +185,16 @@ class Staffing:
         """
         found = self._reach.get(unit)
         if found is None:
-            people = self.people_of(unit)
+            if self._units_of is None:
+                # Each person's bodies and grids, indexed once: a street has thousands
+                # of posts, and a scan of them per unit would cost more than the run.
+                self._units_of = {}
+                for post, holders in self._holders.items():
+                    for person in holders:
+                        self._units_of.setdefault(person, set()).add(self._unit[post])
             units = {unit}
-            for post, holders in self._holders.items():
-                if people.intersection(holders):
-                    units.add(self._unit[post])
+            for person in self.people_of(unit):
+                units.update(self._units_of.get(person, ()))
             found = self._reach[unit] = frozenset(units)
         return found
 

@@ -791,8 +791,8 @@ class _Ledger:
             - dt.datetime.combine(moment.date(), dt.time())
         ) // _ONE_US
         self.shared: dict[tuple[int, str, str], tuple[bool, bool]] = {}
-        self.units_of: dict[int, dict[str, set[str]]] = {}  # staffing -> person -> units
-        self.reached: dict[tuple[int, str], frozenset[str]] = {}
+        # (staffing, unit) -> the standing meetings that seat it or its people's bodies
+        self.reached: dict[tuple[int, str], frozenset[int]] = {}
         self.ballots: dict[tuple[float, Vote], list[Ballot]] = {}
         self.seated = [frozenset({m.convener, *m.members}) for m in structure.meetings()]
         sigma = scenario.handling_sigma
@@ -954,31 +954,19 @@ class _Ledger:
 
     def joined(self, staffing: Staffing, a: str, b: str) -> bool:
         """Whether a standing meeting seats both units, or bodies where their people sit."""
-        reach_a, reach_b = self.reach(staffing, a), self.reach(staffing, b)
-        for seated in self.seated:
-            if not seated.isdisjoint(reach_a) and not seated.isdisjoint(reach_b):
-                return True
-        return False
+        return not self.meetings_reaching(staffing, a).isdisjoint(
+            self.meetings_reaching(staffing, b)
+        )
 
-    def reach(self, staffing: Staffing, unit: str) -> frozenset[str]:
-        """``staffing.reach(unit)``, from an index of each person's units made once per staffing.
-
-        ``Staffing.reach`` scans every post for each new unit; a street has thousands of both.
-        """
+    def meetings_reaching(self, staffing: Staffing, unit: str) -> frozenset[int]:
+        """The standing meetings (by position) that seat ``unit`` or a body its people sit in."""
         key = (id(staffing), unit)
         found = self.reached.get(key)
         if found is None:
-            units = self.units_of.get(id(staffing))
-            if units is None:
-                units = self.units_of[id(staffing)] = {}
-                for post in self.structure.posts():
-                    within = staffing.unit(post.id)
-                    for person in staffing.people_of(post.id):
-                        units.setdefault(person, set()).add(within)
-            reach = {unit}
-            for person in staffing.people_of(unit):
-                reach.update(units.get(person, ()))
-            found = self.reached[key] = frozenset(reach)
+            reach = staffing.reach(unit)
+            found = self.reached[key] = frozenset(
+                k for k, seated in enumerate(self.seated) if not seated.isdisjoint(reach)
+            )
         return found
 
     def handoff(self, t: int, source: str, target: str) -> float:
