@@ -794,7 +794,11 @@ class _Ledger:
         # (staffing, unit) -> the standing meetings that seat it or its people's bodies
         self.reached: dict[tuple[int, str], frozenset[int]] = {}
         self.ballots: dict[tuple[float, Vote], list[Ballot]] = {}
-        self.seated = [frozenset({m.convener, *m.members}) for m in structure.meetings()]
+        # Each seat (a body or post) -> the standing meetings, by position, it sits in.
+        self.seats: dict[str, list[int]] = {}
+        for k, meeting in enumerate(structure.meetings()):
+            for seat in {meeting.convener, *meeting.members}:
+                self.seats.setdefault(seat, []).append(k)
         sigma = scenario.handling_sigma
         self.log_mean = {
             tier: math.log(hours) - sigma * sigma / 2.0
@@ -963,9 +967,9 @@ class _Ledger:
         key = (id(staffing), unit)
         found = self.reached.get(key)
         if found is None:
-            reach = staffing.reach(unit)
+            seats = self.seats
             found = self.reached[key] = frozenset(
-                k for k, seated in enumerate(self.seated) if not seated.isdisjoint(reach)
+                k for seat in staffing.reach(unit) for k in seats.get(seat, ())
             )
         return found
 
