@@ -377,7 +377,10 @@ class TestTrial16:
         result = govmodel("demo", "--json", "--png", str(tmp_path / "d.png"))
         data = json.loads(_clean(result, 0))
         figures, article = data["figures"], data["article"]
-        assert isinstance(figures["requests"], int)
+        counted = data["as_the_article_counts"]
+        assert isinstance(figures["cases"], int)
+        assert isinstance(counted["requests"], int)
+        assert sorted(counted) == sorted(article)
         assert all(v is None or 0 <= v <= 1 for k, v in figures.items() if k.endswith("_rate"))
         assert article["resolution_rate"] == 0.98
         assert all(k.isidentifier() and k.islower() for k in [*figures, *article])

@@ -55,6 +55,8 @@ class TestDemo:
         assert "response rate" in text
         assert "100 %" in text
         assert "98 % or more" in text
+        assert "requests through the platforms" in text
+        assert "red whistle orders" in text
         assert png.read_bytes()[:4] == b"\x89PNG"
 
 

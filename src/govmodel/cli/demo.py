@@ -13,7 +13,7 @@ Examples
 ...     main(["demo", "--png", str(pathlib.Path(d) / "year.png")])  # doctest: +ELLIPSIS
 Xinhe community (新河社区): one simulated year, default scenario, seed 2
 ...
-requests                             ...   about 180
+requests through the platforms ...   about 180
 ...
 0
 """
@@ -30,25 +30,30 @@ from govmodel._text import percent
 from govmodel.cli._common import Commands, add_command, save_figure, structure_from
 from govmodel.errors import MissingExtraError
 from govmodel.simulation import Scenario, SimulationResult, simulate
+from govmodel.simulation.calibration import ARTICLE, xinhe_figures
 
 __all__ = ["add_commands", "demo_command"]
 
-# What the Xinhe article (seed 002) reports for a year, to set beside a run.
-# The article's figures as numbers, for --json (rates as fractions): about
-# 180 requests, a response rate of 100 %, 98 % or more resolved, a revisit
-# for every case.
-XINHE_NUMBERS: dict[str, float] = {
-    "requests": 180,
-    "response_rate": 1.0,
-    "resolution_rate": 0.98,
-    "revisit_coverage": 1.0,
-}
-
-XINHE_FIGURES = {
+# What the Xinhe article (seed 002) reports for a year, in words, beside the
+# figures ``govmodel.simulation.calibration`` counts as the article counts them
+# (its ``ARTICLE`` holds them as numbers, for --json).
+XINHE_WORDS = {
     "requests": "about 180",
     "response_rate": "100 %",
     "resolution_rate": "98 % or more",
-    "revisit_coverage": "every case (一案一回访)",
+    "whistle_orders": "56",
+    "dispute_revisits": "about 230",
+    "latent_found": "15",
+    "front_desk": "20-odd",
+}
+_XINHE_LABELS = {
+    "requests": "requests through the platforms",
+    "response_rate": "  response rate",
+    "resolution_rate": "  resolution rate",
+    "whistle_orders": "red whistle orders",
+    "dispute_revisits": "return visits of disputes",
+    "latent_found": "  latent disputes found",
+    "front_desk": "settled at the property desk",
 }
 
 
@@ -96,9 +101,10 @@ def demo_command(args: argparse.Namespace, *, out: TextIO) -> int:
     structure = structure_from(args.example)
     result = simulate(structure, Scenario(), seed=args.seed)
     m = result.metrics
-    article = XINHE_FIGURES if args.example == "xinhe" else {}
+    xinhe = args.example == "xinhe"
+    counted = xinhe_figures(result) if xinhe else {}
     figures: dict[str, float | int | None] = {
-        "requests": len(result.outcomes),
+        "cases": len(result.outcomes),
         "response_rate": m.response_rate,
         "resolution_rate": m.resolution_rate,
         "revisit_coverage": m.revisit_coverage,
@@ -112,11 +118,17 @@ def demo_command(args: argparse.Namespace, *, out: TextIO) -> int:
         figures[f"contained_at_{tier.value}"] = share
     if args.json:
         # Only JSON on standard output, so another tool can read it whole.
+        article = {k: v for k, v in ARTICLE.items() if k in XINHE_WORDS} if xinhe else {}
         data = {
             "structure": structure.name,
             "seed": args.seed,
             "figures": figures,
-            "article": dict(XINHE_NUMBERS) if args.example == "xinhe" else {},
+            "as_the_article_counts": {
+                k: int(v) if not k.endswith("_rate") else v
+                for k, v in counted.items()
+                if k in XINHE_WORDS
+            },
+            "article": article,
         }
         print(json.dumps(data, ensure_ascii=False, indent=2), file=out)
         return _picture(result, structure.name, args, io.StringIO())
@@ -128,11 +140,24 @@ def demo_command(args: argparse.Namespace, *, out: TextIO) -> int:
         file=out,
     )
     print("", file=out)
-    rows = [
-        ("requests", str(len(result.outcomes)), article.get("requests", "")),
-        ("response rate", percent(m.response_rate), article.get("response_rate", "")),
-        ("resolution rate", percent(m.resolution_rate), article.get("resolution_rate", "")),
-        ("revisit coverage", percent(m.revisit_coverage), article.get("revisit_coverage", "")),
+    rows: list[tuple[str, str, str]] = []
+    if xinhe:
+        # The article's figures, each counted as the article counts it
+        # (docs/simulation.md, "Calibration to Xinhe").
+        for key, words in XINHE_WORDS.items():
+            value = counted[key]
+            shown = percent(value) if key.endswith("_rate") else str(int(value))
+            rows.append((_XINHE_LABELS[key], shown, words))
+        rows.append(("", "", ""))
+    rows += [
+        ("all cases", str(len(result.outcomes)), ""),
+        ("response rate", percent(m.response_rate), ""),
+        ("resolution rate", percent(m.resolution_rate), ""),
+        (
+            "revisit coverage",
+            percent(m.revisit_coverage),
+            "every case (一案一回访)" if xinhe else "",
+        ),
         ("satisfaction rate", percent(m.satisfaction_rate), ""),
         ("on-time rate", percent(m.on_time_rate), ""),
         ("reopen rate", percent(m.reopen_rate), ""),
@@ -140,7 +165,7 @@ def demo_command(args: argparse.Namespace, *, out: TextIO) -> int:
     ]
     for tier, share in containment.items():
         rows.append((f"contained at {tier.value}", percent(share), ""))
-    header = ("measure", "simulated", "article" if article else "")
+    header = ("measure", "simulated", "article" if xinhe else "")
     width = max(len(r[0]) for r in rows) + 2
     print(f"{header[0]:<{width}}{header[1]:>10}   {header[2]}".rstrip(), file=out)
     for label, simulated, reported in rows:
