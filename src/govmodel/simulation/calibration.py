@@ -42,25 +42,15 @@ True
 from __future__ import annotations
 
 from govmodel.cases import Reported, Revisited, Routed
-from govmodel.model import Category, Channel, Procedure, Status, Tier
+from govmodel.model import Category, Procedure, Tier
 from govmodel.simulation.engine import SimulationResult
+from govmodel.simulation.scenario import DISPUTES, REPORTING
 
 __all__ = ["ARTICLE", "DISPUTES", "xinhe_figures"]
 
-DISPUTES = frozenset(
-    {
-        Category.NOISE,
-        Category.PARKING,
-        Category.PETS,
-        Category.NEIGHBOUR_DISPUTE,
-        Category.FAMILY_DISPUTE,
-    }
-)
-"""The categories the article counts as disputes (矛盾纠纷)."""
+_PLATFORMS = frozenset(REPORTING)
+"""The platforms the article counts requests through: the channels residents report through."""
 
-_PLATFORMS = frozenset(
-    {Channel.WALK_IN, Channel.WECHAT, Channel.PHONE, Channel.VISIT, Channel.DIARY}
-)
 
 ARTICLE: dict[str, float | None] = {
     "requests": 180,
@@ -124,6 +114,3 @@ def xinhe_figures(result: SimulationResult) -> dict[str, float]:
         "front_desk": float(result.front_desk),
         "left_community": result.metrics.contained.get(Tier.STREET, 0) / settled,
     }
-
-
-_ = Status  # the outcome names follow Status; kept for readers of this module

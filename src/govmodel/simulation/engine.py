@@ -117,7 +117,7 @@ from govmodel.simulation._mechanisms import (
     next_sitting,
     satisfaction_probability,
 )
-from govmodel.simulation.scenario import Mechanism, Scenario
+from govmodel.simulation.scenario import DISPUTES, Mechanism, Scenario
 from govmodel.simulation.survival import (
     KaplanMeier,
     OnTime,
@@ -688,19 +688,10 @@ class _Handler:
         self.waiting: deque[tuple[int, int]] = deque()
 
 
-# Disputes: a return visit may uncover a latent one (Xinhe: 15 in 230 visits).
-_DISPUTES = frozenset(
-    {
-        Category.NOISE,
-        Category.PARKING,
-        Category.PETS,
-        Category.NEIGHBOUR_DISPUTE,
-        Category.FAMILY_DISPUTE,
-    }
-)
 # What a party vanguard post at a property desk settles early (seed 002: "在居民咨询、
-# 纠纷初期疏导中发挥前哨作用"): inquiries and disputes brought to the desk.
-_INCIPIENT = _DISPUTES | {Category.INQUIRY}
+# 纠纷初期疏导中发挥前哨作用"): inquiries and disputes brought to the desk. A return visit
+# of a dispute may uncover a latent one (Xinhe: 15 in 230 visits).
+_INCIPIENT = DISPUTES | {Category.INQUIRY}
 _DESK_CHANNELS = frozenset({Channel.WALK_IN, Channel.PHONE, Channel.WECHAT})
 # The art. 278 matter an owners' decision on a category decides.
 _MATTERS: dict[Category, Matter] = {
@@ -1263,7 +1254,7 @@ class _Ledger:
         payload: Any = visitor
         if (
             Mechanism.LATENT not in self.off
-            and case.category in _DISPUTES
+            and case.category in DISPUTES
             and draws.uniform() < scenario.latent
         ):
             domains = routing.domains[:1]

@@ -171,17 +171,29 @@ def _non_negative_map(
             raise ScenarioError(f"{attribute.name}.{key}: expected 0 or more, found {rate}")
 
 
+# Disputes (矛盾纠纷): what the mediation counts, the latent mechanism and Xinhe's
+# article read as disputes.
+DISPUTES = frozenset(
+    {
+        Category.NOISE,
+        Category.PARKING,
+        Category.PETS,
+        Category.NEIGHBOUR_DISPUTE,
+        Category.FAMILY_DISPUTE,
+    }
+)
+
 # The channels a resident reports through. Patrols find matters (``proactive``),
 # the hotline sends escaped cases back (``HOTLINE_LOOP``): neither is a share.
-_REPORTING = (Channel.WALK_IN, Channel.WECHAT, Channel.PHONE, Channel.VISIT, Channel.DIARY)
+REPORTING = (Channel.WALK_IN, Channel.WECHAT, Channel.PHONE, Channel.VISIT, Channel.DIARY)
 
 
 def _shares(_inst: object, attribute: attrs.Attribute[Any], value: Mapping[Any, float]) -> None:
     _non_negative_map(_inst, attribute, value)
     if attribute.name == "channels":
         for key in value:
-            if key not in _REPORTING:
-                choices = ", ".join(c.value for c in _REPORTING)
+            if key not in REPORTING:
+                choices = ", ".join(c.value for c in REPORTING)
                 raise ScenarioError(
                     f"channels: expected reporting channels ({choices}), found {show(key)}:"
                     " patrols come from proactive, the hotline from escaped cases"
