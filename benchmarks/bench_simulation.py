@@ -140,16 +140,17 @@ class SimPyModel:
         seed: int,
         policy: Policy = DEFAULT_POLICY,
     ) -> None:
-        rng, self.key = engine_module._generator(seed)
+        rng, sequence = engine_module._generator(seed)
+        self.key = engine_module._seed_key(seed)
         arrivals = engine_module._draw_arrivals(structure, scenario, rng, policy)
         self.drawn = len(arrivals.cases)
-        self.ledger = engine_module._Ledger(structure, scenario, policy, arrivals)
+        self.draws = engine_module._Draws(sequence)
+        self.ledger = engine_module._Ledger(structure, scenario, policy, arrivals, self.draws)
         if len(self.ledger.epoch_days) > 1:
             raise ValueError(
                 "staffing changes during the period (an appointment starts or ends): "
                 "the SimPy model's resources keep the capacity they were made with"
             )
-        self.draws = engine_module._Draws(rng)
         self.revisit_us = int(scenario.revisit_hours * _HOUR_US)
         self.env = simpy.Environment()
         self.resources: dict[str, simpy.Resource] = {}
@@ -187,11 +188,10 @@ class SimPyModel:
         yield self.env.timeout(self.ledger.arrivals.times[i] - self.env.now)
         yield from self.lifecycle(i)
 
-    def spawned(self, case: Case, at: int) -> _Process:
+    def spawned(self, case: Case, at: int, key: tuple[int, ...]) -> _Process:
         """A case made during the run (a hotline dispatch, a latent problem), reported at ``at``."""
         yield self.env.timeout(at - self.env.now)
-        latent = case.channel is Channel.VISIT
-        j = self.ledger.add_case(case, at, 0.0 if latent else self.draws.exponential(), 1.0)
+        j = self.ledger.add_case(case, at, key, latent=case.channel is Channel.VISIT)
         self.version.append(0)
         self.handler_of.append(None)
         process = self.env.active_process
@@ -199,8 +199,8 @@ class SimPyModel:
         self.processes.append(process)
         yield from self.lifecycle(j)
 
-    def spawn(self, case: Case, at: int) -> None:
-        self.env.process(self.spawned(case, at))
+    def spawn(self, case: Case, at: int, key: tuple[int, ...]) -> None:
+        self.env.process(self.spawned(case, at, key))
 
     def until(self, i: int, at: int) -> _Process:
         """Wait until ``at`` before acceptance; a report check may reroute the case meanwhile."""
@@ -215,7 +215,7 @@ class SimPyModel:
     def lifecycle(self, i: int) -> _Process:
         env = self.env
         ledger = self.ledger
-        taken_up = ledger.arrive(i, self.draws)
+        taken_up = ledger.arrive(i)
         routing = ledger.routing[i]
         if routing is not None and routing.procedure is Procedure.EMERGENCY:
             self.check(i, ledger.report_check(i))
@@ -231,13 +231,13 @@ class SimPyModel:
         ledger.accept(i, int(env.now))
         while True:
             yield from self.work(i)
-            yield env.timeout(int(self.draws.exponential() * self.revisit_us))
+            yield env.timeout(int(self.draws.exponential(i) * self.revisit_us))
             if ledger.status[i] is not Status.RESOLVED:
                 return
             t = int(env.now)
-            again, nxt, found = ledger.revisit(i, t, self.draws)
+            again, nxt, found = ledger.revisit(i, t)
             if found is not None:
-                self.spawn(found, t)
+                self.spawn(found[0], t, found[1])
             if not again:
                 return
             self.version[i] += 1
@@ -256,7 +256,7 @@ class SimPyModel:
             previous = self.handler_of[i]
             if previous is None:
                 previous = ledger.first_owner[i]
-            until = ledger.wait_until(i, t, previous, draws)
+            until = ledger.wait_until(i, t, previous)
             if until > t:
                 self.handler_of[i] = None
             self.check(i, max(t, ledger.due_us[i] + _MINUTE_US))
@@ -267,8 +267,8 @@ class SimPyModel:
                 with self.resource(name).request() as request:
                     yield request
                     now = int(env.now)
-                    yield env.timeout(ledger.handling_until(i, now, draws.normal()) - now)
-                decision = ledger.decided(i, draws)
+                    yield env.timeout(ledger.handling_until(i, now, draws.normal(i)) - now)
+                decision = ledger.decided(i)
                 if decision is not None and not decision.quorum_met:
                     # Too few took part: to the meeting's next sitting, once; then the case
                     # waits for its due check (escalate decides).
@@ -295,7 +295,7 @@ class SimPyModel:
             ]
             # The engine handles everything up to and at the end of the period.
             self.env.run(until=self.ledger.end_us + 1)
-            return self.ledger.result(self.key)
+            return engine_module._assemble([self.ledger.part()], self.key)
 
 
 def simulate_simpy(structure: Structure, scenario: Scenario, *, seed: int) -> SimulationResult:
@@ -350,14 +350,15 @@ def shares(result: SimulationResult) -> dict[str, float]:
 
 
 def drawn_cases(result: SimulationResult, drawn: int) -> list[tuple[str, str, str, Any]]:
-    """The cases of ``result`` drawn before the run (ids below ``drawn``), in arrival order.
+    """The cases of ``result`` drawn before the run (ids ``case:<n>``, n below ``drawn``).
 
-    Cases made during the run (hotline dispatches, latent problems) get the next free ids.
+    Cases made during the run (hotline dispatches, latent problems) have ids made from the
+    case they came from (``case:7/12345``, ``case:7/visit1``).
     """
     return [
         (o.case_id, o.category, o.place, o.reported_at)
         for o in result.outcomes
-        if int(o.case_id.rpartition(":")[2]) < drawn
+        if "/" not in o.case_id and int(o.case_id.rpartition(":")[2]) < drawn
     ]
 
 

@@ -158,7 +158,7 @@ class TestMetrics:
         """Without --now the log is measured at its last event."""
         status, text = run("metrics", str(log))
         assert status == 0
-        assert text.startswith("log.jsonl at 2025-01-30 03:47: 36 cases reported")
+        assert text.startswith("log.jsonl at 2025-01-29 18:17: 36 cases reported")
         assert "response rate" in text
 
     def test_now_and_breakdowns(self, log: Path) -> None:

@@ -329,10 +329,16 @@ class TestWorkingTime:
     ) -> None:
         """The ledger's working-hours step is Policy.deadline with a TimeLimit in working hours."""
         from govmodel.rules.calendar import TimeLimit
-        from govmodel.simulation.engine import _Arrivals, _Ledger
+        from govmodel.simulation.engine import _Arrivals, _Draws, _Ledger
 
         scenario = Scenario(days=365, start=dt.datetime(2025, 1, 1, tzinfo=zone))
-        ledger = _Ledger(XINHE, scenario, govmodel.DEFAULT_POLICY, _Arrivals([], [], [], []))
+        ledger = _Ledger(
+            XINHE,
+            scenario,
+            govmodel.DEFAULT_POLICY,
+            _Arrivals([], [], [], [], []),
+            _Draws(np.random.SeedSequence(0)),
+        )
         got = ledger.after_working(t, hours)
         at = scenario.start + dt.timedelta(microseconds=t)
         want = govmodel.DEFAULT_POLICY.deadline(at, TimeLimit(hours, "working_hours"))

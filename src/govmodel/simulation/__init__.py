@@ -19,6 +19,7 @@ True
 """
 
 from govmodel.simulation._mechanisms import Staffing
+from govmodel.simulation._split import independent_parts, simulate_parts
 from govmodel.simulation._sweep import (
     ROW_FIELDS,
     Run,
@@ -72,6 +73,7 @@ __all__ = [
     "Variants",
     "ablate",
     "backlog",
+    "independent_parts",
     "kaplan_meier",
     "mean_and_interval",
     "on_time_with_open",
@@ -79,6 +81,7 @@ __all__ = [
     "rows_to_frame",
     "run_row",
     "simulate",
+    "simulate_parts",
     "sweep",
     "variants",
     "without_bodies",

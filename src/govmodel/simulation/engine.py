@@ -181,15 +181,16 @@ class _Run:
     """What one run leaves behind: its cases, their compact logs and final standing.
 
     Each case's log is flat (kind, time, payload, kind, time, payload, ...);
-    ``order`` lists the case of each event in the order the events happened;
-    the other sequences have one entry per case. The lists are the
+    ``order`` lists the case of each event in the order the run met them
+    (so runs compare by ``event_order`` instead); the other sequences have one
+    entry per case, in report order (``_canonical``). The lists are the
     simulator's own, handed over when the run ends and never changed again.
     """
 
     start: dt.datetime
     cases: list[Case]
     logs: list[list[Any]]
-    order: list[int]
+    order: list[int] = attrs.field(eq=False)
     routing: list[Routing | None]
     status: list[Status]
     escaped: list[bool]
@@ -256,19 +257,42 @@ class SimulationResult:
             other.hotline,
             other.seed,
             other._run,
-        )
+        ) and self._event_order == other._event_order
+
+    @cached_property
+    def _event_order(self) -> list[int]:
+        """The case of each event, events in time order and, at one moment, in report order.
+
+        A case's own events keep the order they happened in. The order depends
+        on the run's events alone, not on how a run interleaved its cases, so
+        a run and the merge of its parts give the same log.
+        """
+        run = self._run
+        logs = run.logs
+        at = [0] * len(logs)
+        timed = []
+        for i in run.order:
+            k = at[i]
+            timed.append((logs[i][k + 1], i))
+            at[i] = k + 3
+        timed.sort()
+        return [i for _, i in timed]
 
     def __hash__(self) -> int:
         return hash((self.metrics, self.hotline, self.seed))
 
     @cached_property
     def events(self) -> tuple[CaseEvent, ...]:
-        """The whole event log, in the order things happened."""
+        """The whole event log, in time order.
+
+        Events of one moment come in the order their cases were reported; a
+        case's own events in the order they happened.
+        """
         run = self._run
         cases, logs, start = run.cases, run.logs, run.start
         at = [0] * len(cases)
         made = []
-        for i in run.order:
+        for i in self._event_order:
             k = at[i]
             log = logs[i]
             made.append(_event(cases[i], start, log[k], log[k + 1], log[k + 2]))
@@ -280,7 +304,7 @@ class SimulationResult:
         """One ``CaseOutcome`` per arrived case, in arrival order."""
         run = self._run
         out = []
-        for i in _arrival_order(run):
+        for i in range(len(run.cases)):
             case = run.cases[i]
             routing = run.routing[i]
             outcome = _OUTCOME_NAMES[_outcome_code(run, i)]
@@ -319,7 +343,7 @@ class SimulationResult:
         building the outcomes.
         """
         run = self._run
-        taken = [_taken_us(run, i) for i in _arrival_order(run) if _outcome_code(run, i) == 0]
+        taken = [_taken_us(run, i) for i in range(len(run.cases)) if _outcome_code(run, i) == 0]
         # timedelta / timedelta(hours=1) divides exact microseconds; so does this.
         return np.array(taken, dtype=np.int64) / np.float64(_HOUR_US)
 
@@ -402,19 +426,6 @@ class SimulationResult:
 _OUTCOME_NAMES = ("resolved", "open", "escaped")
 
 
-def _arrival_order(run: _Run) -> list[int]:
-    """The cases' indexes in the order they were reported.
-
-    Cases drawn before the run are in that order already; cases made during
-    it (hotline dispatches, latent problems) are added as they arrive, after
-    every drawn case.
-    """
-    times = run.arrived_us
-    if all(a <= b for a, b in itertools.pairwise(times)):
-        return list(range(len(times)))
-    return sorted(range(len(times)), key=times.__getitem__)
-
-
 def _outcome_code(run: _Run, i: int) -> int:
     if run.escaped[i]:
         return 2
@@ -451,7 +462,8 @@ def _event(case: Case, start: dt.datetime, kind: int, t: int, payload: Any) -> C
     return Closed(case_id=case.id, at=at, actor=payload)
 
 
-def _generator(seed: Seed) -> tuple[np.random.Generator, int | tuple[int, ...]]:
+def _generator(seed: Seed) -> tuple[np.random.Generator, np.random.SeedSequence]:
+    """The generator of the arrivals, and the seed sequence the cases' own streams come from."""
     if isinstance(seed, bool) or not isinstance(
         seed, int | np.random.SeedSequence | np.random.Generator
     ):
@@ -461,8 +473,18 @@ def _generator(seed: Seed) -> tuple[np.random.Generator, int | tuple[int, ...]]:
     if isinstance(seed, int) and seed < 0:
         raise GovModelError(f"seed: expected an int of 0 or more, found {seed}")
     if isinstance(seed, np.random.Generator):
-        entropy = seed.bit_generator.seed_seq.entropy  # type: ignore[attr-defined]
-        return seed, entropy
+        made = seed.bit_generator.seed_seq
+        if not isinstance(made, np.random.SeedSequence):
+            raise GovModelError("seed: expected a Generator made from a SeedSequence")
+        return seed, made
+    sequence = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    return np.random.Generator(np.random.PCG64(sequence)), sequence
+
+
+def _seed_key(seed: Seed) -> int | tuple[int, ...]:
+    """The entropy (and spawn key) of the seed's sequence: what reruns it."""
+    if isinstance(seed, np.random.Generator):
+        return seed.bit_generator.seed_seq.entropy  # type: ignore[attr-defined, no-any-return]
     sequence = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     entropy = sequence.entropy
     if isinstance(entropy, int):
@@ -471,67 +493,97 @@ def _generator(seed: Seed) -> tuple[np.random.Generator, int | tuple[int, ...]]:
         key = tuple(int(x) for x in entropy)  # type: ignore[union-attr]
     if sequence.spawn_key:
         key = (key, *sequence.spawn_key) if isinstance(key, int) else (*key, *sequence.spawn_key)
-    return np.random.Generator(np.random.PCG64(sequence)), key
+    return key
+
+
+# The sub-streams of a run's seed sequence (its spawn key, extended): the
+# arrivals come from the sequence itself, each case's own numbers from these.
+_STREAM_ARRIVED, _STREAM_MADE, _STREAM_MORE = 1, 2, 3
+# A case's made-during-the-run key starts with how it was made.
+_MADE_HOTLINE, _MADE_LATENT = 1, 2
 
 
 class _Draws:
-    """Random numbers drawn from the run's generator in blocks, used in event order.
+    """Each case's own random numbers: common random numbers across variants.
 
-    Drawing one number at a time from NumPy costs far more than the number;
-    a block at a time costs almost nothing, and since the simulation asks for
-    numbers in the same order every time, the same seed still gives the same
-    run.
+    Case ``i`` draws from a stream of its own, derived from the run's seed
+    sequence and the case's *key* — its number among the period's arrivals
+    (``(0, n)``), or, for a case made during the run, how it was made and from
+    which case (a hotline work order ``(1, *parent)``, a latent problem found
+    at visit ``r`` ``(2, r, *parent)``). So the draws of a case do not depend
+    on what happens to other cases: a case that a variant leaves alone gets
+    the same draws, and the same history, under every variant of one seed,
+    and a street simulated alone draws what it draws in the whole run.
+
+    Drawing one number at a time from NumPy costs far more than the number:
+    the arrivals' numbers are made a block of cases at a time
+    (``BLOCK`` × ``WIDTH`` uniforms), a case made during the run gets its own
+    ``WIDTH``, and a case that needs more gets ``WIDTH`` more from a stream
+    keyed by how many it has used.
     """
 
-    __slots__ = (
-        "_exponential",
-        "_i_exponential",
-        "_i_normal",
-        "_i_uniform",
-        "_normal",
-        "_rng",
-        "_uniform",
-        "block",
-    )
+    BLOCK = 1024
+    WIDTH = 12
 
-    def __init__(self, rng: np.random.Generator, block: int = 4096) -> None:
-        self._rng = rng
-        self.block = block
-        self._normal: list[float] = []
-        self._exponential: list[float] = []
-        self._uniform: list[float] = []
-        self._i_normal = self._i_exponential = self._i_uniform = 0
+    __slots__ = ("_blocks", "_entropy", "_spawn", "keys", "rows", "used")
 
-    def normal(self) -> float:
-        """A standard normal number."""
-        i = self._i_normal
-        if i == len(self._normal):
-            self._normal = self._rng.standard_normal(self.block).tolist()
-            i = 0
-        self._i_normal = i + 1
-        return self._normal[i]
+    def __init__(self, sequence: np.random.SeedSequence) -> None:
+        self._entropy = sequence.entropy
+        self._spawn = tuple(sequence.spawn_key)
+        self._blocks: dict[int, list[list[float]]] = {}
+        self.keys: list[tuple[int, ...]] = []
+        self.rows: list[list[float] | None] = []
+        self.used: list[int] = []
 
-    def exponential(self) -> float:
-        """An exponential number of mean 1."""
-        i = self._i_exponential
-        if i == len(self._exponential):
-            self._exponential = self._rng.standard_exponential(self.block).tolist()
-            i = 0
-        self._i_exponential = i + 1
-        return self._exponential[i]
+    def add(self, key: tuple[int, ...]) -> None:
+        """Give the next case (by index) the stream of ``key``."""
+        self.keys.append(key)
+        self.rows.append(None)
+        self.used.append(0)
 
-    def binomial(self, n: int, p: float) -> int:
-        """A binomial number of ``n`` trials of probability ``p``, drawn at once."""
-        return int(self._rng.binomial(n, p))
+    def _uniforms(self, *key: int, size: int | tuple[int, int]) -> Any:
+        sequence = np.random.SeedSequence(self._entropy, spawn_key=(*self._spawn, *key))
+        return np.random.Generator(np.random.PCG64(sequence)).random(size)
 
-    def uniform(self) -> float:
-        """A uniform number in [0, 1)."""
-        i = self._i_uniform
-        if i == len(self._uniform):
-            self._uniform = self._rng.random(self.block).tolist()
-            i = 0
-        self._i_uniform = i + 1
-        return self._uniform[i]
+    def _row(self, i: int) -> list[float]:
+        key = self.keys[i]
+        width = self.WIDTH
+        if key[0] == 0:
+            block, at = divmod(key[1], self.BLOCK)
+            rows = self._blocks.get(block)
+            if rows is None:
+                rows = self._blocks[block] = self._uniforms(
+                    _STREAM_ARRIVED, block, size=(self.BLOCK, width)
+                ).tolist()
+            row: list[float] = rows[at]
+        else:
+            row = self._uniforms(_STREAM_MADE, *key, size=width).tolist()
+        self.rows[i] = row
+        return row
+
+    def uniform(self, i: int) -> float:
+        """Case ``i``'s next uniform number in [0, 1)."""
+        row = self.rows[i]
+        if row is None:
+            row = self._row(i)
+        k = self.used[i]
+        if k == len(row):
+            row += self._uniforms(_STREAM_MORE, k, *self.keys[i], size=self.WIDTH).tolist()
+        self.used[i] = k + 1
+        return row[k]
+
+    def exponential(self, i: int) -> float:
+        """Case ``i``'s next exponential number of mean 1."""
+        return -math.log1p(-self.uniform(i))
+
+    def normal(self, i: int) -> float:
+        """Case ``i``'s next standard normal number (Box–Muller, from two uniforms)."""
+        radius = math.sqrt(-2.0 * math.log1p(-self.uniform(i)))
+        return radius * math.cos(2.0 * math.pi * self.uniform(i))
+
+    def generator(self, i: int) -> np.random.Generator:
+        """A generator seeded from case ``i``'s next number, for draws such as a binomial."""
+        return np.random.Generator(np.random.PCG64(int(self.uniform(i) * 2**53)))
 
 
 @attrs.frozen
@@ -542,6 +594,7 @@ class _Arrivals:
     cases: list[Case]
     response: list[float]  # exponential of mean 1, scaled by the response time
     hotline: list[float]  # uniform, compared with the hotline share
+    numbers: list[int]  # each case's number among all the period's arrivals
 
 
 def _places_and_weights(
@@ -588,13 +641,22 @@ def _slot_weights(
 
 
 def _draw_arrivals(
-    structure: Structure, scenario: Scenario, rng: np.random.Generator, policy: Policy
+    structure: Structure,
+    scenario: Scenario,
+    rng: np.random.Generator,
+    policy: Policy,
+    within: frozenset[str] | None = None,
 ) -> _Arrivals:
     """Draw the period's cases, all at once: counts, times, places, channels, urgencies.
 
     The period runs from ``warmup_days`` before ``scenario.start`` to its end.
     With ``ARRIVAL_PROFILE`` on, times follow the hour-of-day and day-of-week
     weights (holidays as Sundays); otherwise they are uniform.
+
+    With ``within`` (compound ids), every arrival is drawn as for the whole
+    structure but only those of these compounds are kept, with their numbers
+    among all: a part of a structure simulated alone gets the very cases it
+    gets in the whole run.
     """
     days = scenario.days + scenario.warmup_days
     start = scenario.start - dt.timedelta(days=scenario.warmup_days)
@@ -633,6 +695,12 @@ def _draw_arrivals(
     hotline = rng.random(total)
 
     order = np.argsort(times, kind="stable")
+    numbers = np.arange(total)
+    if within is not None:
+        keep = np.array([compound in within for compound, _, _ in places], dtype=bool)
+        chosen = keep[place_of[order]]
+        order = order[chosen]
+        numbers = numbers[chosen]
     times = times[order]
     moments: list[dt.datetime]
     if start.tzinfo is None:
@@ -645,16 +713,15 @@ def _draw_arrivals(
     channels = [*channel_names, Channel.PATROL]
     channel_of = np.where(patrol, len(channel_names), channel_of)
     cases: list[Case] = []
-    for n, (index, where_at, pick_at, channel, urgency, at) in enumerate(
-        zip(
-            category_of[order].tolist(),
-            place_of[order].tolist(),
-            pick[order].tolist(),
-            channel_of[order].tolist(),
-            urgency_of[order].tolist(),
-            moments,
-            strict=True,
-        )
+    for n, index, where_at, pick_at, channel, urgency, at in zip(
+        numbers.tolist(),
+        category_of[order].tolist(),
+        place_of[order].tolist(),
+        pick[order].tolist(),
+        channel_of[order].tolist(),
+        urgency_of[order].tolist(),
+        moments,
+        strict=True,
     ):
         compound, buildings, _ = places[where_at]
         if buildings and building_scope[index]:
@@ -677,6 +744,7 @@ def _draw_arrivals(
         cases=cases,
         response=response[order].tolist(),
         hotline=hotline[order].tolist(),
+        numbers=numbers.tolist(),
     )
 
 
@@ -718,6 +786,7 @@ class _Ledger:
         scenario: Scenario,
         policy: Policy,
         arrivals: _Arrivals,
+        draws: _Draws,
     ) -> None:
         self.structure = structure
         self.scenario = scenario
@@ -732,6 +801,9 @@ class _Ledger:
         self.response_limit_us = None if elapsed is None else elapsed // _ONE_US
         self.window_us = policy.recurrence_window // _ONE_US
         self.arrivals = arrivals
+        self.draws = draws
+        for number in arrivals.numbers:
+            draws.add((0, number))
         n = len(arrivals.cases)
         self.cases = arrivals.cases
         self.logs: list[list[Any]] = [[] for _ in range(n)]
@@ -800,17 +872,21 @@ class _Ledger:
 
     # -- cases made during the run ------------------------------------------------
 
-    def add_case(self, case: Case, t: int, response: float, hotline: float) -> int:
+    def add_case(self, case: Case, t: int, key: tuple[int, ...], *, latent: bool) -> int:
         """Add a case reported at ``t`` (a hotline dispatch, a latent problem); its index.
 
-        The case gets the next free id, ``case:<index>``.
+        ``key`` names the case's random stream (see ``_Draws``). A latent
+        problem is found by a worker and taken up at once; a hotline work order
+        is taken up after its own response delay, and never escapes again.
         """
         arrivals = self.arrivals
-        case = attrs.evolve(case, id=f"case:{len(self.cases)}")
         arrivals.cases.append(case)
         arrivals.times.append(t)
-        arrivals.response.append(response)
-        arrivals.hotline.append(hotline)
+        arrivals.numbers.append(-1)
+        self.draws.add(key)
+        i = len(self.cases) - 1
+        arrivals.response.append(0.0 if latent else self.draws.exponential(i))
+        arrivals.hotline.append(1.0)
         self.logs.append([])
         self.routing.append(None)
         self.due_us.append(0)
@@ -824,7 +900,7 @@ class _Ledger:
         self.rejected.append(False)
         self.rounds.append(0)
         self.books.add()
-        return len(self.cases) - 1
+        return i
 
     # -- recording --------------------------------------------------------------
 
@@ -985,7 +1061,7 @@ class _Ledger:
             meeting_factor=scenario.handoff_meeting,
         )
 
-    def wait_until(self, i: int, t: int, previous: str | None, draws: _Draws) -> int:
+    def wait_until(self, i: int, t: int, previous: str | None) -> int:
         """When case ``i``, placed at ``t`` coming from ``previous``, joins its handler's queue.
 
         It waits for the sitting of the meeting that takes it up (``MEETINGS``)
@@ -1026,7 +1102,7 @@ class _Ledger:
                 partners += [c for c in routing.co_handlers if c not in self.meetings]
             factor = max((self.handoff(t, p, name) for p in partners), default=0.0)
             if factor > 0:
-                hours = draws.exponential() * scenario.handoff_hours * factor
+                hours = self.draws.exponential(i) * scenario.handoff_hours * factor
                 until = max(until, self.after_working(t, hours))
         return until
 
@@ -1044,7 +1120,7 @@ class _Ledger:
 
     # -- the steps of a case's process --------------------------------------------
 
-    def arrive(self, i: int, draws: _Draws) -> int:
+    def arrive(self, i: int) -> int:
         """Report and route case ``i``; returns when its first contact takes it up (or -1).
 
         A return of ``-1 - t`` means the case escapes to the hotline at ``t``.
@@ -1102,7 +1178,7 @@ class _Ledger:
                 staffing.unit(h) in companies for h in (routing.handler or "", *routing.co_handlers)
             ):
                 held = [p for p in posts if staffing.holds(p)]
-                if held and draws.uniform() < scenario.front_desk:
+                if held and self.draws.uniform(i) < scenario.front_desk:
                     self.desk[i] = held[0]
                     self.front_desk += 1
                     return t
@@ -1139,7 +1215,7 @@ class _Ledger:
         self.record(i, _ACCEPTED, t, actor)
         self.books.accepted(i, t)
 
-    def decided(self, i: int, draws: _Draws) -> Decision | None:
+    def decided(self, i: int) -> Decision | None:
         """The owners' decision a deliberation of case ``i`` ends in (``BALLOTS``), if any.
 
         Each household of the compound takes part with probability
@@ -1154,8 +1230,9 @@ class _Ledger:
         case = self.cases[i]
         compound = self.compound_of.get(case.place)
         owners = compound[1] if compound is not None else scenario.households_if_unknown
-        voting = draws.binomial(owners, scenario.turnout)
-        yes = draws.binomial(voting, scenario.support)
+        generator = self.draws.generator(i)
+        voting = int(generator.binomial(owners, scenario.turnout))
+        yes = int(generator.binomial(voting, scenario.support))
         consultation = routing.rule != "civil_code_278"
         area = 0 if consultation else scenario.area_per_household
         against = self.cast(area, Vote.AGAINST, voting)
@@ -1235,35 +1312,45 @@ class _Ledger:
             rejected_penalty=scenario.rejected_penalty,
         )
 
-    def revisit(self, i: int, t: int, draws: _Draws) -> tuple[bool, Routing | None, Case | None]:
+    def revisit(
+        self, i: int, t: int
+    ) -> tuple[bool, Routing | None, tuple[Case, tuple[int, ...]] | None]:
         """The return visit: ``(reopened, next routing, latent case)``; one not reopened is closed.
 
         A visit to a settled dispute may uncover a latent one (``LATENT``): it
-        is booked as found and becomes a new case, taken up at once.
+        is booked as found and becomes a new case, taken up at once. The new
+        case comes with the key of its random stream; its id is the visited
+        case's and the visit's, ``case:7/visit1``.
         """
         routing = self.routing[i]
         assert routing is not None
         scenario = self.scenario
-        satisfied = draws.uniform() < self.satisfaction(i)
+        draws = self.draws
+        satisfied = draws.uniform(i) < self.satisfaction(i)
         # The supervisor confirms the fix at the visit; the first contact closes
         # or reopens (首接负责).
         visitor = routing.supervisor or routing.owner or routing.handler or "street"
         actor = routing.owner or routing.handler or "street"
         case = self.cases[i]
-        latent = None
+        latent: tuple[Case, tuple[int, ...]] | None = None
         payload: Any = visitor
         if (
             Mechanism.LATENT not in self.off
             and case.category in DISPUTES
-            and draws.uniform() < scenario.latent
+            and draws.uniform(i) < scenario.latent
         ):
             domains = routing.domains[:1]
             if domains:
                 payload = (visitor, domains)
-                latent = attrs.evolve(
-                    case,
-                    reported_at=self.when(t),
-                    channel=Channel.VISIT,
+                visit = self.books.revisits[i] + 1
+                latent = (
+                    attrs.evolve(
+                        case,
+                        id=f"{case.id}/visit{visit}",
+                        reported_at=self.when(t),
+                        channel=Channel.VISIT,
+                    ),
+                    (_MADE_LATENT, visit, *draws.keys[i]),
                 )
         self.record(i, _REVISITED if satisfied else _UNSATISFIED, t, payload)
         books = self.books
@@ -1271,7 +1358,7 @@ class _Ledger:
         if (
             not satisfied
             and self.reopened[i] < scenario.max_reopens
-            and draws.uniform() < scenario.reopen
+            and draws.uniform(i) < scenario.reopen
         ):
             # Whoever visited decides: reopened, or closed (一案一回访).
             self.record(i, _REOPENED, t, actor)
@@ -1283,24 +1370,27 @@ class _Ledger:
         books.closed(i)
         return False, None, latent
 
-    def hotline_dispatch(self, i: int, t: int) -> tuple[Case, int] | None:
-        """The 12345 work order an escaped case ``i`` comes back as, and when (``HOTLINE_LOOP``).
+    def hotline_dispatch(self, i: int, t: int) -> tuple[Case, int, tuple[int, ...]] | None:
+        """The 12345 work order an escaped case ``i`` comes back as, when, and its stream's key.
 
         The hotline signs and dispatches it to the street and the community
         within ``hotline_dispatch_hours`` working hours (接诉即办: the first
-        unit that receives it leads); it is then routed like any case.
+        unit that receives it leads); it is then routed like any case. Its id
+        is the escaped case's with ``/12345`` (``HOTLINE_LOOP``).
         """
         if Mechanism.HOTLINE_LOOP in self.off:
             return None
         at = self.after_working(t, self.scenario.hotline_dispatch_hours)
         if at > self.end_us:
             return None
+        escaped = self.cases[i]
         case = attrs.evolve(
-            self.cases[i],
+            escaped,
+            id=f"{escaped.id}/12345",
             reported_at=self.when(at),
             channel=Channel.HOTLINE,
         )
-        return case, at
+        return case, at, (_MADE_HOTLINE, *self.draws.keys[i])
 
     # -- the result -----------------------------------------------------------------
 
@@ -1318,7 +1408,8 @@ class _Ledger:
             now=self.end_us, response_limit=self.response_due if limit is None else limit
         )
 
-    def result(self, key: int | tuple[int, ...]) -> SimulationResult:
+    def part(self) -> _Part:
+        """What the run leaves behind, for the cases of the period (see ``_assemble``)."""
         kept = self.kept()
         facts = self.facts()
         if len(kept) == len(self.cases):
@@ -1327,20 +1418,18 @@ class _Ledger:
             def pick(values: list[Any]) -> list[Any]:
                 return values
         else:
-            index = {i: k for k, i in enumerate(kept)}
-            order = [index[i] for i in self.order if i in index]
+            index = [-1] * len(self.cases)
+            for k, i in enumerate(kept):
+                index[i] = k
+            order = [k for k in map(index.__getitem__, self.order) if k >= 0]
 
             def pick(values: list[Any]) -> list[Any]:
                 return [values[i] for i in kept]
 
-        kept_facts = pick(facts)
-        hotline_facts = [
-            f
-            for f, c in zip(kept_facts, pick(self.cases), strict=True)
-            if c.channel is Channel.HOTLINE
-        ]
-        run = _Run(
+        return _Part(
             start=self.start,
+            end_us=self.end_us,
+            keys=pick(self.draws.keys),
             cases=pick(self.cases),
             logs=pick(self.logs),
             order=order,
@@ -1352,16 +1441,139 @@ class _Ledger:
             arrived_us=pick(self.arrivals.times),
             resolved_us=pick(self.books.resolved_us),
             due_us=pick(self.due_us),
-            end_us=self.end_us,
+            facts=pick(facts),
+            desk=[d is not None for d in pick(self.desk)],
         )
-        return SimulationResult(
-            metrics=count(kept_facts),
-            hotline=sum(run.escaped),
-            hotline_metrics=count(hotline_facts),
-            front_desk=sum(1 for d in pick(self.desk) if d is not None),
-            seed=key,
-            run=run,
+
+
+@attrs.frozen(kw_only=True)
+class _Part:
+    """The cases one ledger ran, with their logs, books and facts, in the ledger's order.
+
+    ``order`` lists the case of each event in the order the events happened
+    (indexes into the lists); the other lists have one entry per case.
+    """
+
+    start: dt.datetime
+    end_us: int
+    keys: list[tuple[int, ...]]
+    cases: list[Case]
+    logs: list[list[Any]]
+    order: list[int]
+    routing: list[Routing | None]
+    status: list[Status]
+    escaped: list[bool]
+    escalations: list[int]
+    reopened: list[int]
+    arrived_us: list[int]
+    resolved_us: list[int | None]
+    due_us: list[int]
+    facts: list[Any]
+    desk: list[bool]
+
+
+def _canonical(times: list[int], keys: list[tuple[int, ...]]) -> list[int]:
+    """The cases' indexes in report order: by time, then by the keys of their streams.
+
+    Drawn cases come in the order of their numbers (``(0, n)``: already by
+    time), each case made during the run after every drawn case reported at
+    the same moment. The order depends on the cases alone, never on the order
+    a run made them in, so a run and the merge of its parts agree.
+    """
+    drawn = [i for i, key in enumerate(keys) if key[0] == 0]
+    made = sorted(
+        (i for i, key in enumerate(keys) if key[0] != 0), key=lambda i: (times[i], keys[i])
+    )
+    if len(drawn) > 1 and any(keys[a][1] > keys[b][1] for a, b in itertools.pairwise(drawn)):
+        numbers = np.array([keys[i][1] for i in drawn], dtype=np.int64)
+        drawn = [drawn[k] for k in np.argsort(numbers, kind="stable").tolist()]
+    if not made:
+        return drawn
+    at = np.searchsorted(
+        np.array([times[i] for i in drawn], dtype=np.int64),
+        np.array([times[i] for i in made], dtype=np.int64),
+        side="right",
+    ).tolist()
+    out: list[int] = []
+    previous = 0
+    for position, i in zip(at, made, strict=True):
+        out += drawn[previous:position]
+        out.append(i)
+        previous = position
+    out += drawn[previous:]
+    return out
+
+
+def _assemble(parts: list[_Part], seed: int | tuple[int, ...]) -> SimulationResult:
+    """One result from the parts of a run, its cases in report order (``_canonical``)."""
+    first = parts[0]
+    if len(parts) == 1:
+        whole = first
+    else:
+        offsets = list(itertools.accumulate((len(p.cases) for p in parts), initial=0))
+
+        def joined(name: str) -> list[Any]:
+            return [value for p in parts for value in getattr(p, name)]
+
+        whole = _Part(
+            start=first.start,
+            end_us=first.end_us,
+            keys=joined("keys"),
+            cases=joined("cases"),
+            logs=joined("logs"),
+            order=[i + offset for p, offset in zip(parts, offsets, strict=False) for i in p.order],
+            routing=joined("routing"),
+            status=joined("status"),
+            escaped=joined("escaped"),
+            escalations=joined("escalations"),
+            reopened=joined("reopened"),
+            arrived_us=joined("arrived_us"),
+            resolved_us=joined("resolved_us"),
+            due_us=joined("due_us"),
+            facts=joined("facts"),
+            desk=joined("desk"),
         )
+    ranked = _canonical(whole.arrived_us, whole.keys)
+    if any(k != i for k, i in enumerate(ranked)):
+        index = [0] * len(ranked)
+        for k, i in enumerate(ranked):
+            index[i] = k
+        order = [index[i] for i in whole.order]
+
+        def pick(values: list[Any]) -> list[Any]:
+            return [values[i] for i in ranked]
+    else:
+        order = whole.order
+
+        def pick(values: list[Any]) -> list[Any]:
+            return values
+
+    cases = pick(whole.cases)
+    facts = pick(whole.facts)
+    run = _Run(
+        start=whole.start,
+        cases=cases,
+        logs=pick(whole.logs),
+        order=order,
+        routing=pick(whole.routing),
+        status=pick(whole.status),
+        escaped=pick(whole.escaped),
+        escalations=pick(whole.escalations),
+        reopened=pick(whole.reopened),
+        arrived_us=pick(whole.arrived_us),
+        resolved_us=pick(whole.resolved_us),
+        due_us=pick(whole.due_us),
+        end_us=whole.end_us,
+    )
+    hotline_facts = [f for f, c in zip(facts, cases, strict=True) if c.channel is Channel.HOTLINE]
+    return SimulationResult(
+        metrics=count(facts),
+        hotline=sum(run.escaped),
+        hotline_metrics=count(hotline_facts),
+        front_desk=sum(whole.desk),
+        seed=seed,
+        run=run,
+    )
 
 
 def simulate(
@@ -1394,18 +1606,29 @@ def simulate(
     True
     """
     scenario = scenario if scenario is not None else Scenario()
-    rng, key = _generator(seed)
+    return _assemble([_simulate_part(structure, scenario, seed, policy, None)], _seed_key(seed))
+
+
+def _simulate_part(
+    structure: Structure,
+    scenario: Scenario,
+    seed: Seed,
+    policy: Policy,
+    within: frozenset[str] | None,
+) -> _Part:
+    """Run the cases of the compounds ``within`` (all with ``None``) as in a run of the whole."""
+    rng, sequence = _generator(seed)
     # The run allocates millions of small objects and frees none of them until
     # it ends; the cyclic collector would traverse them again and again (half
     # the run's time) to find nothing, so it waits until the run is over.
     with paused():
-        arrivals = _draw_arrivals(structure, scenario, rng, policy)
-        ledger = _Ledger(structure, scenario, policy, arrivals)
-        _run(ledger, _Draws(rng))
-        return ledger.result(key)
+        arrivals = _draw_arrivals(structure, scenario, rng, policy, within)
+        ledger = _Ledger(structure, scenario, policy, arrivals, _Draws(sequence))
+        _run(ledger)
+        return ledger.part()
 
 
-def _run(ledger: _Ledger, draws: _Draws) -> None:
+def _run(ledger: _Ledger) -> None:
     """The event loop: arrivals in order, everything else from a heap."""
     revisit_us = ledger.scenario.revisit_hours * _HOUR_US
     end = ledger.end_us
@@ -1418,12 +1641,15 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
     handler_of: list[str | None] = [None] * n
     in_service = [False] * n
     handlers: dict[str, _Handler] = {}
-    pending: list[Case] = []  # cases made during the run, by their index in the heap entry
+    # Cases made during the run (with their streams' keys), by their index in the heap entry.
+    pending: list[tuple[Case, tuple[int, ...]]] = []
     heap: list[tuple[int, int, int, int, int]] = []  # (time, seq, kind, case, version)
     push: Callable[[list[tuple[int, int, int, int, int]], tuple[int, int, int, int, int]], None]
     push = heapq.heappush
     pop = heapq.heappop
+    draws = ledger.draws
     normal = draws.normal
+    exponential = draws.exponential
     seq = 0
 
     def serve(name: str, t: int) -> None:
@@ -1438,7 +1664,7 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
             worker.busy += 1
             in_service[i] = True
             seq += 1
-            push(heap, (ledger.handling_until(i, t, normal()), seq, _HANDLED, i, v))
+            push(heap, (ledger.handling_until(i, t, normal(i)), seq, _HANDLED, i, v))
 
     def join(i: int, t: int) -> None:
         """Case ``i`` joins its handler's queue."""
@@ -1456,7 +1682,7 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
         nonlocal seq
         v = version[i]
         previous = handler_of[i] if handler_of[i] is not None else ledger.first_owner[i]
-        until = ledger.wait_until(i, t, previous, draws)
+        until = ledger.wait_until(i, t, previous)
         if until <= t:
             join(i, t)
         else:
@@ -1486,7 +1712,7 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
 
     def arrived(i: int) -> None:
         nonlocal seq
-        taken_up = ledger.arrive(i, draws)
+        taken_up = ledger.arrive(i)
         seq += 1
         if taken_up < 0:
             push(heap, (-1 - taken_up, seq, _ESCAPE, i, 0))
@@ -1499,10 +1725,10 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
             seq += 1
             push(heap, (ledger.report_check(i), seq, _DUE, i, 0))
 
-    def spawn(case: Case, t: int) -> None:
+    def spawn(case: Case, t: int, key: tuple[int, ...]) -> None:
         nonlocal seq
         seq += 1
-        pending.append(case)
+        pending.append((case, key))
         push(heap, (t, seq, _SPAWN, len(pending) - 1, 0))
 
     a = 0
@@ -1518,9 +1744,8 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
         if t > end:
             break
         if kind == _SPAWN:
-            case = pending[i]
-            latent = case.channel is Channel.VISIT
-            j = ledger.add_case(case, t, 0.0 if latent else draws.exponential(), 1.0)
+            case, key = pending[i]
+            j = ledger.add_case(case, t, key, latent=case.channel is Channel.VISIT)
             version.append(0)
             handler_of.append(None)
             in_service.append(False)
@@ -1544,7 +1769,7 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
             join(i, t)
         elif kind == _HANDLED:
             release(i, t)
-            decision = ledger.decided(i, draws)
+            decision = ledger.decided(i)
             if decision is not None and not decision.quorum_met:
                 # Too few took part: the matter goes to the meeting's next sitting,
                 # once; then it waits for its due check (escalate decides).
@@ -1559,7 +1784,7 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
             assert name is not None
             ledger.resolve(i, t, name)
             seq += 1
-            push(heap, (t + int(draws.exponential() * revisit_us), seq, _REVISIT, i, v))
+            push(heap, (t + int(exponential(i) * revisit_us), seq, _REVISIT, i, v))
         elif kind == _DUE:
             nxt = ledger.overdue(i, t)
             if nxt is not None:
@@ -1567,9 +1792,9 @@ def _run(ledger: _Ledger, draws: _Draws) -> None:
         elif kind == _REVISIT:
             if ledger.status[i] is not Status.RESOLVED:
                 continue
-            again, nxt, found = ledger.revisit(i, t, draws)
+            again, nxt, found = ledger.revisit(i, t)
             if found is not None:
-                spawn(found, t)
+                spawn(found[0], t, found[1])
             if again:
                 version[i] += 1
                 if nxt is not None:
