@@ -195,6 +195,22 @@ class TestSimulateParts:
             split = simulate_parts(s, SHORT, seed=11, executor=pool)
         assert split == simulate(s, SHORT, seed=11)
 
+    @pytest.mark.filterwarnings("ignore::DeprecationWarning")
+    @pytest.mark.filterwarnings("ignore::ResourceWarning")
+    @pytest.mark.filterwarnings("ignore::UserWarning")
+    def test_on_a_dask_cluster(self) -> None:
+        """Parts run on a real distributed.LocalCluster give the same result."""
+        distributed = pytest.importorskip("distributed")
+        s = district(5, streets=4)
+        with (
+            distributed.LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
+            split = simulate_parts(s, SHORT, seed=12, executor=client.get_executor())
+        assert split == simulate(s, SHORT, seed=12)
+
     def test_parts_chosen_by_the_caller(self) -> None:
         """Parts that group whole independent parts give the same result."""
         s = district(6, streets=4)
