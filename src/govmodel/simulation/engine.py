@@ -853,7 +853,8 @@ class _Ledger:
             dt.datetime.combine(moment.date(), moment.time())
             - dt.datetime.combine(moment.date(), dt.time())
         ) // _ONE_US
-        self.shared: dict[tuple[int, str, str], tuple[bool, bool]] = {}
+        # (staffing, source, target) -> the share of the handoff delay (``handoff``)
+        self.factors: dict[tuple[int, str, str], float] = {}
         # (staffing, unit) -> the standing meetings that seat it or its people's bodies
         self.reached: dict[tuple[int, str], frozenset[int]] = {}
         self.ballots: dict[tuple[float, Vote], list[Ballot]] = {}
@@ -1043,23 +1044,21 @@ class _Ledger:
     def handoff(self, t: int, source: str, target: str) -> float:
         """The share of the coordination delay a handoff from ``source`` to ``target`` costs."""
         staffing = self.staffing(t)
-        a, b = staffing.unit(source), staffing.unit(target)
-        key = (id(staffing), a, b)
-        found = self.shared.get(key)
+        # The factor depends on the day's staffing and the two handlers alone: worked out
+        # once per pair and staffing (a case is handed over some ten thousand times a month).
+        key = (id(staffing), source, target)
+        found = self.factors.get(key)
         if found is None:
-            found = self.shared[key] = (
-                bool(staffing.people_of(a) & staffing.people_of(b)),
-                self.joined(staffing, a, b),
+            a, b = staffing.unit(source), staffing.unit(target)
+            scenario = self.scenario
+            found = self.factors[key] = handoff_factor(
+                same_unit=a == b,
+                shared_person=bool(staffing.people_of(a) & staffing.people_of(b)),
+                joined=self.joined(staffing, a, b),
+                person_factor=scenario.handoff_person,
+                meeting_factor=scenario.handoff_meeting,
             )
-        shared, joined = found
-        scenario = self.scenario
-        return handoff_factor(
-            same_unit=a == b,
-            shared_person=shared,
-            joined=joined,
-            person_factor=scenario.handoff_person,
-            meeting_factor=scenario.handoff_meeting,
-        )
+        return found
 
     def wait_until(self, i: int, t: int, previous: str | None) -> int:
         """When case ``i``, placed at ``t`` coming from ``previous``, joins its handler's queue.
@@ -1097,10 +1096,11 @@ class _Ledger:
                 until = (sitting - self.start) // _ONE_US
         if Mechanism.HANDOFFS not in self.off and scenario.handoff_hours > 0:
             name = self.queue_of(i)
-            partners = [] if previous is None else [previous]
+            factor = 0.0 if previous is None else self.handoff(t, previous, name)
             if meeting is None:
-                partners += [c for c in routing.co_handlers if c not in self.meetings]
-            factor = max((self.handoff(t, p, name) for p in partners), default=0.0)
+                for other in routing.co_handlers:
+                    if other not in self.meetings:
+                        factor = max(factor, self.handoff(t, other, name))
             if factor > 0:
                 hours = self.draws.exponential(i) * scenario.handoff_hours * factor
                 until = max(until, self.after_working(t, hours))
