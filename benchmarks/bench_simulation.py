@@ -269,7 +269,7 @@ class SimPyModel:
                     now = int(env.now)
                     yield env.timeout(ledger.handling_until(i, now, draws.normal(i)) - now)
                 decision = ledger.decided(i)
-                if decision is not None and not decision.quorum_met:
+                if decision is not None and not decision[0]:
                     # Too few took part: to the meeting's next sitting, once; then the case
                     # waits for its due check (escalate decides).
                     ledger.rounds[i] += 1
@@ -281,7 +281,7 @@ class SimPyModel:
                 ledger.escalated(i, int(env.now), _routing(interrupt))
                 continue
             if decision is not None:
-                ledger.rejected[i] = not decision.approved
+                ledger.rejected[i] = not decision[1]
             ledger.resolve(i, int(env.now), name)
             return
 

@@ -29,6 +29,7 @@ from govmodel.rules.decisions import (
     Electorate,
     Rule,
     decide,
+    outcome_by_counts,
 )
 
 FOR, AGAINST, ABSTAIN = Vote.FOR, Vote.AGAINST, Vote.ABSTAIN
@@ -1009,3 +1010,73 @@ class TestDecideSeedCommunities:
         )
         assert retrieved == d
         assert "motion:        Free temporary parking from 2 hours to 30 minutes" in d.summary()
+
+
+class TestOutcomeByCounts:
+    """The simulator's fast path gives decide's quorum and approval."""
+
+    @given(
+        st.integers(0, 60),
+        st.integers(0, 60),
+        st.integers(0, 60),
+        st.integers(0, 40),
+        st.one_of(st.integers(1, 500), st.fractions(Fraction(1, 10), Fraction(500))),
+        st.sampled_from(list(Matter)),
+        st.sampled_from(
+            [
+                CIVIL_CODE_278,
+                Consultation(participation=Fraction(2, 3)),
+                Consultation(participation=Fraction(1, 2), majority=Fraction(2, 3)),
+            ]
+        ),
+    )
+    def test_equals_decide_over_the_same_ballots(
+        self,
+        yes: int,
+        no: int,
+        abstain: int,
+        absent: int,
+        area: int | Fraction,
+        matter: Matter,
+        rule: Rule,
+    ) -> None:
+        """For every count of for, against and abstaining owners of one area, as decide says."""
+        by_area = not isinstance(rule, Consultation)
+        each = area if by_area else 0
+        votes = [FOR] * yes + [AGAINST] * no + [ABSTAIN] * abstain
+        given_ballots = [
+            Ballot(owner=f"o{k}", area=each, vote=vote) for k, vote in enumerate(votes)
+        ]
+        owners = len(votes) + absent
+        assume(owners > 0)
+        eligible = Electorate(owners=owners, area=owners * each)
+        d = decide(given_ballots, matter=matter, eligible=eligible, rule=rule)
+        fast = outcome_by_counts(
+            for_owners=yes,
+            against_owners=no,
+            abstain_owners=abstain,
+            area=each,
+            matter=matter,
+            eligible=eligible,
+            rule=rule,
+        )
+        assert fast == (d.quorum_met, d.approved)
+
+    @given(st.integers(0, 20), st.integers(0, 20), st.integers(1, 200), st.integers(1, 200))
+    def test_an_eligible_area_apart_from_the_ballots(
+        self, yes: int, no: int, owners_extra: int, eligible_area: int
+    ) -> None:
+        """The area quorum is judged against the eligible area given, as decide does."""
+        votes = [FOR] * yes + [AGAINST] * no
+        given_ballots = [Ballot(owner=f"o{k}", area=1, vote=v) for k, v in enumerate(votes)]
+        eligible = Electorate(owners=len(votes) + owners_extra, area=max(eligible_area, len(votes)))
+        d = decide(given_ballots, matter=Matter.HIRE_MANAGER, eligible=eligible)
+        fast = outcome_by_counts(
+            for_owners=yes,
+            against_owners=no,
+            abstain_owners=0,
+            area=1,
+            matter=Matter.HIRE_MANAGER,
+            eligible=eligible,
+        )
+        assert fast == (d.quorum_met, d.approved)

@@ -65,6 +65,7 @@ __all__ = [
     "Electorate",
     "Rule",
     "decide",
+    "outcome_by_counts",
 ]
 
 Number: TypeAlias = int | float | Decimal | Fraction
@@ -718,6 +719,50 @@ def decide(
         approved=approved,
         reason=reason,
     )
+
+
+def outcome_by_counts(
+    *,
+    for_owners: int,
+    against_owners: int,
+    abstain_owners: int,
+    area: Fraction | int,
+    matter: Matter,
+    eligible: Electorate,
+    rule: Rule = CIVIL_CODE_278,
+) -> tuple[bool, bool]:
+    """``(quorum_met, approved)`` of ``decide`` over ballots of one ``area`` each, from counts.
+
+    The fast path of ``decide`` for a caller that needs only the outcome —
+    the simulator, which casts hundreds of ballots per deliberation. It
+    applies ``decide``'s thresholds to the counts instead of tallying ballot
+    objects; a property test holds it equal to ``decide`` over the same
+    ballots. It checks nothing: the counts must describe ballots ``decide``
+    accepts (no more than ``eligible.owners`` in all, and a positive area
+    where the rule counts area).
+
+    Examples
+    --------
+    >>> from govmodel.model import Matter
+    >>> outcome_by_counts(for_owners=3, against_owners=0, abstain_owners=1, area=100,
+    ...                   matter=Matter.REBUILD, eligible=Electorate(owners=6, area=600))
+    (True, True)
+    """
+    limits = _thresholds(rule, matter)
+    participating = for_owners + against_owners + abstain_owners
+    quorum_met = _reaches(participating, eligible.owners, limits.quorum, strict=False)
+    majority_met = participating > 0 and _reaches(
+        for_owners, participating, limits.majority, strict=limits.strict
+    )
+    if limits.by_area:
+        each = Fraction(area)
+        quorum_met = quorum_met and _reaches(
+            participating * each, eligible.area, limits.quorum, strict=False
+        )
+        majority_met = majority_met and _reaches(
+            for_owners * each, participating * each, limits.majority, strict=limits.strict
+        )
+    return quorum_met, quorum_met and majority_met
 
 
 def _check_ballots(given: tuple[Any, ...], *, by_area: bool, rule: Rule) -> None:

@@ -102,9 +102,8 @@ from govmodel.rules.decisions import (
     CIVIL_CODE_278,
     Ballot,
     Consultation,
-    Decision,
     Electorate,
-    decide,
+    outcome_by_counts,
 )
 from govmodel.rules.escalation import escalate
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
@@ -857,7 +856,8 @@ class _Ledger:
         self.factors: dict[tuple[int, str, str], float] = {}
         # (staffing, unit) -> the standing meetings that seat it or its people's bodies
         self.reached: dict[tuple[int, str], frozenset[int]] = {}
-        self.ballots: dict[tuple[float, Vote], list[Ballot]] = {}
+        # Each household's area, exact, as a ballot would hold it.
+        self.area = Ballot(owner="-", area=scenario.area_per_household, vote=Vote.FOR).area
         # Each seat (a body or post) -> the standing meetings, by position, it sits in.
         self.seats: dict[str, list[int]] = {}
         for k, meeting in enumerate(structure.meetings()):
@@ -1215,12 +1215,14 @@ class _Ledger:
         self.record(i, _ACCEPTED, t, actor)
         self.books.accepted(i, t)
 
-    def decided(self, i: int) -> Decision | None:
-        """The owners' decision a deliberation of case ``i`` ends in (``BALLOTS``), if any.
+    def decided(self, i: int) -> tuple[bool, bool] | None:
+        """``(quorum met, approved)`` of the owners' decision a deliberation of case ``i`` ends in.
 
         Each household of the compound takes part with probability
-        ``turnout`` and votes for with probability ``support``; ``decide``
-        applies art. 278 or the consultation rule the routing names.
+        ``turnout`` and votes for with probability ``support`` (``BALLOTS``);
+        the rule the routing names (art. 278 or a consultation) decides, through
+        ``outcome_by_counts``, which a property test holds equal to ``decide``
+        over the same ballots. ``None`` where no vote is taken.
         """
         routing = self.routing[i]
         assert routing is not None
@@ -1234,35 +1236,16 @@ class _Ledger:
         voting = int(generator.binomial(owners, scenario.turnout))
         yes = int(generator.binomial(voting, scenario.support))
         consultation = routing.rule != "civil_code_278"
-        area = 0 if consultation else scenario.area_per_household
-        against = self.cast(area, Vote.AGAINST, voting)
-        ballots = self.cast(area, Vote.FOR, yes)[:yes] + against[yes:voting]
-        return decide(
-            ballots,
+        area = 0 if consultation else self.area
+        return outcome_by_counts(
+            for_owners=yes,
+            against_owners=voting - yes,
+            abstain_owners=0,
+            area=area,
             matter=_MATTERS.get(case.category, Matter.OTHER_MAJOR),
             eligible=Electorate(owners=owners, area=owners * area),
             rule=_CONSULTATION if consultation else CIVIL_CODE_278,
         )
-
-    def cast(self, area: float, vote: Vote, n: int) -> list[Ballot]:
-        """Ballots ``household:0000000``, ... (``n`` or more) of ``area`` for ``vote``.
-
-        The owners are numbered with leading zeros, so that the ballots are
-        already in the order a decision records them.
-
-        A ballot is a value, validated when made: each is made once per run, not per decision.
-        """
-        made = self.ballots.get((area, vote))
-        if made is None:
-            made = self.ballots[(area, vote)] = []
-        if len(made) < n:
-            # One exact area for every ballot: decide tallies equal areas at once.
-            exact = made[0].area if made else Ballot(owner="-", area=area, vote=vote).area
-            made.extend(
-                Ballot(owner=f"household:{k:07d}", area=exact, vote=vote)
-                for k in range(len(made), n)
-            )
-        return made
 
     def resolve(self, i: int, t: int, actor: str) -> None:
         self.record(i, _RESOLVED, t, actor)
@@ -1770,7 +1753,7 @@ def _run(ledger: _Ledger) -> None:
         elif kind == _HANDLED:
             release(i, t)
             decision = ledger.decided(i)
-            if decision is not None and not decision.quorum_met:
+            if decision is not None and not decision[0]:
                 # Too few took part: the matter goes to the meeting's next sitting,
                 # once; then it waits for its due check (escalate decides).
                 ledger.rounds[i] += 1
@@ -1779,7 +1762,7 @@ def _run(ledger: _Ledger) -> None:
                     place(i, t)
                 continue
             if decision is not None:
-                ledger.rejected[i] = not decision.approved
+                ledger.rejected[i] = not decision[1]
             name = handler_of[i]
             assert name is not None
             ledger.resolve(i, t, name)
