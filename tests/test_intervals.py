@@ -246,3 +246,94 @@ class TestPairedDifference:
             effect_size=-0.8,
         )
         assert (d.low, d.high, d.clear_of_zero) == (-2.5, 0.5, False)
+
+
+def two_field_rows() -> list[dict[str, Any]]:
+    """Rows of a baseline and two variants over four seeds, with a count and a rate."""
+    found = []
+    table = {
+        "baseline": ([10, 12, 9, 11], [0.90, 0.85, 0.88, 0.86]),
+        "slow": ([13, 14, 13, 14], [0.80, 0.78, 0.82, 0.79]),
+        "same": ([10, 13, 9, 10], [0.90, 0.86, 0.87, 0.86]),
+    }
+    for label, (hours, rates) in table.items():
+        for seed, (h, r) in enumerate(zip(hours, rates, strict=True)):
+            found.append(
+                {
+                    "label": label,
+                    "seed_entropy": str(seed),
+                    "spawn_key": str(seed),
+                    "hours": h,
+                    "on_time_rate": r,
+                }
+            )
+    return found
+
+
+class TestPairedTable:
+    def test_each_variant_each_field_as_paired_gives(self) -> None:
+        """The table holds paired()'s result for every variant and field, variant by variant."""
+        rows = two_field_rows()
+        table = intervals_module.paired_table(rows, ["hours", "on_time_rate"])
+        assert [(d.variant, d.field) for d in table] == [
+            ("slow", "hours"),
+            ("slow", "on_time_rate"),
+            ("same", "hours"),
+            ("same", "on_time_rate"),
+        ]
+        assert table[0] == paired(rows, "hours")["slow"]
+        assert table[3] == paired(rows, "on_time_rate")["same"]
+
+    @pytest.mark.parametrize("fields", [[], "hours", [3]])
+    def test_fields_must_be_names(self, fields: Any) -> None:
+        """No field, a bare string or a non-name is refused."""
+        with pytest.raises(IntervalError, match=r"^fields: expected one or more field names"):
+            intervals_module.paired_table(two_field_rows(), fields)
+
+    def test_refusals_of_paired_pass_through(self) -> None:
+        """A field missing from every row is refused as paired refuses it."""
+        with pytest.raises(IntervalError, match="expected 2 or more pairs"):
+            intervals_module.paired_table(two_field_rows(), ["hours", "nothing"])
+
+
+class TestTableText:
+    def test_cells_marks_and_percentage_points(self) -> None:
+        """Cells are mean ± half-width, * where clear of 0, rates scaled to points."""
+        table = intervals_module.paired_table(two_field_rows(), ["hours", "on_time_rate"])
+        text = intervals_module.table_text(table)
+        lines = text.splitlines()
+        assert lines[0].split() == ["variant", "hours", "on_time_rate"]
+        slow = table[0]
+        assert lines[1].startswith("slow")
+        assert f"{slow.mean:+.1f} ± {slow.half_width:.1f} *" in lines[1]
+        rate = table[1]
+        assert f"{100 * rate.mean:+.1f} ± {100 * rate.half_width:.1f}" in lines[1]
+        same = table[2]
+        assert not same.clear_of_zero
+        assert "*" not in lines[2]
+        assert "over 4 seeds" in text
+        assert "on_time_rate in percentage points" in text
+
+    def test_percent_chosen_by_the_caller(self) -> None:
+        """percent=() shows every field as it is."""
+        table = intervals_module.paired_table(two_field_rows(), ["on_time_rate"])
+        text = intervals_module.table_text(table, percent=())
+        assert f"{table[0].mean:+.1f}" in text.splitlines()[1]
+        assert "percentage points" not in text
+
+    @pytest.mark.parametrize("bad", [[], [1, 2], "x"])
+    def test_needs_differences(self, bad: Any) -> None:
+        """Anything but PairedDifferences is refused."""
+        with pytest.raises(IntervalError, match=r"^differences: expected one or more"):
+            intervals_module.table_text(bad)
+
+
+def test_effects_plot_marks_clear_differences() -> None:
+    """plots.effects draws a panel per field, a dot per variant, filled where clear of 0."""
+    table = intervals_module.paired_table(two_field_rows(), ["hours", "on_time_rate"])
+    figure = plots.effects(table)
+    assert [ax.get_title() for ax in figure.axes] == ["hours", "on_time_rate"]
+    assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == ["slow", "same"]
+    faces = [ln.get_markerfacecolor() for ln in figure.axes[0].lines if ln.get_marker() == "o"]
+    assert faces[0] != "white"
+    assert faces[1] == "white"

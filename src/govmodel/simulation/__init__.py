@@ -43,6 +43,8 @@ from govmodel.simulation.intervals import (
     PairedDifference,
     mean_and_interval,
     paired,
+    paired_table,
+    table_text,
 )
 from govmodel.simulation.scenario import Mechanism, Scenario, ScenarioError
 from govmodel.simulation.survival import (
@@ -78,11 +80,13 @@ __all__ = [
     "mean_and_interval",
     "on_time_with_open",
     "paired",
+    "paired_table",
     "rows_to_frame",
     "run_row",
     "simulate",
     "simulate_parts",
     "sweep",
+    "table_text",
     "variants",
     "without_bodies",
     "write_csv",

@@ -9,6 +9,9 @@ and so any interval, is unknown.
 
 ``mean_and_interval(values, *, confidence=0.95)``
     The mean of ``values`` and the half-width of its t-interval.
+``paired_table(rows, fields, ...)`` and ``table_text(differences)``
+    ``paired`` for several fields at once, and the differences as a table of
+    variants by fields, ready for a paper (``plots.effects`` draws them).
 ``paired(rows, field, *, baseline="baseline", by=("seed_entropy", "spawn_key"), ...)``
     For each variant, the differences from the baseline in ``field``, run by
     run of the same seed, and their mean, t-interval and effect size
@@ -54,7 +57,14 @@ from govmodel.errors import MissingExtraError, _LocatedError
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["IntervalError", "PairedDifference", "mean_and_interval", "paired"]
+__all__ = [
+    "IntervalError",
+    "PairedDifference",
+    "mean_and_interval",
+    "paired",
+    "paired_table",
+    "table_text",
+]
 
 
 class IntervalError(_LocatedError, ValueError):
@@ -403,3 +413,117 @@ def paired(
             effect_size=mean / sd if sd > 0 else None,
         )
     return results
+
+
+def paired_table(
+    rows: Iterable[Mapping[str, Any]] | pandas.DataFrame,
+    fields: Sequence[str],
+    *,
+    baseline: str = "baseline",
+    by: Sequence[str] = ("seed_entropy", "spawn_key"),
+    label: str = "label",
+    confidence: float = 0.95,
+) -> list[PairedDifference]:
+    """``paired`` for each of ``fields``: every variant's differences, variant by variant.
+
+    Parameters
+    ----------
+    rows, baseline, by, label, confidence
+        As for ``paired``.
+    fields
+        The row fields to compare, in the order of the table's columns.
+
+    Returns
+    -------
+    list of PairedDifference
+        For each variant (in the order the rows first name them), one per
+        field, in the order of ``fields``.
+
+    Raises
+    ------
+    IntervalError
+        No field, or anything ``paired`` refuses.
+
+    Examples
+    --------
+    >>> rows = [{"label": label, "seed_entropy": str(s), "spawn_key": str(s), "open": o,
+    ...          "on_time_rate": r}
+    ...         for label, opened, rates in [("baseline", [3, 5, 4], [0.9, 0.8, 0.85]),
+    ...                                       ("merged", [6, 7, 7], [0.8, 0.8, 0.8])]
+    ...         for s, (o, r) in enumerate(zip(opened, rates))]
+    >>> [(d.variant, d.field) for d in paired_table(rows, ["open", "on_time_rate"])]
+    [('merged', 'open'), ('merged', 'on_time_rate')]
+    """
+    if isinstance(fields, str) or not fields or not all(isinstance(f, str) for f in fields):
+        raise IntervalError(
+            "fields", f"expected one or more field names, found {short_repr(fields)}"
+        )
+    records = _records(rows)
+    columns = [
+        paired(records, field, baseline=baseline, by=by, label=label, confidence=confidence)
+        for field in fields
+    ]
+    return [column[variant] for variant in columns[0] for column in columns]
+
+
+def table_text(
+    differences: Iterable[PairedDifference], *, percent: Iterable[str] | None = None
+) -> str:
+    """Paired differences as a text table: a line per variant, a column per field.
+
+    Each cell is the mean difference (variant minus baseline) ± the half-width
+    of its interval, marked ``*`` where the interval leaves out 0; a last line
+    says what the cells are. Fields named in ``percent`` (by default those
+    ending in ``_rate``) are shown in percentage points.
+
+    Examples
+    --------
+    >>> d = PairedDifference(variant="merged", baseline="baseline", field="on_time_rate", n=30,
+    ...                      mean=-0.021, half_width=0.008, confidence=0.95, effect_size=-0.9)
+    >>> e = PairedDifference(variant="merged", baseline="baseline", field="escalations", n=30,
+    ...                      mean=-25.4, half_width=2.8, confidence=0.95, effect_size=-3.2)
+    >>> print(table_text([d, e]))
+    variant           on_time_rate     escalations
+    merged             -2.1 ± 0.8 *   -25.4 ± 2.8 *
+    (variant minus baseline, paired by seed over 30 seeds; ± half-width of the 95 % t-interval;
+    * the interval leaves out 0; on_time_rate in percentage points)
+    """
+    found = list(differences)
+    if not found or not all(isinstance(d, PairedDifference) for d in found):
+        raise IntervalError(
+            "differences", f"expected one or more PairedDifference, found {short_repr(found)}"
+        )
+    fields = list(dict.fromkeys(d.field for d in found))
+    variants = list(dict.fromkeys(d.variant for d in found))
+    shown = {f for f in fields if f.endswith("_rate")} if percent is None else set(percent)
+    cell = {(d.variant, d.field): d for d in found}
+
+    def text(d: PairedDifference | None) -> str:
+        if d is None:
+            return ""
+        scale = 100.0 if d.field in shown else 1.0
+        mark = " *" if d.clear_of_zero else "  "
+        return f"{scale * d.mean:+.1f} ± {scale * d.half_width:.1f}{mark}"
+
+    cells = {key: text(d) for key, d in cell.items()}
+    width = max(len(v) for v in (*variants, "variant")) + 2
+    widths = {f: max(len(f), *(len(cells.get((v, f), "")) for v in variants)) + 2 for f in fields}
+    lines = ["variant".ljust(width) + "".join(f.rjust(widths[f]) for f in fields)]
+    for v in variants:
+        lines.append(
+            (
+                v.ljust(width) + "".join(cells.get((v, f), "").rjust(widths[f]) for f in fields)
+            ).rstrip()
+        )
+    counts = sorted({d.n for d in found})
+    seeds = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
+    levels = sorted({d.confidence for d in found})
+    level = ", ".join(f"{100 * c:g} %" for c in levels)
+    note = (
+        f"(variant minus baseline, paired by seed over {seeds} seeds; ± half-width of the "
+        f"{level} t-interval;\n* the interval leaves out 0"
+    )
+    if shown & set(fields):
+        note += f"; {', '.join(f for f in fields if f in shown)} in percentage points"
+    lines.append(note + ")")
+    return "\n".join(lines)

@@ -30,12 +30,25 @@ from typing import TYPE_CHECKING, Any
 from govmodel.errors import MissingExtraError
 from govmodel.model import Tier
 from govmodel.simulation.engine import SimulationResult
-from govmodel.simulation.intervals import _records, mean_and_interval
+from govmodel.simulation.intervals import (
+    IntervalError,
+    PairedDifference,
+    _records,
+    mean_and_interval,
+)
 
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["compare", "containment", "hotline", "mean_and_interval", "overview", "resolution_times"]
+__all__ = [
+    "compare",
+    "containment",
+    "effects",
+    "hotline",
+    "mean_and_interval",
+    "overview",
+    "resolution_times",
+]
 
 _TIER_LABELS = {
     Tier.MICRO_GRID: "micro-grid",
@@ -276,4 +289,64 @@ def hotline(rows: Iterable[Mapping[str, Any]] | pandas.DataFrame) -> Any:
     ax.set_title("Hotline volume")
     ax.tick_params(axis="x", labelrotation=20)
     ax.spines[["top", "right"]].set_visible(False)
+    return figure
+
+
+def effects(differences: Iterable[PairedDifference], *, title: str = "") -> Any:
+    """Paired differences from the baseline: a panel per field, a line per variant.
+
+    Each variant's mean difference is a dot with its t-interval as a whisker,
+    filled where the interval leaves out 0; a vertical line marks no effect.
+    Fields ending in ``_rate`` are drawn in percentage points. The differences
+    come from ``paired`` or ``paired_table``.
+
+    Examples
+    --------
+    >>> d = PairedDifference(variant="merged", baseline="baseline", field="escalations", n=30,
+    ...                      mean=-25.4, half_width=2.8, confidence=0.95, effect_size=-3.2)
+    >>> fig = effects([d])
+    >>> fig.axes[0].get_title(), [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ('escalations', ['merged'])
+    """
+    found = list(differences)
+    if not found or not all(isinstance(d, PairedDifference) for d in found):
+        raise IntervalError("differences", "expected one or more PairedDifference")
+    fields = list(dict.fromkeys(d.field for d in found))
+    variants = list(dict.fromkeys(d.variant for d in found))
+    figure, axes = _figure(
+        1,
+        len(fields),
+        width=2.8 + 2.6 * len(fields),
+        height=1.2 + 0.4 * max(len(variants), 2),
+        sharey=True,
+        squeeze=False,
+    )
+    panels = list(axes[0])
+    for ax, field in zip(panels, fields, strict=True):
+        scale = 100.0 if field.endswith("_rate") else 1.0
+        for y, variant in enumerate(variants):
+            d = next((x for x in found if x.variant == variant and x.field == field), None)
+            if d is None:
+                continue
+            ax.errorbar(
+                scale * d.mean,
+                y,
+                xerr=scale * d.half_width,
+                fmt="o",
+                color="#2166ac",
+                markerfacecolor="#2166ac" if d.clear_of_zero else "white",
+                capsize=3,
+            )
+        ax.axvline(0.0, color="#999999", linewidth=0.8)
+        ax.set_title(field.replace("_", " ") if scale == 1.0 else field, fontsize=10)
+        if scale == 100.0:
+            ax.set_xlabel("percentage points", fontsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+    panels[0].set_yticks(range(len(variants)), variants)
+    panels[0].invert_yaxis()
+    level = found[0].confidence
+    default = (
+        f"Differences from {found[0].baseline}, paired by seed ({100 * level:g} % t-intervals)"
+    )
+    figure.suptitle(title or default)
     return figure
