@@ -186,6 +186,12 @@ def read_page(path: Path) -> Page:
 # -- comparing an output with the page's -------------------------------------------------
 
 
+def _as_shown(text: str) -> str:
+    """Output as a terminal shows it: a carriage return starts its line again (progress bars)."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    return "\n".join(line.rpartition("\r")[2] for line in lines)
+
+
 def _normal(text: str) -> str:
     """Whitespace as doctest's NORMALIZE_WHITESPACE compares it."""
     return " ".join(text.split())
@@ -324,7 +330,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _stop(process: subprocess.Popen[str], *, wait: float = 20) -> None:
+def _stop(process: subprocess.Popen[str] | subprocess.Popen[bytes], *, wait: float = 20) -> None:
     """Stop a process and its children as Ctrl-C does, or harder when that does not do it."""
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGINT)
@@ -426,16 +432,27 @@ def services(page: Page, folder: Path) -> Iterator[dict[str, str]]:
 class _Output:
     """What a process prints, read as it comes."""
 
-    process: subprocess.Popen[str]
-    text: str = ""
+    process: subprocess.Popen[bytes]
+    data: bytes = b""
 
     def __attrs_post_init__(self) -> None:
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
-        assert self.process.stdout is not None
-        for chunk in iter(lambda: self.process.stdout.read(1) if self.process.stdout else "", ""):
-            self.text += chunk
+        stream = self.process.stdout
+        assert stream is not None
+        while chunk := stream.read1(4096):  # type: ignore[attr-defined]
+            self.data += chunk
+
+    @property
+    def text(self) -> str:
+        return _decode(self.data)
+
+
+def _decode(data: bytes) -> str:
+    # Read as bytes, not as text: text mode would turn a progress bar's carriage returns
+    # into line feeds.
+    return data.decode("utf-8", errors="replace")
 
 
 @attrs.define
@@ -467,7 +484,7 @@ class Run:
     regenerate: bool = False
     known: dict[str, str] = attrs.field(factory=dict)  # a varying value of the page -> found
     env: dict[str, str] = attrs.field(factory=dict)
-    serving: list[subprocess.Popen[str]] = attrs.field(factory=list)
+    serving: list[subprocess.Popen[bytes]] = attrs.field(factory=list)
     status: int = 0
     outputs: dict[tuple[int, int], str] = attrs.field(factory=dict)  # (block, step) -> new
     lost: list[str] = attrs.field(factory=list)
@@ -539,7 +556,6 @@ class Run:
                 ["bash", "-c", command],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
-                text=True,
                 cwd=self.folder,
                 env=self.env,
                 start_new_session=True,
@@ -548,11 +564,13 @@ class Run:
                 found = self._until_shown(process, expected, block.varies)
             else:
                 try:
-                    found, _ = process.communicate(timeout=TIMEOUT)
+                    found = _decode(process.communicate(timeout=TIMEOUT)[0])
                 except subprocess.TimeoutExpired:
                     _stop(process)
-                    found = process.communicate()[0] + f"\n(stopped after {TIMEOUT} s)\n"
+                    found = _decode(process.communicate()[0])
+                    found += f"\n(stopped after {TIMEOUT} s)\n"
                 self.status = process.returncode
+        found = _as_shown(found)
         if matches(expected, found, block.varies, self.known):
             return None
         return Failure(page=self.page.name, step=step, expected=expected, found=found)
@@ -572,7 +590,7 @@ class Run:
         return result.stderr
 
     def _until_shown(
-        self, process: subprocess.Popen[str], expected: str, kinds: tuple[str, ...]
+        self, process: subprocess.Popen[bytes], expected: str, kinds: tuple[str, ...]
     ) -> str:
         """Wait until a serving command has printed what the page shows, or has stopped."""
         output = _Output(process)
