@@ -260,52 +260,56 @@ def rewrite(
     gap = [_normal(line) == "..." for line in page]
     patterns = [_compile(line, kinds, {})[0] for line in page]
     n, m = len(page), len(lines)
-    # cost[i][j]: the fewest lines written or dropped to align page[i:] with lines[j:].
+    # The cheapest alignment of page[i:] with lines[j:]: a line of the page kept (0), a found
+    # line left to a "..." line (1), a line of the page replaced by a found one, a found line
+    # written or a line of the page dropped (100 each). The small cost of a gap's line makes
+    # a changed line next to a gap a replacement rather than a line lost into the gap.
     cost = [[0] * (m + 1) for _ in range(n + 1)]
+    step = [[""] * (m + 1) for _ in range(n + 1)]
     for i in range(n, -1, -1):
         for j in range(m, -1, -1):
-            if i == n:
-                cost[i][j] = m - j
-            elif gap[i]:
-                cost[i][j] = min(cost[i + 1][j], cost[i][j + 1] if j < m else cost[i + 1][j])
-            else:
-                best = 1 + cost[i + 1][j]
-                if j < m:
-                    best = min(best, 1 + cost[i][j + 1])
-                    if patterns[i].fullmatch(_normal(lines[j])):
-                        best = min(best, cost[i + 1][j + 1])
-                cost[i][j] = best
+            options: list[tuple[int, str]] = []
+            if i < n and j < m and gap[i]:
+                options.append((1 + cost[i][j + 1], "absorb"))
+            if i < n and j < m and not gap[i] and patterns[i].fullmatch(_normal(lines[j])):
+                options.append((cost[i + 1][j + 1], "keep"))
+            if i < n:
+                options.append(((0 if gap[i] else 100) + cost[i + 1][j], "drop"))
+            if i < n and j < m and not gap[i]:
+                options.append((100 + cost[i + 1][j + 1], "replace"))
+            if j < m:
+                options.append((100 + cost[i][j + 1], "write"))
+            if options:
+                cost[i][j], step[i][j] = min(options, key=lambda option: option[0])
     out: list[str] = []
     lost: list[int] = []
     i = j = 0
     while i < n or j < m:
-        if i < n and gap[i]:
-            if j < m and cost[i][j] == cost[i][j + 1]:
+        match step[i][j]:
+            case "absorb":
                 j += 1
-            else:
+            case "keep":
+                pattern, groups = _compile(page[i], kinds, {})
+                found_line = pattern.fullmatch(_normal(lines[j]))
+                assert found_line is not None
+                for value, name in groups.items():
+                    if found_line[name] != value:
+                        known.setdefault(value, found_line[name])
+                out.append(page[i])
+                i, j = i + 1, j + 1
+            case "write":
+                out.append(lines[j])
+                j += 1
+            case "drop" if gap[i]:
                 out.append(page[i])
                 i += 1
-        elif (
-            i < n
-            and j < m
-            and patterns[i].fullmatch(_normal(lines[j]))
-            and (cost[i][j] == cost[i + 1][j + 1])
-        ):
-            pattern, groups = _compile(page[i], kinds, {})
-            match = pattern.fullmatch(_normal(lines[j]))
-            assert match is not None
-            for value, name in groups.items():
-                if match[name] != value:
-                    known.setdefault(value, match[name])
-            out.append(page[i])
-            i, j = i + 1, j + 1
-        elif j < m and cost[i][j] == 1 + cost[i][j + 1]:
-            out.append(lines[j])
-            j += 1
-        else:
-            if _tokens(kinds).search(page[i]):
-                lost.append(i)
-            i += 1
+            case _:  # dropped or replaced
+                if _tokens(kinds).search(page[i]):
+                    lost.append(i)
+                if step[i][j] == "replace":
+                    out.append(lines[j])
+                    j += 1
+                i += 1
     return "".join(f"{line}\n" for line in out), lost
 
 
@@ -353,7 +357,7 @@ def _postgres(_: Path) -> Iterator[dict[str, str]]:
 
     from tests._stores import postgres_dsn
 
-    dsn = postgres_dsn()
+    dsn = postgres_dsn("the console examples of a page that needs a PostgreSQL server")
     drop = sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(PAGE_SCHEMA))
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(hashtext('govmodel docs: the civic-app page'))")
@@ -434,9 +438,19 @@ class _Output:
 
     process: subprocess.Popen[bytes]
     data: bytes = b""
+    reader: threading.Thread | None = None
 
     def __attrs_post_init__(self) -> None:
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def close(self) -> None:
+        """Stop the process if it still runs, and read what it printed to the end."""
+        _stop(self.process)
+        assert self.reader is not None
+        assert self.process.stdout is not None
+        self.reader.join(timeout=10)
+        self.process.stdout.close()
 
     def _read(self) -> None:
         stream = self.process.stdout
@@ -484,7 +498,7 @@ class Run:
     regenerate: bool = False
     known: dict[str, str] = attrs.field(factory=dict)  # a varying value of the page -> found
     env: dict[str, str] = attrs.field(factory=dict)
-    serving: list[subprocess.Popen[bytes]] = attrs.field(factory=list)
+    serving: list[_Output] = attrs.field(factory=list)
     status: int = 0
     outputs: dict[tuple[int, int], str] = attrs.field(factory=dict)  # (block, step) -> new
     lost: list[str] = attrs.field(factory=list)
@@ -536,11 +550,11 @@ class Run:
                         step.expected, self.back(failure.found), block.varies, self.known
                     )
                     self.outputs[(b, s)] = new
-                    first = step.line + step.source.count("\n")
-                    self.lost += [f"{self.page.name}, line {first + i}" for i in lost]
+                    if lost:
+                        self.lost.append(step.source.strip())
         finally:
-            for process in reversed(self.serving):
-                _stop(process)
+            for output in reversed(self.serving):
+                output.close()
         return None
 
     def _step(self, block: Block, step: Step) -> Failure | None:
@@ -597,16 +611,15 @@ class Run:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                process.wait()
-                time.sleep(0.2)  # the reader's last chunk
+                output.close()
                 self.status = process.returncode
                 return output.text
             if matches(expected, output.text, kinds, dict(self.known)):
-                self.serving.append(process)
+                self.serving.append(output)
                 self.status = 0
                 return output.text
             time.sleep(0.1)
-        self.serving.append(process)
+        self.serving.append(output)
         return output.text + "\n(still not shown after 60 s)\n"
 
     def rewritten(self) -> str:
@@ -641,8 +654,9 @@ def run_page(path: Path, *, regenerate: bool = False) -> None:
             path.write_text(text, encoding="utf-8")
         if run.lost:
             pytest.fail(
-                f"rewrote {page.name}, but these abbreviated lines ('...' or a varying value) no "
-                f"longer match and were written out in full: shorten them again by hand where "
-                f"they should be\n    " + "\n    ".join(run.lost),
+                f"rewrote {page.name}, but in the outputs of these commands some abbreviated "
+                f"lines ('...' or a varying value) no longer matched and were replaced by the "
+                f"lines found: shorten them again, or put back the page's sample values, by "
+                f"hand\n    " + "\n    ".join(run.lost),
                 pytrace=False,
             )
