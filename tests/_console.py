@@ -483,8 +483,8 @@ class Failure:
             f"{self.page}, line {self.step.line}: the output of\n    {self.step.source.strip()}\n"
             f"is not what the page shows ('...' stands for any text):\n"
             f"{diff(self.expected, self.found)}"
-            f"If the model changed on purpose, rewrite the page's outputs with\n    {REGENERATE}\n"
-            f"and read the diff before committing it."
+            f"If the model changed on purpose, rewrite the pages' outputs with\n    {REGENERATE}\n"
+            f"and read the diff before committing it (CONTRIBUTING.md)."
         )
 
 
