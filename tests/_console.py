@@ -48,6 +48,12 @@ VARYING = {
     "date-time": r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:\d\d)?",
 }
 
+# Times a rewritten output shows as "...": a progress bar's, and how long a sweep took.
+_TIMES = (
+    (re.compile(r"\[\d+:\d\d<[^\]]*\]"), "[...]"),
+    (re.compile(r"\bin \d+(?:\.\d+)? s\b"), "in ... s"),
+)
+
 _FENCE = re.compile(
     r"(?:^<!-- console: (?P<mark>[^\n]*?) -->\n)?^```(?P<lang>\S*)\n(?P<body>.*?)^```$",
     re.M | re.S,
@@ -252,8 +258,9 @@ def rewrite(
 
     Lines are aligned so that as many found lines as possible keep the page's line (with its
     ``...`` and its varying values); a line that is only ``...`` stands for any number of
-    lines. The rest are written as found. Returns the new output and the indexes of the
-    page's abbreviated lines (``...`` or a varying value) that no longer match anything.
+    lines. The rest are written as found, with the times of ``_TIMES`` as ``...``. Returns the
+    new output and the indexes of the page's abbreviated lines (``...`` or a varying value)
+    that no longer match anything.
     """
     page = expected.splitlines()
     lines = [line.rstrip() for line in found.splitlines()]
@@ -298,7 +305,7 @@ def rewrite(
                 out.append(page[i])
                 i, j = i + 1, j + 1
             case "write":
-                out.append(lines[j])
+                out.append(_untimed(lines[j]))
                 j += 1
             case "drop" if gap[i]:
                 out.append(page[i])
@@ -307,10 +314,16 @@ def rewrite(
                 if _tokens(kinds).search(page[i]):
                     lost.append(i)
                 if step[i][j] == "replace":
-                    out.append(lines[j])
+                    out.append(_untimed(lines[j]))
                     j += 1
                 i += 1
     return "".join(f"{line}\n" for line in out), lost
+
+
+def _untimed(line: str) -> str:
+    for pattern, shown in _TIMES:
+        line = pattern.sub(shown, line)
+    return line
 
 
 def diff(expected: str, found: str) -> str:
