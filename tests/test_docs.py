@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._console import PAGES, read_page, run_page
+from tests._console import PAGES, matches, read_page, rewrite, run_page
 
 ROOT = Path(__file__).resolve().parent.parent
 API = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
@@ -137,3 +137,60 @@ def test_console_markers(page: Path) -> None:
     """A page's console markers are the tests' own, and a block not run says why."""
     for block in read_page(page).blocks:  # raises PageError on a marker it does not know
         assert block.not_run != "", f"{page.name} line {block.line}: say why it is not run"
+
+
+class TestConsoleRewrite:
+    """``--regen-console`` keeps what still matches and writes the rest as found."""
+
+    def test_keeps_matching_lines_and_writes_changed_ones(self) -> None:
+        """A line that still matches keeps its '...'; a changed figure is written as found."""
+        page = "2 runs in ... s\nxinhe/baseline  2  75.1%\n(mean)\n"
+        found = "2 runs in 3.2 s\nxinhe/baseline  2  76.0%\nxinhe/other  2  1.0%\n(mean)\n"
+        assert rewrite(page, found, (), {}) == (
+            "2 runs in ... s\nxinhe/baseline  2  76.0%\nxinhe/other  2  1.0%\n(mean)\n",
+            [],
+        )
+
+    def test_a_changed_line_beside_a_gap_is_replaced(self) -> None:
+        """A '...' line does not swallow the line that changed next to it."""
+        page = "HTTP/1.1 200 OK\nlink: <a>\n...\n"
+        found = "HTTP/1.1 200 OK\nlink: <b>\ncontent-type: x\n"
+        assert rewrite(page, found, (), {}) == ("HTTP/1.1 200 OK\nlink: <b>\n...\n", [])
+
+    def test_times_are_written_as_ellipsis(self) -> None:
+        """A progress bar's times and a sweep's duration are never written as literal text."""
+        found = "100%|##| 60/60 [00:21<00:00,  2.81run/s]\n60 runs in 23.1 s; rows written\n"
+        assert (
+            rewrite("", found, (), {})[0]
+            == "100%|##| 60/60 [...]\n60 runs in ... s; rows written\n"
+        )
+
+    def test_lost_abbreviations_are_named(self) -> None:
+        """A line the page abbreviated that no longer matches is reported by its index."""
+        assert rewrite("a\nb ... c\n", "a\nd\n", (), {}) == ("a\nd\n", [1])
+
+
+class TestConsoleMatches:
+    """Outputs compare as doctest's ELLIPSIS and NORMALIZE_WHITESPACE, plus varying values."""
+
+    ID = "case:" + "a" * 32
+    OTHER = "case:" + "b" * 32
+
+    def test_ellipsis_and_whitespace(self) -> None:
+        assert matches("a ... d\n  e\n", "a b c d e", (), {})
+        assert not matches("a ... d", "a d x", (), {})
+
+    def test_a_varying_value_is_learned(self) -> None:
+        """The page's id matches any id, the same one each time, and stands for it later."""
+        known: dict[str, str] = {}
+        assert matches(
+            f"[{self.ID}, {self.ID}]", f"[{self.OTHER}, {self.OTHER}]", ("case-id",), known
+        )
+        assert known == {self.ID: self.OTHER}
+        assert not matches(self.ID, "case:" + "c" * 32, ("case-id",), known)
+
+    def test_the_same_value_stands_for_the_same_value(self) -> None:
+        assert not matches(f"{self.ID} {self.ID}", f"{self.ID} {self.OTHER}", ("case-id",), {})
+
+    def test_without_varies_a_value_is_literal(self) -> None:
+        assert not matches(self.ID, self.OTHER, (), {})
