@@ -38,7 +38,7 @@ PAGE_SCHEDULER = "tcp://10.0.0.5:8786"
 # The schema the civic-app page's store uses (the default of `govmodel serve`).
 PAGE_SCHEMA = "govmodel"
 
-# How long a command may take; the slowest example runs for about 15 seconds.
+# How long a command may take; the slowest, the tutorial's sweep, takes 10 to 30 seconds.
 TIMEOUT = 300
 
 # Values that differ from run to run, for a block marked ``varies: KIND, ...``.
@@ -117,7 +117,7 @@ class Page:
         return tuple(dict.fromkeys(n for b in self.runs for n in b.needs))
 
 
-def _steps(body: str, first_line: int) -> tuple[Step, ...]:
+def _steps(body: str, first_line: int, page: str) -> tuple[Step, ...]:
     steps: list[list[str | int]] = []  # source, expected, line
     continued = False
     for number, line in enumerate(body.splitlines(keepends=True), start=first_line):
@@ -128,7 +128,7 @@ def _steps(body: str, first_line: int) -> tuple[Step, ...]:
         elif steps:
             steps[-1][1] = f"{steps[-1][1]}{line}"
         else:
-            raise PageError(f"line {number}: expected a '$ command' first, found {line!r}")
+            raise PageError(f"{page} line {number}: expected a '$ command', found {line!r}")
         continued = line.rstrip("\n").endswith("\\") and not steps[-1][1]
     return tuple(
         Step(source=str(source), expected=str(expected), line=int(line))
@@ -179,7 +179,7 @@ def read_page(path: Path) -> Page:
                 start=fence.start("body"),
                 end=fence.end("body"),
                 line=line,
-                steps=() if "not run" in options else _steps(fence["body"], line + 1),
+                steps=() if "not run" in options else _steps(fence["body"], line + 1, path.name),
                 not_run=options.get("not run"),
                 needs=needs,
                 varies=varies,
