@@ -30,13 +30,13 @@ DSN_VARIABLE = "GOVMODEL_POSTGRES_DSN"
 Spec = tuple[str, str, str]
 
 
-def postgres_dsn() -> str:
+def postgres_dsn(what: str = "the store's tests against PostgreSQL") -> str:
     """The DSN of the tests' PostgreSQL server; skips (fails in CI) without one."""
     dsn = os.environ.get(DSN_VARIABLE)
     if dsn:
         return dsn
     message = (
-        f"{DSN_VARIABLE} is not set, so the store's tests against PostgreSQL did not run; "
+        f"{DSN_VARIABLE} is not set, so {what} did not run; "
         f'as root, `export {DSN_VARIABLE}="$(bash .ci/postgres)"` installs, starts and names one'
     )
     if os.environ.get("CI"):

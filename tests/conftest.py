@@ -49,3 +49,14 @@ def store(store_spec: Spec) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+# -- the console examples of the documentation -------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regen-console",
+        action="store_true",
+        help="write the outputs the documentation's console examples print back into the pages",
+    )

@@ -1,16 +1,13 @@
 """Tests that the documentation keeps step with the code."""
 
 import argparse
-import doctest
 import importlib
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests._console import PAGES, matches, read_page, rewrite, run_page
 
 ROOT = Path(__file__).resolve().parent.parent
 API = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
@@ -84,58 +81,116 @@ def test_cli_page_has_every_option(name: str) -> None:
 
 # -- Console examples -----------------------------------------------------------
 
-CONSOLE_FILES = ROOT / "tests" / "data" / "console"
-PAGES = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]
-_BLOCK = re.compile(r"(<!-- console: not run: [^>]*-->\n)?```console\n(.*?)```", re.S)
+
+def _console_pages() -> list[Path]:
+    return [page for page in PAGES if read_page(page).runs]
 
 
-def _console_blocks(page: Path) -> list[str]:
-    """The console blocks of a page that are meant to run (not marked ``not run``)."""
-    text = page.read_text(encoding="utf-8")
-    return [body for mark, body in _BLOCK.findall(text) if not mark]
-
-
-def _steps(block: str) -> list[tuple[str, str]]:
-    """Each ``$ command`` of a block with the output written under it."""
-    steps: list[tuple[str, str]] = []
-    for line in block.splitlines():
-        if line.startswith("$ "):
-            steps.append((line[2:], ""))
-        else:
-            command, expected = steps[-1]
-            steps[-1] = (command, expected + line + "\n")
-    return steps
-
-
-@pytest.mark.parametrize("page", [p for p in PAGES if _console_blocks(p)], ids=lambda p: p.name)
-def test_console_examples(page: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("page", _console_pages(), ids=lambda p: p.name)
+def test_console_examples(page: Path, request: pytest.FixtureRequest) -> None:
     """Each console example of a page runs, in order, with the output and status shown.
 
-    The examples run in an empty directory holding the files of
-    ``tests/data/console``; ``...`` in an output stands for any text, and
-    ``echo $?`` shows the status of the command before it. A block that cannot
-    run here is marked ``<!-- console: not run: why -->``.
+    The examples of a page run one after another in one empty directory holding the files of
+    ``tests/data/console``, so a command sees the files the commands before it wrote;
+    ``export NAME=VALUE`` sets a variable for the commands after it, as in a shell session.
+    ``...`` in an output stands for any text (times, paths), whitespace is compared as
+    doctest's NORMALIZE_WHITESPACE does, and ``echo $?`` shows the status of the command
+    before it. A command continues on the next line after a trailing backslash.
+
+    A line just above a fenced block, invisible on the site, may mark it::
+
+        <!-- console: not run: WHY -->    the block cannot run here (it installs from the
+                                          package index, needs root, runs for half an hour)
+        <!-- console: file: NAME -->      (on any block, e.g. ```toml) its text is written to
+                                          NAME in the directory before the first command runs
+        <!-- console: OPTION; OPTION -->  options of a block that runs:
+
+    ``needs: SERVICE, ...`` names services the test provides. A page's services start before
+    its first block and stop after its last, and the page's commands and outputs get the
+    service's values in place of the page's own:
+
+    - ``postgres``: the PostgreSQL server of ``GOVMODEL_POSTGRES_DSN`` in place of the DSN
+      ``postgresql://govmodel:PASSWORD@db.example.org:5432/govmodel``, the schema ``govmodel``
+      emptied before and after (the page is skipped without the variable, and fails in CI);
+    - ``dask-cluster``: a Dask scheduler with two one-thread worker processes on 127.0.0.1 in
+      place of ``tcp://10.0.0.5:8786``;
+    - ``port N``: a free port of 127.0.0.1 in place of ``127.0.0.1:N`` and ``--port N``.
+
+    ``serves``: each command of the block runs until it stops or has printed what the page
+    shows under it; one still running then serves the page's later blocks, and is stopped
+    with SIGINT (Ctrl-C) after the last.
+
+    ``varies: KIND, ...``: values of these kinds differ from run to run: ``case-id``
+    (``case:`` and 32 hex digits), ``date-time`` (ISO 8601) and ``cursor`` (a page cursor of
+    the store). In an output such a value matches any value of its shape, the same one each
+    time it appears; once found, the page's value stands for the value found in the page's
+    later commands and outputs (so the id a report printed is the id read back after it).
+
+    After a change of the model, ``pytest tests/test_docs.py -k console --regen-console``
+    writes the outputs found back into the pages (CONTRIBUTING.md).
     """
-    for name in CONSOLE_FILES.iterdir():
-        shutil.copy(name, tmp_path / name.name)
-    bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "COLUMNS": "100"}
-    checker = doctest.OutputChecker()
-    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-    status = 0
-    for block in _console_blocks(page):
-        for command, expected in _steps(block):
-            if command == "echo $?":
-                found = f"{status}\n"
-            else:
-                result = subprocess.run(
-                    ["bash", "-c", command],
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                    check=False,
-                    cwd=tmp_path,
-                    env=env,
-                )
-                status, found = result.returncode, result.stdout
-            assert checker.check_output(expected, found, flags), (command, expected, found)
+    run_page(page, regenerate=request.config.getoption("regen_console"))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_console_markers(page: Path) -> None:
+    """A page's console markers are the tests' own, and a block not run says why."""
+    for block in read_page(page).blocks:  # raises PageError on a marker it does not know
+        assert block.not_run != "", f"{page.name} line {block.line}: say why it is not run"
+
+
+class TestConsoleRewrite:
+    """``--regen-console`` keeps what still matches and writes the rest as found."""
+
+    def test_keeps_matching_lines_and_writes_changed_ones(self) -> None:
+        """A line that still matches keeps its '...'; a changed figure is written as found."""
+        page = "2 runs in ... s\nxinhe/baseline  2  75.1%\n(mean)\n"
+        found = "2 runs in 3.2 s\nxinhe/baseline  2  76.0%\nxinhe/other  2  1.0%\n(mean)\n"
+        assert rewrite(page, found, (), {}) == (
+            "2 runs in ... s\nxinhe/baseline  2  76.0%\nxinhe/other  2  1.0%\n(mean)\n",
+            [],
+        )
+
+    def test_a_changed_line_beside_a_gap_is_replaced(self) -> None:
+        """A '...' line does not swallow the line that changed next to it."""
+        page = "HTTP/1.1 200 OK\nlink: <a>\n...\n"
+        found = "HTTP/1.1 200 OK\nlink: <b>\ncontent-type: x\n"
+        assert rewrite(page, found, (), {}) == ("HTTP/1.1 200 OK\nlink: <b>\n...\n", [])
+
+    def test_times_are_written_as_ellipsis(self) -> None:
+        """A progress bar's times and a sweep's duration are never written as literal text."""
+        found = "100%|##| 60/60 [00:21<00:00,  2.81run/s]\n60 runs in 23.1 s; rows written\n"
+        assert (
+            rewrite("", found, (), {})[0]
+            == "100%|##| 60/60 [...]\n60 runs in ... s; rows written\n"
+        )
+
+    def test_lost_abbreviations_are_named(self) -> None:
+        """A line the page abbreviated that no longer matches is reported by its index."""
+        assert rewrite("a\nb ... c\n", "a\nd\n", (), {}) == ("a\nd\n", [1])
+
+
+class TestConsoleMatches:
+    """Outputs compare as doctest's ELLIPSIS and NORMALIZE_WHITESPACE, plus varying values."""
+
+    ID = "case:" + "a" * 32
+    OTHER = "case:" + "b" * 32
+
+    def test_ellipsis_and_whitespace(self) -> None:
+        assert matches("a ... d\n  e\n", "a b c d e", (), {})
+        assert not matches("a ... d", "a d x", (), {})
+
+    def test_a_varying_value_is_learned(self) -> None:
+        """The page's id matches any id, the same one each time, and stands for it later."""
+        known: dict[str, str] = {}
+        assert matches(
+            f"[{self.ID}, {self.ID}]", f"[{self.OTHER}, {self.OTHER}]", ("case-id",), known
+        )
+        assert known == {self.ID: self.OTHER}
+        assert not matches(self.ID, "case:" + "c" * 32, ("case-id",), known)
+
+    def test_the_same_value_stands_for_the_same_value(self) -> None:
+        assert not matches(f"{self.ID} {self.ID}", f"{self.ID} {self.OTHER}", ("case-id",), {})
+
+    def test_without_varies_a_value_is_literal(self) -> None:
+        assert not matches(self.ID, self.OTHER, (), {})
