@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 __all__ = [
     "IntervalError",
     "PairedDifference",
+    "is_share",
     "mean_and_interval",
     "paired",
     "paired_table",
@@ -415,6 +416,19 @@ def paired(
     return results
 
 
+def is_share(field: str) -> bool:
+    """Whether a row field is a share between 0 and 1: a ``*_rate`` or a ``contained_*`` field.
+
+    Tables and figures show shares in percentage points.
+
+    Examples
+    --------
+    >>> is_share("on_time_rate"), is_share("contained_street"), is_share("escalations")
+    (True, True, False)
+    """
+    return field.endswith("_rate") or field.startswith("contained_")
+
+
 def paired_table(
     rows: Iterable[Mapping[str, Any]] | pandas.DataFrame,
     fields: Sequence[str],
@@ -473,8 +487,9 @@ def table_text(
 
     Each cell is the mean difference (variant minus baseline) ± the half-width
     of its interval, marked ``*`` where the interval leaves out 0; a last line
-    says what the cells are. Fields named in ``percent`` (by default those
-    ending in ``_rate``) are shown in percentage points.
+    says what the cells are. Fields named in ``percent`` (by default the
+    shares: those ending in ``_rate`` and the ``contained_*`` shares) are shown
+    in percentage points.
 
     Examples
     --------
@@ -495,7 +510,7 @@ def table_text(
         )
     fields = list(dict.fromkeys(d.field for d in found))
     variants = list(dict.fromkeys(d.variant for d in found))
-    shown = {f for f in fields if f.endswith("_rate")} if percent is None else set(percent)
+    shown = {f for f in fields if is_share(f)} if percent is None else set(percent)
     cell = {(d.variant, d.field): d for d in found}
 
     def text(d: PairedDifference | None) -> str:
@@ -503,7 +518,8 @@ def table_text(
             return ""
         scale = 100.0 if d.field in shown else 1.0
         mark = " *" if d.clear_of_zero else "  "
-        return f"{scale * d.mean:+.1f} ± {scale * d.half_width:.1f}{mark}"
+        # Adding 0.0 turns a mean that rounds to -0.0 into 0.0.
+        return f"{round(scale * d.mean, 1) + 0.0:+.1f} ± {scale * d.half_width:.1f}{mark}"
 
     cells = {key: text(d) for key, d in cell.items()}
     width = max(len(v) for v in (*variants, "variant")) + 2

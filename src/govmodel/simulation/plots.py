@@ -34,6 +34,7 @@ from govmodel.simulation.intervals import (
     IntervalError,
     PairedDifference,
     _records,
+    is_share,
     mean_and_interval,
 )
 
@@ -297,7 +298,7 @@ def effects(differences: Iterable[PairedDifference], *, title: str = "") -> Any:
 
     Each variant's mean difference is a dot with its t-interval as a whisker,
     filled where the interval leaves out 0; a vertical line marks no effect.
-    Fields ending in ``_rate`` are drawn in percentage points. The differences
+    Shares (``intervals.is_share``) are drawn in percentage points. The differences
     come from ``paired`` or ``paired_table``.
 
     Examples
@@ -323,7 +324,7 @@ def effects(differences: Iterable[PairedDifference], *, title: str = "") -> Any:
     )
     panels = list(axes[0])
     for ax, field in zip(panels, fields, strict=True):
-        scale = 100.0 if field.endswith("_rate") else 1.0
+        scale = 100.0 if is_share(field) else 1.0
         for y, variant in enumerate(variants):
             d = next((x for x in found if x.variant == variant and x.field == field), None)
             if d is None:
@@ -338,7 +339,7 @@ def effects(differences: Iterable[PairedDifference], *, title: str = "") -> Any:
                 capsize=3,
             )
         ax.axvline(0.0, color="#999999", linewidth=0.8)
-        ax.set_title(field.replace("_", " ") if scale == 1.0 else field, fontsize=10)
+        ax.set_title(field, fontsize=10)
         if scale == 100.0:
             ax.set_xlabel("percentage points", fontsize=8)
         ax.spines[["top", "right"]].set_visible(False)
