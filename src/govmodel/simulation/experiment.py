@@ -101,6 +101,7 @@ __all__ = [
     "escalations_by_tier",
     "load_experiment",
     "open_backlog",
+    "provenance",
     "read_rows",
     "read_series",
     "run_experiment",
@@ -367,6 +368,54 @@ def run_key(row: Mapping[str, Any]) -> str:
         if isinstance(name, str) and name.startswith(("scenario.", "policy.")):
             identity[name] = _cell(value)
     return _sha256(_canonical(identity))[:32]
+
+
+def provenance(
+    structure: Structure,
+    *,
+    label: str,
+    seed: int,
+    scenario: Mapping[str, Any] | None = None,
+    policy: Mapping[str, Any] | None = None,
+) -> Row:
+    """The identifying columns, ``run_key`` and govmodel version of one run seeded with an int.
+
+    What an experiment's row holds besides its measures, for a run of
+    ``structure`` (the baseline) with ``seed``, the scenario values
+    ``scenario`` (by field; mapping fields by key) and the policy settings
+    ``policy`` (``load_policy``'s keys; ``None`` for the default policy):
+    ``govmodel simulate -o`` writes it as the header of the event log. The
+    ``run_key`` is that of the same run in an experiment with
+    ``structures = [label]``, ``seeds = [seed]`` and these scenario values.
+
+    Examples
+    --------
+    >>> from govmodel import examples
+    >>> p = provenance(examples.load("xinhe"), label="xinhe", seed=2, scenario={"days": 30})
+    >>> p["spawn_key"], p["scenario.days"], p["run_key"] == run_key(p)
+    ('2', 30, True)
+    >>> e = load_experiment({"structures": ["xinhe"], "seeds": [2], "scenario": {"days": 30}})
+    >>> next(e.runs()).key == p["run_key"]
+    True
+    """
+    parameters = tuple(
+        (_column(("scenario", *path)), value)
+        for path, value in _leaves(scenario or {}, (), into_lists=False)
+    )
+    run = ExperimentRun(
+        structure_label=label,
+        structure=structure,
+        ablation="baseline",
+        scenario=_DEFAULT_SCENARIO,
+        seed_entropy=seed,
+        parameters=parameters,
+        structure_sha256=_structure_digest(structure),
+        policy_sha256=_sha256(_canonical(dict(policy or {}))),
+    )
+    row = run.head()
+    row["structure_name"] = structure.name
+    row["govmodel_version"] = _version()
+    return row
 
 
 # -- The file ----------------------------------------------------------------------
@@ -1449,7 +1498,7 @@ def run_experiment(
     if done and not resume:
         raise ExperimentError(
             "out",
-            f"{rows_table.path} holds {len(done)} rows already; resume to add the runs "
+            f"{rows_table.path} holds {len(done)} rows already; resume (--resume) to add the runs "
             "missing, or choose another directory",
         )
     if series_table is not None:
