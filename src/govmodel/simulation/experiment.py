@@ -1188,11 +1188,17 @@ def _reporter(name: str) -> Reporter:
         found = importlib.import_module(module)
     except Exception as err:  # noqa: BLE001 - any import failure of a user's module is named
         raise ExperimentError(
-            "reporters", f"cannot import {quoted(module)}: {type(err).__name__}: {err}"
+            "reporters",
+            f"expected an importable module:function, found {quoted(name)}, whose module "
+            f"cannot be imported ({type(err).__name__}: {err})",
         ) from None
     function = getattr(found, attribute, None)
     if not callable(function):
-        raise ExperimentError("reporters", f"{quoted(module)} has no function {quoted(attribute)}")
+        raise ExperimentError(
+            "reporters",
+            f"expected a function {quoted(attribute)} in {quoted(module)}, found "
+            f"{show(function) if function is not None else 'none'}",
+        )
     reporter: Reporter = function
     return reporter
 
@@ -1579,6 +1585,11 @@ def _tables(directory: Path, fmt: str, *, series: bool) -> tuple[_Table, _Table 
     )
 
 
+# RFC 4180's line end: the csv module quotes a cell holding a character of the
+# line end, so with "\r\n" a cell holding either "\r" or "\n" reads back whole.
+_LINE_END = "\r\n"
+
+
 class _CsvTable(_Table):
     """A CSV file: the header from the first row, then one flushed line per row.
 
@@ -1623,7 +1634,7 @@ class _CsvTable(_Table):
             return
         temporary = self.path.with_suffix(".tmp")
         with open(temporary, "w", encoding="utf-8", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=self.columns or [], lineterminator="\n")
+            writer = csv.DictWriter(f, fieldnames=self.columns or [], lineterminator=_LINE_END)
             writer.writeheader()
             writer.writerows(kept)
         temporary.replace(self.path)
@@ -1640,9 +1651,9 @@ class _CsvTable(_Table):
             if fresh:
                 if self.columns is None:
                     self.columns = list(rows[0])
-                csv.writer(self.stream, lineterminator="\n").writerow(self.columns)
+                csv.writer(self.stream, lineterminator=_LINE_END).writerow(self.columns)
         columns = self.columns or []
-        writer = csv.writer(self.stream, lineterminator="\n")
+        writer = csv.writer(self.stream, lineterminator=_LINE_END)
         for row in rows:
             if list(row) != columns:
                 raise ExperimentError(
