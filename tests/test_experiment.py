@@ -661,11 +661,11 @@ class TestExperimentCommand:
         """govmodel experiment gives the same rows serially and with --workers 2."""
         path = write(tmp_path / "study.toml", SMALL)
         out = io.StringIO()
-        assert main(["experiment", str(path), "--out", str(tmp_path / "a")], out=out) == 0
+        assert main(["experiment", str(path), "-o", str(tmp_path / "a")], out=out) == 0
         assert "study: 6 runs in" in out.getvalue()
         assert (
             main(
-                ["experiment", str(path), "--out", str(tmp_path / "b"), "--workers", "2"],
+                ["experiment", str(path), "-o", str(tmp_path / "b"), "--workers", "2"],
                 out=io.StringIO(),
             )
             == 0
@@ -680,7 +680,7 @@ class TestExperimentCommand:
         path = write(tmp_path / "study.toml", data)
         command = [sys.executable, "-m", "govmodel.cli", "experiment", str(path)]
         process = subprocess.Popen(
-            [*command, "--out", str(tmp_path / "cut")],
+            [*command, "-o", str(tmp_path / "cut")],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             cwd=ROOT,
@@ -696,7 +696,7 @@ class TestExperimentCommand:
         cut = read_rows(tmp_path / "cut")
         assert 4 <= len(cut) < 80, "the kill should fall mid-way"
         resumed = subprocess.run(
-            [*command, "--out", str(tmp_path / "cut"), "--resume"],
+            [*command, "-o", str(tmp_path / "cut"), "--resume"],
             capture_output=True,
             text=True,
             check=False,
@@ -705,8 +705,7 @@ class TestExperimentCommand:
         assert resumed.returncode == 0, resumed.stdout + resumed.stderr
         assert "already in the output" in resumed.stdout
         assert (
-            main(["experiment", str(path), "--out", str(tmp_path / "whole")], out=io.StringIO())
-            == 0
+            main(["experiment", str(path), "-o", str(tmp_path / "whole")], out=io.StringIO()) == 0
         )
         # Rows before the kill come first, then the rest in run order: the same rows.
         assert read_rows(tmp_path / "cut") == read_rows(tmp_path / "whole")
@@ -715,7 +714,7 @@ class TestExperimentCommand:
         """A bad file exits 1 with the key named; --workers with --scheduler exits 2."""
         path = write(tmp_path / "study.toml", {"seeds": 0})
         out = io.StringIO()
-        assert main(["experiment", str(path), "--out", str(tmp_path / "o")], out=out) == 1
+        assert main(["experiment", str(path), "-o", str(tmp_path / "o")], out=out) == 1
         assert "seeds: expected" in out.getvalue()
         out = io.StringIO()
         assert (
@@ -723,7 +722,7 @@ class TestExperimentCommand:
                 [
                     "experiment",
                     str(path),
-                    "--out",
+                    "-o",
                     "o",
                     "--workers",
                     "2",
@@ -734,3 +733,13 @@ class TestExperimentCommand:
             )
             == 2
         )
+
+
+class TestDocs:
+    def test_example_file_is_the_page(self) -> None:
+        """The example file of docs/experiments.md is the one its console blocks run."""
+        page = (ROOT / "docs" / "experiments.md").read_text(encoding="utf-8")
+        shown = page.split("```toml\n", 1)[1].split("```", 1)[0]
+        used = (ROOT / "tests" / "data" / "console" / "elements.toml").read_text(encoding="utf-8")
+        assert shown == used
+        load_experiment(ROOT / "tests" / "data" / "console" / "elements.toml")

@@ -3,7 +3,7 @@
 ``govmodel simulate SPEC`` simulates a period of requests over one structure
 and prints its figures; ``govmodel sweep CONFIG`` runs many structures,
 variants and seeds and prints a summary table; ``govmodel experiment FILE
---out DIR`` runs an experiment file (``govmodel.simulation.experiment``) and
+-o DIR`` runs an experiment file (``govmodel.simulation.experiment``) and
 streams its rows, with their provenance, to a directory it can resume.
 
 A sweep is described by a TOML file::
@@ -172,13 +172,17 @@ def add_commands(commands: Commands) -> None:
         examples=[
             'printf \'seeds = 2\\nablations = ["baseline", "no_mediation_room"]\\n'
             "[scenario]\\ndays = 20\\n' > study.toml",
-            "govmodel experiment study.toml --out results",
-            "govmodel experiment study.toml --out results --resume --workers 2",
+            "govmodel experiment study.toml -o results",
+            "govmodel experiment study.toml -o results --resume --workers 2",
         ],
     )
     experimenting.add_argument("file", metavar="FILE", help="the experiment's TOML file")
     experimenting.add_argument(
-        "--out", required=True, metavar="DIR", help="the output directory (made when missing)"
+        "-o",
+        "--output",
+        required=True,
+        metavar="DIR",
+        help="the output directory (made when missing)",
     )
     experimenting.add_argument(
         "--workers",
@@ -452,6 +456,13 @@ def _sweep_problems(data: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _on_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return False
+
+
 def _progress(total: int, out: TextIO) -> tuple[Callable[[int], None], Callable[[], None]]:
     """A progress bar on stderr: tqdm when installed, else a plain counter."""
     try:
@@ -464,7 +475,8 @@ def _progress(total: int, out: TextIO) -> tuple[Callable[[int], None], Callable[
                 print(f"  {done}/{total} runs", file=sys.stderr)
 
         return tick, lambda: None
-    bar = tqdm(total=total, unit="run", file=sys.stderr, disable=total < 10)
+    # A bar only for a person watching: not for a few runs, nor into a file or a pipe.
+    bar = tqdm(total=total, unit="run", file=sys.stderr, disable=total < 10 or not _on_tty())
 
     def update(done: int) -> None:
         bar.update(done - bar.n)
@@ -493,10 +505,10 @@ def _check_executor_options(args: argparse.Namespace) -> None:
 
 
 def experiment_command(args: argparse.Namespace, *, out: TextIO) -> int:
-    """``govmodel experiment FILE --out DIR``: run an experiment, streaming its rows to DIR."""
+    """``govmodel experiment FILE -o DIR``: run an experiment, streaming its rows to DIR."""
     _check_executor_options(args)
-    if "\0" in args.out:
-        raise UsageError("--out: expected a directory name without NUL")
+    if "\0" in args.output:
+        raise UsageError("-o: expected a directory name without NUL")
     experiment = load_experiment(args.file)
     executor: Executor | None = None
     client: Any = None
@@ -521,7 +533,7 @@ def experiment_command(args: argparse.Namespace, *, out: TextIO) -> int:
         started = dt.datetime.now()
         try:
             summary = run_experiment(
-                experiment, args.out, executor=executor, resume=args.resume, progress=tick
+                experiment, args.output, executor=executor, resume=args.resume, progress=tick
             )
         finally:
             close()

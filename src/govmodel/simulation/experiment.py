@@ -1465,7 +1465,8 @@ def run_experiment(
         interrupt, the rows end up exactly those of an uninterrupted run.
         Without it, ``out`` must hold no rows.
     progress
-        Called with the number of runs done by this call, after each.
+        Called after each run with the number of runs done, those found in
+        the output included: a count up to ``experiment.count()``.
     window
         How many runs may be in flight at once (as for ``sweep``).
 
@@ -1515,8 +1516,10 @@ def run_experiment(
     limit = window if window is not None else max(2, 4 * (os.cpu_count() or 1))
     ran = 0
     try:
+        # The runs found in the output count as done, so a bar over all the runs is right.
+        counted = None if progress is None else (lambda n: progress(skipped[0] + n))
         for row, series_rows in _stream(
-            tasks, _perform, executor=executor, window=limit, progress=progress
+            tasks, _perform, executor=executor, window=limit, progress=counted
         ):
             if series_table is not None:
                 series_table.append(series_rows)
