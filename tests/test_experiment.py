@@ -200,6 +200,20 @@ class TestLoadExperiment:
         assert runs[0].policy_sha256 != runs[1].policy_sha256
         assert "policy.time_limits_hours.street.routine" in runs[0].head()
 
+    def test_policy_table_columns(self) -> None:
+        """A [policy] table's values are columns, and the same value twice is refused."""
+        e = load_experiment({"policy": {"recurrence_threshold": 3}})
+        (run,) = e.runs()
+        assert run.policy.recurrence_threshold == 3
+        assert run.head()["policy.recurrence_threshold"] == 3
+        with pytest.raises(ExperimentError, match=r"policy\.recurrence_threshold: set more"):
+            load_experiment(
+                {
+                    "policy": {"recurrence_threshold": 3},
+                    "grid": {"policy": {"recurrence_threshold": [2, 4]}},
+                }
+            )
+
     def test_seeds_are_streamed(self) -> None:
         """seeds = 100000000 starts at once: the runs come one by one, never listed."""
         e = load_experiment({"structures": ["zhuanqiao"], "seeds": 100_000_000})

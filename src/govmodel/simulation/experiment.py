@@ -776,6 +776,7 @@ class _Reader:
         self.data = data
         self.base = base
         self.problems: list[ExperimentError] = []
+        self.policy_fixed: list[tuple[str, Any]] = []
 
     def problem(self, location: str, message: str) -> None:
         self.problems.append(ExperimentError(location, message))
@@ -1026,6 +1027,12 @@ class _Reader:
         except SpecError as err:
             self.problem(where, _message(err))
             return None
+        if isinstance(value, dict):
+            # A table's settings are parameters like the scenario's: a column each.
+            self.policy_fixed = [
+                (_column(path), leaf) for path, leaf in _leaves(data, ("policy",), into_lists=False)
+            ]
+            return {}
         return data
 
     def values(
@@ -1037,7 +1044,7 @@ class _Reader:
         int,
         int,
     ]:
-        fixed: list[tuple[str, Any]] = []
+        fixed: list[tuple[str, Any]] = list(self.policy_fixed)
         for section in ("scenario",):
             table = self.data.get(section, {})
             if not isinstance(table, dict):
@@ -1286,8 +1293,8 @@ def load_experiment(source: str | os.PathLike[str] | Mapping[str, Any]) -> Exper
         )
         series = False
     reporters = reader.reporters()
-    fixed, grid, sample, samples, sample_seed = reader.values()
     policy_base = reader.policy_base()
+    fixed, grid, sample, samples, sample_seed = reader.values()
     structures = reader.structures()
     made = reader.ablations(structures) if structures else []
     if not reader.problems:
