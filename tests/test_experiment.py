@@ -467,6 +467,25 @@ class TestRunExperiment:
             serial = (tmp_path / "serial" / name).read_text(encoding="utf-8")
             assert serial == (tmp_path / "pool" / name).read_text(encoding="utf-8")
 
+    @pytest.mark.filterwarnings("ignore::DeprecationWarning")
+    @pytest.mark.filterwarnings("ignore::ResourceWarning")
+    @pytest.mark.filterwarnings("ignore::UserWarning")
+    def test_same_rows_on_dask(self, tmp_path: Path) -> None:
+        """A real distributed.LocalCluster writes the same rows as a serial run."""
+        distributed = pytest.importorskip("distributed")
+        e = load_experiment({**SMALL, "reporters": ["open_backlog"], "series": "monthly"})
+        run_experiment(e, tmp_path / "serial")
+        with (
+            distributed.LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
+            run_experiment(e, tmp_path / "dask", executor=client.get_executor())
+        for name in ("rows.csv", "series.csv"):
+            serial = (tmp_path / "serial" / name).read_text(encoding="utf-8")
+            assert serial == (tmp_path / "dask" / name).read_text(encoding="utf-8")
+
     def test_resume_after_a_failing_reporter(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
