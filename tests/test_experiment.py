@@ -97,6 +97,24 @@ class TestLoadExperiment:
         assert [r.scenario.category_hours[Category.NOISE] for r in runs] == [1.0, 3.0]
         assert runs[1].head()["scenario.category_hours.noise"] == 3.0
 
+    def test_grid_of_lists_and_tables(self) -> None:
+        """Grid values may be lists or tables; their columns hold canonical JSON."""
+        e = load_experiment(
+            {
+                "grid": {
+                    "scenario": {
+                        "off": [[], ["latent", "ballots"]],
+                        "handling_hours": [{"street": 30}, {"street": 40}],
+                    }
+                }
+            }
+        )
+        runs = list(e.runs())
+        assert [sorted(r.scenario.off) for r in runs[::2]] == [[], ["ballots", "latent"]]
+        assert [r.scenario.handling_hours[Tier.STREET] for r in runs[:2]] == [30, 40]
+        assert runs[2].head()["scenario.off"] == '["latent","ballots"]'
+        assert runs[1].head()["scenario.handling_hours"] == '{"street":40}'
+
     def test_grid_of_mixed_numbers_is_one_type(self) -> None:
         """A grid of ints and floats gives floats throughout, so a column keeps one type."""
         e = load_experiment({"grid": {"scenario": {"handling_hours": {"street": [24, 60.5]}}}})

@@ -634,7 +634,19 @@ class Experiment:
         >>> [next(runs).spawn_key for _ in range(3)]
         [(0,), (1,), (2,)]
         """
-        build = functools.lru_cache(maxsize=256)(self._build)
+        # The scenario and policy of a point, kept for the next seeds; keyed by canonical
+        # JSON, since a value may be a list or a table, and emptied when it grows large.
+        built: dict[str, tuple[Scenario, Policy, str]] = {}
+
+        def build(point: tuple[tuple[str, Any], ...]) -> tuple[Scenario, Policy, str]:
+            key = _canonical(point)
+            found = built.get(key)
+            if found is None:
+                if len(built) >= 256:
+                    built.clear()
+                found = built[key] = self._build(point)
+            return found
+
         for entropy, spawn_key in self._seeds():
             for label, sets in self.variants:
                 for ablation, structure, digest in sets:
