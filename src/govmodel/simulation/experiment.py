@@ -689,7 +689,12 @@ def _latin_hypercube(
         from scipy.stats import qmc
     except ImportError:
         raise MissingExtraError("scipy", "stats", "Latin hypercube samples") from None
-    unit = qmc.LatinHypercube(d=len(ranges), seed=np.random.default_rng(seed)).random(n)
+    generator = np.random.default_rng(seed)
+    try:
+        sampler = qmc.LatinHypercube(d=len(ranges), rng=generator)
+    except TypeError:  # scipy before 1.15 names it seed
+        sampler = qmc.LatinHypercube(d=len(ranges), seed=generator)
+    unit = sampler.random(n)
     points = []
     for row in unit:
         point: list[tuple[str, Any]] = []
@@ -1120,6 +1125,11 @@ class _Reader:
                     continue
                 whole = all(type(b) is int for b in bounds)
                 sample.append((_column(path), float(bounds[0]), float(bounds[1]), whole))
+        if sample:
+            try:
+                import scipy.stats.qmc  # noqa: F401 - needed when the runs are made
+            except ImportError:
+                raise MissingExtraError("scipy", "stats", "Latin hypercube samples") from None
         n = table.get("n", 0 if not sample else None)
         samples = 0
         if sample or "n" in table:
