@@ -66,15 +66,17 @@ import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from enum import Enum
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import attrs
 import numpy as np
 
-from govmodel import examples, synth
 from govmodel._strict import MAX_INT_DIGITS, quoted, show
 from govmodel.errors import GovModelError, MissingExtraError, SpecError, _LocatedError
+from govmodel.examples import load as load_example
+from govmodel.examples import names as example_names
 from govmodel.model import Tier
 from govmodel.rules.policy import DEFAULT_POLICY, Policy, load_policy
 from govmodel.simulation._sweep import (
@@ -89,6 +91,7 @@ from govmodel.simulation.engine import SimulationResult, simulate
 from govmodel.simulation.scenario import Scenario, ScenarioError
 from govmodel.spec import load, to_dict
 from govmodel.structure import Structure
+from govmodel.synth import preset
 
 __all__ = [
     "IDENTIFYING",
@@ -876,7 +879,7 @@ class _Reader:
 
     def structure(self, where: str, entry: object) -> _Structure | None:
         if isinstance(entry, str):
-            entry = {"example": entry} if entry in examples.names() else {"spec": entry}
+            entry = {"example": entry} if entry in example_names() else {"spec": entry}
         if not isinstance(entry, dict):
             self.problem(
                 where, f"expected an example name, a spec file or a table, found {show(entry)}"
@@ -910,14 +913,14 @@ class _Reader:
             return None
         try:
             if kind == "example":
-                if value not in examples.names():
+                if value not in example_names():
                     self.problem(
                         f"{where}.example",
                         f"no bundled example {quoted(value)}; "
-                        f"expected one of {', '.join(examples.names())}",
+                        f"expected one of {', '.join(example_names())}",
                     )
                     return None
-                return _Structure(label=label or value, structure=examples.load(value))
+                return _Structure(label=label or value, structure=load_example(value))
             if kind == "spec":
                 path = self.base / value
                 if path.suffix not in (".toml", ".json", ".yaml", ".yml") or not path.is_file():
@@ -925,7 +928,7 @@ class _Reader:
                         f"{where}.spec",
                         f"expected a spec file (.toml, .json, .yaml) "
                         f"beside the experiment file or an example name"
-                        f" ({', '.join(examples.names())}), found "
+                        f" ({', '.join(example_names())}), found "
                         f"{quoted(value)}",
                     )
                     return None
@@ -936,9 +939,7 @@ class _Reader:
                     f"{where}.seed", f"expected a whole number of 0 or more, found {show(seed)}"
                 )
                 return None
-            return _Structure(
-                label=label or f"{value}-{seed}", structure=synth.preset(value, seed=seed)
-            )
+            return _Structure(label=label or f"{value}-{seed}", structure=preset(value, seed=seed))
         except GovModelError as err:
             self.problem(f"{where}.{kind}", _message(err))
         except OSError as err:
@@ -1408,9 +1409,11 @@ def _perform(task: _Task) -> tuple[Row, list[Row]]:
 
 @functools.cache
 def _version() -> str:
-    from govmodel import __version__
-
-    return __version__
+    """The installed govmodel's version, as ``govmodel --version`` gives it."""
+    try:
+        return metadata.version("govmodel")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a checkout not installed
+        return "unknown (not installed)"
 
 
 @attrs.frozen(kw_only=True)
