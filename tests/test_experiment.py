@@ -785,12 +785,3 @@ class TestExperimentCommand:
             == 2
         )
 
-
-class TestDocs:
-    def test_example_file_is_the_page(self) -> None:
-        """The example file of docs/experiments.md is the one its console blocks run."""
-        page = (ROOT / "docs" / "experiments.md").read_text(encoding="utf-8")
-        shown = page.split("```toml\n", 1)[1].split("```", 1)[0]
-        used = (ROOT / "tests" / "data" / "console" / "elements.toml").read_text(encoding="utf-8")
-        assert shown == used
-        load_experiment(ROOT / "tests" / "data" / "console" / "elements.toml")
