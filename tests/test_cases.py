@@ -772,3 +772,23 @@ class TestPersonalDataInReprs:
                     assert repr(value) not in shown
         assert ("reporter=None" in repr(case)) is (case.reporter is None)
         assert ("reporter=<personal>" in repr(case)) is (case.reporter is not None)
+
+
+class TestLogHeader:
+    def test_header_is_passed_over(self) -> None:
+        """A log opening with a header reads the same events as without it."""
+        from govmodel.cases import Closed, dumps_events, loads_events, log_header
+
+        events = (Closed(case_id="c", at=dt.datetime(2025, 1, 1, 9), actor="post:a"),)
+        text = '{"govmodel_log": 1, "run_key": "ab"}\n' + dumps_events(events)
+        assert loads_events(text) == events
+        assert log_header(text) == {"govmodel_log": 1, "run_key": "ab"}
+        assert log_header(dumps_events(events)) is None
+
+    def test_header_only_first(self) -> None:
+        """A header-like line after the first is no header: it is an error, located."""
+        from govmodel.cases import loads_events
+        from govmodel.errors import EventLogError
+
+        with pytest.raises(EventLogError, match="line 2"):
+            loads_events('{"govmodel_log": 1}\n{"govmodel_log": 1}\n')

@@ -482,7 +482,8 @@ def test_unreachable_scheduler(tmp_path: Path) -> None:
 
 def test_check_quotes_a_short_excerpt(tmp_path: Path) -> None:
     """check names a long unknown place by its first 60 characters, not whole."""
-    event = json.loads(_naive_log(tmp_path).read_text(encoding="utf-8").splitlines()[0])
+    # The first line is the log's provenance header; the first event follows it.
+    event = json.loads(_naive_log(tmp_path).read_text(encoding="utf-8").splitlines()[1])
     event["case"]["place"] = "x" * 500
     log = tmp_path / "long.jsonl"
     log.write_text(json.dumps(event) + "\n", encoding="utf-8")

@@ -8,7 +8,10 @@ An impossible order raises ``InvalidTransition`` naming the case, the
 state and the event.
 
 Event logs read and write as JSON Lines (``dumps_events``,
-``loads_events``), exactly round-tripping.
+``loads_events``), exactly round-tripping. A log may open with a header
+line, a JSON object with the key ``"govmodel_log"`` and no ``"event"``
+(``govmodel simulate -o`` writes the run's provenance there):
+``loads_events`` passes over it and ``log_header`` reads it.
 
 Examples
 --------
@@ -71,6 +74,7 @@ __all__ = [
     "dumps_events",
     "iter_case_events",
     "loads_events",
+    "log_header",
     "replay",
 ]
 
@@ -953,6 +957,7 @@ def loads_events(text: str) -> tuple[CaseEvent, ...]:
         )
     converter = _converter()
     out: list[CaseEvent] = []
+    first = True
     # Split on "\n" only: JSON text may hold U+2028 and its kin unescaped.
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -961,6 +966,10 @@ def loads_events(text: str) -> tuple[CaseEvent, ...]:
             data = read_json(line)
         except ReadProblem as err:
             raise EventLogError(f"line {number}", f"not valid JSON: {err.message}") from None
+        if first and _is_header(data):
+            first = False
+            continue
+        first = False
         if isinstance(data, dict) and data.get("event") in _ACTOR_ADDED and "actor" not in data:
             # Written before closings and reopenings recorded who did them.
             data["actor"] = None
@@ -969,6 +978,50 @@ def loads_events(text: str) -> tuple[CaseEvent, ...]:
         except Exception as err:  # noqa: BLE001 - any failure becomes a located message
             raise EventLogError(f"line {number}", _describe_failure(data, err)) from None
     return tuple(out)
+
+
+LOG_HEADER_KEY = "govmodel_log"
+"""The key that marks the header line of an event log (its value: the header's version, 1)."""
+
+
+def _is_header(data: object) -> bool:
+    return isinstance(data, dict) and LOG_HEADER_KEY in data and "event" not in data
+
+
+def log_header(text: str) -> dict[str, Any] | None:
+    r"""The header of an event log in JSON Lines, if its first line is one; else ``None``.
+
+    A header is a JSON object with the key ``"govmodel_log"`` and no
+    ``"event"``: ``govmodel simulate -o`` writes the run's provenance there
+    (structure, its sha256, the policy's sha256, seed, days, govmodel
+    version, ``run_key``). ``loads_events`` passes over it.
+
+    Raises
+    ------
+    EventLogError
+        ``text`` not a str, or a first line that is not JSON.
+
+    Examples
+    --------
+    >>> text = '{"govmodel_log": 1, "seed_entropy": "2"}\n'
+    >>> log_header(text)
+    {'govmodel_log': 1, 'seed_entropy': '2'}
+    >>> loads_events(text), log_header('{"event": "closed"}')
+    ((), None)
+    """
+    if not isinstance(text, str):
+        raise EventLogError(
+            "text", f"expected the log as a str of JSON Lines, found {type(text).__name__}"
+        )
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = read_json(line)
+        except ReadProblem as err:
+            raise EventLogError(f"line {number}", f"not valid JSON: {err.message}") from None
+        return data if _is_header(data) else None  # type: ignore[return-value]
+    return None
 
 
 # Events that gained their actor in v0.2; older logs lack it.

@@ -85,8 +85,8 @@ def parser() -> argparse.ArgumentParser:
     Examples
     --------
     >>> sorted(parser()._subparsers._group_actions[0].choices)  # doctest: +NORMALIZE_WHITESPACE
-    ['can', 'check', 'demo', 'describe', 'export', 'import', 'metrics', 'render', 'route',
-     'serve', 'simulate', 'sweep', 'synth', 'validate']
+    ['can', 'check', 'demo', 'describe', 'experiment', 'export', 'import', 'metrics', 'render',
+     'route', 'serve', 'simulate', 'sweep', 'synth', 'validate']
     """
     parser = argparse.ArgumentParser(
         prog="govmodel",

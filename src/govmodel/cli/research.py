@@ -1,8 +1,10 @@
-"""The research commands of ``govmodel``: ``simulate`` and ``sweep``.
+"""The research commands of ``govmodel``: ``simulate``, ``sweep`` and ``experiment``.
 
 ``govmodel simulate SPEC`` simulates a period of requests over one structure
 and prints its figures; ``govmodel sweep CONFIG`` runs many structures,
-variants and seeds and prints a summary table.
+variants and seeds and prints a summary table; ``govmodel experiment FILE
+-o DIR`` runs an experiment file (``govmodel.simulation.experiment``) and
+streams its rows, with their provenance, to a directory it can resume.
 
 A sweep is described by a TOML file::
 
@@ -42,8 +44,9 @@ from typing import Any, TextIO
 
 import attrs
 
+from govmodel import examples
 from govmodel._strict import MAX_INT_DIGITS, quoted, show
-from govmodel.cases import dumps_events
+from govmodel.cases import LOG_HEADER_KEY, dumps_events
 from govmodel.cli._common import (
     Commands,
     UsageError,
@@ -59,11 +62,15 @@ from govmodel.cli._common import (
 from govmodel.errors import GovModelError, MissingExtraError
 from govmodel.simulation import (
     ABLATIONS,
+    ExperimentSummary,
     Run,
     Scenario,
     ScenarioError,
     SimulationResult,
     VariantError,
+    load_experiment,
+    provenance,
+    run_experiment,
     simulate,
     sweep,
     variants,
@@ -71,11 +78,13 @@ from govmodel.simulation import (
     write_jsonl,
 )
 from govmodel.simulation.intervals import mean_and_interval
+from govmodel.structure import Structure
 
 __all__ = [
     "MAX_RUNS",
     "MAX_SEEDS",
     "add_commands",
+    "experiment_command",
     "load_sweep",
     "simulate_command",
     "sweep_command",
@@ -83,7 +92,7 @@ __all__ = [
 
 
 def add_commands(commands: Commands) -> None:
-    """Add ``simulate`` and ``sweep`` to the ``govmodel`` parser.
+    """Add ``simulate``, ``sweep`` and ``experiment`` to the ``govmodel`` parser.
 
     Examples
     --------
@@ -153,6 +162,47 @@ def add_commands(commands: Commands) -> None:
     sweeping.add_argument("--png", default=None, metavar="FILE.png", help="draw the comparison")
     sweeping.add_argument("--json", action="store_true", help="print the summary as JSON")
     sweeping.set_defaults(run=sweep_command)
+    experimenting = add_command(
+        commands,
+        "experiment",
+        help="run an experiment file, with provenance, resumably",
+        description="Run the experiment a TOML file describes (structures, ablation sets, "
+        "scenario and policy values, seeds, reporters; see docs/experiments.md), streaming "
+        "each finished row with its provenance to DIR; --resume skips the runs already there.",
+        examples=[
+            'printf \'seeds = 2\\nablations = ["baseline", "no_mediation_room"]\\n'
+            "[scenario]\\ndays = 20\\n' > study.toml",
+            "govmodel experiment study.toml -o results",
+            "govmodel experiment study.toml -o results --resume --workers 2",
+        ],
+    )
+    experimenting.add_argument("file", metavar="FILE", help="the experiment's TOML file")
+    experimenting.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="DIR",
+        help="the output directory (made when missing)",
+    )
+    experimenting.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="worker processes on this machine (0: run serially)",
+    )
+    experimenting.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="a Dask scheduler address, e.g. tcp://10.0.0.5:8786 (needs govmodel[dask]); "
+        "not with --workers",
+    )
+    experimenting.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip the runs whose rows DIR already holds (by run_key)",
+    )
+    experimenting.set_defaults(run=experiment_command)
 
 
 def simulate_command(args: argparse.Namespace, *, out: TextIO) -> int:
@@ -163,7 +213,11 @@ def simulate_command(args: argparse.Namespace, *, out: TextIO) -> int:
     policy = policy_from(args.policy)
     result = simulate(structure, Scenario(days=args.days), seed=args.seed, policy=policy)
     if args.output:
-        Path(args.output).write_text(dumps_events(result.events), encoding="utf-8")
+        header = {LOG_HEADER_KEY: 1, **_log_provenance(structure, args)}
+        Path(args.output).write_text(
+            json.dumps(header, ensure_ascii=False) + "\n" + dumps_events(result.events),
+            encoding="utf-8",
+        )
     counts = result.outcome_counts
     if args.json:
         from govmodel.cli.logs import figures
@@ -193,6 +247,21 @@ def simulate_command(args: argparse.Namespace, *, out: TextIO) -> int:
     if args.png:
         return _overview(result, structure.name, args, out)
     return 0
+
+
+def _log_provenance(structure: Structure, args: argparse.Namespace) -> dict[str, Any]:
+    """The provenance of a ``simulate`` run, as an experiment's row would hold it."""
+    label = (
+        args.spec
+        if args.spec in examples.names() and not Path(args.spec).exists()
+        else (Path(args.spec).stem)
+    )
+    settings = None
+    if args.policy is not None:
+        settings = tomllib.loads(Path(args.policy).read_text(encoding="utf-8"))
+    return provenance(
+        structure, label=label, seed=args.seed, scenario={"days": args.days}, policy=settings
+    )
 
 
 def _overview(result: SimulationResult, name: str, args: argparse.Namespace, out: TextIO) -> int:
@@ -387,6 +456,13 @@ def _sweep_problems(data: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _on_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return False
+
+
 def _progress(total: int, out: TextIO) -> tuple[Callable[[int], None], Callable[[], None]]:
     """A progress bar on stderr: tqdm when installed, else a plain counter."""
     try:
@@ -399,7 +475,8 @@ def _progress(total: int, out: TextIO) -> tuple[Callable[[int], None], Callable[
                 print(f"  {done}/{total} runs", file=sys.stderr)
 
         return tick, lambda: None
-    bar = tqdm(total=total, unit="run", file=sys.stderr, disable=total < 10)
+    # A bar only for a person watching: not for a few runs, nor into a file or a pipe.
+    bar = tqdm(total=total, unit="run", file=sys.stderr, disable=total < 10 or not _on_tty())
 
     def update(done: int) -> None:
         bar.update(done - bar.n)
@@ -414,8 +491,8 @@ _ADDRESS = re.compile(r"(?:[a-z]+://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):\d{
 _CONNECT_SECONDS = "10s"
 
 
-def sweep_command(args: argparse.Namespace, *, out: TextIO) -> int:
-    """``govmodel sweep CONFIG``: run a sweep, stream its rows, print a summary."""
+def _check_executor_options(args: argparse.Namespace) -> None:
+    """Refuse ``--workers`` with ``--scheduler``, a negative count, or a malformed address."""
     if args.scheduler and args.workers:
         raise refuse("--workers: not with --scheduler (the cluster's workers run the sweep)")
     if args.workers < 0:
@@ -425,6 +502,62 @@ def sweep_command(args: argparse.Namespace, *, out: TextIO) -> int:
             "--scheduler: expected a Dask scheduler address like tcp://10.0.0.5:8786, "
             f"found {excerpt(args.scheduler)}"
         )
+
+
+def experiment_command(args: argparse.Namespace, *, out: TextIO) -> int:
+    """``govmodel experiment FILE -o DIR``: run an experiment, streaming its rows to DIR."""
+    _check_executor_options(args)
+    if "\0" in args.output:
+        raise UsageError("-o: expected a directory name without NUL")
+    experiment = load_experiment(args.file)
+    executor: Executor | None = None
+    client: Any = None
+    try:
+        if args.scheduler:
+            try:
+                from distributed import Client
+            except ImportError:
+                return fail(str(MissingExtraError("distributed", "dask", "--scheduler")), out)
+            try:
+                client = Client(args.scheduler, timeout=_CONNECT_SECONDS)  # type: ignore[no-untyped-call]
+            except (OSError, TimeoutError) as err:
+                return fail(
+                    f"--scheduler: cannot reach the Dask scheduler at {args.scheduler}: "
+                    f"{excerpt(str(err) or type(err).__name__)}",
+                    out,
+                )
+            executor = client.get_executor(pure=False)
+        elif args.workers > 0:
+            executor = ProcessPoolExecutor(args.workers)
+        tick, close = _progress(experiment.count(), out)
+        started = dt.datetime.now()
+        try:
+            summary = run_experiment(
+                experiment, args.output, executor=executor, resume=args.resume, progress=tick
+            )
+        finally:
+            close()
+        seconds = (dt.datetime.now() - started).total_seconds()
+    finally:
+        if isinstance(executor, ProcessPoolExecutor):
+            executor.shutdown()
+        if client is not None:
+            client.close()
+    _print_experiment(experiment.name, summary, seconds, out)
+    return 0
+
+
+def _print_experiment(name: str, summary: ExperimentSummary, seconds: float, out: TextIO) -> None:
+    kept = f", {summary.skipped} already in the output" if summary.skipped else ""
+    print(f"{name}: {summary.ran} runs in {seconds:.1f} s{kept} ({summary.runs} in all)", file=out)
+    print(f"rows: {summary.rows}", file=out)
+    if summary.series is not None:
+        print(f"series: {summary.series}", file=out)
+
+
+def sweep_command(args: argparse.Namespace, *, out: TextIO) -> int:
+    """``govmodel sweep CONFIG``: run a sweep, stream its rows, print a summary."""
+    _check_executor_options(args)
     output_suffix(args.output, (".jsonl", ".csv"), what="the rows")
     runs, settings = load_sweep(args.config)
     target = args.output or settings["out"]

@@ -35,7 +35,7 @@ import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 import attrs
 import numpy as np
@@ -50,6 +50,8 @@ from govmodel.structure import Structure
 __all__ = ["ROW_FIELDS", "Run", "rows_to_frame", "run_row", "sweep", "write_csv", "write_jsonl"]
 
 Row = dict[str, Any]
+_P = TypeVar("_P")
+_R = TypeVar("_R")
 
 
 @attrs.frozen(kw_only=True)
@@ -304,30 +306,48 @@ def sweep(
                 key = str(run.seed)
             yield ship(run.structure), run.scenario, run.policy, run.label, sequence, key
 
+    yield from _stream(payloads(), _execute, executor=executor, window=limit, progress=progress)
+
+
+def _stream(
+    payloads: Iterable[_P],
+    work: Callable[[_P], _R],
+    *,
+    executor: Executor | None,
+    window: int,
+    progress: Callable[[int], None] | None,
+) -> Iterator[_R]:
+    """``work`` of each payload, in payload order, with at most ``window`` in flight.
+
+    The loop both ``sweep`` and the experiment runner stream their runs
+    through: serial when ``executor`` is ``None``; ``pure=False`` for Dask so
+    that every submission really runs; ``progress`` called with the count so
+    far after each result.
+    """
     done = 0
     if executor is None:
-        for payload in payloads():
-            yield _execute(payload)
+        for payload in payloads:
+            yield work(payload)
             done += 1
             if progress is not None:
                 progress(done)
         return
     extra: dict[str, Any] = {"pure": False} if _is_dask(executor) else {}
-    pending: deque[Future[Row]] = deque()
-    source = payloads()
+    pending: deque[Future[_R]] = deque()
+    source = iter(payloads)
     exhausted = False
     while True:
-        while not exhausted and len(pending) < limit:
+        while not exhausted and len(pending) < window:
             try:
                 payload = next(source)
             except StopIteration:
                 exhausted = True
                 break
-            pending.append(executor.submit(_execute, payload, **extra))
+            pending.append(executor.submit(work, payload, **extra))
         if not pending:
             return
-        row = pending.popleft().result()
-        yield row
+        result = pending.popleft().result()
+        yield result
         done += 1
         if progress is not None:
             progress(done)
