@@ -62,19 +62,19 @@ class TestDraws:
         self, numbers: list[int], interleaving: list[int], seed: int
     ) -> None:
         """Case n's k-th number is the same whatever other cases draw before and between."""
-        alone = _Draws(np.random.SeedSequence(seed))
-        alone.add((0, numbers[0]))
-        expected = [alone.uniform(0) for _ in range(30)]
         mixed = _Draws(np.random.SeedSequence(seed))
         for n in numbers:
             mixed.add((0, n))
         got = []
         for k in interleaving:
-            if k < len(numbers) and k > 0:
+            if 0 < k < len(numbers):
                 mixed.uniform(k)
             else:
                 got.append(mixed.uniform(0))
-        got += [mixed.uniform(0) for _ in range(30 - len(got))]
+        got += [mixed.uniform(0) for _ in range(30)]
+        alone = _Draws(np.random.SeedSequence(seed))
+        alone.add((0, numbers[0]))
+        expected = [alone.uniform(0) for _ in got]
         assert got == expected
 
     @given(st.integers(0, 2**32 - 1))
