@@ -28,7 +28,6 @@ import attrs
 from govmodel._metrics import Metrics, metrics
 from govmodel.cases import (
     _EVENT_TYPES,
-    _JSON,
     Case,
     CaseEvent,
     CaseState,
@@ -53,6 +52,7 @@ from govmodel.rules.access import Reader as AccessReader
 from govmodel.rules.checking import _check
 from govmodel.rules.policy import Policy
 from govmodel.rules.routing import required_domains
+from govmodel.store._encoding import Encoder
 from govmodel.structure import Structure
 
 __all__ = ["SCHEMA_VERSION", "Append", "Page", "Reader", "Store"]
@@ -280,10 +280,6 @@ def _decode_events(bodies: Iterable[str]) -> tuple[CaseEvent, ...]:
     return loads_events("\n".join(bodies))
 
 
-def _encode_state(state: CaseState) -> str:
-    return _JSON.encode(_converter().unstructure(state, CaseState))
-
-
 def _decode_state(text: str) -> CaseState:
     state: CaseState = _converter().structure(json.loads(text), CaseState)
     return state
@@ -378,7 +374,9 @@ def _wake(state: CaseState, recurring: bool, policy: Policy) -> int | None:
     return _instant(routing.due, policy) + 1
 
 
-def _projection(state: CaseState, recurring: bool, policy: Policy) -> tuple[Any, ...]:
+def _projection(
+    state: CaseState, recurring: bool, policy: Policy, encoder: Encoder
+) -> tuple[Any, ...]:
     """The projection row of a case, in the order of ``_CASE_COLUMNS``."""
     routing = state.routing
     return (
@@ -395,7 +393,7 @@ def _projection(state: CaseState, recurring: bool, policy: Policy) -> tuple[Any,
         _wake(state, recurring, policy),
         int(recurring),
         _instant(state.updated_at, policy),
-        _encode_state(state),
+        encoder.state(state),
     )
 
 
@@ -584,6 +582,7 @@ class _SQLStore:
         # committed version's state never changes, so one found at the
         # version the row holds is that row's state, whoever appended it.
         self._states: dict[str, tuple[int, CaseState]] = {}
+        self._encoder = Encoder()
         self._version = self._migrate()
 
     # -- what each dialect gives --------------------------------------------------
@@ -912,9 +911,7 @@ class _SQLStore:
             if item.case_id in problems:
                 raise RejectedEventsError(item.case_id, problems[item.case_id])
         event_rows: list[tuple[Any, ...]] = []
-        # One line per event: JSON escapes every line break but U+2028 and U+2029,
-        # which it keeps, and which split("\n") keeps too.
-        bodies = iter(dumps_events(e for item in batch for e in item.events).split("\n"))
+        bodies = iter(self._encoder.events(e for item in batch for e in item.events))
         for item in batch:
             version = item.expected_version
             for offset, event in enumerate(item.events, start=1):
@@ -931,7 +928,7 @@ class _SQLStore:
         for case_id in self._recurring(cur, new_cases):
             recurring[case_id] = True
         case_rows = [
-            _projection(state, recurring.get(case_id, False), policy)
+            _projection(state, recurring.get(case_id, False), policy, self._encoder)
             for case_id, state in after.items()
         ]
         self._insert(cur, "events", ("case_id", "version", "kind", "at_key", "body"), event_rows)
