@@ -47,7 +47,15 @@ from govmodel.errors import (
     StoreError,
 )
 from govmodel.model import Category, Status, Tier
-from govmodel.rules.access import AccessDenied, Action, can, redact, strip_personal
+from govmodel.rules.access import (
+    AccessDenied,
+    Action,
+    _identities,
+    _serving,
+    can,
+    redact,
+    strip_personal,
+)
 from govmodel.rules.access import Reader as AccessReader
 from govmodel.rules.checking import _check
 from govmodel.rules.policy import Policy
@@ -281,7 +289,11 @@ def _decode_events(bodies: Iterable[str]) -> tuple[CaseEvent, ...]:
 
 
 def _decode_state(text: str) -> CaseState:
-    state: CaseState = _converter().structure(json.loads(text), CaseState)
+    return _state_of(json.loads(text))
+
+
+def _state_of(data: Any) -> CaseState:
+    state: CaseState = _converter().structure(data, CaseState)
     return state
 
 
@@ -464,6 +476,66 @@ def _personal(
     day = _day(at, policy)
     redact(state, for_actor=reader, structure=structure, at=day, policy=policy)
     return can(structure, reader, Action.VIEW_PERSONAL, state, at=day, policy=policy)
+
+
+def _named(data: Mapping[str, Any]) -> set[str | None] | None:
+    """The ids a stored state (its JSON, read) names in the parts that let a reader view it.
+
+    The owner (the first routing's, or the case's receiver) and the routing in
+    force's handler, co-handlers, convener, summoned departments and
+    supervisor: the parts of the access rules but serving, which goes by
+    place. ``None`` for a state without a routing, whose parts come from
+    ``route``.
+    """
+    routing = data.get("routing")
+    if routing is None:
+        return None
+    routings = data.get("routings")
+    first = routings[0] if routings else routing
+    return {
+        first["owner"],
+        data["case"].get("receiver"),
+        routing["handler"],
+        routing.get("convener"),
+        routing.get("supervisor"),
+        *routing.get("co_handlers", ()),
+        *routing.get("summoned", ()),
+    }
+
+
+class _Viewing:
+    """Whether a reader may view a stored case, judged on its JSON before it is decoded.
+
+    A reader who plays no part in a case may not view it: its state is left
+    undecoded, personal data and all. Every part gives the right to view, and
+    each is an id the state names (``_named``) or a body serving its place, so
+    the reader is left out exactly when none of the ids it stands for at the
+    moment (itself, and a person's posts and their bodies) is one of them.
+    ``BACK_OFFICE`` views everything, and a case not yet routed is judged on
+    its decoded state, as are all cases the reader may view.
+    """
+
+    def __init__(self, reader: Reader, structure: Structure, at: dt.datetime, policy: Policy):
+        self._reader = reader
+        self._structure = structure
+        self._day = _day(at, policy)
+        self._ids: set[str] | None = None
+
+    def excludes(self, data: Mapping[str, Any]) -> bool:
+        """Whether the reader surely may not view the case whose state ``data`` is."""
+        reader = self._reader
+        if not isinstance(reader, str):
+            return False
+        named = _named(data)
+        if named is None:
+            return False
+        if self._ids is None:
+            # As the access rules find them, and with their error for an unknown reader.
+            self._ids = _identities(self._structure, reader, self._day)
+        ids = self._ids
+        return ids.isdisjoint(named) and ids.isdisjoint(
+            _serving(self._structure, data["case"]["place"])
+        )
 
 
 def _visible_state(state: CaseState, personal: bool) -> CaseState:
@@ -1269,8 +1341,12 @@ class _SQLStore:
         except self._errors() as err:
             raise self._fail("query cases", err) from err
         items = []
+        viewing = _Viewing(reader, structure, at, policy)
         for _, _, text in rows:
-            state = _decode_state(text)
+            data = json.loads(text)
+            if viewing.excludes(data):
+                continue
+            state = _state_of(data)
             try:
                 personal = _personal(state, reader, structure, at, policy)
             except AccessDenied:
@@ -1360,6 +1436,7 @@ class _SQLStore:
         _check_moment("at", at)
         written = 0
         after: tuple[int, str] | None = None
+        viewing = _Viewing(reader, structure, at, self._policy)
         while True:
             try:
                 with self._read() as cur:
@@ -1368,8 +1445,11 @@ class _SQLStore:
                 raise self._fail("export events", err) from err
             if not chunk:
                 return written
-            for key, case_id, state, bodies in chunk:
+            for key, case_id, data, bodies in chunk:
                 after = (key, case_id)
+                if viewing.excludes(data):
+                    continue
+                state = _state_of(data)
                 try:
                     personal = _personal(state, reader, structure, at, self._policy)
                 except AccessDenied:
@@ -1380,7 +1460,7 @@ class _SQLStore:
 
     def _export_chunk(
         self, cur: Any, after: tuple[int, str] | None, size: int = 1000
-    ) -> list[tuple[int, str, CaseState, list[str]]]:
+    ) -> list[tuple[int, str, Any, list[str]]]:
         if after is None:
             cur.execute(
                 self._sql(
@@ -1409,7 +1489,7 @@ class _SQLStore:
         bodies: dict[str, list[str]] = {}
         for case_id, body in cur.fetchall():
             bodies.setdefault(case_id, []).append(body)
-        return [(key, cid, _decode_state(text), bodies[cid]) for key, cid, text in cases]
+        return [(key, cid, json.loads(text), bodies[cid]) for key, cid, text in cases]
 
     def import_events(self, source: IO[str], *, structure: Structure) -> int:
         """Append the cases of a JSON Lines log in one transaction; how many events.
