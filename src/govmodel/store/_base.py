@@ -431,11 +431,9 @@ _CHANGING = tuple(
     c for c in _CASE_COLUMNS if c not in ("case_id", "category", "place", "reported_key")
 )
 _CHANGING_AT = tuple(_CASE_COLUMNS.index(c) for c in _CHANGING)
-
-
-def _changed(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A projection row as ``UPDATE cases SET <_CHANGING> WHERE case_id = ?`` takes it."""
-    return (*(row[i] for i in _CHANGING_AT), row[0])
+_AT_VERSION = _CHANGING.index("version")
+_AT_STATE = _CHANGING.index("state")
+_AT_RECURRING = _CHANGING.index("recurring")
 
 
 # The indexes every dialect makes: one per filter, each ending in the
@@ -955,23 +953,27 @@ class _SQLStore:
         condition, parameter = self._in("case_id", [item.case_id for item in batch])
         cur.execute(
             self._sql(
-                f"SELECT case_id, version, state, recurring FROM cases WHERE {condition}"
+                f"SELECT case_id, {', '.join(_CHANGING)} FROM cases WHERE {condition}"
                 f"{self._lock_rows}"
             ),
             (parameter,),
         )
+        # Each stored case's row as it stands, in the columns an append may change.
         held = {row[0]: row[1:] for row in cur.fetchall()}
         before: dict[str, CaseState] = {}
         recurring: dict[str, bool] = {}
         for item in batch:
-            version, text, recurs = held.get(item.case_id, (0, None, 0))
+            stored = held.get(item.case_id)
+            version = 0 if stored is None else stored[_AT_VERSION]
             if version != item.expected_version:
                 raise ConcurrencyError(
                     item.case_id, expected=item.expected_version, actual=int(version)
                 )
-            if text is not None:
-                before[item.case_id] = self._cached_state(item.case_id, int(version), text)
-                recurring[item.case_id] = bool(recurs)
+            if stored is not None:
+                before[item.case_id] = self._cached_state(
+                    item.case_id, int(version), stored[_AT_STATE]
+                )
+                recurring[item.case_id] = bool(stored[_AT_RECURRING])
         after, problems = _check_batch(
             structure,
             batch,
@@ -1004,16 +1006,25 @@ class _SQLStore:
             for case_id, state in after.items()
         ]
         self._insert(cur, "events", ("case_id", "version", "kind", "at_key", "body"), event_rows)
-        # New cases are inserted; a stored case's row is updated in the columns an
-        # event may change, so that the indexes of its report (time, place,
-        # category) are left alone.
+        # New cases are inserted; a stored case's row is updated in the columns
+        # whose values the append changes, so that the indexes of the others (its
+        # report's time, place and category always; its handler and tier unless it
+        # is routed again; ...) are left alone: the row ends as a whole update
+        # would leave it. One statement for each set of columns changed.
         inserts = [row for row in case_rows if row[0] not in before]
-        updates = [_changed(row) for row in case_rows if row[0] in before]
+        updates: dict[tuple[int, ...], list[tuple[Any, ...]]] = {}
+        for row in case_rows:
+            stored = held.get(row[0])
+            if stored is not None:
+                changed = tuple(j for j, i in enumerate(_CHANGING_AT) if row[i] != stored[j])
+                updates.setdefault(changed, []).append(
+                    (*(row[_CHANGING_AT[j]] for j in changed), row[0])
+                )
         if inserts:
             self._insert(cur, "cases", _CASE_COLUMNS, inserts)
-        if updates:
-            sets = ", ".join(f"{c} = ?" for c in _CHANGING)
-            cur.executemany(self._sql(f"UPDATE cases SET {sets} WHERE case_id = ?"), updates)
+        for changed, rows in updates.items():
+            sets = ", ".join(f"{_CHANGING[j]} = ?" for j in changed)
+            cur.executemany(self._sql(f"UPDATE cases SET {sets} WHERE case_id = ?"), rows)
         return after
 
     def _recent_cases(self, cur: Any, asks: Sequence[Case]) -> list[Case]:
