@@ -281,7 +281,10 @@ class Store(Protocol):
 
 def _instant(moment: dt.datetime, policy: Policy) -> int:
     """A moment as whole microseconds since 1970 UTC; naive ones are local to the policy."""
-    return (policy.aware(moment) - _EPOCH) // _MICROSECOND
+    # ``policy.aware``, inline: an append asks this of every event and several times a state.
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=policy.time_zone)
+    return (moment - _EPOCH) // _MICROSECOND
 
 
 def _decode_events(bodies: Iterable[str]) -> tuple[CaseEvent, ...]:
