@@ -1036,6 +1036,13 @@ class _SQLStore:
         ``escalate``'s recurrence rule reads of them only their id, place,
         category and report time: the projection's columns give these from
         the place index, without decoding a state. Each case once.
+
+        The rule asks only whether a case's window holds the policy's
+        threshold of earlier cases (the count itself is only written in the
+        routing's reason, which the check does not compare), so for each case
+        the latest ``recurrence_threshold`` of them are enough: where there
+        are more, the check counts at least that many and decides the same.
+        A busy place's window may hold hundreds.
         """
         policy = self._policy
         window = policy.recurrence_window // _MICROSECOND
@@ -1045,9 +1052,16 @@ class _SQLStore:
             cur.execute(
                 self._sql(
                     "SELECT case_id, reported_key FROM cases WHERE place = ? AND category = ? "
-                    "AND reported_key >= ? AND reported_key < ?"
+                    "AND reported_key >= ? AND reported_key < ? "
+                    "ORDER BY reported_key DESC, case_id DESC LIMIT ?"
                 ),
-                (case.place, case.category.value, end - window, end),
+                (
+                    case.place,
+                    case.category.value,
+                    end - window,
+                    end,
+                    policy.recurrence_threshold,
+                ),
             )
             for case_id, key in cur.fetchall():
                 if case_id not in found:
