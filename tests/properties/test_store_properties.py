@@ -29,6 +29,7 @@ from govmodel import (
     replay,
 )
 from govmodel.cases import iter_case_events
+from govmodel.rules.access import strip_personal
 from govmodel.store import Append, Store
 from govmodel.strategies import event_logs
 from tests._stores import KINDS, new_store, postgres_dsn
@@ -189,3 +190,55 @@ def test_refuses_what_check_log_flags_on_the_whole_log(kind: str, data: st.DataO
             else:
                 assert not flagged
                 kept += batch
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@settings(max_examples=20, deadline=None)
+@given(data=st.data())
+def test_queries_leave_out_exactly_what_a_reader_may_not_view(
+    kind: str, data: st.DataObject
+) -> None:
+    """``cases`` and ``export_events`` give exactly the cases ``can`` lets the reader view.
+
+    A query judges a routed case on its stored JSON before decoding it (a reader who
+    plays no part in it gets nothing decoded); what it leaves out and what it gives
+    are still the access rules' answer at that moment, for any actor of the structure.
+    """
+    if kind == "postgres":
+        postgres_dsn()
+    structure = STRUCTURES[data.draw(st.sampled_from(sorted(STRUCTURES)))]
+    log = data.draw(event_logs(structure, max_cases=5))
+    assume(_known(structure, log))
+    actors = [
+        *(b.id for b in structure.bodies()),
+        *(p.id for p in structure.posts()),
+        *(p.id for p in structure.people()),
+    ]
+    reader = data.draw(st.sampled_from(sorted(actors)))
+    at = data.draw(st.sampled_from(sorted({event.at for event in log})))
+    cases = dict(iter_case_events(log))
+    with new_store(kind) as store:
+        store.append_many(
+            [Append(case_id=c, events=e, expected_version=0) for c, e in cases.items()],
+            structure=structure,
+        )
+        states = sorted(
+            (replay(events) for events in cases.values()),
+            key=lambda s: (s.case.reported_at, s.case.id),
+        )
+        want = [w for w in (_seen(structure, s, reader, at) for s in states) if w is not None]
+        page = store.cases(reader=reader, structure=structure, at=at, limit=100)
+        assert list(page.items) == want
+        out = io.StringIO()
+        written = store.export_events(out, reader=reader, structure=structure, at=at)
+        assert written == sum(len(cases[w.case.id]) for w in want)
+
+
+def _seen(structure: Structure, state: CaseState, reader: str, at: dt.datetime) -> CaseState | None:
+    """The state as ``reader`` may see it on the day of ``at``; ``None`` if it may not view it."""
+    day = at.date()
+    if not can(structure, reader, "view", state, at=day):
+        return None
+    if can(structure, reader, "view_personal", state, at=day):
+        return state
+    return attrs.evolve(state, case=strip_personal(state.case), reopen_reason=None)

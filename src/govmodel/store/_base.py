@@ -28,7 +28,6 @@ import attrs
 from govmodel._metrics import Metrics, metrics
 from govmodel.cases import (
     _EVENT_TYPES,
-    _JSON,
     Case,
     CaseEvent,
     CaseState,
@@ -48,11 +47,20 @@ from govmodel.errors import (
     StoreError,
 )
 from govmodel.model import Category, Status, Tier
-from govmodel.rules.access import AccessDenied, Action, can, redact, strip_personal
+from govmodel.rules.access import (
+    AccessDenied,
+    Action,
+    _identities,
+    _serving,
+    can,
+    redact,
+    strip_personal,
+)
 from govmodel.rules.access import Reader as AccessReader
 from govmodel.rules.checking import _check
 from govmodel.rules.policy import Policy
 from govmodel.rules.routing import required_domains
+from govmodel.store._encoding import Encoder
 from govmodel.structure import Structure
 
 __all__ = ["SCHEMA_VERSION", "Append", "Page", "Reader", "Store"]
@@ -67,8 +75,10 @@ Reader = AccessReader
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
 # How many decoded states a store keeps, the most recently used: enough for
-# the cases open at once in a busy district, small enough to stay in memory.
-_CACHED_STATES = 20_000
+# the cases open at once at a million cases a year (with 20,000, a quarter of
+# the states such a load appended to had to be decoded again), small enough to
+# stay in memory.
+_CACHED_STATES = 60_000
 _OPEN = frozenset(s for s in Status if s not in (Status.RESOLVED, Status.CLOSED))
 
 
@@ -273,19 +283,22 @@ class Store(Protocol):
 
 def _instant(moment: dt.datetime, policy: Policy) -> int:
     """A moment as whole microseconds since 1970 UTC; naive ones are local to the policy."""
-    return (policy.aware(moment) - _EPOCH) // _MICROSECOND
+    # ``policy.aware``, inline: an append asks this of every event and several times a state.
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=policy.time_zone)
+    return (moment - _EPOCH) // _MICROSECOND
 
 
 def _decode_events(bodies: Iterable[str]) -> tuple[CaseEvent, ...]:
     return loads_events("\n".join(bodies))
 
 
-def _encode_state(state: CaseState) -> str:
-    return _JSON.encode(_converter().unstructure(state, CaseState))
-
-
 def _decode_state(text: str) -> CaseState:
-    state: CaseState = _converter().structure(json.loads(text), CaseState)
+    return _state_of(json.loads(text))
+
+
+def _state_of(data: Any) -> CaseState:
+    state: CaseState = _converter().structure(data, CaseState)
     return state
 
 
@@ -378,7 +391,9 @@ def _wake(state: CaseState, recurring: bool, policy: Policy) -> int | None:
     return _instant(routing.due, policy) + 1
 
 
-def _projection(state: CaseState, recurring: bool, policy: Policy) -> tuple[Any, ...]:
+def _projection(
+    state: CaseState, recurring: bool, policy: Policy, encoder: Encoder
+) -> tuple[Any, ...]:
     """The projection row of a case, in the order of ``_CASE_COLUMNS``."""
     routing = state.routing
     return (
@@ -395,7 +410,7 @@ def _projection(state: CaseState, recurring: bool, policy: Policy) -> tuple[Any,
         _wake(state, recurring, policy),
         int(recurring),
         _instant(state.updated_at, policy),
-        _encode_state(state),
+        encoder.state(state),
     )
 
 
@@ -421,11 +436,9 @@ _CHANGING = tuple(
     c for c in _CASE_COLUMNS if c not in ("case_id", "category", "place", "reported_key")
 )
 _CHANGING_AT = tuple(_CASE_COLUMNS.index(c) for c in _CHANGING)
-
-
-def _changed(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A projection row as ``UPDATE cases SET <_CHANGING> WHERE case_id = ?`` takes it."""
-    return (*(row[i] for i in _CHANGING_AT), row[0])
+_AT_VERSION = _CHANGING.index("version")
+_AT_STATE = _CHANGING.index("state")
+_AT_RECURRING = _CHANGING.index("recurring")
 
 
 # The indexes every dialect makes: one per filter, each ending in the
@@ -466,6 +479,66 @@ def _personal(
     day = _day(at, policy)
     redact(state, for_actor=reader, structure=structure, at=day, policy=policy)
     return can(structure, reader, Action.VIEW_PERSONAL, state, at=day, policy=policy)
+
+
+def _named(data: Mapping[str, Any]) -> set[str | None] | None:
+    """The ids a stored state (its JSON, read) names in the parts that let a reader view it.
+
+    The owner (the first routing's, or the case's receiver) and the routing in
+    force's handler, co-handlers, convener, summoned departments and
+    supervisor: the parts of the access rules but serving, which goes by
+    place. ``None`` for a state without a routing, whose parts come from
+    ``route``.
+    """
+    routing = data.get("routing")
+    if routing is None:
+        return None
+    routings = data.get("routings")
+    first = routings[0] if routings else routing
+    return {
+        first["owner"],
+        data["case"].get("receiver"),
+        routing["handler"],
+        routing.get("convener"),
+        routing.get("supervisor"),
+        *routing.get("co_handlers", ()),
+        *routing.get("summoned", ()),
+    }
+
+
+class _Viewing:
+    """Whether a reader may view a stored case, judged on its JSON before it is decoded.
+
+    A reader who plays no part in a case may not view it: its state is left
+    undecoded, personal data and all. Every part gives the right to view, and
+    each is an id the state names (``_named``) or a body serving its place, so
+    the reader is left out exactly when none of the ids it stands for at the
+    moment (itself, and a person's posts and their bodies) is one of them.
+    ``BACK_OFFICE`` views everything, and a case not yet routed is judged on
+    its decoded state, as are all cases the reader may view.
+    """
+
+    def __init__(self, reader: Reader, structure: Structure, at: dt.datetime, policy: Policy):
+        self._reader = reader
+        self._structure = structure
+        self._day = _day(at, policy)
+        self._ids: set[str] | None = None
+
+    def excludes(self, data: Mapping[str, Any]) -> bool:
+        """Whether the reader surely may not view the case whose state ``data`` is."""
+        reader = self._reader
+        if not isinstance(reader, str):
+            return False
+        named = _named(data)
+        if named is None:
+            return False
+        if self._ids is None:
+            # As the access rules find them, and with their error for an unknown reader.
+            self._ids = _identities(self._structure, reader, self._day)
+        ids = self._ids
+        return ids.isdisjoint(named) and ids.isdisjoint(
+            _serving(self._structure, data["case"]["place"])
+        )
 
 
 def _visible_state(state: CaseState, personal: bool) -> CaseState:
@@ -584,6 +657,7 @@ class _SQLStore:
         # committed version's state never changes, so one found at the
         # version the row holds is that row's state, whoever appended it.
         self._states: dict[str, tuple[int, CaseState]] = {}
+        self._encoder = Encoder()
         self._version = self._migrate()
 
     # -- what each dialect gives --------------------------------------------------
@@ -884,23 +958,27 @@ class _SQLStore:
         condition, parameter = self._in("case_id", [item.case_id for item in batch])
         cur.execute(
             self._sql(
-                f"SELECT case_id, version, state, recurring FROM cases WHERE {condition}"
+                f"SELECT case_id, {', '.join(_CHANGING)} FROM cases WHERE {condition}"
                 f"{self._lock_rows}"
             ),
             (parameter,),
         )
+        # Each stored case's row as it stands, in the columns an append may change.
         held = {row[0]: row[1:] for row in cur.fetchall()}
         before: dict[str, CaseState] = {}
         recurring: dict[str, bool] = {}
         for item in batch:
-            version, text, recurs = held.get(item.case_id, (0, None, 0))
+            stored = held.get(item.case_id)
+            version = 0 if stored is None else stored[_AT_VERSION]
             if version != item.expected_version:
                 raise ConcurrencyError(
                     item.case_id, expected=item.expected_version, actual=int(version)
                 )
-            if text is not None:
-                before[item.case_id] = self._cached_state(item.case_id, int(version), text)
-                recurring[item.case_id] = bool(recurs)
+            if stored is not None:
+                before[item.case_id] = self._cached_state(
+                    item.case_id, int(version), stored[_AT_STATE]
+                )
+                recurring[item.case_id] = bool(stored[_AT_RECURRING])
         after, problems = _check_batch(
             structure,
             batch,
@@ -912,9 +990,7 @@ class _SQLStore:
             if item.case_id in problems:
                 raise RejectedEventsError(item.case_id, problems[item.case_id])
         event_rows: list[tuple[Any, ...]] = []
-        # One line per event: JSON escapes every line break but U+2028 and U+2029,
-        # which it keeps, and which split("\n") keeps too.
-        bodies = iter(dumps_events(e for item in batch for e in item.events).split("\n"))
+        bodies = iter(self._encoder.events(e for item in batch for e in item.events))
         for item in batch:
             version = item.expected_version
             for offset, event in enumerate(item.events, start=1):
@@ -931,20 +1007,29 @@ class _SQLStore:
         for case_id in self._recurring(cur, new_cases):
             recurring[case_id] = True
         case_rows = [
-            _projection(state, recurring.get(case_id, False), policy)
+            _projection(state, recurring.get(case_id, False), policy, self._encoder)
             for case_id, state in after.items()
         ]
         self._insert(cur, "events", ("case_id", "version", "kind", "at_key", "body"), event_rows)
-        # New cases are inserted; a stored case's row is updated in the columns an
-        # event may change, so that the indexes of its report (time, place,
-        # category) are left alone.
+        # New cases are inserted; a stored case's row is updated in the columns
+        # whose values the append changes, so that the indexes of the others (its
+        # report's time, place and category always; its handler and tier unless it
+        # is routed again; ...) are left alone: the row ends as a whole update
+        # would leave it. One statement for each set of columns changed.
         inserts = [row for row in case_rows if row[0] not in before]
-        updates = [_changed(row) for row in case_rows if row[0] in before]
+        updates: dict[tuple[int, ...], list[tuple[Any, ...]]] = {}
+        for row in case_rows:
+            stored = held.get(row[0])
+            if stored is not None:
+                changed = tuple(j for j, i in enumerate(_CHANGING_AT) if row[i] != stored[j])
+                updates.setdefault(changed, []).append(
+                    (*(row[_CHANGING_AT[j]] for j in changed), row[0])
+                )
         if inserts:
             self._insert(cur, "cases", _CASE_COLUMNS, inserts)
-        if updates:
-            sets = ", ".join(f"{c} = ?" for c in _CHANGING)
-            cur.executemany(self._sql(f"UPDATE cases SET {sets} WHERE case_id = ?"), updates)
+        for changed, rows in updates.items():
+            sets = ", ".join(f"{_CHANGING[j]} = ?" for j in changed)
+            cur.executemany(self._sql(f"UPDATE cases SET {sets} WHERE case_id = ?"), rows)
         return after
 
     def _recent_cases(self, cur: Any, asks: Sequence[Case]) -> list[Case]:
@@ -953,6 +1038,13 @@ class _SQLStore:
         ``escalate``'s recurrence rule reads of them only their id, place,
         category and report time: the projection's columns give these from
         the place index, without decoding a state. Each case once.
+
+        The rule asks only whether a case's window holds the policy's
+        threshold of earlier cases (the count itself is only written in the
+        routing's reason, which the check does not compare), so for each case
+        the latest ``recurrence_threshold`` of them are enough: where there
+        are more, the check counts at least that many and decides the same.
+        A busy place's window may hold hundreds.
         """
         policy = self._policy
         window = policy.recurrence_window // _MICROSECOND
@@ -962,9 +1054,16 @@ class _SQLStore:
             cur.execute(
                 self._sql(
                     "SELECT case_id, reported_key FROM cases WHERE place = ? AND category = ? "
-                    "AND reported_key >= ? AND reported_key < ?"
+                    "AND reported_key >= ? AND reported_key < ? "
+                    "ORDER BY reported_key DESC, case_id DESC LIMIT ?"
                 ),
-                (case.place, case.category.value, end - window, end),
+                (
+                    case.place,
+                    case.category.value,
+                    end - window,
+                    end,
+                    policy.recurrence_threshold,
+                ),
             )
             for case_id, key in cur.fetchall():
                 if case_id not in found:
@@ -1272,8 +1371,12 @@ class _SQLStore:
         except self._errors() as err:
             raise self._fail("query cases", err) from err
         items = []
+        viewing = _Viewing(reader, structure, at, policy)
         for _, _, text in rows:
-            state = _decode_state(text)
+            data = json.loads(text)
+            if viewing.excludes(data):
+                continue
+            state = _state_of(data)
             try:
                 personal = _personal(state, reader, structure, at, policy)
             except AccessDenied:
@@ -1363,6 +1466,7 @@ class _SQLStore:
         _check_moment("at", at)
         written = 0
         after: tuple[int, str] | None = None
+        viewing = _Viewing(reader, structure, at, self._policy)
         while True:
             try:
                 with self._read() as cur:
@@ -1371,8 +1475,11 @@ class _SQLStore:
                 raise self._fail("export events", err) from err
             if not chunk:
                 return written
-            for key, case_id, state, bodies in chunk:
+            for key, case_id, data, bodies in chunk:
                 after = (key, case_id)
+                if viewing.excludes(data):
+                    continue
+                state = _state_of(data)
                 try:
                     personal = _personal(state, reader, structure, at, self._policy)
                 except AccessDenied:
@@ -1383,7 +1490,7 @@ class _SQLStore:
 
     def _export_chunk(
         self, cur: Any, after: tuple[int, str] | None, size: int = 1000
-    ) -> list[tuple[int, str, CaseState, list[str]]]:
+    ) -> list[tuple[int, str, Any, list[str]]]:
         if after is None:
             cur.execute(
                 self._sql(
@@ -1412,7 +1519,7 @@ class _SQLStore:
         bodies: dict[str, list[str]] = {}
         for case_id, body in cur.fetchall():
             bodies.setdefault(case_id, []).append(body)
-        return [(key, cid, _decode_state(text), bodies[cid]) for key, cid, text in cases]
+        return [(key, cid, json.loads(text), bodies[cid]) for key, cid, text in cases]
 
     def import_events(self, source: IO[str], *, structure: Structure) -> int:
         """Append the cases of a JSON Lines log in one transaction; how many events.

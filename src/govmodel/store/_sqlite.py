@@ -46,6 +46,9 @@ from govmodel.store._base import (
 
 __all__ = ["SQLiteStore"]
 
+# The most memory a store's connection keeps pages in, in KiB.
+_CACHE_KIB = 65_536
+
 _TABLES = (
     "CREATE TABLE events ("
     " seq INTEGER PRIMARY KEY,"
@@ -135,6 +138,10 @@ class SQLiteStore(_SQLStore):
             )
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = FULL")
+            # 64 MiB of pages rather than SQLite's 2 MiB: at a million cases an append
+            # updates a row and its indexes' entries for every case it touches, and the
+            # pages met again stay in the connection instead of being read again.
+            self._conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
         except sqlite3.Error as err:
             raise StoreError(f"cannot open the SQLite store {self._path}: {err}") from err
         try:
