@@ -785,3 +785,19 @@ class TestExperimentCommand:
             == 2
         )
 
+
+class TestResumeDesign:
+    def test_another_design_is_refused(self, tmp_path: Path) -> None:
+        """Resuming an experiment with other values into a directory is refused, not mixed."""
+        run_experiment(load_experiment(SMALL), tmp_path)
+        other = load_experiment({**SMALL, "scenario": {"days": 16}})
+        with pytest.raises(ExperimentError, match="holds the rows of another experiment"):
+            run_experiment(other, tmp_path, resume=True)
+        assert len(read_rows(tmp_path)) == 6
+
+    def test_more_seeds_extend_it(self, tmp_path: Path) -> None:
+        """The same design with more seeds resumes, running only the new seeds' runs."""
+        run_experiment(load_experiment(SMALL), tmp_path)
+        more = load_experiment({**SMALL, "seeds": 4})
+        summary = run_experiment(more, tmp_path, resume=True)
+        assert (summary.skipped, summary.ran) == (6, 2)

@@ -311,7 +311,7 @@ class TestTableText:
         same = table[2]
         assert not same.clear_of_zero
         assert "*" not in lines[2]
-        assert "over 4 seeds" in text
+        assert "over 4 pairs of runs" in text
         assert "on_time_rate in percentage points" in text
 
     def test_percent_chosen_by_the_caller(self) -> None:

@@ -1540,9 +1540,12 @@ def run_experiment(
             f"{rows_table.path} holds {len(done)} rows already; resume (--resume) to add the runs "
             "missing, or choose another directory",
         )
+    design = _design(experiment)
+    if done:
+        _check_same_design(directory, design)
     if series_table is not None:
         series_table.keep(done)
-    _write_description(directory, experiment)
+    _write_description(directory, experiment, design)
     skipped = [0]
     tasks = _tasks(experiment, done, executor, skipped)
     limit = window if window is not None else max(2, 4 * (os.cpu_count() or 1))
@@ -1570,9 +1573,57 @@ def run_experiment(
     )
 
 
-def _write_description(directory: Path, experiment: Experiment) -> None:
+def _design(experiment: Experiment) -> str:
+    """A digest of what decides an experiment's runs, but its name, file and number of seeds.
+
+    More seeds extend an experiment: resuming with them adds their runs.
+    """
+    structures = [
+        [label, [[name, _structure_digest(structure)] for name, structure, _ in sets]]
+        for label, sets in experiment.variants
+    ]
+    return _sha256(
+        _canonical(
+            {
+                "structures": structures,
+                "fixed": experiment.fixed,
+                "grid": experiment.grid,
+                "sample": [experiment.sample, experiment.samples, experiment.sample_seed],
+                "policy": experiment.policy_base,
+                "seed": experiment.seed,
+                "reporters": experiment.reporters,
+                "format": experiment.format,
+                "series": experiment.series,
+            }
+        )
+    )
+
+
+def _check_same_design(directory: Path, design: str) -> None:
+    """Refuse to resume into a directory whose rows another experiment made.
+
+    Rows without an ``experiment.json`` beside them are taken as they are.
+    """
+    path = directory / "experiment.json"
+    if not path.exists():
+        return
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        found = None
+    if not isinstance(found, dict) or found.get("design") != design:
+        raise ExperimentError(
+            "out",
+            f"{directory} holds the rows of another experiment (its experiment.json describes "
+            "other structures, ablations, values or outputs): resume only the experiment that "
+            "wrote them (more seeds may be added), or choose another directory",
+        )
+
+
+def _write_description(directory: Path, experiment: Experiment, design: str) -> None:
     """``experiment.json``: what made the rows, for the reader of the directory."""
     description = {
+        "design": design,
         "name": experiment.name,
         "source": experiment.source,
         "govmodel_version": _version(),

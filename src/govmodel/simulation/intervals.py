@@ -500,7 +500,7 @@ def table_text(
     >>> print(table_text([d, e]))
     variant           on_time_rate     escalations
     merged             -2.1 ± 0.8 *   -25.4 ± 2.8 *
-    (variant minus baseline, paired by seed over 30 seeds; ± half-width of the 95 % t-interval;
+    (variant minus baseline over 30 pairs of runs; ± half-width of the 95 % t-interval;
     * the interval leaves out 0; on_time_rate in percentage points)
     """
     found = list(differences)
@@ -532,11 +532,11 @@ def table_text(
             ).rstrip()
         )
     counts = sorted({d.n for d in found})
-    seeds = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
+    pairs = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
     levels = sorted({d.confidence for d in found})
     level = ", ".join(f"{100 * c:g} %" for c in levels)
     note = (
-        f"(variant minus baseline, paired by seed over {seeds} seeds; ± half-width of the "
+        f"(variant minus baseline over {pairs} pairs of runs; ± half-width of the "
         f"{level} t-interval;\n* the interval leaves out 0"
     )
     if shown & set(fields):
