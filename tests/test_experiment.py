@@ -56,6 +56,14 @@ SMALL: dict[str, Any] = {
 }
 
 
+def _runs(process: Path, text: str) -> bool:
+    """Whether the process of ``/proc/PID`` has ``text`` in its command line (and still lives)."""
+    try:
+        return text.encode() in (process / "cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def write(path: Path, data: dict[str, Any]) -> Path:
     path.write_text(tomli_w.dumps(data), encoding="utf-8")
     return path
@@ -760,6 +768,38 @@ class TestExperimentCommand:
         )
         # Rows before the kill come first, then the rest in run order: the same rows.
         assert read_rows(tmp_path / "cut") == read_rows(tmp_path / "whole")
+
+    @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+    def test_stopped_with_workers(self, tmp_path: Path, stop: signal.Signals) -> None:
+        """SIGTERM or Ctrl-C stops the workers too: one error line, status 130, no traceback."""
+        data = {**SMALL, "seeds": 40, "scenario": {"days": 60}}
+        path = write(tmp_path / "study.toml", data)
+        command = [sys.executable, "-m", "govmodel.cli", "experiment", str(path)]
+        process = subprocess.Popen(
+            [*command, "-o", str(tmp_path / "cut"), "--workers", "2"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        rows = tmp_path / "cut" / "rows.csv"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (
+            not rows.exists() or rows.read_bytes().count(b"\r\n") < 5
+        ):
+            time.sleep(0.05)
+        process.send_signal(stop)
+        stdout, stderr = process.communicate(timeout=60)
+        assert process.returncode == 130, stdout + stderr
+        assert stdout.startswith("govmodel: error: interrupted; the finished rows are kept")
+        assert "Traceback" not in stderr
+        # The workers went with it: no process of this command is left.
+        assert not [p for p in Path("/proc").glob("[0-9]*") if _runs(p, str(tmp_path / "cut"))]
+        resumed = main(
+            ["experiment", str(path), "-o", str(tmp_path / "cut"), "--resume"], out=io.StringIO()
+        )
+        assert resumed == 0
+        assert len(read_rows(tmp_path / "cut")) == 80
 
     def test_problems(self, tmp_path: Path) -> None:
         """A bad file exits 1 with the key named; --workers with --scheduler exits 2."""

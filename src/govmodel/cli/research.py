@@ -31,11 +31,14 @@ measure                    rate      count
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import io
 import json
 import re
+import signal
 import sys
+import threading
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -532,8 +535,19 @@ def experiment_command(args: argparse.Namespace, *, out: TextIO) -> int:
         tick, close = _progress(experiment.count(), out)
         started = dt.datetime.now()
         try:
-            summary = run_experiment(
-                experiment, args.output, executor=executor, resume=args.resume, progress=tick
+            with _terminate_as_interrupt():
+                summary = run_experiment(
+                    experiment, args.output, executor=executor, resume=args.resume, progress=tick
+                )
+        except KeyboardInterrupt:
+            # The rows written are complete and flushed; the runs in flight are dropped.
+            if isinstance(executor, ProcessPoolExecutor):
+                executor.shutdown(wait=True, cancel_futures=True)
+            return fail(
+                f"interrupted; the finished rows are kept in {excerpt(args.output)}, and "
+                "--resume runs the rest",
+                out,
+                status=INTERRUPTED,
             )
         finally:
             close()
@@ -545,6 +559,30 @@ def experiment_command(args: argparse.Namespace, *, out: TextIO) -> int:
             client.close()
     _print_experiment(experiment.name, summary, seconds, out)
     return 0
+
+
+# The status of a command stopped by Ctrl-C or SIGTERM, as a shell reports SIGINT.
+INTERRUPTED = 130
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a batch scheduler's stop) ends the block as Ctrl-C does, so workers are stopped.
+
+    Only in the main thread, where Python can take signals; elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _print_experiment(name: str, summary: ExperimentSummary, seconds: float, out: TextIO) -> None:
