@@ -380,7 +380,7 @@ class SimulationResult:
             end = _taken_us(run, i) if code == 0 else run.end_us - run.arrived_us[i]
             durations.append(end / _HOUR_US)
             resolved.append(code == 0)
-        return kaplan_meier(durations, resolved)
+        return kaplan_meier(np.array(durations, dtype=float), np.array(resolved, dtype=bool))
 
     @cached_property
     def on_time(self) -> OnTime:
@@ -399,8 +399,11 @@ class SimulationResult:
         """
         run = self._run
         kept = [i for i in range(len(run.cases)) if not run.escaped[i]]
-        settled = [run.resolved_us[i] if run.status[i] in _SETTLED else None for i in kept]
-        return on_time_with_open(settled, [run.due_us[i] for i in kept], now=run.end_us)
+        return on_time_with_open(
+            _settled_us(run, kept),
+            np.array([run.due_us[i] for i in kept], dtype=float),
+            now=run.end_us,
+        )
 
     def backlog(self, at: list[dt.datetime]) -> list[int]:
         """The cases open (reported, not settled, not escaped) at each moment of ``at``.
@@ -416,13 +419,18 @@ class SimulationResult:
         """
         run = self._run
         kept = [i for i in range(len(run.cases)) if not run.escaped[i]]
-        arrived = [run.arrived_us[i] for i in kept]
-        settled = [run.resolved_us[i] if run.status[i] in _SETTLED else None for i in kept]
+        arrived = np.array([run.arrived_us[i] for i in kept], dtype=float)
         moments = [(moment - run.start) // _ONE_US for moment in at]
-        return [int(n) for n in backlog(arrived, settled, moments)]
+        return [int(n) for n in backlog(arrived, _settled_us(run, kept), moments)]
 
 
 _OUTCOME_NAMES = ("resolved", "open", "escaped")
+
+
+def _settled_us(run: _Run, kept: list[int]) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """When each case of ``kept`` was settled, NaN for one still open: as ``survival`` reads it."""
+    resolved, status = run.resolved_us, run.status
+    return np.array([resolved[i] if status[i] in _SETTLED else math.nan for i in kept], dtype=float)
 
 
 def _outcome_code(run: _Run, i: int) -> int:
