@@ -507,31 +507,50 @@ def _check_executor_options(args: argparse.Namespace) -> None:
         )
 
 
+def _open_executor(args: argparse.Namespace) -> tuple[Executor | None, Any, str | None]:
+    """The executor ``--workers`` or ``--scheduler`` asks for, the Dask client, or why not.
+
+    ``(None, None, None)`` runs serially in this process; a problem (no
+    ``distributed``, a scheduler out of reach) comes back as its message.
+    """
+    if args.scheduler:
+        try:
+            from distributed import Client
+        except ImportError:
+            return None, None, str(MissingExtraError("distributed", "dask", "--scheduler"))
+        try:
+            client = Client(args.scheduler, timeout=_CONNECT_SECONDS)  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError) as err:
+            return (
+                None,
+                None,
+                f"--scheduler: cannot reach the Dask scheduler at {args.scheduler}: "
+                f"{excerpt(str(err) or type(err).__name__)}",
+            )
+        return client.get_executor(pure=False), client, None  # type: ignore[no-untyped-call]
+    if args.workers > 0:
+        return ProcessPoolExecutor(args.workers), None, None
+    return None, None, None
+
+
+def _close_executor(executor: Executor | None, client: Any) -> None:
+    """Shut down a process pool the command made, and close its Dask client."""
+    if isinstance(executor, ProcessPoolExecutor):
+        executor.shutdown()
+    if client is not None:
+        client.close()
+
+
 def experiment_command(args: argparse.Namespace, *, out: TextIO) -> int:
     """``govmodel experiment FILE -o DIR``: run an experiment, streaming its rows to DIR."""
     _check_executor_options(args)
     if "\0" in args.output:
         raise UsageError("-o: expected a directory name without NUL")
     experiment = load_experiment(args.file)
-    executor: Executor | None = None
-    client: Any = None
+    executor, client, problem = _open_executor(args)
+    if problem is not None:
+        return fail(problem, out)
     try:
-        if args.scheduler:
-            try:
-                from distributed import Client
-            except ImportError:
-                return fail(str(MissingExtraError("distributed", "dask", "--scheduler")), out)
-            try:
-                client = Client(args.scheduler, timeout=_CONNECT_SECONDS)  # type: ignore[no-untyped-call]
-            except (OSError, TimeoutError) as err:
-                return fail(
-                    f"--scheduler: cannot reach the Dask scheduler at {args.scheduler}: "
-                    f"{excerpt(str(err) or type(err).__name__)}",
-                    out,
-                )
-            executor = client.get_executor(pure=False)
-        elif args.workers > 0:
-            executor = ProcessPoolExecutor(args.workers)
         tick, close = _progress(experiment.count(), out)
         started = dt.datetime.now()
         try:
@@ -553,10 +572,7 @@ def experiment_command(args: argparse.Namespace, *, out: TextIO) -> int:
             close()
         seconds = (dt.datetime.now() - started).total_seconds()
     finally:
-        if isinstance(executor, ProcessPoolExecutor):
-            executor.shutdown()
-        if client is not None:
-            client.close()
+        _close_executor(executor, client)
     _print_experiment(experiment.name, summary, seconds, out)
     return 0
 
@@ -599,25 +615,10 @@ def sweep_command(args: argparse.Namespace, *, out: TextIO) -> int:
     output_suffix(args.output, (".jsonl", ".csv"), what="the rows")
     runs, settings = load_sweep(args.config)
     target = args.output or settings["out"]
-    executor: Executor | None = None
-    client: Any = None
+    executor, client, problem = _open_executor(args)
+    if problem is not None:
+        return fail(problem, out)
     try:
-        if args.scheduler:
-            try:
-                from distributed import Client
-            except ImportError:
-                return fail(str(MissingExtraError("distributed", "dask", "--scheduler")), out)
-            try:
-                client = Client(args.scheduler, timeout=_CONNECT_SECONDS)  # type: ignore[no-untyped-call]
-            except (OSError, TimeoutError) as err:
-                return fail(
-                    f"--scheduler: cannot reach the Dask scheduler at {args.scheduler}: "
-                    f"{excerpt(str(err) or type(err).__name__)}",
-                    out,
-                )
-            executor = client.get_executor(pure=False)
-        elif args.workers > 0:
-            executor = ProcessPoolExecutor(args.workers)
         tick, close = _progress(len(runs), out)
         rows: list[dict[str, Any]] = []
 
@@ -638,10 +639,7 @@ def sweep_command(args: argparse.Namespace, *, out: TextIO) -> int:
         close()
         seconds = (dt.datetime.now() - started).total_seconds()
     finally:
-        if isinstance(executor, ProcessPoolExecutor):
-            executor.shutdown()
-        if client is not None:
-            client.close()
+        _close_executor(executor, client)
     # The rows are written by now; without scipy the summary names the extra it needs.
     try:
         if args.json:

@@ -1579,8 +1579,7 @@ def _design(experiment: Experiment) -> str:
     More seeds extend an experiment: resuming with them adds their runs.
     """
     structures = [
-        [label, [[name, _structure_digest(structure)] for name, structure, _ in sets]]
-        for label, sets in experiment.variants
+        [label, [[name, digest] for name, _, digest in sets]] for label, sets in experiment.variants
     ]
     return _sha256(
         _canonical(
