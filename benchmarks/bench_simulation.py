@@ -13,7 +13,7 @@ compounds with their households, about 40,000 places and 130,000 cases in a simu
 checks it with ``govmodel.validate``, and then, on one core, in the same run:
 
 - govmodel: ``govmodel.simulation.simulate(structure, Scenario(days=...), seed=...)``, its own
-  heap-based event loop driving ``route`` and ``escalate`` (on states folded with ``advance``)
+  heap-based event loop driving ``route`` and ``escalate`` (on the facts of a case's state)
   and counting the metrics;
 - SimPy: ``simulate_simpy`` below, the same process per case written with SimPy processes,
   timeouts and one ``simpy.Resource`` per handler, keeping its books in the engine's own ledger
@@ -90,7 +90,7 @@ _MINUTE_US = 60_000_000
 #
 # The process of ``govmodel.simulation.engine`` per case (``_run``, the reference), written as
 # SimPy processes. It keeps its books in the engine's own ledger (``_Ledger``: the compact log,
-# the calls to route, escalate and advance, the mechanisms, the metrics) and draws from the
+# the calls to route and escalate, the mechanisms, the metrics) and draws from the
 # engine's ``_Draws``, so the two models differ only in how they schedule: the engine with one
 # heap, plain queues and version numbers, this model with SimPy processes, timeouts, interrupts
 # and one ``simpy.Resource`` per handler.
@@ -312,20 +312,20 @@ class Calls:
 
     route: int = 0
     escalate: int = 0
-    advance: int = 0
 
 
 @contextmanager
 def counting(module: Any) -> Iterator[Calls]:
-    """Count the calls ``module`` makes to ``route``, ``escalate`` and ``advance``."""
+    """Count the calls ``module`` makes to ``route`` and to escalate's rule (``_next_routing``)."""
     calls = Calls()
-    saved = {name: getattr(module, name) for name in ("route", "escalate", "advance")}
+    names = {"route": "route", "_next_routing": "escalate"}
+    saved = {name: getattr(module, name) for name in names}
 
     def wrap(name: str) -> Callable[..., Any]:
         inner = saved[name]
 
         def counted(*args: Any, **kwargs: Any) -> Any:
-            setattr(calls, name, getattr(calls, name) + 1)
+            setattr(calls, names[name], getattr(calls, names[name]) + 1)
             return inner(*args, **kwargs)
 
         return counted
@@ -414,10 +414,9 @@ def _shares(stats: pstats.Stats, total: float) -> list[tuple[str, int, float]]:
     table: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
     wanted = (
         ("route", "rules/routing/__init__.py", "route"),
-        ("escalate", "rules/escalation.py", "escalate"),
-        ("advance (folding states for escalate)", "govmodel/cases.py", "advance"),
+        ("escalate (its rule, on the ledger's facts)", "rules/escalation.py", "_next_routing"),
         ("drawing the arrivals and their Case records", "engine.py", "_draw_arrivals"),
-        ("metrics from the ledger", "engine.py", "metrics"),
+        ("metrics from the ledger (count)", "govmodel/_metrics.py", "count"),
     )
     rows = []
     for label, path_end, name in wanted:
@@ -545,10 +544,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("govmodel", ours_calls, len(ours_warm.outcomes)),
         ("simpy", theirs_calls, len(theirs_warm.outcomes)),
     ):
-        print(
-            f"  {label:<9} route {calls.route / n:.3f}, escalate {calls.escalate / n:.3f}, "
-            f"advance {calls.advance / n:.3f} (folding the states escalate reads)"
-        )
+        print(f"  {label:<9} route {calls.route / n:.3f}, escalate {calls.escalate / n:.3f}")
     del ours_warm, theirs_warm
 
     ours_times: list[float] = []

@@ -26,7 +26,7 @@ from govmodel import (
     examples,
 )
 from govmodel.cases import iter_case_events
-from govmodel.simulation import Mechanism, Scenario, simulate
+from govmodel.simulation import Mechanism, Scenario, engine, simulate
 from govmodel.simulation._books import Books
 from govmodel.simulation.calibration import xinhe_figures
 from govmodel.strategies import event_logs, structures
@@ -381,6 +381,55 @@ class TestTheBooks:
                     s, before, now=event.at, recent=[c for c in reported if c is not case]
                 )
                 assert again == event.routing, case_id
+
+    @settings(max_examples=25, deadline=None)
+    @given(
+        small_structures() | st.sampled_from(examples.names()).map(examples.load),
+        scenarios(),
+        st.integers(0, 10**6),
+    )
+    def test_every_check_reads_the_folded_state(
+        self, s: Structure, scenario: Scenario, seed: int
+    ) -> None:
+        """At every check, the ledger's facts are the folded state's, and so is the answer.
+
+        The simulator asks escalate's question from the facts it keeps (no state
+        is folded while it runs); here each check also folds the case's state from
+        its compact log with ``advance`` and asks ``escalate`` itself, so checks
+        that escalate nothing are held to the rule too.
+        """
+        checked: list[bool] = []
+
+        class Folding(engine._Ledger):
+            def escalation(
+                self, i: int, now: dt.datetime, recent: list[govmodel.Case] | None = None
+            ) -> govmodel.Routing | None:
+                answer = super().escalation(i, now, recent)
+                log = self.logs[i]
+                state = None
+                for k in range(0, len(log), 3):
+                    event = engine._event(self.cases[i], self.start, *log[k : k + 3])
+                    state = govmodel.advance(state, event)
+                assert state is not None
+                assert self.status[i] is state.status
+                assert self.routing[i] == state.routing
+                assert self.found[i] == state.extra_domains
+                assert self.escalations[i] == len(state.routings) - 1
+                assert (self.books.accepted_us[i] is not None) == (state.accepted_at is not None)
+                expected = govmodel.escalate(
+                    self.structure, state, now=now, policy=self.policy, recent=recent or ()
+                )
+                assert answer == expected
+                checked.append(answer is None)
+                return answer
+
+        rng, sequence = engine._generator(seed)
+        arrivals = engine._draw_arrivals(s, scenario, rng, DEFAULT_POLICY)
+        ledger = Folding(s, scenario, DEFAULT_POLICY, arrivals, engine._Draws(sequence))
+        engine._run(ledger)
+        expected = simulate(s, scenario, seed=seed)
+        assert engine._assemble([ledger.part()], expected.seed) == expected
+        assert len(checked) >= expected.escalations
 
     @settings(max_examples=25, deadline=None)
     @given(

@@ -47,7 +47,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from govmodel.cases import Case, CaseState, Routing
-from govmodel.model import Procedure, Status, Tier
+from govmodel.model import Domain, Procedure, Status, Tier
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.rules.routing import domains_of, reroute, tables_for
 from govmodel.structure import Structure
@@ -141,17 +141,54 @@ def escalate(
     """
     if state.status in (Status.RESOLVED, Status.CLOSED) or state.routing is None:
         return None
-    routing = state.routing
-    case = state.case
+    return _next_routing(
+        structure,
+        state.case,
+        state.routing,
+        status=state.status,
+        now=now,
+        policy=policy,
+        owner=state.routings[0].owner if state.routings else state.routing.owner,
+        found=state.extra_domains,
+        reason_kept=bool(state.reopen_reason),
+        accepted=state.accepted_at is not None,
+        first_routing=len(state.routings) == 1,
+        recent=recent,
+    )
+
+
+def _next_routing(
+    structure: Structure,
+    case: Case,
+    routing: Routing,
+    *,
+    status: Status,
+    now: dt.datetime,
+    policy: Policy,
+    owner: str | None,
+    found: tuple[Domain, ...],
+    reason_kept: bool,
+    accepted: bool,
+    first_routing: bool,
+    recent: Sequence[Case],
+) -> Routing | None:
+    """:func:`escalate` of an open, routed case, from the facts of its state it reads.
+
+    ``owner`` is the first routing's owner, ``found`` the state's
+    ``extra_domains``, ``reason_kept`` whether the last reopening gave a
+    reason, ``accepted`` whether the case was accepted, ``first_routing``
+    whether the routing in force is the first. The simulator keeps these
+    facts as it goes instead of folding a state for every check; a property
+    test holds them to the folded state at every check of simulated runs.
+    """
     tables = tables_for(structure, policy)
     # Domains as bit sets: what the case needs now, and what its routing covers.
     need = tables.mask_of(case.domains) if case.domains else tables.needs[case.category]
-    if state.extra_domains:
-        need |= tables.mask_of(state.extra_domains)
-    owner = state.routings[0].owner if state.routings else routing.owner
+    if found:
+        need |= tables.mask_of(found)
     missing = need & ~tables.mask_of(routing.domains)
     if missing:
-        found = ", ".join(sorted(d.value for d in domains_of(missing)))
+        names = ", ".join(sorted(d.value for d in domains_of(missing)))
         return reroute(
             tables,
             case,
@@ -159,20 +196,20 @@ def escalate(
             min_tier=routing.tier,
             at=now,
             owner=owner,
-            note=f"newly found {found}, which the {routing.tier.value} routing lacks; ",
+            note=f"newly found {names}, which the {routing.tier.value} routing lacks; ",
         )
     if routing.tier is Tier.STREET:
         return None
     procedure = routing.procedure
-    if state.status is Status.REOPENED:
+    if status is Status.REOPENED:
         # The reason is often a resident's words: personal data, which a
         # routing's reason (shown to every party to the case) refers to only.
-        note = "reopened (reason kept with the case); " if state.reopen_reason else "reopened; "
+        note = "reopened (reason kept with the case); " if reason_kept else "reopened; "
     elif _after(now, routing.due, policy):
         note = f"overdue since {routing.due.isoformat(sep=' ', timespec='minutes')}; "
     elif (
         procedure is Procedure.EMERGENCY
-        and state.accepted_at is None
+        and not accepted
         and _after(
             now,
             report_by := policy.deadline(case.reported_at, policy.emergency_report_limit),
@@ -181,7 +218,7 @@ def escalate(
     ):
         note = f"nobody on the spot since {report_by.isoformat(sep=' ', timespec='minutes')}; "
     else:
-        count = recurrences(case, recent, policy=policy) if len(state.routings) == 1 else 0
+        count = recurrences(case, recent, policy=policy) if first_routing else 0
         if count < policy.recurrence_threshold:
             return None
         days = policy.recurrence_window.days

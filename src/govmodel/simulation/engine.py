@@ -2,8 +2,8 @@
 
 ``simulate(structure, scenario, *, seed)`` is a discrete-event simulation. Its
 rules are govmodel's own — every case is routed by :func:`govmodel.route` and
-escalated by :func:`govmodel.escalate`, and :func:`govmodel.advance` builds the
-state every call to ``escalate`` reads; the simulator only decides *when*
+escalated by :func:`govmodel.escalate`, reading the facts of the case's state
+that :func:`govmodel.advance` would fold; the simulator only decides *when*
 things happen and *whether* a resident is satisfied, drawing every random
 number from the one generator made from ``seed``. Handlers (posts and bodies)
 work on at most ``scenario.capacity`` cases at once; the rest wait in a
@@ -29,9 +29,11 @@ How it stays fast
     The clock counts whole microseconds (the resolution of ``datetime``), so
     every comparison the simulator makes is exactly the one the rules and
     ``metrics`` make on the datetimes. While it runs, the simulator keeps a
-    compact log — one tuple per lifecycle event — and builds event objects and
-    ``CaseState`` s only where a rule reads them: a case's state is folded with
-    ``advance`` from its own events just before ``escalate`` looks at it. The
+    compact log — three entries per lifecycle event — and builds no event
+    objects or ``CaseState`` s while it runs: ``escalate`` reads the facts of a
+    state it needs (status, routings, acceptance, reopenings, domains found)
+    from the ledger, which keeps them as it records (a property test folds the
+    state with ``advance`` at every check and holds the two equal). The
     full event log (``SimulationResult.events``) and the per-case outcomes are
     built from the compact log the first time they are asked for. The metrics
     need no event objects: as it records each event, the simulator books it
@@ -74,7 +76,6 @@ from govmodel.cases import (
     Accepted,
     Case,
     CaseEvent,
-    CaseState,
     Closed,
     Reopened,
     Reported,
@@ -82,12 +83,12 @@ from govmodel.cases import (
     Revisited,
     Routed,
     Routing,
-    advance,
 )
 from govmodel.errors import GovModelError
 from govmodel.model import (
     Category,
     Channel,
+    Domain,
     Matter,
     Meeting,
     PlaceKind,
@@ -105,7 +106,7 @@ from govmodel.rules.decisions import (
     Electorate,
     outcome_by_counts,
 )
-from govmodel.rules.escalation import escalate
+from govmodel.rules.escalation import _next_routing
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.rules.routing import route
 from govmodel.simulation._books import Books
@@ -823,8 +824,8 @@ class _Ledger:
         self.reopened = books.reopenings
         self.escalations: list[int] = [0] * n
         self.escaped: list[bool] = [False] * n
-        self.states: list[CaseState | None] = [None] * n
-        self.applied: list[int] = [0] * n
+        # The domains each case's return visits found (a state's ``extra_domains``).
+        self.found: list[tuple[Domain, ...]] = [()] * n
         self.desk: list[str | None] = [None] * n
         self.first_owner: list[str | None] = [None] * n
         self.resolver: list[str] = [""] * n
@@ -901,8 +902,7 @@ class _Ledger:
         self.due_us.append(0)
         self.escalations.append(0)
         self.escaped.append(False)
-        self.states.append(None)
-        self.applied.append(0)
+        self.found.append(())
         self.desk.append(None)
         self.first_owner.append(None)
         self.resolver.append("")
@@ -926,20 +926,35 @@ class _Ledger:
     def when(self, t: int) -> dt.datetime:
         return self.start + t * _ONE_US
 
-    def state_of(self, i: int) -> CaseState:
-        """The case's state, folded with ``advance`` from its events (only the new ones)."""
-        state = self.states[i]
-        log = self.logs[i]
-        case = self.cases[i]
-        require = self.policy.require_revisit
-        start = self.start
-        for k in range(self.applied[i], len(log), 3):
-            event = _event(case, start, log[k], log[k + 1], log[k + 2])
-            state = advance(state, event, require_revisit=require)
-        assert state is not None
-        self.states[i] = state
-        self.applied[i] = len(log)
-        return state
+    def escalation(
+        self, i: int, now: dt.datetime, recent: list[Case] | None = None
+    ) -> Routing | None:
+        """``escalate`` of case ``i`` at ``now``, from the facts the ledger keeps.
+
+        What ``escalate`` reads of the case's state — its status, routings,
+        acceptance, reopenings and the domains its visits found — the ledger
+        already holds, so no state is folded for it; a property test folds
+        the state with ``advance`` at every call and holds the two to the same
+        facts and the same answer.
+        """
+        routing = self.routing[i]
+        status = self.status[i]
+        if routing is None or status in _SETTLED:
+            return None
+        return _next_routing(
+            self.structure,
+            self.cases[i],
+            routing,
+            status=status,
+            now=now,
+            policy=self.policy,
+            owner=self.first_owner[i],
+            found=self.found[i],
+            reason_kept=self.reopened[i] > 0,
+            accepted=self.books.accepted_us[i] is not None,
+            first_routing=self.escalations[i] == 0,
+            recent=recent or (),
+        )
 
     # -- people and time -------------------------------------------------------------
 
@@ -1153,13 +1168,7 @@ class _Ledger:
         while earlier and earlier[0][0] < cutoff:
             earlier.popleft()
         if len(earlier) >= self.policy.recurrence_threshold:
-            nxt = escalate(
-                self.structure,
-                self.state_of(i),
-                now=case.reported_at,
-                policy=self.policy,
-                recent=[c for _, c in earlier],
-            )
+            nxt = self.escalation(i, case.reported_at, [c for _, c in earlier])
             if nxt is not None:
                 self.set_routing(i, t, nxt)
                 self.escalations[i] += 1
@@ -1273,7 +1282,7 @@ class _Ledger:
         """The due check: the next routing of a case not resolved by its due time."""
         if self.status[i] in _SETTLED:
             return None
-        return escalate(self.structure, self.state_of(i), now=self.when(t), policy=self.policy)
+        return self.escalation(i, self.when(t))
 
     def escalated(self, i: int, t: int, routing: Routing) -> None:
         self.escalations[i] += 1
@@ -1333,6 +1342,7 @@ class _Ledger:
             domains = routing.domains[:1]
             if domains:
                 payload = (visitor, domains)
+                self.found[i] = tuple(dict.fromkeys((*self.found[i], *domains)))
                 visit = self.books.revisits[i] + 1
                 latent = (
                     attrs.evolve(
@@ -1355,7 +1365,7 @@ class _Ledger:
             self.record(i, _REOPENED, t, actor)
             books.reopened(i)
             self.desk[i] = None
-            nxt = escalate(self.structure, self.state_of(i), now=self.when(t), policy=self.policy)
+            nxt = self.escalation(i, self.when(t))
             return True, nxt, latent
         self.record(i, _CLOSED, t, actor)
         books.closed(i)
