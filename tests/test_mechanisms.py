@@ -347,3 +347,46 @@ class TestWorkingTime:
             assert got > ledger.end_us
         else:
             assert got == want_us
+
+
+class TestCapacityUntil:
+    @settings(max_examples=60, deadline=None)
+    @example(hour=24 * 89, name="post:cxh-vanguard", zone=None)  # the day before April
+    @given(
+        st.integers(0, 364 * 24),
+        st.sampled_from(
+            sorted([p.id for p in XINHE.posts()] + [b.id for b in XINHE.bodies()] + ["street"])
+        ),
+        st.sampled_from([None, dt.UTC]),
+    )
+    def test_a_capacity_holds_until_the_staffing_changes(
+        self, hour: int, name: str, zone: dt.tzinfo | None
+    ) -> None:
+        """The event loop reads a handler's capacity once per staffing, for as long as it holds.
+
+        Xinhe's staffing changes on 1 April (the vanguard post is held from then).
+        """
+        from govmodel.simulation.engine import _Arrivals, _Draws, _Ledger
+
+        scenario = Scenario(days=365, start=dt.datetime(2025, 1, 1, tzinfo=zone))
+        ledger = _Ledger(
+            XINHE,
+            scenario,
+            govmodel.DEFAULT_POLICY,
+            _Arrivals([], [], [], [], []),
+            _Draws(np.random.SeedSequence(0)),
+        )
+        assert len(ledger.epoch_days) > 1
+        t = hour * 3_600_000_000 + 1_234
+        capacity, until = ledger.capacity_until(name, t)
+        assert until > t
+        for moment in (t, (t + until) // 2, until - 1):
+            if moment <= ledger.end_us:
+                assert ledger.capacity(name, moment) == capacity
+        # It holds exactly as long as the day's staffing: to the next change, or past the end.
+        assert ledger.staffing(min(until - 1, ledger.end_us)) is ledger.staffing(t)
+        if until <= ledger.end_us:
+            assert ledger.staffing(until) is not ledger.staffing(until - 1)
+        else:
+            assert until == ledger.end_us + 1
+            assert ledger.staffing(ledger.end_us) is ledger.staffing(t)
