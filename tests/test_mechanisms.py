@@ -390,3 +390,17 @@ class TestCapacityUntil:
         else:
             assert until == ledger.end_us + 1
             assert ledger.staffing(ledger.end_us) is ledger.staffing(t)
+
+
+class TestHoursUs:
+    @settings(max_examples=500, deadline=None)
+    @example(hours=2.875e-08)  # what is left after the whole microseconds is exactly one half
+    @example(hours=3.6805555555555555e-08)
+    @example(hours=0.0)
+    @example(hours=7.0)
+    @given(st.floats(0.0, 1e6, allow_nan=False) | st.floats(0.0, 1e-6, allow_nan=False))
+    def test_hours_in_microseconds_are_timedeltas(self, hours: float) -> None:
+        """The working-time step converts hours as timedelta does, to the microsecond."""
+        from govmodel.simulation.engine import _hours_us
+
+        assert _hours_us(hours) == dt.timedelta(hours=hours) // dt.timedelta(microseconds=1)

@@ -30,6 +30,7 @@ from concurrent.futures import Executor
 import networkx as nx
 import numpy as np
 
+from govmodel._gc import paused
 from govmodel.errors import GovModelError
 from govmodel.model import Body, BodyKind
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
@@ -175,7 +176,8 @@ def simulate_parts(
             for within in chosen
         ]
         done = [future.result() for future in futures]
-    return _assemble(done, _seed_key(seed))
+    with paused():  # as in simulate: assembling allocates a great deal, and frees nothing
+        return _assemble(done, _seed_key(seed))
 
 
 def _check_parts(chosen: tuple[frozenset[str], ...], found: tuple[frozenset[str], ...]) -> None:

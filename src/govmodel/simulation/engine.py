@@ -474,6 +474,32 @@ def _event(case: Case, start: dt.datetime, kind: int, t: int, payload: Any) -> C
     return Closed(case_id=case.id, at=at, actor=payload)
 
 
+def _hours_us(hours: float) -> int:
+    """``timedelta(hours=hours) // timedelta(microseconds=1)`` for ``hours`` of 0 or more.
+
+    The same steps as ``timedelta``'s constructor, without making a
+    ``timedelta``: whole hours exactly, the fraction's microseconds, and what
+    is left rounded half to even on the total (a property test holds the two
+    equal).
+
+    Examples
+    --------
+    >>> _hours_us(1.5), _hours_us(2.0)
+    (5400000000, 7200000000)
+    """
+    fraction, whole = math.modf(hours)
+    total = int(whole) * _HOUR_US
+    if fraction == 0.0:
+        return total
+    fraction, whole = math.modf(fraction * _HOUR_US)
+    total += int(whole)
+    rounded = round(fraction)
+    if abs(rounded - fraction) == 0.5:
+        odd = total & 1
+        rounded = 2 * round((fraction + odd) * 0.5) - odd
+    return total + rounded
+
+
 def _generator(seed: Seed) -> tuple[np.random.Generator, np.random.SeedSequence]:
     """The generator of the arrivals, and the seed sequence the cases' own streams come from."""
     if isinstance(seed, bool) or not isinstance(
@@ -871,6 +897,8 @@ class _Ledger:
         ) // _ONE_US
         # (staffing, source, target) -> the share of the handoff delay (``handoff``)
         self.factors: dict[tuple[int, str, str], float] = {}
+        # (staffing, source's unit, target's unit) -> the same share
+        self.unit_factors: dict[tuple[int, str, str], float] = {}
         # (staffing, unit) -> the standing meetings that seat it or its people's bodies
         self.reached: dict[tuple[int, str], frozenset[int]] = {}
         # Each household's area, exact, as a ballot would hold it.
@@ -885,6 +913,9 @@ class _Ledger:
             tier: math.log(hours) - sigma * sigma / 2.0
             for tier, hours in scenario.handling_hours.items()
         }
+        self.category_hours = dict(scenario.category_hours)
+        # (late, escalations, reopenings, continuity, hotline, rejected) -> satisfaction chance
+        self.chances: dict[tuple[bool, int, int, bool, bool, bool], float] = {}
         self.front_desk = 0
         self.warmed = False
 
@@ -1014,7 +1045,7 @@ class _Ledger:
         if Mechanism.WORKING_HOURS in self.off:
             return t + int(hours * _HOUR_US)
         if self.start.tzinfo is None:
-            return self._add_working(t, dt.timedelta(hours=hours) // _ONE_US)
+            return self._add_working(t, _hours_us(hours))
         end = self.policy.deadline(self.when(t), TimeLimit(hours, LimitUnit.WORKING_HOURS))
         return (end - self.start) // _ONE_US
 
@@ -1091,15 +1122,20 @@ class _Ledger:
         key = (id(staffing), source, target)
         found = self.factors.get(key)
         if found is None:
+            # ... and on the handlers' units alone: many handlers share a unit.
             a, b = staffing.unit(source), staffing.unit(target)
-            scenario = self.scenario
-            found = self.factors[key] = handoff_factor(
-                same_unit=a == b,
-                shared_person=bool(staffing.people_of(a) & staffing.people_of(b)),
-                joined=self.joined(staffing, a, b),
-                person_factor=scenario.handoff_person,
-                meeting_factor=scenario.handoff_meeting,
-            )
+            units = (id(staffing), a, b)
+            found = self.unit_factors.get(units)
+            if found is None:
+                scenario = self.scenario
+                found = self.unit_factors[units] = handoff_factor(
+                    same_unit=a == b,
+                    shared_person=bool(staffing.people_of(a) & staffing.people_of(b)),
+                    joined=self.joined(staffing, a, b),
+                    person_factor=scenario.handoff_person,
+                    meeting_factor=scenario.handoff_meeting,
+                )
+            self.factors[key] = found
         return found
 
     def wait_until(self, i: int, t: int, previous: str | None) -> int:
@@ -1155,7 +1191,7 @@ class _Ledger:
         scenario = self.scenario
         tier = Tier.MICRO_GRID if self.desk[i] is not None else routing.tier
         hours = math.exp(self.log_mean[tier] + scenario.handling_sigma * normal)
-        hours *= scenario.category_hours[self.cases[i].category]
+        hours *= self.category_hours[self.cases[i].category]
         if routing.procedure is Procedure.EMERGENCY:
             return t + int(hours * _HOUR_US)
         return self.after_working(t, hours)
@@ -1315,21 +1351,34 @@ class _Ledger:
             return scenario.satisfaction
         books = self.books
         resolved, due = books.resolved_us[i], books.resolved_due_us[i]
-        return satisfaction_probability(
-            base=scenario.satisfaction,
-            late=resolved is not None and due is not None and resolved > due,
-            escalations=self.escalations[i],
-            reopenings=self.reopened[i],
-            continuity=self.resolver[i] == (self.first_owner[i] or ""),
-            hotline=self.cases[i].channel is Channel.HOTLINE,
-            rejected=self.rejected[i],
-            late_penalty=scenario.late_penalty,
-            escalation_penalty=scenario.escalation_penalty,
-            reopen_penalty=scenario.reopen_penalty,
-            continuity_bonus=scenario.continuity_bonus,
-            hotline_penalty=scenario.hotline_penalty,
-            rejected_penalty=scenario.rejected_penalty,
+        facts = (
+            resolved is not None and due is not None and resolved > due,
+            self.escalations[i],
+            self.reopened[i],
+            self.resolver[i] == (self.first_owner[i] or ""),
+            self.cases[i].channel is Channel.HOTLINE,
+            self.rejected[i],
         )
+        # A handful of distinct facts recur all year: each chance is worked out once.
+        found = self.chances.get(facts)
+        if found is None:
+            late, escalations, reopenings, continuity, hotline, rejected = facts
+            found = self.chances[facts] = satisfaction_probability(
+                base=scenario.satisfaction,
+                late=late,
+                escalations=escalations,
+                reopenings=reopenings,
+                continuity=continuity,
+                hotline=hotline,
+                rejected=rejected,
+                late_penalty=scenario.late_penalty,
+                escalation_penalty=scenario.escalation_penalty,
+                reopen_penalty=scenario.reopen_penalty,
+                continuity_bonus=scenario.continuity_bonus,
+                hotline_penalty=scenario.hotline_penalty,
+                rejected_penalty=scenario.rejected_penalty,
+            )
+        return found
 
     def revisit(
         self, i: int, t: int
@@ -1626,7 +1675,9 @@ def simulate(
     True
     """
     scenario = scenario if scenario is not None else Scenario()
-    return _assemble([_simulate_part(structure, scenario, seed, policy, None)], _seed_key(seed))
+    # Assembling the result allocates too: the collector waits until it is done.
+    with paused():
+        return _assemble([_simulate_part(structure, scenario, seed, policy, None)], _seed_key(seed))
 
 
 def _simulate_part(
