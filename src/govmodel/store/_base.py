@@ -48,6 +48,7 @@ from govmodel.errors import (
     StoreError,
 )
 from govmodel.model import Category, Status, Tier
+from govmodel.rules._fast_checking import _check_fast
 from govmodel.rules.access import (
     AccessDenied,
     Action,
@@ -58,7 +59,6 @@ from govmodel.rules.access import (
     strip_personal,
 )
 from govmodel.rules.access import Reader as AccessReader
-from govmodel.rules.checking import _check
 from govmodel.rules.policy import Policy
 from govmodel.rules.routing import required_domains
 from govmodel.store._encoding import Encoder
@@ -323,7 +323,9 @@ def _check_batch(
     at its end. ``recent`` gives, for the cases whose second routing the batch
     holds (the one routing an escalation for recurrence may be), the stored
     cases that recurrence counts; the batch's own reports are counted by
-    ``check_log`` itself.
+    ``check_log`` itself. The check is ``check_log``'s fast path
+    (``govmodel.rules._fast_checking``), which finds the same problems and
+    states.
     """
     found: dict[str, list[tuple[int, str]]] = {}
     log: list[CaseEvent] = []
@@ -349,7 +351,7 @@ def _check_batch(
                 case = event.case
         if case is not None and prior <= 1 and prior + routed >= 2:
             asks.append(case)
-    problems, states = _check(
+    problems, states = _check_fast(
         structure,
         log,
         policy=policy,
