@@ -53,6 +53,35 @@ __all__ = ["FAST", "Encoder"]
 _quote = json.encoder.encode_basestring
 
 
+def _encoder_of(encoder: json.JSONEncoder) -> Callable[[Any], str]:
+    """``encoder.encode`` for the dicts the store writes, without its cost per call.
+
+    ``JSONEncoder.encode`` makes a new C encoder, and a table of the containers
+    met (to refuse a cycle), for each value; the store's records hold no cycle.
+    The C encoder made once, with the same settings, writes the same text, and
+    where Python has none (``c_make_encoder`` is ``None``) ``encode`` is used.
+    """
+    make = json.encoder.c_make_encoder
+    if make is None or encoder.indent is not None:
+        return encoder.encode
+    strings = json.encoder.encode_basestring_ascii if encoder.ensure_ascii else _quote
+    chunks = make(
+        None,
+        encoder.default,
+        strings,
+        encoder.indent,
+        encoder.key_separator,
+        encoder.item_separator,
+        encoder.sort_keys,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+    return lambda value: "".join(chunks(value, 0))
+
+
+_dumps = _encoder_of(_JSON)
+
+
 def _case(c: Case) -> dict[str, Any]:
     d: dict[str, Any] = {
         "id": c.id,
@@ -242,7 +271,7 @@ class Encoder:
         hit = self._texts.get(id(record))
         if hit is not None and hit[0] is record:
             return hit[1]
-        text = _JSON.encode(build(record))
+        text = _dumps(build(record))
         texts = self._texts
         texts[id(record)] = (record, text)
         if len(texts) > self._size:
@@ -271,7 +300,7 @@ class Encoder:
             else:
                 d = _revisited(e) if isinstance(e, Revisited) else _acted(e)
                 d["event"] = _EVENT_NAME[type(e)]
-                out.append(_JSON.encode(d))
+                out.append(_dumps(d))
         return out
 
     def state(self, s: CaseState) -> str:
@@ -305,7 +334,7 @@ class Encoder:
         if s.reopen_reason is not None:
             add(f', "reopen_reason": {_quote(s.reopen_reason)}')
         if s.extra_domains:
-            add(f', "extra_domains": {_JSON.encode([x._value_ for x in s.extra_domains])}')
+            add(f', "extra_domains": {_dumps([x._value_ for x in s.extra_domains])}')
         if s.events != 1:
             add(f', "events": {int.__repr__(s.events)}')
         add("}")
