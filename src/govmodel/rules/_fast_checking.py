@@ -252,7 +252,8 @@ def _plays(
         return routing.supervisor in ids
     if part == "serving":
         return not ids.isdisjoint(_serving(structure, case.place))
-    return False  # back_office: ``BACK_OFFICE`` acts on nothing
+    # ``back_office`` acts on nothing; a part not named here leaves it to the readable checks.
+    return False
 
 
 # For each kind of acting event, the parts that give one of the actions it needs (the
