@@ -22,6 +22,7 @@ test asserts it is not).
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 from collections.abc import Callable, Iterable
@@ -51,6 +52,36 @@ __all__ = ["FAST", "Encoder"]
 
 # How the encoder of ``_JSON`` (``ensure_ascii=False``) writes a string.
 _quote = json.encoder.encode_basestring
+
+
+def _encoder_of(encoder: json.JSONEncoder) -> Callable[[Any], str]:
+    """``encoder.encode`` for the dicts the store writes, without its cost per call.
+
+    ``JSONEncoder.encode`` makes a new C encoder, and a table of the containers
+    met (to refuse a cycle), for each value; the store's records hold no cycle.
+    The C encoder made once, with the same settings, writes the same text, and
+    where Python has none (``c_make_encoder`` is ``None``) ``encode`` is used.
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    indent: object = encoder.indent  # None, though typeshed's JSONEncoder says it never is
+    if make is None or indent is not None:
+        return encoder.encode
+    strings = json.encoder.encode_basestring_ascii if encoder.ensure_ascii else _quote
+    chunks = make(
+        None,
+        encoder.default,
+        strings,
+        encoder.indent,
+        encoder.key_separator,
+        encoder.item_separator,
+        encoder.sort_keys,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+    return lambda value: "".join(chunks(value, 0))
+
+
+_dumps = _encoder_of(_JSON)
 
 
 def _case(c: Case) -> dict[str, Any]:
@@ -215,16 +246,22 @@ def _acted(e: Accepted | Resolved | Reopened | Closed) -> dict[str, Any]:
     return d
 
 
+# The events written as their case id, time and actor alone, by the name the log gives them.
+_ACTED = {kind: _EVENT_NAME[kind] for kind in (Accepted, Resolved, Closed)}
+
+
 class Encoder:
     """Writes a store's events and states, keeping the text of the records they share.
 
     A case's state holds its case, every routing and every return visit so far,
     and most of them are the same objects, unchanged, each time the case appears
     in an append (``advance`` carries them over; a ``Routed`` event's routing
-    is the state's new one). Their JSON text is kept by object, with the object
-    itself so that its id is never another's, and a state is written by joining
-    the kept texts and its few changing fields. A store has one encoder; the
-    most recently made ``size`` texts are kept.
+    is the state's new one), and so are its times (each an event's ``at``).
+    Their JSON text is kept by object, with the object itself so that its id is
+    never another's, and a state is written by joining the kept texts and its
+    few changing fields; an event is written from the same texts (a return
+    visit's, which its state keeps too). A store has one encoder; the most
+    recently made ``size`` texts of records, and of times, are kept.
 
     Examples
     --------
@@ -237,12 +274,30 @@ class Encoder:
     def __init__(self, size: int = 60_000) -> None:
         self._size = size
         self._texts: dict[int, tuple[object, str]] = {}
+        self._moments: dict[int, tuple[dt.datetime, str]] = {}
+
+    def _moment(self, moment: dt.datetime) -> str:
+        """A time as the converter writes it (ISO 8601, quoted), kept by object like a record.
+
+        A state's times are its events' own (``advance`` keeps each event's
+        ``at``): written for the event, they are met again in the state.
+        """
+        hit = self._moments.get(id(moment))
+        if hit is not None and hit[0] is moment:
+            return hit[1]
+        text = _quote(moment.isoformat())
+        moments = self._moments
+        moments[id(moment)] = (moment, text)
+        if len(moments) > self._size:
+            for old in list(itertools.islice(moments, len(moments) // 4)):
+                del moments[old]
+        return text
 
     def _kept(self, record: Any, build: Callable[[Any], dict[str, Any]]) -> str:
         hit = self._texts.get(id(record))
         if hit is not None and hit[0] is record:
             return hit[1]
-        text = _JSON.encode(build(record))
+        text = _dumps(build(record))
         texts = self._texts
         texts[id(record)] = (record, text)
         if len(texts) > self._size:
@@ -256,32 +311,58 @@ class Encoder:
             unstructure = _converter().unstructure
             return [_JSON.encode(unstructure(e, CaseEvent)) for e in events]
         out = []
-        kept = self._kept
+        kept, moment = self._kept, self._moment
         for e in events:
-            if isinstance(e, Routed):
+            kind = type(e)
+            if kind is Routed:
                 out.append(
-                    f'{{"case_id": {_quote(e.case_id)}, "at": {_quote(e.at.isoformat())}, '
-                    f'"routing": {kept(e.routing, _routing)}, "event": "routed"}}'
+                    f'{{"case_id": {_quote(e.case_id)}, "at": {moment(e.at)}, '
+                    f'"routing": {kept(e.routing, _routing)}, "event": "routed"}}'  # type: ignore[union-attr]
                 )
-            elif isinstance(e, Reported):
+            elif kind is Reported:
                 out.append(
-                    f'{{"case": {kept(e.case, _case)}, "at": {_quote(e.at.isoformat())}, '
+                    f'{{"case": {kept(e.case, _case)}, "at": {moment(e.at)}, '  # type: ignore[union-attr]
                     '"event": "reported"}'
                 )
+            elif kind is Revisited:
+                # The visit as a state keeps it, and the event's name last.
+                out.append(f'{kept(e, _revisited)[:-1]}, "event": "revisited"}}')
+            elif kind in _ACTED:
+                actor = e.actor  # type: ignore[union-attr]
+                out.append(
+                    f'{{"case_id": {_quote(e.case_id)}, "at": {moment(e.at)}, '
+                    f'"actor": {"null" if actor is None else _quote(actor)}, '
+                    f'"event": "{_ACTED[kind]}"}}'
+                )
             else:
-                d = _revisited(e) if isinstance(e, Revisited) else _acted(e)
-                d["event"] = _EVENT_NAME[type(e)]
-                out.append(_JSON.encode(d))
+                out.append(self._event(e))
         return out
+
+    def _event(self, e: CaseEvent) -> str:
+        """Any event as one line, through its record's dict (a reopening, with its reason)."""
+        kept = self._kept
+        if isinstance(e, Routed):
+            return (
+                f'{{"case_id": {_quote(e.case_id)}, "at": {_quote(e.at.isoformat())}, '
+                f'"routing": {kept(e.routing, _routing)}, "event": "routed"}}'
+            )
+        if isinstance(e, Reported):
+            return (
+                f'{{"case": {kept(e.case, _case)}, "at": {_quote(e.at.isoformat())}, '
+                '"event": "reported"}'
+            )
+        d = _revisited(e) if isinstance(e, Revisited) else _acted(e)
+        d["event"] = _EVENT_NAME[type(e)]
+        return _dumps(d)
 
     def state(self, s: CaseState) -> str:
         """A case's state as the store keeps it: the converter's dict, as JSON."""
         if not FAST:
             return _JSON.encode(_converter().unstructure(s, CaseState))
-        kept = self._kept
+        kept, moment = self._kept, self._moment
         parts = [
             f'{{"case": {kept(s.case, _case)}, "status": {_quote(s.status._value_)}, '
-            f'"updated_at": {_quote(s.updated_at.isoformat())}'
+            f'"updated_at": {moment(s.updated_at)}'
         ]
         add = parts.append
         if s.routing is not None:
@@ -289,13 +370,13 @@ class Encoder:
         if s.routings:
             add(f', "routings": [{", ".join([kept(r, _routing) for r in s.routings])}]')
         if s.accepted_at is not None:
-            add(f', "accepted_at": {_quote(s.accepted_at.isoformat())}')
+            add(f', "accepted_at": {moment(s.accepted_at)}')
         if s.resolved_at is not None:
-            add(f', "resolved_at": {_quote(s.resolved_at.isoformat())}')
+            add(f', "resolved_at": {moment(s.resolved_at)}')
         if s.resolved_by is not None:
             add(f', "resolved_by": {_quote(s.resolved_by)}')
         if s.closed_at is not None:
-            add(f', "closed_at": {_quote(s.closed_at.isoformat())}')
+            add(f', "closed_at": {moment(s.closed_at)}')
         if s.revisits:
             add(f', "revisits": [{", ".join([kept(v, _revisited) for v in s.revisits])}]')
         if s.visits_since_resolved != 0:
@@ -305,7 +386,7 @@ class Encoder:
         if s.reopen_reason is not None:
             add(f', "reopen_reason": {_quote(s.reopen_reason)}')
         if s.extra_domains:
-            add(f', "extra_domains": {_JSON.encode([x._value_ for x in s.extra_domains])}')
+            add(f', "extra_domains": {_dumps([x._value_ for x in s.extra_domains])}')
         if s.events != 1:
             add(f', "events": {int.__repr__(s.events)}')
         add("}")
