@@ -42,7 +42,7 @@ test: lint typecheck unit docs
 # The benchmarks (not part of `make test`: speed is measured, never asserted by a test).
 # Each prints its figures and its ratio against a baseline measured in the same run;
 # docs/performance.md records them with the machine and the date.
-BENCHMARKS := bench_build bench_routing bench_simulation bench_sweep bench_volume bench_store bench_experiment
+BENCHMARKS := bench_build bench_routing bench_simulation bench_sweep bench_split bench_volume bench_store bench_experiment
 bench: $(VENV)/.installed-dev
 	@for b in $(BENCHMARKS); do \
 		echo "== benchmarks/$$b.py"; \
