@@ -50,7 +50,7 @@ from govmodel.cases import (
 )
 from govmodel.model import Person, Status
 from govmodel.rules.access import _RIGHTS, Action, _day, _identities, _serving
-from govmodel.rules.checking import _EVENT_TYPES, _NEEDS, LogProblem, _Checker
+from govmodel.rules.checking import _NEEDS, LogProblem, _checked, _Checker
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.rules.routing import route
 from govmodel.structure import Structure
@@ -427,20 +427,5 @@ def _check_fast(
     recent: Iterable[Case] = (),
 ) -> tuple[tuple[LogProblem, ...], dict[str, CaseState]]:
     """``govmodel.rules.checking._check``, the same problems and states, faster."""
-    log = list(events)
-    for index, event in enumerate(log):
-        if not isinstance(event, _EVENT_TYPES):
-            raise TypeError(
-                f"events[{index}]: expected one of the CaseEvent classes, "
-                f"found {type(event).__name__}"
-            )
-    checker = _FastChecker(structure, log, policy)
-    for case_id, state in (states or {}).items():
-        checker.states[case_id] = state
-        if state.routings:
-            checker.first[case_id] = state.routings[0]
-    for case in recent:
-        checker.reports.setdefault((case.place, case.category), []).insert(0, case)
-    for index, event in enumerate(log):
-        checker.check(index, event)
+    checker = _checked(_FastChecker, structure, events, policy, states, recent)
     return tuple(checker.problems), checker.finish()

@@ -74,6 +74,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
+from typing import TypeVar
 
 import attrs
 
@@ -428,6 +429,9 @@ def check_log(
     return problems
 
 
+_C = TypeVar("_C", bound="_Checker")
+
+
 def _check(
     structure: Structure,
     events: Iterable[CaseEvent],
@@ -441,6 +445,19 @@ def _check(
     What a store uses, so that it does not replay the events a second time:
     the states are the cases' where no problem was found.
     """
+    checker = _checked(_Checker, structure, events, policy, states, recent)
+    return tuple(checker.problems), checker.states
+
+
+def _checked(
+    kind: type[_C],
+    structure: Structure,
+    events: Iterable[CaseEvent],
+    policy: Policy,
+    states: Mapping[str, CaseState] | None,
+    recent: Iterable[Case],
+) -> _C:
+    """A checker of ``kind`` run over ``events``, continuing ``states`` after ``recent`` reports."""
     log = list(events)
     for index, event in enumerate(log):
         if not isinstance(event, _EVENT_TYPES):
@@ -448,7 +465,7 @@ def _check(
                 f"events[{index}]: expected one of the CaseEvent classes, "
                 f"found {type(event).__name__}"
             )
-    checker = _Checker(structure, log, policy)
+    checker = kind(structure, log, policy)
     for case_id, state in (states or {}).items():
         checker.states[case_id] = state
         if state.routings:
@@ -457,4 +474,4 @@ def _check(
         checker.reports.setdefault((case.place, case.category), []).insert(0, case)
     for index, event in enumerate(log):
         checker.check(index, event)
-    return tuple(checker.problems), checker.states
+    return checker
