@@ -716,6 +716,32 @@ class _SQLStore:
             self._sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"), rows
         )
 
+    def _update(self, cur: Any, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """Set ``columns`` of the cases rows name: each row the columns' values, then its id."""
+        sets = ", ".join(f"{column} = ?" for column in columns)
+        cur.executemany(self._sql(f"UPDATE cases SET {sets} WHERE case_id = ?"), rows)
+
+    def _latest(
+        self, cur: Any, asks: Sequence[tuple[str, str, int, int]], limit: int
+    ) -> Iterable[tuple[str, str, str, int]]:
+        """The latest ``limit`` cases of each (place, category, start, end), by report time.
+
+        Each case reported in ``[start, end)`` at the place in the category,
+        as its id, place, category and report key; a case may come more than
+        once.
+        """
+        for place, category, start, end in asks:
+            cur.execute(
+                self._sql(
+                    "SELECT case_id, reported_key FROM cases WHERE place = ? AND category = ? "
+                    "AND reported_key >= ? AND reported_key < ? "
+                    "ORDER BY reported_key DESC, case_id DESC LIMIT ?"
+                ),
+                (place, category, start, end, limit),
+            )
+            for case_id, key in cur.fetchall():
+                yield case_id, place, category, key
+
     def _fail(self, doing: str, err: Exception) -> GovModelError:
         """The govmodel error for a database error met while ``doing``."""
         raise NotImplementedError
@@ -1061,8 +1087,7 @@ class _SQLStore:
         if inserts:
             self._insert(cur, "cases", _CASE_COLUMNS, inserts)
         for changed, rows in updates.items():
-            sets = ", ".join(f"{_CHANGING[j]} = ?" for j in changed)
-            cur.executemany(self._sql(f"UPDATE cases SET {sets} WHERE case_id = ?"), rows)
+            self._update(cur, [_CHANGING[j] for j in changed], rows)
         return after
 
     def _recent_cases(self, cur: Any, asks: Sequence[Case]) -> list[Case]:
@@ -1081,31 +1106,22 @@ class _SQLStore:
         """
         policy = self._policy
         window = policy.recurrence_window // _MICROSECOND
-        found: dict[str, Case] = {}
+        spans = []
+        categories = {}
         for case in asks:
             end = _instant(case.reported_at, policy)
-            cur.execute(
-                self._sql(
-                    "SELECT case_id, reported_key FROM cases WHERE place = ? AND category = ? "
-                    "AND reported_key >= ? AND reported_key < ? "
-                    "ORDER BY reported_key DESC, case_id DESC LIMIT ?"
-                ),
-                (
-                    case.place,
-                    case.category.value,
-                    end - window,
-                    end,
-                    policy.recurrence_threshold,
-                ),
-            )
-            for case_id, key in cur.fetchall():
-                if case_id not in found:
-                    found[case_id] = Case(
-                        id=case_id,
-                        category=case.category,
-                        place=case.place,
-                        reported_at=_EPOCH + int(key) * _MICROSECOND,
-                    )
+            spans.append((case.place, case.category.value, end - window, end))
+            categories[case.category.value] = case.category
+        latest = self._latest(cur, spans, policy.recurrence_threshold)
+        found: dict[str, Case] = {}
+        for case_id, place, category, key in latest:
+            if case_id not in found:
+                found[case_id] = Case(
+                    id=case_id,
+                    category=categories[category],
+                    place=place,
+                    reported_at=_EPOCH + int(key) * _MICROSECOND,
+                )
         return list(found.values())
 
     def _recurring(self, cur: Any, new_cases: list[CaseState]) -> set[str]:

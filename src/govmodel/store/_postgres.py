@@ -22,7 +22,7 @@ Without a server, the class is still there to name; making one connects:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +67,21 @@ _TABLES = (
     " state TEXT NOT NULL)",
     *_INDEXES,
 )
+
+# The SQL type of each column of the cases table, for the arrays of a batch's updates.
+_TYPES = {
+    "case_id": "text",
+    "version": "integer",
+    "status": "text",
+    "tier": "text",
+    "handler": "text",
+    "due_key": "bigint",
+    "open": "integer",
+    "wake_key": "bigint",
+    "recurring": "integer",
+    "updated_key": "bigint",
+    "state": "text",
+}
 
 
 def _psycopg() -> Any:
@@ -211,8 +226,37 @@ class PostgresStore(_SQLStore):
             for row in rows:
                 copy.write_row(row)
 
+    def _update(self, cur: Any, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        # One statement whatever the rows: each column's values go as one array.
+        arrays = [list(column) for column in zip(*rows, strict=True)]
+        names = [*columns, "case_id"]
+        cur.execute(
+            f"UPDATE cases SET {', '.join(f'{c} = v.{c}' for c in columns)}"
+            f" FROM unnest({', '.join(f'%b::{_TYPES[c]}[]' for c in names)})"
+            f" AS v({', '.join(names)}) WHERE cases.case_id = v.case_id",
+            arrays,
+        )
+
+    def _latest(
+        self, cur: Any, asks: Sequence[tuple[str, str, int, int]], limit: int
+    ) -> Iterable[tuple[str, str, str, int]]:
+        # One statement for every ask: a lateral join reads each one's range of
+        # the place index.
+        places, categories, starts, ends = (list(column) for column in zip(*asks, strict=True))
+        cur.execute(
+            "SELECT c.case_id, a.place, a.category, c.reported_key"
+            " FROM unnest(%b::text[], %b::text[], %b::bigint[], %b::bigint[])"
+            " AS a(place, category, start_key, end_key),"
+            " LATERAL (SELECT case_id, reported_key FROM cases"
+            " WHERE place = a.place AND category = a.category"
+            " AND reported_key >= a.start_key AND reported_key < a.end_key"
+            " ORDER BY reported_key DESC, case_id DESC LIMIT %s) AS c",
+            (places, categories, starts, ends, limit),
+        )
+        return cur.fetchall()
+
     def _in(self, column: str, values: Sequence[str]) -> tuple[str, Any]:
-        return f"{column} = ANY(?)", list(values)
+        return f"{column} = ANY(%b::text[])", list(values)
 
     def _count_recent(
         self, cur: Any, asks: list[tuple[str, str, str, int]], window: int
@@ -222,7 +266,7 @@ class PostgresStore(_SQLStore):
             "SELECT a.case_id, (SELECT count(*) FROM cases c WHERE c.place = a.place"
             " AND c.category = a.category AND c.reported_key >= a.k - %s"
             " AND c.reported_key < a.k)"
-            " FROM unnest(%s::text[], %s::text[], %s::text[], %s::bigint[])"
+            " FROM unnest(%b::text[], %b::text[], %b::text[], %b::bigint[])"
             " AS a(case_id, place, category, k)",
             (window, ids, places, categories, ends),
         )
