@@ -697,6 +697,10 @@ class _SQLStore:
         """A transaction that reads one consistent snapshot; yields a cursor."""
         raise NotImplementedError
 
+    def _read_one(self) -> AbstractContextManager[Any]:
+        """A cursor for a read of one statement."""
+        return self._read()
+
     def _sql(self, text: str) -> str:
         """The dialect's SQL for ``text``, written with ``?`` placeholders."""
         return text
@@ -858,7 +862,7 @@ class _SQLStore:
         """
         _case_id(case_id)
         try:
-            with self._read() as cur:
+            with self._read_one() as cur:
                 cur.execute(self._sql("SELECT version FROM cases WHERE case_id = ?"), (case_id,))
                 row = cur.fetchone()
         except self._errors() as err:
@@ -1221,7 +1225,7 @@ class _SQLStore:
         _check_structure(structure)
         _check_moment("at", at)
         try:
-            with self._read() as cur:
+            with self._read_one() as cur:
                 state = self._load(cur, case_id)
         except self._errors() as err:
             raise self._fail("read a case", err) from err
@@ -1414,7 +1418,7 @@ class _SQLStore:
         )
         params.append(limit)
         try:
-            with self._read() as cur:
+            with self._read_one() as cur:
                 cur.execute(self._sql(sql), params)
                 rows = cur.fetchall()
         except self._errors() as err:
@@ -1468,7 +1472,7 @@ class _SQLStore:
                 f"found {since.isoformat()}",
             )
         try:
-            with self._read() as cur:
+            with self._read_one() as cur:
                 cur.execute(
                     self._sql(
                         "SELECT e.body FROM cases c JOIN events e ON e.case_id = c.case_id "
@@ -1630,7 +1634,7 @@ class _SQLStore:
             params += [last_key, last_key, last_id]
         params.append(limit)
         try:
-            with self._read() as cur:
+            with self._read_one() as cur:
                 cur.execute(
                     self._sql(
                         "SELECT wake_key, case_id, version, state, recurring FROM cases "
@@ -1650,7 +1654,7 @@ class _SQLStore:
         end = _instant(state.case.reported_at, policy)
         start = end - policy.recurrence_window // _MICROSECOND
         try:
-            with self._read() as cur:
+            with self._read_one() as cur:
                 cur.execute(
                     self._sql(
                         "SELECT state FROM cases WHERE place = ? AND category = ? "
