@@ -261,7 +261,8 @@ class PostgresStore(_SQLStore):
             " ORDER BY reported_key DESC, case_id DESC LIMIT %s) AS c",
             (places, categories, starts, ends, limit),
         )
-        return cur.fetchall()
+        rows: list[tuple[str, str, str, int]] = cur.fetchall()
+        return rows
 
     def _in(self, column: str, values: Sequence[str]) -> tuple[str, Any]:
         return f"{column} = ANY(%b::text[])", list(values)
