@@ -847,3 +847,25 @@ class TestConnectionLost:
             assert state.events == 3
         with pytest.raises(StoreError, match="the PostgreSQL store is closed"):
             store.version("case:1")
+
+
+def test_postgres_update_arrays_are_of_the_columns_types() -> None:
+    """PostgreSQL: a batch's updates cast each column's array to the column's own type."""
+    import psycopg
+
+    from govmodel.store import PostgresStore
+    from govmodel.store._postgres import _TYPES
+    from tests._stores import new_store, postgres_dsn
+
+    dsn = postgres_dsn()
+    with new_store("postgres") as store:
+        assert isinstance(store, PostgresStore)
+        with psycopg.connect(dsn) as conn:
+            rows = conn.execute(
+                "SELECT column_name, data_type FROM information_schema.columns"
+                " WHERE table_schema = %s AND table_name = 'cases'",
+                (store._schema,),
+            ).fetchall()
+    columns = dict(rows)
+    assert set(_TYPES) == set(columns) - {"category", "place", "reported_key"}
+    assert {name: columns[name] for name in _TYPES} == _TYPES
