@@ -142,6 +142,32 @@ class TestReport:
         assert [n["type"] for n in request["notes"]] == ["opened", "activity"]
         assert request["extended_attributes"]["channel"] == "hotline"
 
+    def test_a_repeat_report_is_answered_with_its_escalation(
+        self, client: TestClient, store_spec: Spec, clock: Clock
+    ) -> None:
+        """A report that recurs at its place is escalated in its own append, not by a later tick."""
+        from govmodel.store import tick
+        from tests._stores import open_store
+
+        answers = []
+        for minutes in range(3):
+            clock.now = T + dt.timedelta(minutes=minutes)
+            response = client.post("/requests.json", data=FORM)
+            assert response.status_code == 201, response.text
+            answers.append(response.json()[0])
+        read = [client.get(f"/requests/{a['service_request_id']}.json").json()[0] for a in answers]
+        # The first two keep their routing; the third, the policy's second repeat, is
+        # escalated at once: its answer is what reading it gives.
+        assert [len(r["notes"]) for r in read] == [2, 2, 3]
+        tiers = [r["extended_attributes"]["tier"] for r in read]
+        assert tiers[0] == tiers[1] != tiers[2]
+        for answer, request in zip(answers, read, strict=True):
+            assert answer["expected_datetime"] == request["expected_datetime"]
+        assert answers[2]["service_notice"] != answers[0]["service_notice"]
+        # A tick at that moment has nothing left to do.
+        with open_store(store_spec) as store:
+            assert tick(store, XINHE, clock.now) == ()
+
     @pytest.mark.parametrize(
         ("changes", "status", "words"),
         [

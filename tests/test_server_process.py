@@ -232,6 +232,8 @@ def test_refuses_to_start(tmp_path: Path, keys: Path) -> None:
             ([*sqlite, "--keys", str(bad_keys)], 1, '"pm:ghost" is not an actor'),
             ([*sqlite, "--keys", str(many_bad)], 1, "(2 problems):\n  entry 1: "),
             ([*sqlite, "--keys", str(not_utf8)], 1, "latin.toml: expected UTF-8 text"),
+            ([*sqlite, "--keys", str(tmp_path / "none.toml")], 1, "--keys: cannot read "),
+            (["--store", "postgresql://u:s3cret x@db/x"], 1, "the DSN is neither a libpq"),
             ([*sqlite, "--port", "70000"], 2, "--port"),
             ([*sqlite, "--tick-seconds", "0"], 2, "--tick-seconds"),
             (["--store", dsn, "--schema", "", "--check"], 2, "--schema: expected the name"),

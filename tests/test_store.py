@@ -22,6 +22,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govmodel import (
     BACK_OFFICE,
@@ -866,6 +868,49 @@ def test_postgres_update_arrays_are_of_the_columns_types() -> None:
                 " WHERE table_schema = %s AND table_name = 'cases'",
                 (store._schema,),
             ).fetchall()
-    columns = dict(rows)
+    columns: dict[str, str] = dict(rows)
     assert set(_TYPES) == set(columns) - {"category", "place", "reported_key"}
     assert {name: columns[name] for name in _TYPES} == _TYPES
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    secret=st.text(alphabet="abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", min_size=8),
+    shape=st.sampled_from(
+        [
+            "postgresql://govmodel:{s} x@127.0.0.1:1/govmodel",  # a space
+            "postgresql://govmodel:{s}%ZZ@127.0.0.1:1/govmodel",  # a bad escape
+            "govmodel:{s}@127.0.0.1:1/govmodel",  # neither a URI nor key=value
+            "postgresql://govmodel:pw@127.0.0.1:1/govmodel?sslmode={s}",
+            "host=127.0.0.1 port=1 password={s} sslmode={s}",
+            "host=127.0.0.1 port=1 password='{s}",  # an unclosed quote
+            "postgresql://govmodel:{s}@127.0.0.1:1/govmodel?nosuch=1",
+            "postgresql://govmodel:{s}@127.0.0.1:1/govmodel",  # no server there
+        ]
+    ),
+)
+def test_a_dsn_is_never_quoted_in_the_store_s_errors(secret: str, shape: str) -> None:
+    """Whatever is wrong with a DSN, PostgresStore's error quotes none of its secrets."""
+    pytest.importorskip("psycopg")
+    from govmodel.errors import StoreError
+    from govmodel.store import PostgresStore
+
+    dsn = shape.format(s=secret)
+    with pytest.raises(StoreError, match="cannot connect to the PostgreSQL store") as caught:
+        PostgresStore(dsn)
+    assert secret not in str(caught.value)
+
+
+def test_a_closed_store_says_it_is_closed(store_spec: Spec) -> None:
+    """Both stores, closed, refuse every call with a StoreError saying so."""
+    from govmodel.errors import StoreError
+
+    store = open_store(store_spec)
+    store.close()
+    for call in (
+        lambda: store.version("case:1"),
+        lambda: store.state("case:1", reader=BACK_OFFICE, structure=XINHE, at=T),
+        lambda: add(store, reported("case:1")),
+    ):
+        with pytest.raises(StoreError, match=r"store .*is closed"):
+            call()

@@ -11,6 +11,7 @@ is the server itself, a Starlette application (the ``server`` extra:
 ``GET /requests/ID.json``  one request
 ``POST /requests.json``    report a request (``api_key`` required): it is routed and
                            its ``Reported`` and ``Routed`` events appended to the store
+                           (with an escalation when it recurs at its place)
 =========================  ============================================================
 
 Every answer is JSON. An error is GeoReport's list of ``{"code": ...,
@@ -56,7 +57,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from govmodel.cases import Case, CaseEvent, Reported, Routed
+from govmodel.cases import Case, CaseEvent, Reported, Routed, replay
 from govmodel.errors import GovModelError, MissingExtraError, StoreError
 from govmodel.interop.open311 import ServiceRequest, services, to_requests
 from govmodel.model import Body, Category, Channel, Place, Post, Status
@@ -64,6 +65,7 @@ from govmodel.rules.access import BACK_OFFICE, AccessDenied, Reader, check_reade
 from govmodel.rules.policy import DEFAULT_POLICY, Policy
 from govmodel.rules.routing import route
 from govmodel.store import Page, PostgresStore, SQLiteStore, Store, tick
+from govmodel.store._tick import _escalation
 from govmodel.structure import Structure
 
 try:
@@ -639,6 +641,13 @@ class _Server:
                 Reported(case=case, at=now),
                 Routed(case_id=case.id, at=now, routing=routing),
             ]
+            # A report that recurs at its place is escalated at once, in the same
+            # append, as tick would escalate it a moment later: the answer gives the
+            # routing the request has.
+            state = replay(events)
+            escalated = _escalation(self.store, self.structure, state, now, True, self.policy)
+            if escalated is not None:
+                events.append(escalated)
             self.store.append(case.id, events, expected_version=0, structure=self.structure)
             return events
 

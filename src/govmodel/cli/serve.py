@@ -112,7 +112,10 @@ def serve_command(args: argparse.Namespace, *, out: TextIO) -> int:
 
     structure = structure_from(args.spec)
     policy = policy_from(args.policy)
-    keys = server.load_keys(args.keys, structure) if args.keys else {}
+    try:
+        keys = server.load_keys(args.keys, structure) if args.keys else {}
+    except OSError as err:
+        raise ServeError(f"--keys: cannot read {args.keys}: {err.strerror or err}") from None
     # Open the store once here, so a wrong URL is one error line, not a failed start.
     server.open_store(args.store, policy=policy, schema=schema).close()
     shown = args.store if args.store.startswith("sqlite:") else "at the DSN given"

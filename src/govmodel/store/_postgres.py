@@ -168,11 +168,23 @@ class PostgresStore(_SQLStore):
         """A new connection, in the store's schema and with its lock timeout."""
         pg = self._pg
         try:
+            given = pg.conninfo.conninfo_to_dict(self._dsn)
+        except pg.Error:
+            # libpq's words would quote the DSN, password and all.
+            raise StoreError(
+                "cannot connect to the PostgreSQL store: the DSN is neither a libpq "
+                "connection string ('host=... dbname=...') nor a URI "
+                "('postgresql://user:password@host:5432/db') that libpq can read (its text "
+                "is not shown: it may hold a password)"
+            ) from None
+        try:
             conn: psycopg.Connection[Any] = pg.connect(
                 self._dsn, autocommit=True, connect_timeout=10
             )
         except pg.Error as err:
-            raise StoreError(f"cannot connect to the PostgreSQL store: {_said(err)}") from None
+            raise StoreError(
+                f"cannot connect to the PostgreSQL store: {_said_of_dsn(err, given)}"
+            ) from None
         try:
             name = pg.sql.Identifier(self._schema)
             conn.execute(pg.sql.SQL("SET search_path TO {}").format(name))
@@ -304,6 +316,29 @@ class PostgresStore(_SQLStore):
     def _close(self) -> None:
         self._closed = True
         self._conn.close()
+
+
+# The parts of a DSN a connection's error may quote: where the server is, and who asks.
+_SHOWN = frozenset({"host", "hostaddr", "port", "dbname", "user"})
+
+
+def _said_of_dsn(err: Exception, given: dict[str, Any]) -> str:
+    """``_said(err)``, unless it quotes a part of the DSN that may be a secret.
+
+    Examples
+    --------
+    >>> class Refused(Exception):
+    ...     pass
+    >>> _said_of_dsn(Refused('invalid sslmode value: "pw-123"'), {"sslmode": "pw-123"})
+    "the DSN's options were refused (libpq's words are not shown: they quote the DSN)"
+    >>> _said_of_dsn(Refused('database "none" does not exist'), {"dbname": "none"})
+    'database "none" does not exist'
+    """
+    text = _said(err)
+    hidden = [str(v) for k, v in given.items() if k not in _SHOWN and v is not None and str(v)]
+    if any(value in text for value in hidden):
+        return "the DSN's options were refused (libpq's words are not shown: they quote the DSN)"
+    return text
 
 
 def _said(err: Exception) -> str:

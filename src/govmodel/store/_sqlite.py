@@ -155,6 +155,8 @@ class SQLiteStore(_SQLStore):
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[Any]:
+        if self._closed:
+            raise StoreError(f"the SQLite store {self._path} is closed")
         cur = self._conn.cursor()
         cur.execute(begin)
         try:
@@ -204,5 +206,8 @@ class SQLiteStore(_SQLStore):
             )
         return StoreError(f"the SQLite store {self._path} could not {doing}: {err}")
 
+    _closed = False
+
     def _close(self) -> None:
+        self._closed = True
         self._conn.close()

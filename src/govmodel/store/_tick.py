@@ -133,15 +133,35 @@ def _escalate_one(
     at = _like(now, state.updated_at, policy)
     if at < state.updated_at:
         return False
-    recent: tuple[Case, ...] = ()
-    if recurring and len(state.routings) == 1:
-        recent = tuple(other.case for other in store._recent(state))
-    routing = escalate(structure, state, now=at, policy=policy, recent=recent)
-    if routing is None or not _progress(state.routing, routing):
+    event = _escalation(store, structure, state, at, recurring, policy)
+    if event is None:
         return False
-    event = Routed(case_id=state.case.id, at=at, routing=routing)
     try:
         store.append(state.case.id, [event], expected_version=version, structure=structure)
     except ConcurrencyError:
         return False
     return True
+
+
+def _escalation(
+    store: Store,
+    structure: Structure,
+    state: CaseState,
+    at: dt.datetime,
+    recurring: bool,
+    policy: Policy,
+) -> Routed | None:
+    """The ``Routed`` that ``escalate`` appends to a case at ``at``, if it changes anything.
+
+    ``recurring``: whether the case recurs at its place (the store's stored
+    cases are then read for ``escalate``'s recurrence rule, while the case is
+    on its first routing). The server asks it of a new report, so that a
+    report escalated for recurrence is answered with its escalated routing.
+    """
+    recent: tuple[Case, ...] = ()
+    if recurring and len(state.routings) == 1:
+        recent = tuple(other.case for other in store._recent(state))
+    routing = escalate(structure, state, now=at, policy=policy, recent=recent)
+    if routing is None or not _progress(state.routing, routing):
+        return None
+    return Routed(case_id=state.case.id, at=at, routing=routing)
