@@ -674,6 +674,14 @@ class TestTick:
         assert tick(store, XINHE, T + dt.timedelta(hours=3)) == ("case:2",)
         assert tick(store, XINHE, T + dt.timedelta(hours=3)) == ()
 
+    def test_recurrence_reason_counts_every_earlier_case(self, store: Store) -> None:
+        for i in range(5):
+            add(store, reported(f"case:{i}", at=T + dt.timedelta(hours=i), category="noise"))
+        assert tick(store, XINHE, T + dt.timedelta(hours=5)) == ("case:2", "case:3", "case:4")
+        state = store.state("case:4", reader=BACK_OFFICE, structure=XINHE, at=T)
+        assert state.routing is not None
+        assert "reported 4 times before in " in state.routing.reason
+
     def test_aware_tick_on_naive_cases(self, store: Store) -> None:
         add(store, reported("case:1"))
         now = (T + dt.timedelta(days=30)).replace(tzinfo=DEFAULT_POLICY.time_zone)

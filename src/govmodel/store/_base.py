@@ -277,8 +277,8 @@ class Store(Protocol):
     ) -> tuple[list[tuple[int, CaseState, bool]], str | None]:
         """Unredacted states that may escalate at ``now``, for ``tick`` alone."""
 
-    def _recent(self, state: CaseState) -> list[CaseState]:
-        """Unredacted states of the earlier cases of a case's place and category."""
+    def _recent(self, state: CaseState) -> list[Case]:
+        """The earlier cases of a case's place and category in the recurrence window."""
 
 
 # -- encoding ---------------------------------------------------------------------
@@ -1649,20 +1649,35 @@ class _SQLStore:
         last = _cursor("w", rows[-1][0], rows[-1][1]) if len(rows) == limit else None
         return found, last
 
-    def _recent(self, state: CaseState) -> list[CaseState]:
+    def _recent(self, state: CaseState) -> list[Case]:
+        """The earlier cases of a case's place and category in the recurrence window.
+
+        As ``escalate``'s recurrence rule reads them (id, place, category and
+        report time), from the place index without decoding a state; all of
+        them, for the count the escalation's reason gives.
+        """
         policy = self._policy
-        end = _instant(state.case.reported_at, policy)
+        case = state.case
+        end = _instant(case.reported_at, policy)
         start = end - policy.recurrence_window // _MICROSECOND
         try:
             with self._read_one() as cur:
                 cur.execute(
                     self._sql(
-                        "SELECT state FROM cases WHERE place = ? AND category = ? "
+                        "SELECT case_id, reported_key FROM cases WHERE place = ? AND category = ? "
                         "AND reported_key >= ? AND reported_key < ? AND case_id <> ?"
                     ),
-                    (state.case.place, state.case.category.value, start, end, state.case.id),
+                    (case.place, case.category.value, start, end, case.id),
                 )
                 rows = cur.fetchall()
         except self._errors() as err:
             raise self._fail("read recent cases", err) from err
-        return [_decode_state(text) for (text,) in rows]
+        return [
+            Case(
+                id=case_id,
+                category=case.category,
+                place=case.place,
+                reported_at=_EPOCH + int(key) * _MICROSECOND,
+            )
+            for case_id, key in rows
+        ]

@@ -153,14 +153,15 @@ def _escalation(
 ) -> Routed | None:
     """The ``Routed`` that ``escalate`` appends to a case at ``at``, if it changes anything.
 
-    ``recurring``: whether the case recurs at its place (the store's stored
-    cases are then read for ``escalate``'s recurrence rule, while the case is
-    on its first routing). The server asks it of a new report, so that a
+    ``recurring``: whether the case may recur at its place; the store's
+    earlier cases of its place and category are then read for ``escalate``'s
+    recurrence rule, while the case is on its first routing. ``tick`` knows it
+    from the case's row; the server asks it of every new report, so that a
     report escalated for recurrence is answered with its escalated routing.
     """
     recent: tuple[Case, ...] = ()
     if recurring and len(state.routings) == 1:
-        recent = tuple(other.case for other in store._recent(state))
+        recent = tuple(store._recent(state))
     routing = escalate(structure, state, now=at, policy=policy, recent=recent)
     if routing is None or not _progress(state.routing, routing):
         return None
