@@ -345,6 +345,7 @@ class TestRequests:
             ({"service_code": "nosie"}, "unknown service code 'nosie'"),
             ({"status": "lost"}, "status: expected open or closed, found 'lost'"),
             ({"start_date": "2025-05-06"}, "start_date: expected a date and a time"),
+            ({"start_date": "2025-05-06T09:00:00 08:00"}, "(send its '+' as %2B)"),
             ({"end_date": "yesterday"}, "end_date: expected a date and a time"),
             ({"end_date": "0001-01-01T00:00"}, "end_date: expected a date and a time"),
             (

@@ -922,3 +922,10 @@ def test_a_closed_store_says_it_is_closed(store_spec: Spec) -> None:
     ):
         with pytest.raises(StoreError, match=r"store .*is closed"):
             call()
+
+
+def test_sqlite_store_in_a_missing_folder(tmp_path: Path) -> None:
+    from govmodel.errors import StoreError
+
+    with pytest.raises(StoreError, match=r"its folder .* does not exist"):
+        SQLiteStore(tmp_path / "none" / "cases.db")

@@ -347,9 +347,11 @@ def _date(params: QueryParams, name: str, policy: Policy) -> dt.datetime | None:
             raise ValueError(text)
         policy.aware(moment).astimezone(dt.UTC)
     except (ValueError, OverflowError):
+        # A "+" sent as is in a query string arrives as a space.
+        hint = " (send its '+' as %2B)" if " " in text else ""
         raise _bad(
             f"{name}: expected a date and a time like 2025-05-06T09:00:00+08:00, "
-            f"found {_excerpt(text)}"
+            f"found {_excerpt(text)}{hint}"
         ) from None
     return moment
 

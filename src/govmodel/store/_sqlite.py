@@ -143,6 +143,12 @@ class SQLiteStore(_SQLStore):
             # pages met again stay in the connection instead of being read again.
             self._conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
         except sqlite3.Error as err:
+            folder = os.path.dirname(os.path.abspath(self._path))
+            if self._path != ":memory:" and not os.path.isdir(folder):
+                raise StoreError(
+                    f"cannot open the SQLite store {self._path}: its folder {folder} does not "
+                    "exist (the store makes its file, not the folders above it)"
+                ) from None
             raise StoreError(f"cannot open the SQLite store {self._path}: {err}") from err
         try:
             super().__init__(policy=policy)
