@@ -15,7 +15,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import io
-import itertools
 import json
 import math
 import os
@@ -62,7 +61,7 @@ from govmodel.rules.access import (
 from govmodel.rules.access import Reader as AccessReader
 from govmodel.rules.policy import Policy
 from govmodel.rules.routing import required_domains
-from govmodel.store._encoding import Encoder
+from govmodel.store._encoding import Encoder, _forget_oldest
 from govmodel.structure import Structure
 
 __all__ = ["SCHEMA_VERSION", "Append", "Page", "Reader", "Store"]
@@ -82,6 +81,8 @@ _MICROSECOND = dt.timedelta(microseconds=1)
 # the states such a load appended to had to be decoded again), small enough to
 # stay in memory.
 _CACHED_STATES = 60_000
+# A limit no window of cases reaches: every earlier case of a place, in SQL both dialects take.
+_EVERY = 2**62
 _OPEN = frozenset(s for s in Status if s not in (Status.RESOLVED, Status.CLOSED))
 
 
@@ -1094,7 +1095,7 @@ class _SQLStore:
             self._update(cur, [_CHANGING[j] for j in changed], rows)
         return after
 
-    def _recent_cases(self, cur: Any, asks: Sequence[Case]) -> list[Case]:
+    def _recent_cases(self, cur: Any, asks: Sequence[Case], *, every: bool = False) -> list[Case]:
         """The stored cases of each case's place and category in the recurrence window before it.
 
         ``escalate``'s recurrence rule reads of them only their id, place,
@@ -1106,7 +1107,8 @@ class _SQLStore:
         routing's reason, which the check does not compare), so for each case
         the latest ``recurrence_threshold`` of them are enough: where there
         are more, the check counts at least that many and decides the same.
-        A busy place's window may hold hundreds.
+        A busy place's window may hold hundreds. ``every``: all of them, for
+        an escalation being made, whose reason gives the count.
         """
         policy = self._policy
         window = policy.recurrence_window // _MICROSECOND
@@ -1116,7 +1118,7 @@ class _SQLStore:
             end = _instant(case.reported_at, policy)
             spans.append((case.place, case.category.value, end - window, end))
             categories[case.category.value] = case.category
-        latest = self._latest(cur, spans, policy.recurrence_threshold)
+        latest = self._latest(cur, spans, _EVERY if every else policy.recurrence_threshold)
         found: dict[str, Case] = {}
         for case_id, place, category, key in latest:
             if case_id not in found:
@@ -1185,8 +1187,7 @@ class _SQLStore:
         states.pop(case_id, None)
         states[case_id] = (version, state)
         if len(states) > _CACHED_STATES:
-            for old in list(itertools.islice(states, len(states) // 4)):
-                del states[old]
+            _forget_oldest(states)
 
     def state(
         self, case_id: str, *, reader: Reader, structure: Structure, at: dt.datetime
@@ -1650,34 +1651,9 @@ class _SQLStore:
         return found, last
 
     def _recent(self, state: CaseState) -> list[Case]:
-        """The earlier cases of a case's place and category in the recurrence window.
-
-        As ``escalate``'s recurrence rule reads them (id, place, category and
-        report time), from the place index without decoding a state; all of
-        them, for the count the escalation's reason gives.
-        """
-        policy = self._policy
-        case = state.case
-        end = _instant(case.reported_at, policy)
-        start = end - policy.recurrence_window // _MICROSECOND
+        """The earlier cases of a case's place and category in the recurrence window, all."""
         try:
             with self._read_one() as cur:
-                cur.execute(
-                    self._sql(
-                        "SELECT case_id, reported_key FROM cases WHERE place = ? AND category = ? "
-                        "AND reported_key >= ? AND reported_key < ? AND case_id <> ?"
-                    ),
-                    (case.place, case.category.value, start, end, case.id),
-                )
-                rows = cur.fetchall()
+                return self._recent_cases(cur, [state.case], every=True)
         except self._errors() as err:
             raise self._fail("read recent cases", err) from err
-        return [
-            Case(
-                id=case_id,
-                category=case.category,
-                place=case.place,
-                reported_at=_EPOCH + int(key) * _MICROSECOND,
-            )
-            for case_id, key in rows
-        ]

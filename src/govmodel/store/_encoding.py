@@ -250,6 +250,20 @@ def _acted(e: Accepted | Resolved | Reopened | Closed) -> dict[str, Any]:
 _ACTED = {kind: _EVENT_NAME[kind] for kind in (Accepted, Resolved, Closed)}
 
 
+def _forget_oldest(cache: dict[Any, Any]) -> None:
+    """Drop the oldest quarter of a cache kept in the order its entries came.
+
+    Examples
+    --------
+    >>> cache = {i: str(i) for i in range(8)}
+    >>> _forget_oldest(cache)
+    >>> list(cache)
+    [2, 3, 4, 5, 6, 7]
+    """
+    for old in list(itertools.islice(cache, len(cache) // 4)):
+        del cache[old]
+
+
 class Encoder:
     """Writes a store's events and states, keeping the text of the records they share.
 
@@ -289,8 +303,7 @@ class Encoder:
         moments = self._moments
         moments[id(moment)] = (moment, text)
         if len(moments) > self._size:
-            for old in list(itertools.islice(moments, len(moments) // 4)):
-                del moments[old]
+            _forget_oldest(moments)
         return text
 
     def _kept(self, record: Any, build: Callable[[Any], dict[str, Any]]) -> str:
@@ -301,8 +314,7 @@ class Encoder:
         texts = self._texts
         texts[id(record)] = (record, text)
         if len(texts) > self._size:
-            for old in list(itertools.islice(texts, len(texts) // 4)):
-                del texts[old]
+            _forget_oldest(texts)
         return text
 
     def events(self, events: Iterable[CaseEvent]) -> list[str]:
